@@ -1,0 +1,13 @@
+using IvsServerless.IvsEmulator.Protocol;
+using IvsServerless.IvsEmulator.State;
+
+namespace IvsServerless.IvsEmulator.Operations;
+
+// TODO(helper): implement this group's operations and register them.
+public static class ReplicationOperations
+{
+    public static void Register(OperationTable table)
+    {
+        _ = table;
+    }
+}

@@ -1,0 +1,41 @@
+using IvsServerless.IvsEmulator.Events;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IvsServerless.IvsEmulator.Tests.Support;
+
+/// <summary>
+/// One emulator on a free loopback port, driven over real HTTP. The clock is a <see cref="FakeTimeProvider"/>
+/// so tests move time explicitly (composition transitions, token expiry) instead of sleeping.
+/// </summary>
+public sealed class EmulatorFixture : IAsyncLifetime
+{
+    private EmulatorServer? _server;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    public ChannelEventSink Events { get; } = new();
+    public EmulatorServer Server => _server ?? throw new InvalidOperationException("Not started.");
+    public IvsRealTimeEmulator Emulator => Server.Emulator;
+    public IvsWireClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await EmulatorServer.StartAsync(options: new EmulatorOptions(), time: Clock, events: Events);
+        Client = new IvsWireClient(_server.BaseAddress);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    /// <summary>Moves the emulator clock and applies whatever became due.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Clock.Advance(by);
+        Emulator.RunScheduled();
+    }
+}
