@@ -17,4 +17,12 @@ public static class CompositionOperations
         _ = context;
         _ = stageArn;
     }
+
+    /// <summary>The simulation calls this whenever a stage's set of publishers changes (publish, unpublish,
+    /// leave, disconnect): IVS stops a composition about a minute after its last publisher leaves.</summary>
+    public static void OnPublishersChanged(OperationContext context, StageRecord stage)
+    {
+        _ = context;
+        _ = stage;
+    }
 }
