@@ -56,11 +56,15 @@ public sealed class EmulatorServer : IAsyncDisposable
         TimeProvider? time = null, IIvsEventSink? events = null)
     {
         var server = Create(["--urls", url], options, time, events, logging => logging.ClearProviders());
-        await server._app.StartAsync().ConfigureAwait(false);
+        await server.StartAsync().ConfigureAwait(false);
         return server;
     }
 
-    public Task RunAsync(CancellationToken cancellationToken = default) => _app.RunAsync(cancellationToken);
+    /// <summary>Starts listening; <see cref="BaseAddress"/> is known once this completes.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+
+    /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,8 +1,21 @@
 using IvsServerless.IvsEmulator;
 
-// Runs the emulator alone: dotnet run --project src/IvsServerless.IvsEmulator -- --urls http://127.0.0.1:4566
-var urls = args.Contains("--urls") ? args : [.. args, "--urls", "http://127.0.0.1:4566"];
-await using var server = EmulatorServer.Create(urls);
-var lifetime = server.RunAsync();
-Console.WriteLine($"IVS real-time emulator listening on {server.BaseAddress} (simulation surface: {server.BaseAddress}_sim/)");
-await lifetime;
+// Runs the emulator alone: dotnet run --project src/IvsServerless.IvsEmulator [-- --urls http://127.0.0.1:PORT]
+string[] hostArgs = args.Any(a => a.StartsWith("--urls", StringComparison.Ordinal)) ? args : [.. args, "--urls", "http://127.0.0.1:4566"];
+await using var server = EmulatorServer.Create(hostArgs);
+try
+{
+    await server.StartAsync();
+}
+catch (IOException e)
+{
+    await Console.Error.WriteLineAsync($"The IVS emulator could not listen: {e.Message} (choose another port with --urls http://127.0.0.1:PORT)");
+    return 1;
+}
+
+Console.WriteLine($"IVS real-time emulator listening on {server.BaseAddress}");
+Console.WriteLine($"  AWS API (restJson1, any SigV4 credentials): {server.BaseAddress}");
+Console.WriteLine($"  simulation surface:                         {server.BaseAddress}_sim/");
+Console.WriteLine("Press Ctrl+C to stop.");
+await server.WaitForShutdownAsync();
+return 0;
