@@ -1,0 +1,50 @@
+namespace IvsServerless.Core.Stages;
+
+public enum StageVisibility
+{
+    /// <summary>Any signed-in user may watch (subscribe).</summary>
+    Public,
+
+    /// <summary>Only the owner, co-hosts and invited users may join.</summary>
+    Private,
+}
+
+/// <summary>How a user relates to a stage; decides what they may do there.</summary>
+public enum StageRole
+{
+    Owner,
+    CoHost,
+    Invited,
+    Other,
+}
+
+/// <summary>
+/// A stage as the backend owns it: the IVS stage plus who created it, who co-hosts it and who may see it.
+/// The creator is the owner for the stage's whole life (ownership is also tagged on the IVS stage).
+/// </summary>
+public sealed record Stage(
+    string StageId,
+    string StageArn,
+    string Name,
+    string OwnerId,
+    StageVisibility Visibility,
+    IReadOnlySet<string> CoHostIds,
+    IReadOnlySet<string> InvitedUserIds,
+    DateTimeOffset CreatedAt,
+    bool Deleted = false)
+{
+    public const int MaxCoHosts = 11;
+    public const int MaxInvitedUsers = 1000;
+
+    public StageRole RoleOf(string userId) =>
+        userId == OwnerId ? StageRole.Owner
+        : CoHostIds.Contains(userId) ? StageRole.CoHost
+        : InvitedUserIds.Contains(userId) ? StageRole.Invited
+        : StageRole.Other;
+
+    /// <summary>Whether the user may see the stage at all (get it, list it, subscribe).</summary>
+    public bool IsVisibleTo(string userId) => Visibility == StageVisibility.Public || RoleOf(userId) != StageRole.Other;
+
+    /// <summary>Owner-only actions: update, delete, disconnect participants, compositions, co-hosts.</summary>
+    public bool IsOwnedBy(string userId) => userId == OwnerId;
+}

@@ -1,0 +1,34 @@
+namespace IvsServerless.Core.Tokens;
+
+/// <summary>Limits of the token policy (configuration section <c>TokenPolicy</c>).</summary>
+public sealed class TokenPolicyOptions
+{
+    /// <summary>IVS accepts at most 14 days (20,160 minutes).</summary>
+    public static readonly TimeSpan IvsMaximumDuration = TimeSpan.FromMinutes(20160);
+
+    public TimeSpan DefaultDuration { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>The longest token a caller may ask for; at most <see cref="IvsMaximumDuration"/>.</summary>
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Caller-supplied attribute keys that reach the token; anything else is dropped.</summary>
+    public IReadOnlyList<string> AllowedAttributeKeys { get; set; } = ["avatarUrl", "role", "color"];
+
+    public void Validate()
+    {
+        if (MaxDuration < TimeSpan.FromMinutes(1) || MaxDuration > IvsMaximumDuration)
+        {
+            throw new InvalidOperationException($"TokenPolicy:MaxDuration must be between 1 minute and 14 days, got {MaxDuration}.");
+        }
+
+        if (DefaultDuration < TimeSpan.FromMinutes(1) || DefaultDuration > MaxDuration)
+        {
+            throw new InvalidOperationException($"TokenPolicy:DefaultDuration must be between 1 minute and MaxDuration ({MaxDuration}), got {DefaultDuration}.");
+        }
+
+        if (AllowedAttributeKeys.Any(k => string.IsNullOrWhiteSpace(k) || k == TokenPolicy.DisplayNameAttribute))
+        {
+            throw new InvalidOperationException($"TokenPolicy:AllowedAttributeKeys must be non-empty and must not include the reserved '{TokenPolicy.DisplayNameAttribute}'.");
+        }
+    }
+}
