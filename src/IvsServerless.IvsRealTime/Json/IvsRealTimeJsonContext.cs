@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+
+namespace IvsServerless.IvsRealTime;
+
+/// <summary>
+/// Source-generated (reflection-free, trim/AOT safe) JSON metadata for every IVS Real-Time payload: camelCase
+/// member names, null members omitted, enums as their wire strings, timestamps as zoned ISO-8601 strings.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    Converters = [typeof(Iso8601TimestampConverter)])]
+[JsonSerializable(typeof(CreateStageRequest))]
+[JsonSerializable(typeof(CreateStageResponse))]
+[JsonSerializable(typeof(GetStageRequest))]
+[JsonSerializable(typeof(GetStageResponse))]
+[JsonSerializable(typeof(UpdateStageRequest))]
+[JsonSerializable(typeof(UpdateStageResponse))]
+[JsonSerializable(typeof(DeleteStageRequest))]
+[JsonSerializable(typeof(DeleteStageResponse))]
+[JsonSerializable(typeof(ListStagesRequest))]
+[JsonSerializable(typeof(ListStagesResponse))]
+[JsonSerializable(typeof(CreateParticipantTokenRequest))]
+[JsonSerializable(typeof(CreateParticipantTokenResponse))]
+[JsonSerializable(typeof(DisconnectParticipantRequest))]
+[JsonSerializable(typeof(DisconnectParticipantResponse))]
+[JsonSerializable(typeof(ListStageSessionsRequest))]
+[JsonSerializable(typeof(ListStageSessionsResponse))]
+[JsonSerializable(typeof(GetStageSessionRequest))]
+[JsonSerializable(typeof(GetStageSessionResponse))]
+[JsonSerializable(typeof(ListParticipantsRequest))]
+[JsonSerializable(typeof(ListParticipantsResponse))]
+[JsonSerializable(typeof(GetParticipantRequest))]
+[JsonSerializable(typeof(GetParticipantResponse))]
+[JsonSerializable(typeof(ListParticipantEventsRequest))]
+[JsonSerializable(typeof(ListParticipantEventsResponse))]
+[JsonSerializable(typeof(StartCompositionRequest))]
+[JsonSerializable(typeof(StartCompositionResponse))]
+[JsonSerializable(typeof(StopCompositionRequest))]
+[JsonSerializable(typeof(StopCompositionResponse))]
+[JsonSerializable(typeof(GetCompositionRequest))]
+[JsonSerializable(typeof(GetCompositionResponse))]
+[JsonSerializable(typeof(ListCompositionsRequest))]
+[JsonSerializable(typeof(ListCompositionsResponse))]
+[JsonSerializable(typeof(CreateEncoderConfigurationRequest))]
+[JsonSerializable(typeof(CreateEncoderConfigurationResponse))]
+[JsonSerializable(typeof(GetEncoderConfigurationRequest))]
+[JsonSerializable(typeof(GetEncoderConfigurationResponse))]
+[JsonSerializable(typeof(DeleteEncoderConfigurationRequest))]
+[JsonSerializable(typeof(DeleteEncoderConfigurationResponse))]
+[JsonSerializable(typeof(ListEncoderConfigurationsRequest))]
+[JsonSerializable(typeof(ListEncoderConfigurationsResponse))]
+[JsonSerializable(typeof(CreateStorageConfigurationRequest))]
+[JsonSerializable(typeof(CreateStorageConfigurationResponse))]
+[JsonSerializable(typeof(GetStorageConfigurationRequest))]
+[JsonSerializable(typeof(GetStorageConfigurationResponse))]
+[JsonSerializable(typeof(DeleteStorageConfigurationRequest))]
+[JsonSerializable(typeof(DeleteStorageConfigurationResponse))]
+[JsonSerializable(typeof(ListStorageConfigurationsRequest))]
+[JsonSerializable(typeof(ListStorageConfigurationsResponse))]
+[JsonSerializable(typeof(ImportPublicKeyRequest))]
+[JsonSerializable(typeof(ImportPublicKeyResponse))]
+[JsonSerializable(typeof(DeletePublicKeyRequest))]
+[JsonSerializable(typeof(DeletePublicKeyResponse))]
+[JsonSerializable(typeof(ListPublicKeysRequest))]
+[JsonSerializable(typeof(ListPublicKeysResponse))]
+[JsonSerializable(typeof(TagResourceBody))]
+[JsonSerializable(typeof(TagResourceResponse))]
+[JsonSerializable(typeof(UntagResourceResponse))]
+[JsonSerializable(typeof(ListTagsForResourceResponse))]
+internal sealed partial class IvsRealTimeJsonContext : JsonSerializerContext;
