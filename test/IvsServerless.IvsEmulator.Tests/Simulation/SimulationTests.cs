@@ -411,6 +411,15 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
         (await Client.ActRawAsync(stageArn, participantId, "publish")).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
+    [Fact]
+    public async Task Sim_events_is_404_when_events_go_to_a_sink_without_history()
+    {
+        await using var server = await EmulatorServer.StartAsync(options: new EmulatorOptions(), events: new DiscardingSink());
+        using var client = new IvsWireClient(server.BaseAddress);
+
+        (await client.SendRawAsync(HttpMethod.Get, "/_sim/events")).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+    }
+
     private string SelfSigned(ECDsa key, string keyArn, string stageArn, string jti, string? userId = null, bool allowPublish = true)
     {
         var now = emulator.Clock.GetUtcNow();
@@ -418,5 +427,12 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
             allowPublish, true, userId, new Dictionary<string, string> { ["role"] = "guest" }, now, now.AddHours(12));
         var header = new JsonObject { ["alg"] = "ES384", ["typ"] = "JWT", ["kid"] = keyArn };
         return Jwt.Sign(header, claims.ToJson(), key);
+    }
+
+    private sealed class DiscardingSink : IIvsEventSink
+    {
+        public void Publish(IvsEvent ivsEvent)
+        {
+        }
     }
 }
