@@ -1,13 +1,202 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using IvsServerless.IvsEmulator.Events;
+using IvsServerless.IvsEmulator.Operations;
+using IvsServerless.IvsEmulator.Protocol;
+using IvsServerless.IvsEmulator.State;
+using IvsServerless.IvsEmulator.Tokens;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace IvsServerless.IvsEmulator.Simulation;
 
-// TODO(helper): the /_sim/ surface.
-public static class SimulationEndpoints
+/// <summary>
+/// The simulation surface under <c>/_sim/</c>: <b>not part of the AWS API</b>. It stands in for what the
+/// IVS client SDKs do over WebRTC (join with a participant token, publish, subscribe, leave) and for media-side
+/// failures, so that a backend's reactions (EventBridge events, ListParticipants, …) can be exercised locally.
+/// JSON in and out; errors use the same wire shape as the API (status, <c>x-amzn-ErrorType</c>, exceptionMessage).
+/// See README.md for each endpoint.
+/// </summary>
+public static partial class SimulationEndpoints
 {
+    private const string ClientAttributePattern = @"[a-zA-Z0-9-_.,:;\s]*";
+    private static readonly string[] ClientAttributes = ["ispName", "osName", "osVersion", "browserName", "browserVersion", "sdkVersion"];
+
     public static void Map(WebApplication app, IvsRealTimeEmulator emulator)
     {
-        _ = app;
-        _ = emulator;
+        app.MapPost("/_sim/join", async (HttpContext http) =>
+        {
+            var input = await ReadInput(http, emulator).ConfigureAwait(false);
+            await Respond(http, emulator.Run(null, context => Join(context, input))).ConfigureAwait(false);
+        });
+
+        app.MapPost("/_sim/stages/{stageId}/participants/{participantId}/{action}",
+            async (HttpContext http, string stageId, string participantId, string action) =>
+            {
+                var input = await ReadInput(http, emulator).ConfigureAwait(false);
+                await Respond(http, emulator.Run(null, context => Act(context, stageId, participantId, action, input))).ConfigureAwait(false);
+            });
+
+        app.MapGet("/_sim/events", async (HttpContext http) =>
+        {
+            if (emulator.Events is not ChannelEventSink sink)
+            {
+                throw IvsException.NotFound("Event history is only kept by the in-process channel event sink.");
+            }
+
+            var events = new JsonArray(sink.Recent().Select(e => (JsonNode?)e.ToEnvelope()).ToArray());
+            await EmulatorServer.WriteJson(http, JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["events"] = events }))
+                .ConfigureAwait(false);
+        });
+
+        app.MapGet("/_sim/token-signing-key", (HttpContext http) => Respond(http, new
+        {
+            keyId = ParticipantTokenSigner.KeyId,
+            algorithm = "ES384",
+            publicKeyPem = emulator.TokenSigner.PublicKeyPem,
+        }));
     }
+
+    /// <summary>
+    /// A client joins with a participant token: the token is verified (signature under the emulator key or an
+    /// imported public key, expiry, claims), the stage must exist, and the participant (id = token <c>jti</c>)
+    /// joins the active session, which starts if nobody was connected.
+    /// </summary>
+    private static object Join(OperationContext context, RequestReader input)
+    {
+        var token = input.String("token", required: true, min: 1);
+        var client = ClientAttributes.ToDictionary(name => name,
+            name => input.String(name, max: 128, pattern: ClientAttributeRegex(), patternText: ClientAttributePattern));
+        input.ThrowIfInvalid();
+
+        var claims = ParticipantTokenVerifier.Verify(token!, context.State, context.TokenSigner, context.Now);
+        var stage = context.State.Stages.GetValueOrDefault(claims.StageArn) ?? throw IvsException.StageNotFound(claims.StageArn);
+        if (context.State.RevokedParticipants.Contains((stage.Arn, claims.ParticipantId)))
+        {
+            throw IvsException.AccessDenied($"Participant {claims.ParticipantId} was disconnected from stage {stage.Arn} and is revoked.");
+        }
+
+        var (session, participant) = ParticipantLifecycle.Join(context, stage, claims.ParticipantId, () => new ParticipantRecord
+        {
+            ParticipantId = claims.ParticipantId,
+            UserId = claims.UserId,
+            Attributes = claims.Attributes,
+            FirstJoinTime = context.Now,
+            AllowPublish = claims.AllowPublish,
+            AllowSubscribe = claims.AllowSubscribe,
+            IspName = client["ispName"],
+            OsName = client["osName"],
+            OsVersion = client["osVersion"],
+            BrowserName = client["browserName"],
+            BrowserVersion = client["browserVersion"],
+            SdkVersion = client["sdkVersion"],
+        });
+
+        return new
+        {
+            participantId = participant.ParticipantId,
+            sessionId = session.SessionId,
+            stageArn = stage.Arn,
+            userId = participant.UserId ?? "",
+            capabilities = Capabilities(participant),
+        };
+    }
+
+    /// <summary>One client action of a connected participant of the stage's active session.</summary>
+    private static object Act(OperationContext context, string stageId, string participantId, string action, RequestReader input)
+    {
+        var stage = context.State.Stages.Values.FirstOrDefault(s => s.Id == stageId)
+            ?? throw IvsException.NotFound($"Stage {stageId} not found");
+        var session = stage.ActiveSession ?? throw IvsException.NotFound($"Stage {stage.Arn} has no active session");
+        if (session.Participants.GetValueOrDefault(participantId) is not { State: ParticipantStates.Connected } participant)
+        {
+            throw IvsException.NotFound($"Participant {participantId} is not connected to stage {stage.Arn}");
+        }
+
+        if (participant.IsReplica)
+        {
+            throw IvsException.Conflict($"Participant {participantId} is a replica: use StopParticipantReplication or DisconnectParticipant.");
+        }
+
+        switch (action)
+        {
+            case "publish":
+                input.ThrowIfInvalid();
+                ParticipantLifecycle.Publish(context, stage, session, participant);
+                break;
+            case "unpublish":
+                input.ThrowIfInvalid();
+                if (!participant.IsPublishing)
+                {
+                    throw IvsException.Conflict($"Participant {participantId} is not publishing.");
+                }
+
+                ParticipantLifecycle.Unpublish(context, stage, session, participant);
+                break;
+            case "subscribe":
+                ParticipantLifecycle.Subscribe(context, session, participant, ReadPublisherId(input));
+                break;
+            case "unsubscribe":
+                ParticipantLifecycle.Unsubscribe(context, session, participant, ReadPublisherId(input));
+                break;
+            case "leave":
+                input.ThrowIfInvalid();
+                ParticipantLifecycle.Leave(context, stage, session, participant);
+                break;
+            case "publish-error":
+                var errorCode = input.Enum("errorCode", ParticipantLifecycle.EventErrorCodes, required: true);
+                input.ThrowIfInvalid();
+                ParticipantLifecycle.PublishError(context, stage, session, participant, errorCode!);
+                break;
+            case "recording-start-failure":
+            case "recording-end-failure":
+                input.ThrowIfInvalid();
+                ParticipantLifecycle.FailRecording(context, stage, session, participant, atStart: action == "recording-start-failure");
+                break;
+            default:
+                throw IvsException.UnknownOperation($"Unknown simulation action '{action}'. Known: publish, unpublish, subscribe, "
+                    + "unsubscribe, leave, publish-error, recording-start-failure, recording-end-failure.");
+        }
+
+        return new
+        {
+            stageArn = stage.Arn,
+            sessionId = session.SessionId,
+            activeSessionId = stage.ActiveSession?.SessionId,
+            participant = SessionOperations.ToParticipant(participant),
+        };
+    }
+
+    private static string ReadPublisherId(RequestReader input)
+    {
+        var publisherId = input.String("publisherId", required: true, max: 64, pattern: Patterns.Name(), patternText: Patterns.ResourceName);
+        input.ThrowIfInvalid();
+        return publisherId!;
+    }
+
+    private static List<string> Capabilities(ParticipantRecord participant)
+    {
+        var capabilities = new List<string>();
+        if (participant.AllowPublish)
+        {
+            capabilities.Add("PUBLISH");
+        }
+
+        if (participant.AllowSubscribe)
+        {
+            capabilities.Add("SUBSCRIBE");
+        }
+
+        return capabilities;
+    }
+
+    private static async Task<RequestReader> ReadInput(HttpContext http, IvsRealTimeEmulator emulator) =>
+        RequestReader.Parse(await EmulatorServer.ReadBody(http, emulator.Options.MaxRequestBodyBytes).ConfigureAwait(false));
+
+    private static Task Respond(HttpContext http, object response) =>
+        EmulatorServer.WriteJson(http, JsonSerializer.SerializeToUtf8Bytes(response, WireJson.Options));
+
+    [GeneratedRegex(@"^[a-zA-Z0-9_.,:;\s-]*$")]
+    private static partial Regex ClientAttributeRegex();
 }

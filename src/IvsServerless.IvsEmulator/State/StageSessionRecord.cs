@@ -1,7 +1,7 @@
 namespace IvsServerless.IvsEmulator.State;
 
 /// <summary>A stage session: starts with the first join, ends when the last participant leaves.</summary>
-public sealed class StageSessionRecord
+public sealed partial class StageSessionRecord
 {
     public required string SessionId { get; init; }
     public required string StageArn { get; init; }
@@ -20,7 +20,7 @@ public static class ParticipantStates
     public const string Disconnected = "DISCONNECTED";
 }
 
-public sealed class ParticipantRecord
+public sealed partial class ParticipantRecord
 {
     public required string ParticipantId { get; init; }
     public string? UserId { get; init; }
