@@ -1,0 +1,77 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Xunit;
+
+namespace IvsServerless.Testing;
+
+/// <summary>
+/// Class fixture (<c>IClassFixture&lt;SharedDynamoDbLocal&gt;</c>) handing a test class the process-wide engine.
+/// Disposing it leaves the engine running for the other classes; it stops when the test process exits.
+/// </summary>
+public class SharedDynamoDbLocal : IAsyncLifetime
+{
+    private DynamoDbLocal? engine;
+
+    public DynamoDbLocal Engine => engine ?? throw NotInitialized();
+
+    public virtual async Task InitializeAsync() => engine = await DynamoDbLocal.GetSharedAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    private protected static InvalidOperationException NotInitialized() =>
+        new("The fixture is not initialized; xunit calls InitializeAsync before the first test.");
+}
+
+/// <summary>
+/// Class fixture base: one uniquely named table per test class on the process-wide engine, and a client for it.
+/// Subclass it with the table's prefix and definition, then use <c>IClassFixture&lt;YourTable&gt;</c>.
+/// </summary>
+public abstract class DynamoDbTableFixture : SharedDynamoDbLocal
+{
+    private AmazonDynamoDBClient? client;
+    private string? tableName;
+
+    public AmazonDynamoDBClient Client => client ?? throw NotInitialized();
+
+    public string TableName => tableName ?? throw NotInitialized();
+
+    /// <summary>Start of the table name; a random suffix follows.</summary>
+    protected abstract string TablePrefix { get; }
+
+    /// <summary>The CreateTable request for the given (unique) table name.</summary>
+    protected abstract CreateTableRequest DefineTable(string tableName);
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        client = Engine.CreateClient();
+        tableName = await Engine.CreateUniqueTableAsync(TablePrefix, DefineTable);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (client is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // The engine outlives this class; dropping its table keeps ListTables short for the others.
+            if (tableName is not null)
+            {
+                await client.DeleteTableAsync(tableName);
+            }
+        }
+        catch (ResourceNotFoundException)
+        {
+            // A test already dropped it.
+        }
+        finally
+        {
+            client.Dispose();
+        }
+
+        await base.DisposeAsync();
+    }
+}

@@ -1,0 +1,29 @@
+namespace IvsServerless.Testing;
+
+/// <summary>Paths inside the repository, found from wherever the test assembly was built to.</summary>
+public static class RepoPaths
+{
+    private const string Marker = "IvsServerless.sln";
+    private static readonly Lazy<string> root = new(FindRoot);
+
+    /// <summary>The folder that holds IvsServerless.sln.</summary>
+    public static string Root => root.Value;
+
+    /// <summary>A path under the repository root; parts may use '/' as the separator.</summary>
+    public static string Combine(params string[] parts) =>
+        Path.GetFullPath(Path.Combine([Root, .. parts.Select(p => p.Replace('/', Path.DirectorySeparatorChar))]));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, Marker)))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"No {Marker} found above {AppContext.BaseDirectory}; the test helpers expect to run from a build inside the repository.");
+    }
+}
