@@ -15,19 +15,16 @@ public sealed record ProcessResult(
 {
     public bool Succeeded => !TimedOut && ExitCode == 0;
 
-    /// <summary>Throws with the command, its outcome and the tail of its output unless it exited 0 in time.</summary>
-    public ProcessResult EnsureSuccess()
-    {
-        if (Succeeded)
-        {
-            return this;
-        }
+    /// <summary>Throws with <see cref="Describe"/> unless the process exited 0 in time.</summary>
+    public ProcessResult EnsureSuccess() => Succeeded ? this : throw new InvalidOperationException(Describe());
 
+    /// <summary>A readable account for failure messages: the command, how it ended, and the tail of both streams.</summary>
+    public string Describe()
+    {
         var outcome = TimedOut
             ? $"was killed after the {Elapsed.TotalSeconds:0.#} s timeout"
-            : $"exited with code {ExitCode}";
-        throw new InvalidOperationException(
-            $"`{Command}` {outcome}.\n--- stderr ---\n{Tail(StandardError)}\n--- stdout ---\n{Tail(StandardOutput)}");
+            : $"exited with code {ExitCode} after {Elapsed.TotalSeconds:0.0} s";
+        return $"`{Command}` {outcome}.\n--- stderr ---\n{Tail(StandardError)}\n--- stdout ---\n{Tail(StandardOutput)}";
     }
 
     private static string Tail(string text) => text.Length <= 4000 ? text : "…" + text[^4000..];
@@ -36,6 +33,21 @@ public sealed record ProcessResult(
 /// <summary>Runs a command to completion, capturing its output; on timeout kills the whole process tree.</summary>
 public static class ProcessRunner
 {
+    /// <summary>
+    /// The full path of <paramref name="program"/> on PATH (trying PATHEXT extensions such as <c>.cmd</c> on Windows),
+    /// or null: lets a fixture fail with a clear message naming what to install.
+    /// </summary>
+    public static string? FindOnPath(string program)
+    {
+        var extensions = OperatingSystem.IsWindows()
+            ? ["", .. (Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries)]
+            : new[] { "" };
+        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        return directories
+            .SelectMany(directory => extensions.Select(extension => Path.Combine(directory.Trim('"'), program + extension)))
+            .FirstOrDefault(File.Exists);
+    }
+
     // After a kill, output still buffered in pipes is worth a short wait, but a grandchild that escaped the
     // tree (and so still holds the pipes open) must not hang the caller.
     private static readonly TimeSpan DrainAfterKill = TimeSpan.FromSeconds(5);

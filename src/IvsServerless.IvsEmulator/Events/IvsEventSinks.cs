@@ -10,13 +10,16 @@ public interface IIvsEventSink
 }
 
 /// <summary>
-/// The default sink: an unbounded in-process channel that a consumer (a test, the local event bus)
-/// reads, plus a short history of recent events for inspection through the simulation surface.
+/// The default sink: an in-process channel that a consumer (a test, the local event bus) reads, plus a
+/// short history of recent events for inspection through the simulation surface. The channel is bounded
+/// and drops its oldest event when full, so an emulator run alone (nobody reading) cannot grow without end.
 /// </summary>
 public sealed class ChannelEventSink : IIvsEventSink
 {
     private const int HistorySize = 1000;
-    private readonly Channel<IvsEvent> _channel = Channel.CreateUnbounded<IvsEvent>(new UnboundedChannelOptions { SingleReader = false });
+    private const int ChannelCapacity = 100_000;
+    private readonly Channel<IvsEvent> _channel = Channel.CreateBounded<IvsEvent>(
+        new BoundedChannelOptions(ChannelCapacity) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Queue<IvsEvent> _recent = new();
     private readonly Lock _recentGate = new();
 

@@ -1,3 +1,4 @@
+using IvsServerless.Testing;
 using System.Globalization;
 using System.Text.Json;
 using IvsServerless.IvsEmulator.Tests.Support;
@@ -153,8 +154,8 @@ public sealed class JsSdkWireFixture : IAsyncLifetime
 
             ClockAtStart = _emulator.Clock.GetUtcNow();
             var endpoint = _emulator.Server.BaseAddress.ToString().TrimEnd('/');
-            Node = await ProcessRunner.RunAsync(node, ["wire-check.mjs", endpoint], NodeTimeout, SdkDirectory,
-                new Dictionary<string, string?> { ["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] = "true" });
+            Node = await ProcessRunner.RunAsync(node, ["wire-check.mjs", endpoint], SdkDirectory,
+                new Dictionary<string, string?> { ["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] = "true" }, NodeTimeout);
             if (Node.TimedOut)
             {
                 throw new SetupException("wire-check.mjs did not finish in time:\n" + Node.Describe());
@@ -173,7 +174,7 @@ public sealed class JsSdkWireFixture : IAsyncLifetime
         {
             _setupError = e.Message;
         }
-        catch (ProcessStartException e)
+        catch (System.ComponentModel.Win32Exception e)
         {
             _setupError = e.Message;
         }
@@ -201,8 +202,8 @@ public sealed class JsSdkWireFixture : IAsyncLifetime
         var npm = ProcessRunner.FindOnPath("npm") ?? throw new SetupException(
             $"test/sdk-js/node_modules is missing and `npm` is not on PATH to install it. Install Node.js 20+ with npm, "
             + $"or run `npm ci` in {SdkDirectory} yourself.");
-        NpmCi = await ProcessRunner.RunAsync(npm, ["ci", "--no-audit", "--no-fund"], NpmCiTimeout, SdkDirectory,
-            new Dictionary<string, string?> { ["npm_config_update_notifier"] = "false" });
+        NpmCi = await ProcessRunner.RunAsync(npm, ["ci", "--no-audit", "--no-fund"], SdkDirectory,
+            new Dictionary<string, string?> { ["npm_config_update_notifier"] = "false" }, NpmCiTimeout);
         if (!NpmCi.Succeeded)
         {
             throw new SetupException($"`npm ci` in {SdkDirectory} failed (is the npm registry reachable?):\n{NpmCi.Describe()}");
