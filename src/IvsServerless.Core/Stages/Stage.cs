@@ -21,6 +21,8 @@ public enum StageRole
 /// <summary>
 /// A stage as the backend owns it: the IVS stage plus who created it, who co-hosts it and who may see it.
 /// The creator is the owner for the stage's whole life (ownership is also tagged on the IVS stage).
+/// <see cref="ActiveSessionId"/> is projected from IVS events (null = nobody live); <see cref="Version"/>
+/// guards concurrent updates (a store write succeeds only against the version it read).
 /// </summary>
 public sealed record Stage(
     string StageId,
@@ -31,7 +33,9 @@ public sealed record Stage(
     IReadOnlySet<string> CoHostIds,
     IReadOnlySet<string> InvitedUserIds,
     DateTimeOffset CreatedAt,
-    bool Deleted = false)
+    bool Deleted = false,
+    string? ActiveSessionId = null,
+    long Version = 1)
 {
     public const int MaxCoHosts = 11;
     public const int MaxInvitedUsers = 1000;

@@ -1,0 +1,38 @@
+namespace IvsServerless.Core.Compositions;
+
+/// <summary>
+/// A server-side composition started through this backend: which stage, who started it, and the client's
+/// idempotency key (a retried start returns the same composition). <see cref="State"/> is the IVS state
+/// (STARTING, ACTIVE, STOPPING, STOPPED, FAILED), kept current by the event pipeline.
+/// </summary>
+public sealed record Composition(
+    string CompositionArn,
+    string StageId,
+    string StartedBy,
+    string IdempotencyKey,
+    string State,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt = null);
+
+/// <summary>Where compositions live.</summary>
+public interface ICompositionStore
+{
+    /// <summary>The composition a start with this key already created on this stage, if any.</summary>
+    Task<Composition?> FindByIdempotencyKeyAsync(string stageId, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a new composition and claims its idempotency key in one transaction (the invariant spans two
+    /// items). Throws <see cref="CompositionConflictException"/> if the key is already claimed.
+    /// </summary>
+    Task AddAsync(Composition composition, CancellationToken cancellationToken);
+
+    Task<Composition?> FindAsync(string stageId, string compositionId, CancellationToken cancellationToken);
+
+    /// <summary>The stage's compositions, newest first.</summary>
+    Task<IReadOnlyList<Composition>> ListForStageAsync(string stageId, CancellationToken cancellationToken);
+
+    /// <summary>Records a new state; the event pipeline and stop both call it.</summary>
+    Task SetStateAsync(string stageId, string compositionId, string state, DateTimeOffset? endedAt, CancellationToken cancellationToken);
+}
+
+public sealed class CompositionConflictException(string message) : Exception(message);
