@@ -228,6 +228,33 @@ public static partial class CompositionOperations
             Emit(context, composition, "Session End");
         }
 
+        ScheduleCleanup(context, composition);
+    }
+
+    /// <summary>For the simulation surface: the composition pipeline fails (FAILED at once, no graceful stop),
+    /// sending <c>Session Failure</c> with the reason.</summary>
+    public static void Fail(OperationContext context, CompositionRecord composition, string reason)
+    {
+        if (!composition.IsLive)
+        {
+            return;
+        }
+
+        composition.State = CompositionStates.Failed;
+        composition.EndTime = context.Now;
+        composition.IdleSince = null;
+        foreach (var destination in composition.Destinations)
+        {
+            destination.State = CompositionStates.Failed;
+            destination.EndTime = context.Now;
+        }
+
+        Emit(context, composition, "Session Failure", reason: reason);
+        ScheduleCleanup(context, composition);
+    }
+
+    private static void ScheduleCleanup(OperationContext context, CompositionRecord composition)
+    {
         var due = context.Now + context.Options.StoppedCompositionRetention;
         context.State.Schedule(due, $"composition {composition.Id} is cleaned up", later =>
         {
@@ -255,12 +282,18 @@ public static partial class CompositionOperations
     private static bool HasPublisher(StageRecord stage) =>
         stage.ActiveSession?.Participants.Values.Any(p => p.Published && p.State == ParticipantStates.Connected) == true;
 
-    private static void Emit(OperationContext context, CompositionRecord composition, string eventName, DestinationRecord? destination = null)
+    private static void Emit(OperationContext context, CompositionRecord composition, string eventName,
+        DestinationRecord? destination = null, string? reason = null)
     {
         var detail = new JsonObject { ["event_name"] = eventName, ["stage_arn"] = composition.StageArn };
         if (destination is not null)
         {
             detail[DestinationIdField] = destination.Id;
+        }
+
+        if (reason is not null)
+        {
+            detail["reason"] = reason;
         }
 
         context.Emit(IvsEvent.CompositionStateChange, composition.Arn, detail);

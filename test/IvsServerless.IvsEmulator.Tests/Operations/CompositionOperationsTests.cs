@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IvsServerless.IvsEmulator.Events;
+using IvsServerless.IvsEmulator.Protocol;
 using IvsServerless.IvsEmulator.Tests.Support;
 
 namespace IvsServerless.IvsEmulator.Tests.Operations;
@@ -241,6 +242,34 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
 
         emulator.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal("STOPPING", (await GetAsync(arn)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_failed_composition_reports_Session_Failure_with_a_reason_frees_its_configurations_and_is_cleaned_up()
+    {
+        var stageArn = await Client.CreateStageAsync();
+        var encoderArn = await Client.CreateEncoderConfigurationAsync();
+        var arn = (await Client.StartS3CompositionAsync(stageArn, encoderArn)).GetProperty("arn").GetString()!;
+        emulator.Advance(TransitionDelay);
+
+        emulator.Emulator.Run(null, context =>
+        {
+            IvsServerless.IvsEmulator.Operations.CompositionOperations.Fail(context, context.State.Compositions[arn], "Stage resource unavailable");
+            return 0;
+        });
+
+        var failed = await GetAsync(arn);
+        Assert.Equal("FAILED", failed.GetProperty("state").GetString());
+        Assert.All(failed.GetProperty("destinations").EnumerateArray(), d => Assert.Equal("FAILED", d.GetProperty("state").GetString()));
+        var failure = EventsOf(arn)[^1];
+        Assert.Equal("Session Failure", failure.EventName);
+        Assert.Equal("Stage resource unavailable", failure.Detail["reason"]!.GetValue<string>());
+        Assert.Equal(stageArn, failure.Detail["stage_arn"]!.GetValue<string>());
+        await Client.OkAsync("StopComposition", new { arn });
+        await Client.OkAsync("DeleteEncoderConfiguration", new { arn = encoderArn });
+
+        emulator.Advance(Retention);
+        (await Client.CallAsync("GetComposition", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
     [Fact]
@@ -491,7 +520,7 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
     private static void AssertJson(string expected, JsonElement actual) =>
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual.GetRawText())), $"expected {expected}, got {actual}");
 
-    private static string Timestamp(DateTimeOffset time) => IvsServerless.IvsEmulator.Protocol.WireJson.Timestamp(time);
+    private static string Timestamp(DateTimeOffset time) => WireJson.Timestamp(time);
 
     private static string IdOf(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
 }
