@@ -33,6 +33,21 @@ public sealed class OperationContext
         Events.Publish(new IvsEvent(Guid.NewGuid().ToString(), detailType, Account, Now,
             ResourceIds.RegionOf(resourceArn), [resourceArn], detail));
 
+    /// <summary>This context as seen at <paramref name="time"/>: scheduled work stamps its changes and events with
+    /// the time it was due, not the later moment the scheduler got round to it.</summary>
+    public OperationContext At(DateTimeOffset time) => new()
+    {
+        State = State,
+        Options = Options,
+        Region = Region,
+        Now = time,
+        Events = Events,
+        Pages = Pages,
+        TokenSigner = TokenSigner,
+        ResourceArn = ResourceArn,
+        TagKeys = TagKeys,
+    };
+
     public static int MaxResults(RequestReader input, int max, int defaultValue) =>
         input.Int("maxResults", 1, max) ?? defaultValue;
 }

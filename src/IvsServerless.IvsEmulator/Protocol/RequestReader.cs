@@ -283,6 +283,39 @@ public sealed class RequestReader
         return items;
     }
 
+    /// <summary>Validates a string bound outside the body (a path label), with the same rules and messages as a member.</summary>
+    public string? External(string name, string? value, bool required = false, int min = 0, int max = int.MaxValue,
+        Regex? pattern = null, string? patternText = null)
+    {
+        if (value is null)
+        {
+            RequireIf(required, name);
+            return null;
+        }
+
+        CheckString(PathOf(name), value, min, max, pattern, patternText);
+        return value;
+    }
+
+    /// <summary>Validates a list bound outside the body (a repeated query parameter); an empty list counts as absent.</summary>
+    public IReadOnlyList<string>? ExternalList(string name, IReadOnlyList<string> values, bool required = false, int minItems = 0,
+        int maxItems = int.MaxValue, int itemMin = 0, int itemMax = int.MaxValue)
+    {
+        if (values.Count == 0)
+        {
+            RequireIf(required, name);
+            return null;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            CheckString(PathOf($"{name}.{i}"), values[i], itemMin, itemMax, null, null);
+        }
+
+        CheckCount(name, values.Count, minItems, maxItems);
+        return values;
+    }
+
     /// <summary>Records a rule the model states only in prose (cross-field rules, even sizes, …).</summary>
     public void Fail(string name, string? value, string constraint) =>
         _errors.Add(Describe(PathOf(name), value, constraint));

@@ -11,6 +11,9 @@ public static class ResourceIds
     /// <summary>12 alphanumerics: stages, compositions, configurations, keys, participants, destinations.</summary>
     public static string NewId() => RandomNumberGenerator.GetString(Alphanumerics, 12);
 
+    /// <summary>Random alphanumerics of any length (secrets such as the tail of a stream key).</summary>
+    public static string NewAlphanumerics(int length) => RandomNumberGenerator.GetString(Alphanumerics, length);
+
     /// <summary><c>st-</c> + 13 alphanumerics.</summary>
     public static string NewSessionId() => "st-" + RandomNumberGenerator.GetString(Alphanumerics, 13);
 
