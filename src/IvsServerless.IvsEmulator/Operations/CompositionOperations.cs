@@ -279,8 +279,8 @@ public static partial class CompositionOperations
         });
     }
 
-    private static bool HasPublisher(StageRecord stage) =>
-        stage.ActiveSession?.Participants.Values.Any(p => p.Published && p.State == ParticipantStates.Connected) == true;
+    // Participant.Published means "ever published in this session"; what keeps a composition alive is someone publishing now.
+    private static bool HasPublisher(StageRecord stage) => stage.ActiveSession?.Publishers.Any() == true;
 
     private static void Emit(OperationContext context, CompositionRecord composition, string eventName,
         DestinationRecord? destination = null, string? reason = null)

@@ -63,7 +63,8 @@ public static class Resources
                 stage.ActiveSession.Participants.Add(participantId, participant);
             }
 
-            participant.Published = published;
+            participant.IsPublishing = published;
+            participant.Published |= published;
             CompositionOperations.OnPublishersChanged(context, stage);
             return 0;
         });
