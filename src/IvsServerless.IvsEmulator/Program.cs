@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Logging;
 using IvsServerless.IvsEmulator;
 
 // Runs the emulator alone: dotnet run --project src/IvsServerless.IvsEmulator [-- --urls http://127.0.0.1:PORT]
 string[] hostArgs = args.Any(a => a.StartsWith("--urls", StringComparison.Ordinal)) ? args : [.. args, "--urls", "http://127.0.0.1:4566"];
-await using var server = EmulatorServer.Create(hostArgs);
+// The host logs a failed start with a stack trace; this program says what went wrong in one line instead.
+await using var server = EmulatorServer.Create(hostArgs, logging: logging =>
+    logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
 try
 {
     await server.StartAsync();
