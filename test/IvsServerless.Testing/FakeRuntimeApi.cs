@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 
-namespace IvsServerless.Lambda.Runtime.Tests;
+namespace IvsServerless.Testing;
 
 /// <summary>What the runtime posted for one invocation (or for init).</summary>
 public sealed record PostedResult(string Kind, byte[] Body, string? ErrorTypeHeader, string? ContentType);
