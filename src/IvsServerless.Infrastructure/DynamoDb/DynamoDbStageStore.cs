@@ -1,0 +1,97 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using IvsServerless.Core.Paging;
+using IvsServerless.Core.Stages;
+
+namespace IvsServerless.Infrastructure.DynamoDb;
+
+/// <summary>Stages in the single table: conditional writes guard creation and every update (optimistic version).</summary>
+public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions options) : IStageStore
+{
+    private static readonly string[] OwnerIndexKey =
+        [TableLayout.PartitionKey, TableLayout.SortKey, TableLayout.OwnerIndexPartitionKey, TableLayout.OwnerIndexSortKey];
+
+    private static readonly string[] LiveIndexKey =
+        [TableLayout.PartitionKey, TableLayout.SortKey, TableLayout.LiveIndexPartitionKey, TableLayout.LiveIndexSortKey];
+
+    public async Task AddAsync(Stage stage, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = options.TableName,
+                Item = StageItem.From(stage),
+                ConditionExpression = "attribute_not_exists(PK)",
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw new StageConflictException($"Stage {stage.StageId} already exists.");
+        }
+    }
+
+    public async Task<Stage?> FindAsync(string stageId, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = options.TableName,
+            Key = Key(stageId),
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item ? StageItem.To(item) : null;
+    }
+
+    public async Task UpdateAsync(Stage updated, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = options.TableName,
+                Item = StageItem.From(updated),
+                ConditionExpression = "version = :expected",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":expected"] = new() { N = (updated.Version - 1).ToString(CultureInfo.InvariantCulture) },
+                },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw new StageConflictException($"Stage {updated.StageId} changed since version {updated.Version - 1} was read, or does not exist.");
+        }
+    }
+
+    public Task<Page<Stage>> ListOwnedByAsync(string ownerId, PageRequest page, CancellationToken cancellationToken) =>
+        QueryNewestFirstAsync(TableLayout.OwnerIndex, TableLayout.OwnerIndexPartitionKey, TableLayout.OwnerPartition(ownerId),
+            OwnerIndexKey, page, cancellationToken);
+
+    public Task<Page<Stage>> ListLivePublicAsync(PageRequest page, CancellationToken cancellationToken) =>
+        QueryNewestFirstAsync(TableLayout.LiveIndex, TableLayout.LiveIndexPartitionKey, TableLayout.LivePartition,
+            LiveIndexKey, page, cancellationToken);
+
+    private async Task<Page<Stage>> QueryNewestFirstAsync(string index, string partitionAttribute, string partition,
+        string[] keyAttributes, PageRequest page, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = options.TableName,
+            IndexName = index,
+            KeyConditionExpression = $"{partitionAttribute} = :partition",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":partition"] = new() { S = partition } },
+            ScanIndexForward = false,
+            Limit = Math.Clamp(page.Limit, 1, PageRequest.MaxLimit),
+            ExclusiveStartKey = PageCursor.Decode(page.Cursor, keyAttributes, partitionAttribute, partition),
+        }, cancellationToken).ConfigureAwait(false);
+
+        return new Page<Stage>(response.Items.Select(StageItem.To).ToList(), PageCursor.Encode(response.LastEvaluatedKey));
+    }
+
+    private static Dictionary<string, AttributeValue> Key(string stageId) => new()
+    {
+        [TableLayout.PartitionKey] = new() { S = TableLayout.StagePartition(stageId) },
+        [TableLayout.SortKey] = new() { S = TableLayout.StageSortKey },
+    };
+}

@@ -1,0 +1,66 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace IvsServerless.Infrastructure.DynamoDb;
+
+/// <summary>
+/// The single-table design, as code (see README.md beside this file). The table definition here is what
+/// tests and the local host create, and what the CDK stack must declare.
+/// </summary>
+public static class TableLayout
+{
+    public const string PartitionKey = "PK";
+    public const string SortKey = "SK";
+    public const string OwnerIndex = "GSI1";
+    public const string OwnerIndexPartitionKey = "GSI1PK";
+    public const string OwnerIndexSortKey = "GSI1SK";
+    public const string LiveIndex = "GSI2";
+    public const string LiveIndexPartitionKey = "GSI2PK";
+    public const string LiveIndexSortKey = "GSI2SK";
+
+    /// <summary>Epoch seconds; items carrying it are removed by DynamoDB TTL after that time.</summary>
+    public const string ExpiresAt = "expiresAt";
+
+    /// <summary>The one partition of the live-stages index (see README.md for when to shard it).</summary>
+    public const string LivePartition = "LIVE";
+
+    public static string StagePartition(string stageId) => "STAGE#" + stageId;
+
+    public const string StageSortKey = "STAGE";
+
+    public static string OwnerPartition(string ownerId) => "OWNER#" + ownerId;
+
+    public static string CompositionSortKey(string compositionId) => "COMPOSITION#" + compositionId;
+
+    public const string CompositionSortKeyPrefix = "COMPOSITION#";
+
+    public static string IdempotencySortKey(string key) => "IDEMPOTENCY#" + key;
+
+    public static CreateTableRequest Definition(string tableName) => new()
+    {
+        TableName = tableName,
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        AttributeDefinitions =
+        [
+            new AttributeDefinition(PartitionKey, ScalarAttributeType.S),
+            new AttributeDefinition(SortKey, ScalarAttributeType.S),
+            new AttributeDefinition(OwnerIndexPartitionKey, ScalarAttributeType.S),
+            new AttributeDefinition(OwnerIndexSortKey, ScalarAttributeType.S),
+            new AttributeDefinition(LiveIndexPartitionKey, ScalarAttributeType.S),
+            new AttributeDefinition(LiveIndexSortKey, ScalarAttributeType.S),
+        ],
+        KeySchema = [new KeySchemaElement(PartitionKey, KeyType.HASH), new KeySchemaElement(SortKey, KeyType.RANGE)],
+        GlobalSecondaryIndexes =
+        [
+            Index(OwnerIndex, OwnerIndexPartitionKey, OwnerIndexSortKey),
+            Index(LiveIndex, LiveIndexPartitionKey, LiveIndexSortKey),
+        ],
+    };
+
+    private static GlobalSecondaryIndex Index(string name, string partitionKey, string sortKey) => new()
+    {
+        IndexName = name,
+        KeySchema = [new KeySchemaElement(partitionKey, KeyType.HASH), new KeySchemaElement(sortKey, KeyType.RANGE)],
+        Projection = new Projection { ProjectionType = ProjectionType.ALL },
+    };
+}

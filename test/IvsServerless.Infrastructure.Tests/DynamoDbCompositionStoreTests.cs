@@ -1,0 +1,86 @@
+using IvsServerless.Core.Compositions;
+using IvsServerless.Infrastructure.DynamoDb;
+
+namespace IvsServerless.Infrastructure.Tests;
+
+public sealed class DynamoDbCompositionStoreTests(ItemsTable table) : IClassFixture<ItemsTable>
+{
+    private readonly DynamoDbCompositionStore _store = new(table.Client, table.Options);
+
+    [Fact]
+    public async Task Add_then_find_by_id_and_by_idempotency_key()
+    {
+        var composition = New("stage000001", "key-1");
+        await _store.AddAsync(composition, default);
+
+        Assert.Equal(composition, await _store.FindAsync("stage000001", IdOf(composition), default));
+        Assert.Equal(composition, await _store.FindByIdempotencyKeyAsync("stage000001", "key-1", default));
+        Assert.Null(await _store.FindByIdempotencyKeyAsync("stage000001", "key-unknown", default));
+        Assert.Null(await _store.FindByIdempotencyKeyAsync("stage000002", "key-1", default));
+    }
+
+    [Fact]
+    public async Task Exactly_one_of_ten_concurrent_starts_with_one_key_is_stored()
+    {
+        var attempts = Enumerable.Range(0, 10).Select(async _ =>
+        {
+            try
+            {
+                await _store.AddAsync(New("stage000003", "same-key"), default);
+                return true;
+            }
+            catch (CompositionConflictException)
+            {
+                return false;
+            }
+        });
+
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, results.Count(won => won));
+        Assert.Single(await _store.ListForStageAsync("stage000003", default));
+    }
+
+    [Fact]
+    public async Task Listing_is_newest_first_and_stays_within_the_stage()
+    {
+        var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var compositions = Enumerable.Range(0, 4).Select(i => New("stage000004", $"k{i}") with { StartedAt = start.AddMinutes(i) }).ToList();
+        foreach (var composition in compositions)
+        {
+            await _store.AddAsync(composition, default);
+        }
+
+        await _store.AddAsync(New("stage000005", "k0"), default);
+
+        var listed = await _store.ListForStageAsync("stage000004", default);
+        Assert.Equal(compositions.OrderByDescending(c => c.StartedAt), listed);
+    }
+
+    [Fact]
+    public async Task Final_states_are_never_left()
+    {
+        var composition = New("stage000006", "k");
+        await _store.AddAsync(composition, default);
+        var ended = new DateTimeOffset(2026, 3, 1, 1, 0, 0, TimeSpan.Zero);
+
+        await _store.SetStateAsync("stage000006", IdOf(composition), "ACTIVE", null, default);
+        Assert.Equal("ACTIVE", (await _store.FindAsync("stage000006", IdOf(composition), default))!.State);
+
+        await _store.SetStateAsync("stage000006", IdOf(composition), "STOPPED", ended, default);
+        await _store.SetStateAsync("stage000006", IdOf(composition), "ACTIVE", null, default);
+        await _store.SetStateAsync("stage000006", IdOf(composition), "FAILED", null, default);
+
+        var found = await _store.FindAsync("stage000006", IdOf(composition), default);
+        Assert.Equal(("STOPPED", (DateTimeOffset?)ended), (found!.State, found.EndedAt));
+
+        await _store.SetStateAsync("stage000006", "unknownCompo", "ACTIVE", null, default);
+        Assert.Null(await _store.FindAsync("stage000006", "unknownCompo", default));
+    }
+
+    private static Composition New(string stageId, string key) => new(
+        $"arn:aws:ivs:us-east-1:123456789012:composition/{Guid.NewGuid().ToString("N")[..12]}", stageId, "user-1", key, "STARTING",
+        new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private static string IdOf(Composition composition) => composition.CompositionArn[(composition.CompositionArn.LastIndexOf('/') + 1)..];
+}
