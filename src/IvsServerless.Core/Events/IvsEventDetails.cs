@@ -17,31 +17,31 @@ public interface IIvsEventDetail
 /// </summary>
 public sealed class StageUpdateDetail : IIvsEventDetail
 {
-    [JsonPropertyName("session_id")] public string? SessionId { get; set; }
-    [JsonPropertyName("event_name")] public string? EventName { get; set; }
-    [JsonPropertyName("event_time")] public string? EventTime { get; set; }
-    [JsonPropertyName("user_id")] public string? UserId { get; set; }
-    [JsonPropertyName("participant_id")] public string? ParticipantId { get; set; }
-    [JsonPropertyName("error_code")] public string? ErrorCode { get; set; }
-    [JsonPropertyName("source_stage_arn")] public string? SourceStageArn { get; set; }
-    [JsonPropertyName("source_session_id")] public string? SourceSessionId { get; set; }
-    [JsonPropertyName("destination_stage_arn")] public string? DestinationStageArn { get; set; }
-    [JsonPropertyName("destination_session_id")] public string? DestinationSessionId { get; set; }
-    [JsonPropertyName("replica")] public bool? Replica { get; set; }
+    [JsonPropertyName("session_id")] public string? SessionId { get; init; }
+    [JsonPropertyName("event_name")] public string? EventName { get; init; }
+    [JsonPropertyName("event_time")] public string? EventTime { get; init; }
+    [JsonPropertyName("user_id")] public string? UserId { get; init; }
+    [JsonPropertyName("participant_id")] public string? ParticipantId { get; init; }
+    [JsonPropertyName("error_code")] public string? ErrorCode { get; init; }
+    [JsonPropertyName("source_stage_arn")] public string? SourceStageArn { get; init; }
+    [JsonPropertyName("source_session_id")] public string? SourceSessionId { get; init; }
+    [JsonPropertyName("destination_stage_arn")] public string? DestinationStageArn { get; init; }
+    [JsonPropertyName("destination_session_id")] public string? DestinationSessionId { get; init; }
+    [JsonPropertyName("replica")] public bool? Replica { get; init; }
     [JsonExtensionData] public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary><c>IVS Participant Recording State Change</c>. No <c>event_time</c>: the envelope time is the event time.</summary>
 public sealed class ParticipantRecordingDetail : IIvsEventDetail
 {
-    [JsonPropertyName("session_id")] public string? SessionId { get; set; }
-    [JsonPropertyName("event_name")] public string? EventName { get; set; }
-    [JsonPropertyName("participant_id")] public string? ParticipantId { get; set; }
-    [JsonPropertyName("recording_s3_bucket_name")] public string? RecordingS3BucketName { get; set; }
-    [JsonPropertyName("recording_s3_key_prefix")] public string? RecordingS3KeyPrefix { get; set; }
+    [JsonPropertyName("session_id")] public string? SessionId { get; init; }
+    [JsonPropertyName("event_name")] public string? EventName { get; init; }
+    [JsonPropertyName("participant_id")] public string? ParticipantId { get; init; }
+    [JsonPropertyName("recording_s3_bucket_name")] public string? RecordingS3BucketName { get; init; }
+    [JsonPropertyName("recording_s3_key_prefix")] public string? RecordingS3KeyPrefix { get; init; }
 
     /// <summary>Seen on Recording End in third-party code only.</summary>
-    [JsonPropertyName("recording_duration_ms")] public long? RecordingDurationMs { get; set; }
+    [JsonPropertyName("recording_duration_ms")] public long? RecordingDurationMs { get; init; }
 
     [JsonExtensionData] public IDictionary<string, JsonElement>? Extra { get; set; }
 }
@@ -52,9 +52,9 @@ public sealed class ParticipantRecordingDetail : IIvsEventDetail
 /// </summary>
 public sealed class CompositionStateDetail : IIvsEventDetail
 {
-    [JsonPropertyName("event_name")] public string? EventName { get; set; }
-    [JsonPropertyName("stage_arn")] public string? StageArn { get; set; }
-    [JsonPropertyName("destination_id")] public string? DestinationId { get; set; }
-    [JsonPropertyName("reason")] public string? Reason { get; set; }
+    [JsonPropertyName("event_name")] public string? EventName { get; init; }
+    [JsonPropertyName("stage_arn")] public string? StageArn { get; init; }
+    [JsonPropertyName("destination_id")] public string? DestinationId { get; init; }
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
     [JsonExtensionData] public IDictionary<string, JsonElement>? Extra { get; set; }
 }

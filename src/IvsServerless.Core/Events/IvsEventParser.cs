@@ -196,9 +196,11 @@ public static class IvsEventParser
     private static string Describe(JsonException e, string root)
     {
         var path = e.Path is null ? root : root == "$" ? e.Path : root + e.Path.TrimStart('$');
-        return e.Message.Contains("could not be converted", StringComparison.Ordinal)
-            ? $"wrong type at {path}: {e.Message}"
-            : $"malformed JSON at {path}: {e.Message}";
+        var cut = e.Message.IndexOf(" Path:", StringComparison.Ordinal);
+        var message = cut > 0 ? e.Message[..cut] : e.Message;
+        return message.Contains("could not be converted", StringComparison.Ordinal)
+            ? $"wrong type at {path}: {message}"
+            : $"malformed JSON at {path}: {message}";
     }
 
     private static bool TryParseTime(string text, out DateTimeOffset time)
