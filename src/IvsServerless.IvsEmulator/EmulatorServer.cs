@@ -180,6 +180,12 @@ public sealed class EmulatorServer : IAsyncDisposable
         http.Response.StatusCode = error.StatusCode;
         http.Response.ContentType = "application/json";
         http.Response.Headers["x-amzn-ErrorType"] = error.ErrorType;
+        if (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The body was not read: the connection cannot carry another request, so tell the client not to reuse it.
+            http.Response.Headers.Connection = "close";
+        }
+
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new Dictionary<string, string> { ["exceptionMessage"] = error.Message, ["message"] = error.Message });
         await http.Response.Body.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);

@@ -71,8 +71,12 @@ public sealed class ProtocolTests(EmulatorFixture emulator) : IClassFixture<Emul
     public async Task Oversized_body_is_rejected_before_parsing()
     {
         var huge = "{\"name\":\"" + new string('a', emulator.Emulator.Options.MaxRequestBodyBytes + 10) + "\"}";
-        var response = await Client.SendRawAsync(HttpMethod.Post, "/CreateStage", huge);
+
+        // A client of its own: the rejected upload leaves its connection unusable, which must not hit other tests.
+        using var client = new IvsWireClient(emulator.Server.BaseAddress);
+        var response = await client.SendRawAsync(HttpMethod.Post, "/CreateStage", huge);
         response.AssertError(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLargeException");
+        Assert.Equal("close", response.Headers.GetValueOrDefault("connection"));
     }
 
     [Fact]
