@@ -39,10 +39,11 @@ public static class ProblemMapper
             _ => Make(500, "internal-error", "Internal Server Error", "Something went wrong on our side.", requestId),
         };
 
+        // The runtime stamps the Lambda request id on every line; the API Gateway one is what the app saw.
         if (problem.Status >= 500)
         {
             logger.Log(LambdaLogLevel.Error, "Request failed",
-                new("requestId", requestId),
+                new("apiRequestId", requestId),
                 new("status", problem.Status),
                 new("errorType", exception.GetType().FullName),
                 new("errorMessage", exception.Message),

@@ -42,7 +42,7 @@ public class InMemoryStageStore : IStageStore
         return Task.CompletedTask;
     }
 
-    public Task<Stage?> FindAsync(string stageId, CancellationToken cancellationToken)
+    public virtual Task<Stage?> FindAsync(string stageId, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
