@@ -1,3 +1,4 @@
+using IvsServerless.Api.Compositions;
 using IvsServerless.Api.Contracts;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Participants;
@@ -13,7 +14,7 @@ namespace IvsServerless.Api;
 /// </summary>
 public static class ApiEndpoints
 {
-    public static IReadOnlyList<Route> Routes(StageService stages, TokenService tokens, ParticipantService participants) =>
+    public static IReadOnlyList<Route> Routes(StageService stages, TokenService tokens, ParticipantService participants, CompositionService compositions) =>
     [
         new("POST", "/stages", async call =>
         {
@@ -63,6 +64,26 @@ public static class ApiEndpoints
             var (stageId, participantId) = (PathIds.StageId(call), PathIds.ParticipantId(call));
             var body = StrictJson.Read(call.Request, ApiJsonContext.Default.DisconnectBody, optional: true);
             await participants.DisconnectAsync(caller, stageId, participantId, body, call.CancellationToken).ConfigureAwait(false);
+            return Results.NoContent();
+        }),
+        new("POST", "/stages/{stageId}/compositions", async call =>
+        {
+            var caller = call.Caller;
+            var stageId = PathIds.StageId(call);
+            var (composition, started) = await compositions.StartAsync(caller, stageId, call.Header("idempotency-key"), call.CancellationToken).ConfigureAwait(false);
+            return Results.Json(started ? 201 : 200, Views.Of(composition), ApiJsonContext.Default.CompositionView);
+        }),
+        new("GET", "/stages/{stageId}/compositions", async call =>
+        {
+            var caller = call.Caller;
+            var list = await compositions.ListAsync(caller, PathIds.StageId(call), call.CancellationToken).ConfigureAwait(false);
+            return Results.Json(200, new CompositionListView { Items = [.. list.Select(Views.Of)] }, ApiJsonContext.Default.CompositionListView);
+        }),
+        new("DELETE", "/stages/{stageId}/compositions/{compositionId}", async call =>
+        {
+            var caller = call.Caller;
+            var (stageId, compositionId) = (PathIds.StageId(call), PathIds.CompositionId(call));
+            await compositions.StopAsync(caller, stageId, compositionId, call.CancellationToken).ConfigureAwait(false);
             return Results.NoContent();
         }),
     ];

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IvsServerless.Api.Compositions;
 using IvsServerless.Api.Errors;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Participants;
@@ -30,7 +31,8 @@ public sealed class ApiHandler : ILambdaHandler
         _router = new Router(ApiEndpoints.Routes(
             new StageService(stages, compositions, ivs, access, options, time ?? TimeProvider.System),
             new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy)),
-            new ParticipantService(access, ivs)));
+            new ParticipantService(access, ivs),
+            new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System)));
     }
 
     public IReadOnlyList<Route> Routes => _router.Routes;

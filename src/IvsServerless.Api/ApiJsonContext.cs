@@ -16,5 +16,7 @@ namespace IvsServerless.Api;
 [JsonSerializable(typeof(StageView))]
 [JsonSerializable(typeof(StagePageView))]
 [JsonSerializable(typeof(TokenView))]
+[JsonSerializable(typeof(CompositionView))]
+[JsonSerializable(typeof(CompositionListView))]
 [JsonSerializable(typeof(Problem))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -7,6 +7,12 @@ public sealed class ApiOptions
     /// <summary>Tagged on every IVS stage as <c>ivs-serverless:managed-by</c>, so sweeps find only their own stages.</summary>
     public required string DeploymentTag { get; init; }
 
+    /// <summary>Where compositions record (an IVS storage configuration); null turns compositions off.</summary>
+    public string? CompositionStorageConfigurationArn { get; init; }
+
+    /// <summary>The encoder configuration compositions use; required with the storage configuration.</summary>
+    public string? CompositionEncoderConfigurationArn { get; init; }
+
     public TokenPolicyOptions TokenPolicy { get; init; } = new();
 
     /// <summary>Re-reads after an optimistic-concurrency conflict before answering 409.</summary>

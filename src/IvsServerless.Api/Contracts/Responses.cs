@@ -40,6 +40,11 @@ public sealed record CompositionView
     public DateTimeOffset? EndedAt { get; init; }
 }
 
+public sealed record CompositionListView
+{
+    public required IReadOnlyList<CompositionView> Items { get; init; }
+}
+
 public sealed record StagePageView
 {
     public required IReadOnlyList<StageView> Items { get; init; }

@@ -43,3 +43,7 @@ public sealed class StateConflictException(string code, string detail)
 /// <summary>413: the body is larger than the API accepts.</summary>
 public sealed class PayloadTooLargeException(int maxBytes)
     : ApiException(413, "payload-too-large", "Content Too Large", $"The request body must be at most {maxBytes} bytes.");
+
+/// <summary>503: a feature this deployment has not been configured for.</summary>
+public sealed class ServiceUnavailableException(string code, string detail)
+    : ApiException(503, code, "Service Unavailable", detail);

@@ -11,13 +11,18 @@ namespace IvsServerless.Api.Tests.Support;
 /// <summary>The handler wired to in-memory stores and the real IVS emulator over signed HTTP.</summary>
 public sealed class ApiHarness : IAsyncDisposable
 {
-    private ApiHarness(EmulatorServer emulator, HttpClient http, IvsRealTimeClient ivs, InMemoryStageStore stages)
+    private ApiHarness(EmulatorServer emulator, HttpClient http, IvsRealTimeClient ivs, InMemoryStageStore stages, string storageArn, string encoderArn)
     {
         Emulator = emulator;
         Http = http;
         Ivs = ivs;
         Stages = stages;
-        Handler = new ApiHandler(stages, Compositions, ivs, new ApiOptions { DeploymentTag = "tests" });
+        Handler = new ApiHandler(stages, Compositions, ivs, new ApiOptions
+        {
+            DeploymentTag = "tests",
+            CompositionStorageConfigurationArn = storageArn,
+            CompositionEncoderConfigurationArn = encoderArn,
+        });
     }
 
     public EmulatorServer Emulator { get; }
@@ -36,7 +41,10 @@ public sealed class ApiHarness : IAsyncDisposable
             new IvsRealTimeClientOptions { Region = "us-east-1", ServiceUrl = emulator.BaseAddress.ToString().TrimEnd('/'), MaxAttempts = 1 },
             new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
             delay: (_, _) => Task.CompletedTask);
-        return new ApiHarness(emulator, http, ivs, stages ?? new InMemoryStageStore());
+        var storage = await ivs.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
+        var encoder = await ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" });
+        return new ApiHarness(emulator, http, ivs, stages ?? new InMemoryStageStore(),
+            storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn);
     }
 
     /// <summary>Goes through the Lambda byte interface, exactly as the runtime calls it.</summary>

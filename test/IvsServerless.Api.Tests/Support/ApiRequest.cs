@@ -42,6 +42,12 @@ public sealed class ApiRequest
         return this;
     }
 
+    public ApiRequest Header(string name, string value)
+    {
+        _headers[name.ToLowerInvariant()] = value;
+        return this;
+    }
+
     public ApiRequest Json(string body)
     {
         _body = body;

@@ -119,22 +119,69 @@ public sealed class FailingAddStageStore : InMemoryStageStore
 public sealed class InMemoryCompositionStore : ICompositionStore
 {
     private readonly List<Composition> _compositions = [];
+    private readonly Lock _lock = new();
 
-    public Task<Composition?> FindByIdempotencyKeyAsync(string stageId, string idempotencyKey, CancellationToken cancellationToken) =>
-        Task.FromResult(_compositions.FirstOrDefault(c => c.StageId == stageId && c.IdempotencyKey == idempotencyKey));
+    public IReadOnlyList<Composition> All
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _compositions];
+            }
+        }
+    }
+
+    public Task<Composition?> FindByIdempotencyKeyAsync(string stageId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_compositions.FirstOrDefault(c => c.StageId == stageId && c.IdempotencyKey == idempotencyKey));
+        }
+    }
 
     public Task AddAsync(Composition composition, CancellationToken cancellationToken)
     {
-        _compositions.Add(composition);
+        lock (_lock)
+        {
+            if (_compositions.Any(c => c.StageId == composition.StageId && c.IdempotencyKey == composition.IdempotencyKey))
+            {
+                throw new CompositionConflictException("Idempotency key already claimed.");
+            }
+
+            _compositions.Add(composition);
+        }
+
         return Task.CompletedTask;
     }
 
-    public Task<Composition?> FindAsync(string stageId, string compositionId, CancellationToken cancellationToken) =>
-        Task.FromResult(_compositions.FirstOrDefault(c => c.StageId == stageId && c.CompositionArn.EndsWith("/" + compositionId, StringComparison.Ordinal)));
+    public Task<Composition?> FindAsync(string stageId, string compositionId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_compositions.FirstOrDefault(c => c.StageId == stageId && c.CompositionArn.EndsWith("/" + compositionId, StringComparison.Ordinal)));
+        }
+    }
 
-    public Task<IReadOnlyList<Composition>> ListForStageAsync(string stageId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Composition>>([.. _compositions.Where(c => c.StageId == stageId).OrderByDescending(c => c.StartedAt)]);
+    public Task<IReadOnlyList<Composition>> ListForStageAsync(string stageId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<Composition>>([.. _compositions.Where(c => c.StageId == stageId).OrderByDescending(c => c.StartedAt)]);
+        }
+    }
 
-    public Task SetStateAsync(string stageId, string compositionId, string state, DateTimeOffset? endedAt, CancellationToken cancellationToken) =>
-        Task.CompletedTask;
+    public Task SetStateAsync(string stageId, string compositionId, string state, DateTimeOffset? endedAt, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var index = _compositions.FindIndex(c => c.StageId == stageId && c.CompositionArn.EndsWith("/" + compositionId, StringComparison.Ordinal));
+            if (index >= 0)
+            {
+                _compositions[index] = _compositions[index] with { State = state, EndedAt = endedAt };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 }
