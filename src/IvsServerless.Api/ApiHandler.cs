@@ -50,9 +50,13 @@ public sealed class ApiHandler : ILambdaHandler
         var requestId = request?.RequestContext?.RequestId ?? context.AwsRequestId;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var budget = context.RemainingTime - _options.DeadlineMargin;
-        if (budget < TimeSpan.FromDays(1))
+        if (budget <= TimeSpan.Zero)
         {
-            deadline.CancelAfter(budget > TimeSpan.Zero ? budget : TimeSpan.Zero);
+            deadline.Cancel();
+        }
+        else if (budget < TimeSpan.FromDays(1))
+        {
+            deadline.CancelAfter(budget);
         }
 
         try
@@ -63,6 +67,9 @@ public sealed class ApiHandler : ILambdaHandler
             }
 
             var (route, parameters) = _router.Resolve(request);
+
+            // No time left: start nothing rather than leave half-done work behind when Lambda stops us.
+            deadline.Token.ThrowIfCancellationRequested();
             return await route.Endpoint(new ApiCall(request, parameters, context, deadline.Token)).ConfigureAwait(false);
         }
         catch (MethodNotAllowedException e)
