@@ -40,7 +40,15 @@ public sealed class ApiHandler : ILambdaHandler
     public async Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var response = await HandleAsync(Parse(payload), context, ct).ConfigureAwait(false);
+        var request = Parse(payload);
+        var response = await HandleAsync(request, context, ct).ConfigureAwait(false);
+
+        // One access line per request; bodies are never logged (they may hold participant tokens).
+        context.Logger.Log(LambdaLogLevel.Information, "Request handled",
+            new("apiRequestId", request?.RequestContext?.RequestId),
+            new("method", request?.RequestContext?.Http?.Method),
+            new("path", request?.RawPath),
+            new("status", response.StatusCode));
         return JsonSerializer.SerializeToUtf8Bytes(response, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse);
     }
 
