@@ -124,6 +124,11 @@ public sealed class FlowTests : IAsyncLifetime
         Assert.Equal("private", patched.Json.GetProperty("visibility").GetString());
         Assert.Equal("bob", patched.Json.GetProperty("coHostIds")[0].GetString());
 
+        var renamed = await _api.SendAsync(ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"name":"evening-show"}"""));
+        Assert.Equal(200, renamed.Status);
+        var ivsStage = await _api.Ivs.GetStageAsync(new GetStageRequest { Arn = renamed.Json.GetProperty("stageArn").GetString()! });
+        Assert.Equal("evening-show", ivsStage.Stage!.Name);
+
         _api.Stages.ConflictsToInject = 100;
         var lost = await _api.SendAsync(ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"name":"renamed"}"""));
         Assert.Equal(409, lost.Status);

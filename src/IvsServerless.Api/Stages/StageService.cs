@@ -105,6 +105,12 @@ public sealed class StageService(
                 InvitedUserIds = invited ?? current.InvitedUserIds,
                 Version = current.Version + 1,
             };
+            if (updated.Name != current.Name)
+            {
+                // Renaming first keeps the IVS console in step; it is idempotent, so a retry may repeat it.
+                await ivs.UpdateStageAsync(new Ivs.UpdateStageRequest { Arn = current.StageArn, Name = updated.Name }, ct).ConfigureAwait(false);
+            }
+
             try
             {
                 await store.UpdateAsync(updated, ct).ConfigureAwait(false);
