@@ -1,0 +1,106 @@
+using System.Text.Json;
+using IvsServerless.Api.Compositions;
+using IvsServerless.Api.Errors;
+using IvsServerless.Api.HttpApi;
+using IvsServerless.Api.Participants;
+using IvsServerless.Api.Stages;
+using IvsServerless.Api.Tokens;
+using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Stages;
+using IvsServerless.Core.Tokens;
+using IvsServerless.IvsRealTime;
+using IvsServerless.Lambda.Runtime;
+
+namespace IvsServerless.Api;
+
+/// <summary>
+/// The HTTP API function: payload v2 event in, payload v2 result out. Built once per container (in the
+/// init phase), so services and their HTTP connections are reused across invocations.
+/// </summary>
+public sealed class ApiHandler : ILambdaHandler
+{
+    private readonly Router _router;
+    private readonly ApiOptions _options;
+
+    public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.TokenPolicy.Validate();
+        _options = options;
+        var access = new StageAccess(stages);
+        _router = new Router(ApiEndpoints.Routes(
+            new StageService(stages, compositions, ivs, access, options, time ?? TimeProvider.System),
+            new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy)),
+            new ParticipantService(access, ivs),
+            new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System)));
+    }
+
+    public IReadOnlyList<Route> Routes => _router.Routes;
+
+    public async Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = Parse(payload);
+        var response = await HandleAsync(request, context, ct).ConfigureAwait(false);
+
+        // One access line per request; bodies are never logged (they may hold participant tokens).
+        context.Logger.Log(LambdaLogLevel.Information, "Request handled",
+            new("apiRequestId", request?.RequestContext?.RequestId),
+            new("method", request?.RequestContext?.Http?.Method),
+            new("path", request?.RawPath),
+            new("status", response.StatusCode));
+        return JsonSerializer.SerializeToUtf8Bytes(response, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse);
+    }
+
+    public async Task<APIGatewayHttpApiV2ProxyResponse> HandleAsync(APIGatewayHttpApiV2ProxyRequest? request, ILambdaContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var requestId = request?.RequestContext?.RequestId ?? context.AwsRequestId;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var budget = context.RemainingTime - _options.DeadlineMargin;
+        if (budget <= TimeSpan.Zero)
+        {
+            deadline.Cancel();
+        }
+        else if (budget < TimeSpan.FromDays(1))
+        {
+            deadline.CancelAfter(budget);
+        }
+
+        try
+        {
+            if (request is null)
+            {
+                throw new RequestValidationException("malformed-event", "The event is not an HTTP API payload v2 request.");
+            }
+
+            var (route, parameters) = _router.Resolve(request);
+
+            // No time left: start nothing rather than leave half-done work behind when Lambda stops us.
+            deadline.Token.ThrowIfCancellationRequested();
+            return await route.Endpoint(new ApiCall(request, parameters, context, deadline.Token)).ConfigureAwait(false);
+        }
+        catch (MethodNotAllowedException e)
+        {
+            var response = ProblemMapper.ToResponse(e, requestId, context.Logger);
+            response.Headers!["allow"] = string.Join(", ", e.Allowed);
+            return response;
+        }
+        catch (Exception e)
+        {
+            return ProblemMapper.ToResponse(e, requestId, context.Logger);
+        }
+    }
+
+    private static APIGatewayHttpApiV2ProxyRequest? Parse(ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload.Span, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

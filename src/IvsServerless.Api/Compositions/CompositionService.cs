@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using IvsServerless.Api.Errors;
+using IvsServerless.Api.Stages;
+using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Tokens;
+using Ivs = IvsServerless.IvsRealTime;
+
+namespace IvsServerless.Api.Compositions;
+
+/// <summary>
+/// Server-side compositions recorded to the deployment's S3 storage configuration (owner only).
+/// A start is idempotent per stage and <c>Idempotency-Key</c>: a retry returns the first composition.
+/// </summary>
+public sealed partial class CompositionService(
+    StageAccess access, ICompositionStore store, Ivs.IIvsRealTimeClient ivs, ApiOptions options, TimeProvider time)
+{
+    private static readonly HashSet<string> Finished = new(StringComparer.Ordinal) { "STOPPED", "FAILED" };
+
+    /// <returns>The composition and whether this call started it (false: an earlier call with the same key did).</returns>
+    public async Task<(Composition Composition, bool Started)> StartAsync(Caller caller, string stageId, string? idempotencyKey, CancellationToken ct)
+    {
+        if (idempotencyKey is not null && !KeyPattern().IsMatch(idempotencyKey))
+        {
+            throw RequestValidationException.Field("Idempotency-Key", "1-64 letters, digits, '-' or '_'.");
+        }
+
+        var stage = await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
+        if (options.CompositionStorageConfigurationArn is null || options.CompositionEncoderConfigurationArn is null)
+        {
+            throw new ServiceUnavailableException("compositions-not-configured", "Compositions are not configured for this deployment.");
+        }
+
+        var key = idempotencyKey ?? Guid.NewGuid().ToString("N");
+        if (await store.FindByIdempotencyKeyAsync(stageId, key, ct).ConfigureAwait(false) is { } earlier)
+        {
+            return (earlier, false);
+        }
+
+        // Derived from stage and key, so a start that reached IVS but not our store is deduplicated by IVS on retry.
+        var token = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(stageId + ":" + key)))[..64];
+        var started = await ivs.StartCompositionAsync(new Ivs.StartCompositionRequest
+        {
+            StageArn = stage.StageArn,
+            IdempotencyToken = token,
+            Destinations =
+            [
+                new Ivs.DestinationConfiguration
+                {
+                    S3 = new Ivs.S3DestinationConfiguration
+                    {
+                        StorageConfigurationArn = options.CompositionStorageConfigurationArn,
+                        EncoderConfigurationArns = [options.CompositionEncoderConfigurationArn],
+                    },
+                },
+            ],
+            Tags = new Dictionary<string, string> { [StageService.OwnerTag] = caller.UserId, [StageService.ManagedByTag] = options.DeploymentTag },
+        }, ct).ConfigureAwait(false);
+
+        var composition = new Composition(started.Composition!.Arn, stageId, caller.UserId, key, StateName(started.Composition.State), time.GetUtcNow());
+        try
+        {
+            await store.AddAsync(composition, ct).ConfigureAwait(false);
+            return (composition, true);
+        }
+        catch (CompositionConflictException)
+        {
+            // A concurrent retry with the same key won the race; both got the same IVS composition.
+            var winner = await store.FindByIdempotencyKeyAsync(stageId, key, ct).ConfigureAwait(false);
+            return (winner ?? composition, false);
+        }
+    }
+
+    public async Task<IReadOnlyList<Composition>> ListAsync(Caller caller, string stageId, CancellationToken ct)
+    {
+        await access.FindVisibleAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
+        return await store.ListForStageAsync(stageId, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the composition; stopping a stopped one is fine (idempotent).</summary>
+    public async Task StopAsync(Caller caller, string stageId, string compositionId, CancellationToken ct)
+    {
+        await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
+        var composition = await store.FindAsync(stageId, compositionId, ct).ConfigureAwait(false)
+            ?? throw new NotFoundException("composition-not-found", "The composition does not exist.");
+        if (Finished.Contains(composition.State))
+        {
+            return;
+        }
+
+        try
+        {
+            await ivs.StopCompositionAsync(new Ivs.StopCompositionRequest { Arn = composition.CompositionArn }, ct).ConfigureAwait(false);
+        }
+        catch (Ivs.ResourceNotFoundException)
+        {
+            // IVS already cleaned it up.
+        }
+
+        await store.SetStateAsync(stageId, compositionId, "STOPPING", null, ct).ConfigureAwait(false);
+    }
+
+    private static string StateName(Ivs.CompositionState state) => state switch
+    {
+        Ivs.CompositionState.Starting => "STARTING",
+        Ivs.CompositionState.Active => "ACTIVE",
+        Ivs.CompositionState.Stopping => "STOPPING",
+        Ivs.CompositionState.Stopped => "STOPPED",
+        _ => "FAILED",
+    };
+
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyPattern();
+}

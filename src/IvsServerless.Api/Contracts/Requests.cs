@@ -1,0 +1,33 @@
+namespace IvsServerless.Api.Contracts;
+
+// Request bodies. Every member is nullable so that a missing field becomes a field error of ours,
+// not a serializer exception; unknown members are refused by StrictJson.
+
+public sealed record CreateStageBody
+{
+    public string? Name { get; init; }
+    public string? Visibility { get; init; }
+    public IReadOnlyList<string>? CoHostIds { get; init; }
+    public IReadOnlyList<string>? InvitedUserIds { get; init; }
+}
+
+/// <summary>PATCH semantics: an absent member keeps its value.</summary>
+public sealed record UpdateStageBody
+{
+    public string? Name { get; init; }
+    public string? Visibility { get; init; }
+    public IReadOnlyList<string>? CoHostIds { get; init; }
+    public IReadOnlyList<string>? InvitedUserIds { get; init; }
+}
+
+public sealed record CreateTokenBody
+{
+    public IReadOnlyList<string>? Capabilities { get; init; }
+    public int? DurationMinutes { get; init; }
+    public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+}
+
+public sealed record DisconnectBody
+{
+    public string? Reason { get; init; }
+}

@@ -1,0 +1,62 @@
+namespace IvsServerless.Api.Contracts;
+
+public sealed record StageView
+{
+    public required string StageId { get; init; }
+    public required string StageArn { get; init; }
+    public required string Name { get; init; }
+    public required string OwnerId { get; init; }
+    public required string Visibility { get; init; }
+    public required IReadOnlyList<string> CoHostIds { get; init; }
+
+    /// <summary>Only the owner sees who is invited.</summary>
+    public IReadOnlyList<string>? InvitedUserIds { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required bool Live { get; init; }
+    public string? ActiveSessionId { get; init; }
+    public required long Version { get; init; }
+
+    /// <summary>Set on GET of one stage only.</summary>
+    public IReadOnlyList<CompositionView>? Compositions { get; init; }
+
+    /// <summary>Set on GET of one stage only; empty until the event projection lands.</summary>
+    public IReadOnlyList<ParticipantView>? Participants { get; init; }
+}
+
+public sealed record ParticipantView
+{
+    public required string ParticipantId { get; init; }
+    public required string UserId { get; init; }
+}
+
+public sealed record CompositionView
+{
+    public required string CompositionId { get; init; }
+    public required string CompositionArn { get; init; }
+    public required string State { get; init; }
+    public required string StartedBy { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+}
+
+public sealed record CompositionListView
+{
+    public required IReadOnlyList<CompositionView> Items { get; init; }
+}
+
+public sealed record StagePageView
+{
+    public required IReadOnlyList<StageView> Items { get; init; }
+    public string? NextCursor { get; init; }
+}
+
+public sealed record TokenView
+{
+    /// <summary>A bearer secret for the stage: returned to its owner, never logged.</summary>
+    public required string Token { get; init; }
+
+    public required string ParticipantId { get; init; }
+    public required DateTimeOffset ExpirationTime { get; init; }
+    public required IReadOnlyList<string> Capabilities { get; init; }
+}

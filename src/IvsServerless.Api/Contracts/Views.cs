@@ -1,0 +1,42 @@
+using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Stages;
+
+namespace IvsServerless.Api.Contracts;
+
+public static class Views
+{
+    public static StageView Of(Stage stage, string callerId, IReadOnlyList<Composition>? compositions = null)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        return new StageView
+        {
+            StageId = stage.StageId,
+            StageArn = stage.StageArn,
+            Name = stage.Name,
+            OwnerId = stage.OwnerId,
+            Visibility = stage.Visibility == StageVisibility.Public ? "public" : "private",
+            CoHostIds = [.. stage.CoHostIds.Order(StringComparer.Ordinal)],
+            InvitedUserIds = stage.IsOwnedBy(callerId) ? [.. stage.InvitedUserIds.Order(StringComparer.Ordinal)] : null,
+            CreatedAt = stage.CreatedAt,
+            Live = stage.ActiveSessionId is not null,
+            ActiveSessionId = stage.ActiveSessionId,
+            Version = stage.Version,
+            Compositions = compositions?.Select(Of).ToList(),
+            Participants = compositions is null ? null : [],
+        };
+    }
+
+    public static CompositionView Of(Composition composition)
+    {
+        ArgumentNullException.ThrowIfNull(composition);
+        return new CompositionView
+        {
+            CompositionId = composition.CompositionArn[(composition.CompositionArn.LastIndexOf('/') + 1)..],
+            CompositionArn = composition.CompositionArn,
+            State = composition.State,
+            StartedBy = composition.StartedBy,
+            StartedAt = composition.StartedAt,
+            EndedAt = composition.EndedAt,
+        };
+    }
+}

@@ -1,0 +1,53 @@
+using IvsServerless.Api.Errors;
+using IvsServerless.Core.Tokens;
+using IvsServerless.Lambda.Runtime;
+
+namespace IvsServerless.Api.HttpApi;
+
+/// <summary>One routed request: the event, its path parameters, who is calling and when to give up.</summary>
+public sealed class ApiCall(
+    APIGatewayHttpApiV2ProxyRequest request,
+    IReadOnlyDictionary<string, string> pathParameters,
+    ILambdaContext context,
+    CancellationToken cancellationToken)
+{
+    public APIGatewayHttpApiV2ProxyRequest Request { get; } = request;
+    public IReadOnlyDictionary<string, string> PathParameters { get; } = pathParameters;
+    public ILambdaContext Context { get; } = context;
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>The API Gateway request id (what the app sees); the Lambda one when absent.</summary>
+    public string RequestId => Request.RequestContext?.RequestId ?? Context.AwsRequestId;
+
+    /// <summary>The signed-in user; 401 when the authorizer passed no <c>sub</c>.</summary>
+    public Caller Caller => Claims.CallerOf(Request) ?? throw new UnauthenticatedException();
+
+    public string Path(string name) => PathParameters[name];
+
+    public string? Query(string name) =>
+        Request.QueryStringParameters is { } query && query.TryGetValue(name, out var value) ? value : null;
+
+    public string? Header(string name) =>
+        Request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+}
+
+public static class Claims
+{
+    /// <summary>Display name claims in order of preference (OIDC standard first, then Cognito's).</summary>
+    public static readonly string[] DisplayNameClaims = ["name", "preferred_username", "cognito:username"];
+
+    public static Caller? CallerOf(APIGatewayHttpApiV2ProxyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var claims = request.RequestContext?.Authorizer?.Jwt?.Claims;
+        if (claims is null || !claims.TryGetValue("sub", out var sub) || string.IsNullOrWhiteSpace(sub))
+        {
+            return null;
+        }
+
+        var displayName = DisplayNameClaims
+            .Select(c => claims.TryGetValue(c, out var v) ? v : null)
+            .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        return new Caller(sub, displayName);
+    }
+}

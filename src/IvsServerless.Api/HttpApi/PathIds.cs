@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+using IvsServerless.Api.Errors;
+
+namespace IvsServerless.Api.HttpApi;
+
+/// <summary>Path ids are checked against the IVS id formats before any I/O, so junk never reaches a store.</summary>
+public static partial class PathIds
+{
+    public static string StageId(ApiCall call) => Check(call, "stageId", TwelveAlphanumerics(), "A stage id is 12 letters or digits.");
+
+    public static string ParticipantId(ApiCall call) => Check(call, "participantId", ParticipantIdPattern(), "A participant id is 1-64 letters, digits or '-'.");
+
+    public static string CompositionId(ApiCall call) => Check(call, "compositionId", TwelveAlphanumerics(), "A composition id is 12 letters or digits.");
+
+    private static string Check(ApiCall call, string name, Regex pattern, string message)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var value = call.PathParameters.TryGetValue(name, out var v) ? v : "";
+        return pattern.IsMatch(value)
+            ? value
+            : throw new RequestValidationException("invalid-path-parameter", $"The path parameter '{name}' is not valid.",
+                new Dictionary<string, string[]> { [name] = [message] });
+    }
+
+    [GeneratedRegex("^[a-zA-Z0-9]{12}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TwelveAlphanumerics();
+
+    [GeneratedRegex("^[a-zA-Z0-9-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ParticipantIdPattern();
+}

@@ -1,0 +1,37 @@
+using IvsServerless.Api.Contracts;
+using IvsServerless.Api.Errors;
+using IvsServerless.Api.Stages;
+using IvsServerless.Core.Tokens;
+using Ivs = IvsServerless.IvsRealTime;
+
+namespace IvsServerless.Api.Participants;
+
+public sealed class ParticipantService(StageAccess access, Ivs.IIvsRealTimeClient ivs)
+{
+    /// <summary>IVS limits the reason to 128 characters.</summary>
+    public const int MaxReasonLength = 128;
+
+    /// <summary>Kicks a participant (owner only). Their token stays valid: they can rejoin until it expires.</summary>
+    public async Task DisconnectAsync(Caller caller, string stageId, string participantId, DisconnectBody body, CancellationToken ct)
+    {
+        if (body.Reason is { Length: > MaxReasonLength })
+        {
+            throw RequestValidationException.Field("reason", $"At most {MaxReasonLength} characters.");
+        }
+
+        var stage = await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
+        try
+        {
+            await ivs.DisconnectParticipantAsync(new Ivs.DisconnectParticipantRequest
+            {
+                StageArn = stage.StageArn,
+                ParticipantId = participantId,
+                Reason = body.Reason,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Ivs.ResourceNotFoundException)
+        {
+            throw new NotFoundException("participant-not-found", "The participant is not connected to this stage.");
+        }
+    }
+}

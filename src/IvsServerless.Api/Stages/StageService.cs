@@ -1,0 +1,170 @@
+using IvsServerless.Api.Contracts;
+using IvsServerless.Api.Errors;
+using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Paging;
+using IvsServerless.Core.Stages;
+using IvsServerless.Core.Tokens;
+using Ivs = IvsServerless.IvsRealTime;
+
+namespace IvsServerless.Api.Stages;
+
+public sealed class StageService(
+    IStageStore store,
+    ICompositionStore compositions,
+    Ivs.IIvsRealTimeClient ivs,
+    StageAccess access,
+    ApiOptions options,
+    TimeProvider time)
+{
+    public const string OwnerTag = "ivs-serverless:owner";
+    public const string ManagedByTag = "ivs-serverless:managed-by";
+
+    public async Task<Stage> CreateAsync(Caller caller, CreateStageBody body, CancellationToken ct)
+    {
+        var input = new StageInput();
+        var name = input.Name(body.Name, required: true);
+        var visibility = input.Visibility(body.Visibility, required: true);
+        var coHosts = input.UserIds("coHostIds", body.CoHostIds, Stage.MaxCoHosts, caller.UserId);
+        var invited = input.UserIds("invitedUserIds", body.InvitedUserIds, Stage.MaxInvitedUsers, caller.UserId);
+        input.ThrowIfInvalid();
+
+        var created = await ivs.CreateStageAsync(new Ivs.CreateStageRequest
+        {
+            Name = name,
+            Tags = new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag },
+        }, ct).ConfigureAwait(false);
+        var arn = created.Stage?.Arn ?? throw new InvalidOperationException("IVS returned no stage.");
+
+        var stage = new Stage(IdOf(arn), arn, name!, caller.UserId, visibility!.Value,
+            coHosts ?? new HashSet<string>(), invited ?? new HashSet<string>(), time.GetUtcNow());
+        try
+        {
+            await store.AddAsync(stage, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Without a record nobody could ever use or delete the IVS stage: take it back. The caller's
+            // token may be cancelled already, and the compensation must still run.
+            await CompensateAsync(arn).ConfigureAwait(false);
+            throw;
+        }
+
+        return stage;
+    }
+
+    public async Task<Page<Stage>> ListAsync(Caller caller, string? scope, string? cursor, string? limit, CancellationToken ct)
+    {
+        var size = PageRequest.DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size)
+            || size is < 1 or > PageRequest.MaxLimit))
+        {
+            throw RequestValidationException.Field("limit", $"An integer from 1 to {PageRequest.MaxLimit}.");
+        }
+
+        if (cursor is { Length: 0 or > 2048 })
+        {
+            throw RequestValidationException.Field("cursor", "Use the nextCursor of a previous page.");
+        }
+
+        var page = new PageRequest(cursor, size);
+        var result = scope switch
+        {
+            null or "mine" => await store.ListOwnedByAsync(caller.UserId, page, ct).ConfigureAwait(false),
+            "live" => await store.ListLivePublicAsync(page, ct).ConfigureAwait(false),
+            _ => throw RequestValidationException.Field("scope", "Must be \"mine\" or \"live\"."),
+        };
+
+        // Defence in depth: a store bug must not leak someone's private or deleted stage into a list.
+        return result with { Items = [.. result.Items.Where(s => !s.Deleted && s.IsVisibleTo(caller.UserId))] };
+    }
+
+    public async Task<(Stage Stage, IReadOnlyList<Composition> Compositions)> GetAsync(Caller caller, string stageId, CancellationToken ct)
+    {
+        var stage = await access.FindVisibleAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
+        var list = await compositions.ListForStageAsync(stageId, ct).ConfigureAwait(false);
+        return (stage, list);
+    }
+
+    public async Task<Stage> UpdateAsync(Caller caller, string stageId, UpdateStageBody body, CancellationToken ct)
+    {
+        var input = new StageInput();
+        var name = input.Name(body.Name, required: false);
+        var visibility = input.Visibility(body.Visibility, required: false);
+        var coHosts = input.UserIds("coHostIds", body.CoHostIds, Stage.MaxCoHosts, caller.UserId);
+        var invited = input.UserIds("invitedUserIds", body.InvitedUserIds, Stage.MaxInvitedUsers, caller.UserId);
+        input.ThrowIfInvalid();
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
+            var updated = current with
+            {
+                Name = name ?? current.Name,
+                Visibility = visibility ?? current.Visibility,
+                CoHostIds = coHosts ?? current.CoHostIds,
+                InvitedUserIds = invited ?? current.InvitedUserIds,
+                Version = current.Version + 1,
+            };
+            if (updated.Name != current.Name)
+            {
+                // Renaming first keeps the IVS console in step; it is idempotent, so a retry may repeat it.
+                await ivs.UpdateStageAsync(new Ivs.UpdateStageRequest { Arn = current.StageArn, Name = updated.Name }, ct).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await store.UpdateAsync(updated, ct).ConfigureAwait(false);
+                return updated;
+            }
+            catch (StageConflictException) when (attempt < options.ConflictRetries)
+            {
+                // Someone else wrote in between: apply our change to their version.
+            }
+        }
+    }
+
+    public async Task DeleteAsync(Caller caller, string stageId, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await access.FindOwnedAsync(caller.UserId, stageId, ct, includeDeleted: true).ConfigureAwait(false);
+            if (current.Deleted)
+            {
+                return;
+            }
+
+            try
+            {
+                await ivs.DeleteStageAsync(new Ivs.DeleteStageRequest { Arn = current.StageArn }, ct).ConfigureAwait(false);
+            }
+            catch (Ivs.ResourceNotFoundException)
+            {
+                // Already gone (an earlier attempt, or deleted outside this API): the goal is reached.
+            }
+
+            try
+            {
+                await store.UpdateAsync(current with { Deleted = true, ActiveSessionId = null, Version = current.Version + 1 }, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (StageConflictException) when (attempt < options.ConflictRetries)
+            {
+            }
+        }
+    }
+
+    public static string IdOf(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
+
+    private async Task CompensateAsync(string arn)
+    {
+        try
+        {
+            await ivs.DeleteStageAsync(new Ivs.DeleteStageRequest { Arn = arn }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Ivs.IvsRealTimeException or HttpRequestException)
+        {
+            // The stage keeps its managed-by tag, so the reconciler's sweep can still find and remove it;
+            // the original failure is the one worth reporting.
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using IvsServerless.Api.Tests.Support;
+
+namespace IvsServerless.Api.Tests;
+
+/// <summary>Every route × every kind of caller × public and private stages, with exact status codes.</summary>
+public sealed class AuthorizationMatrixTests : IAsyncLifetime
+{
+    private const string Owner = "owner-1";
+    private const string CoHost = "cohost-1";
+    private const string Other = "other-1";
+
+    private ApiHarness _api = null!;
+
+    public async Task InitializeAsync() => _api = await ApiHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    private sealed record Case(string Route, Func<string, ApiRequest> Request, int Owner, int CoHost, int OtherOnPublic, int OtherOnPrivate);
+
+    // The owner's disconnect and stop of unknown ids get past authorization to the lookup: 404 there
+    // proves the owner got through (the co-host and others never get that far). The owner's disconnect reaches IVS, which knows no such participant: 404 participant-not-found
+    // proves the owner got through authorization (the co-host and others never get that far).
+    private static readonly Case[] Cases =
+    [
+        new("POST /stages", _ => ApiRequest.Post("/stages").Json("""{"name":"s","visibility":"public"}"""), 201, 201, 201, 201),
+        new("GET /stages", _ => ApiRequest.Get("/stages"), 200, 200, 200, 200),
+        new("GET /stages/{stageId}", id => ApiRequest.Get($"/stages/{id}"), 200, 200, 200, 404),
+        new("PATCH /stages/{stageId}", id => ApiRequest.Patch($"/stages/{id}").Json("""{"name":"renamed"}"""), 200, 403, 403, 404),
+        new("POST /stages/{stageId}/participant-tokens", id => ApiRequest.Post($"/stages/{id}/participant-tokens"), 201, 201, 201, 404),
+        new("POST /stages/{stageId}/participants/{participantId}/disconnect", id => ApiRequest.Post($"/stages/{id}/participants/pUnknown0001/disconnect"), 404, 403, 403, 404),
+        new("POST /stages/{stageId}/compositions", id => ApiRequest.Post($"/stages/{id}/compositions"), 201, 403, 403, 404),
+        new("GET /stages/{stageId}/compositions", id => ApiRequest.Get($"/stages/{id}/compositions"), 200, 200, 200, 404),
+        new("DELETE /stages/{stageId}/compositions/{compositionId}", id => ApiRequest.Delete($"/stages/{id}/compositions/AAAAAAAAAAAA"), 404, 403, 403, 404),
+        new("DELETE /stages/{stageId}", id => ApiRequest.Delete($"/stages/{id}"), 204, 403, 403, 404),
+    ];
+
+    [Fact]
+    public async Task Every_route_answers_every_caller_exactly_as_specified()
+    {
+        var mismatches = new List<string>();
+        var wrongGrants = 0;
+        foreach (var visibility in new[] { "public", "private" })
+        {
+            foreach (var @case in Cases)
+            {
+                var expectations = new (string? Caller, int Status)[]
+                {
+                    (Owner, @case.Owner),
+                    (CoHost, @case.CoHost),
+                    (Other, visibility == "public" ? @case.OtherOnPublic : @case.OtherOnPrivate),
+                    (null, 401),
+                };
+                foreach (var (caller, expected) in expectations)
+                {
+                    // A fresh stage per call, so an earlier PATCH or DELETE cannot colour the next answer.
+                    var stageId = await _api.CreateStageAsync(Owner, visibility, coHosts: [CoHost]);
+                    var response = await _api.SendAsync(@case.Request(stageId).As(caller));
+                    if (response.Status != expected)
+                    {
+                        mismatches.Add($"{@case.Route} on {visibility} as {caller ?? "anonymous"}: expected {expected}, got {response}");
+                        wrongGrants += response.Status is >= 200 and < 300 ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(0, wrongGrants);
+        Assert.Empty(mismatches);
+    }
+
+    [Fact]
+    public async Task A_private_stage_is_indistinguishable_from_a_missing_one_for_outsiders()
+    {
+        var stageId = await _api.CreateStageAsync(Owner, "private");
+        var hidden = await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}").As(Other));
+        var missing = await _api.SendAsync(ApiRequest.Get("/stages/AAAAAAAAAAAA").As(Other));
+        Assert.Equal((missing.Status, missing.Code, missing.Json.GetProperty("detail").GetString()),
+            (hidden.Status, hidden.Code, hidden.Json.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task Invited_users_see_a_private_stage_and_may_only_subscribe()
+    {
+        var stageId = await _api.CreateStageAsync(Owner, "private", invited: ["guest-1"]);
+        Assert.Equal(200, (await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}").As("guest-1"))).Status);
+        var token = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("guest-1"));
+        Assert.Equal(201, token.Status);
+        Assert.Equal(["SUBSCRIBE"], token.Json.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        var publish = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("guest-1").Json("""{"capabilities":["PUBLISH","SUBSCRIBE"]}"""));
+        Assert.Equal(403, publish.Status);
+    }
+}

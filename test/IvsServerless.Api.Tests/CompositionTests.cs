@@ -1,0 +1,47 @@
+using IvsServerless.Api.Tests.Support;
+using IvsServerless.IvsRealTime;
+
+namespace IvsServerless.Api.Tests;
+
+public sealed class CompositionTests : IAsyncLifetime
+{
+    private ApiHarness _api = null!;
+
+    public async Task InitializeAsync() => _api = await ApiHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public async Task Start_is_idempotent_per_key_listed_and_stopped()
+    {
+        var stageId = await _api.CreateStageAsync("alice");
+
+        var first = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/compositions").As("alice").Header("Idempotency-Key", "k-1"));
+        Assert.Equal(201, first.Status);
+        var compositionId = first.Json.GetProperty("compositionId").GetString()!;
+        var retry = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/compositions").As("alice").Header("Idempotency-Key", "k-1"));
+        Assert.Equal(200, retry.Status);
+        Assert.Equal(compositionId, retry.Json.GetProperty("compositionId").GetString());
+        var ivsList = await _api.Ivs.ListCompositionsAsync(new ListCompositionsRequest());
+        Assert.Single(ivsList.Compositions);
+
+        var listed = await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}/compositions").As("zoe"));
+        Assert.Equal(compositionId, listed.Json.GetProperty("items")[0].GetProperty("compositionId").GetString());
+        var stage = await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}").As("zoe"));
+        Assert.Equal(1, stage.Json.GetProperty("compositions").GetArrayLength());
+
+        Assert.Equal(204, (await _api.SendAsync(ApiRequest.Delete($"/stages/{stageId}/compositions/{compositionId}").As("alice"))).Status);
+        Assert.Equal(204, (await _api.SendAsync(ApiRequest.Delete($"/stages/{stageId}/compositions/{compositionId}").As("alice"))).Status);
+    }
+
+    [Fact]
+    public async Task A_bad_idempotency_key_is_400_and_starts_nothing()
+    {
+        var stageId = await _api.CreateStageAsync("alice");
+        var response = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/compositions").As("alice").Header("Idempotency-Key", "has spaces"));
+        Assert.Equal(400, response.Status);
+        Assert.Contains("Idempotency-Key", response.ErrorFields);
+        Assert.Empty((await _api.Ivs.ListCompositionsAsync(new ListCompositionsRequest())).Compositions);
+        Assert.Empty(_api.Compositions.All);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.Runtime;
+using IvsServerless.Api.HttpApi;
+using IvsServerless.IvsEmulator;
+using IvsServerless.IvsRealTime;
+using IvsServerless.Lambda.Runtime;
+
+namespace IvsServerless.Api.Tests.Support;
+
+/// <summary>The handler wired to in-memory stores and the real IVS emulator over signed HTTP.</summary>
+public sealed class ApiHarness : IAsyncDisposable
+{
+    private ApiHarness(EmulatorServer emulator, HttpClient http, IvsRealTimeClient ivs, InMemoryStageStore stages, string storageArn, string encoderArn)
+    {
+        Emulator = emulator;
+        Http = http;
+        Ivs = ivs;
+        Stages = stages;
+        Handler = new ApiHandler(stages, Compositions, ivs, new ApiOptions
+        {
+            DeploymentTag = "tests",
+            CompositionStorageConfigurationArn = storageArn,
+            CompositionEncoderConfigurationArn = encoderArn,
+        });
+    }
+
+    public EmulatorServer Emulator { get; }
+    public HttpClient Http { get; }
+    public IvsRealTimeClient Ivs { get; }
+    public InMemoryStageStore Stages { get; }
+    public InMemoryCompositionStore Compositions { get; } = new();
+    public ApiHandler Handler { get; }
+    public StringWriterStream Log { get; } = new();
+
+    public static async Task<ApiHarness> StartAsync(InMemoryStageStore? stages = null)
+    {
+        var emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" });
+        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = emulator.BaseAddress };
+        var ivs = new IvsRealTimeClient(http,
+            new IvsRealTimeClientOptions { Region = "us-east-1", ServiceUrl = emulator.BaseAddress.ToString().TrimEnd('/'), MaxAttempts = 1 },
+            new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+            delay: (_, _) => Task.CompletedTask);
+        var storage = await ivs.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
+        var encoder = await ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" });
+        return new ApiHarness(emulator, http, ivs, stages ?? new InMemoryStageStore(),
+            storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn);
+    }
+
+    /// <summary>Goes through the Lambda byte interface, exactly as the runtime calls it.</summary>
+    public async Task<ApiResponse> SendAsync(ApiRequest request)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request.Build(), HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
+        var context = new LambdaContext
+        {
+            AwsRequestId = Guid.NewGuid().ToString(),
+            Deadline = DateTimeOffset.UtcNow.AddSeconds(30),
+            Logger = new LambdaJsonLogger(Log),
+        };
+        var bytes = await Handler.HandleAsync(payload, context, CancellationToken.None);
+        return new ApiResponse(JsonSerializer.Deserialize(bytes.Span, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!);
+    }
+
+    public async Task<string> CreateStageAsync(string owner, string visibility = "public", string[]? coHosts = null, string[]? invited = null)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["name"] = "stage-" + owner,
+            ["visibility"] = visibility,
+            ["coHostIds"] = coHosts ?? [],
+            ["invitedUserIds"] = invited ?? [],
+        });
+        var response = await SendAsync(ApiRequest.Post("/stages").As(owner).Json(body));
+        Assert.Equal(201, response.Status);
+        return response.Json.GetProperty("stageId").GetString()!;
+    }
+
+    public async Task<int> IvsStageCountAsync() => (await Ivs.ListStagesAsync(new ListStagesRequest { MaxResults = 100 })).Stages.Count;
+
+    /// <summary>Joins like a client SDK would, through the emulator's simulation surface.</summary>
+    public async Task<string> JoinAsync(string token)
+    {
+        using var response = await Http.PostAsJsonAsync("/_sim/join", new Dictionary<string, string> { ["token"] = token });
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("participantId").GetString()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}
+
+public sealed class ApiResponse(APIGatewayHttpApiV2ProxyResponse response)
+{
+    public int Status => response.StatusCode;
+    public string Body => response.Body ?? "";
+    public IDictionary<string, string> Headers => response.Headers ?? new Dictionary<string, string>();
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+    public string? Code => Json.TryGetProperty("code", out var c) ? c.GetString() : null;
+
+    public IReadOnlyList<string> ErrorFields =>
+        Json.TryGetProperty("errors", out var e) ? [.. e.EnumerateObject().Select(p => p.Name)] : [];
+
+    public override string ToString() => $"{Status} {Body}";
+}
+
+/// <summary>Captures the function log so tests can check what was (not) logged.</summary>
+public sealed class StringWriterStream : MemoryStream
+{
+    public string Text => System.Text.Encoding.UTF8.GetString(ToArray());
+}
