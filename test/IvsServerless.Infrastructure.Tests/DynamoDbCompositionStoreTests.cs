@@ -20,6 +20,22 @@ public sealed class DynamoDbCompositionStoreTests(ItemsTable table) : IClassFixt
     }
 
     [Fact]
+    public async Task An_ended_composition_round_trips_and_a_reused_key_is_a_conflict()
+    {
+        var composition = New("stage000007", "key-ended") with
+        {
+            State = "STOPPED",
+            StartedAt = new DateTimeOffset(2026, 2, 1, 10, 0, 0, 123, TimeSpan.Zero),
+            EndedAt = new DateTimeOffset(2026, 2, 1, 11, 0, 0, 456, TimeSpan.Zero),
+        };
+        await _store.AddAsync(composition, default);
+
+        Assert.Equal(composition, await _store.FindAsync("stage000007", IdOf(composition), default));
+        await Assert.ThrowsAsync<CompositionConflictException>(() => _store.AddAsync(New("stage000007", "key-ended"), default));
+        Assert.Equal(composition, await _store.FindByIdempotencyKeyAsync("stage000007", "key-ended", default));
+    }
+
+    [Fact]
     public async Task Exactly_one_of_ten_concurrent_starts_with_one_key_is_stored()
     {
         var attempts = Enumerable.Range(0, 10).Select(async _ =>

@@ -36,6 +36,20 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
     }
 
     [Fact]
+    public async Task A_deleted_stage_is_still_found_marked_deleted_and_its_id_stays_taken()
+    {
+        var stage = Stages.New(activeSessionId: "st-x", coHosts: ["c"]);
+        await _store.AddAsync(stage, default);
+        await _store.UpdateAsync(stage with { Deleted = true, ActiveSessionId = null, CoHostIds = new HashSet<string>(), Version = 2 }, default);
+
+        var found = await _store.FindAsync(stage.StageId, default);
+
+        Assert.Equal((true, (string?)null, 2L), (found!.Deleted, found.ActiveSessionId, found.Version));
+        Assert.Empty(found.CoHostIds);
+        await Assert.ThrowsAsync<StageConflictException>(() => _store.AddAsync(stage, default));
+    }
+
+    [Fact]
     public async Task Adding_the_same_stage_twice_is_a_conflict()
     {
         var stage = Stages.New();

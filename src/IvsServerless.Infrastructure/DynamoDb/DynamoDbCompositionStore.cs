@@ -14,6 +14,9 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
     /// <summary>A retry later than this starts a new composition (the claim item expires through TTL).</summary>
     public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
 
+    private const string ConditionalCheckFailed = "ConditionalCheckFailed";
+    private const string TransactionConflict = "TransactionConflict";
+    private const int MaxConflictAttempts = 5;
     private static readonly string[] TerminalStates = ["STOPPED", "FAILED"];
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -34,22 +37,32 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
             [TableLayout.ExpiresAt] = new() { N = _time.GetUtcNow().Add(IdempotencyWindow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
         };
 
-        try
+        var request = new TransactWriteItemsRequest
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
+            TransactItems =
+            [
+                new TransactWriteItem { Put = new Put { TableName = options.TableName, Item = ToItem(composition), ConditionExpression = "attribute_not_exists(PK)" } },
+                new TransactWriteItem { Put = new Put { TableName = options.TableName, Item = claim, ConditionExpression = "attribute_not_exists(PK)" } },
+            ],
+        };
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
             {
-                TransactItems =
-                [
-                    new TransactWriteItem { Put = new Put { TableName = options.TableName, Item = ToItem(composition), ConditionExpression = "attribute_not_exists(PK)" } },
-                    new TransactWriteItem { Put = new Put { TableName = options.TableName, Item = claim, ConditionExpression = "attribute_not_exists(PK)" } },
-                ],
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TransactionCanceledException cancelled)
-            when (cancelled.CancellationReasons.Any(reason => reason.Code == "ConditionalCheckFailed"))
-        {
-            throw new CompositionConflictException(
-                $"Idempotency key '{composition.IdempotencyKey}' or composition {compositionId} is already stored for stage {composition.StageId}.");
+                await dynamo.TransactWriteItemsAsync(request, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TransactionCanceledException cancelled) when (Has(cancelled, ConditionalCheckFailed))
+            {
+                throw new CompositionConflictException(
+                    $"Idempotency key '{composition.IdempotencyKey}' or composition {compositionId} is already stored for stage {composition.StageId}.");
+            }
+            catch (TransactionCanceledException cancelled) when (Has(cancelled, TransactionConflict) && attempt < MaxConflictAttempts)
+            {
+                // A concurrent start touched the same claim: once that one settles, the claim's condition
+                // decides cleanly (conflict or success), so a retry turns a race into a definite answer.
+            }
         }
     }
 
@@ -132,6 +145,10 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
         }, cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item ? item : null;
     }
+
+    // Anything else (throttling, validation, a missing table) is not a conflict and propagates.
+    private static bool Has(TransactionCanceledException cancelled, string code) =>
+        cancelled.CancellationReasons?.Any(reason => reason.Code == code) == true;
 
     private static Dictionary<string, AttributeValue> ToItem(Composition composition)
     {

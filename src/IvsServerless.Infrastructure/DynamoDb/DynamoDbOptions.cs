@@ -9,7 +9,8 @@ public sealed partial class DynamoDbOptions
 
     public void Validate()
     {
-        if (!TableNamePattern().IsMatch(TableName))
+        // Configuration binding can leave null behind despite the initializer.
+        if (TableName is null || !TableNamePattern().IsMatch(TableName))
         {
             throw new InvalidOperationException(
                 $"DynamoDb:TableName must be 3..255 characters of [a-zA-Z0-9_.-], got '{TableName}'.");
