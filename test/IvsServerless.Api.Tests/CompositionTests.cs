@@ -3,11 +3,13 @@ using IvsServerless.IvsRealTime;
 
 namespace IvsServerless.Api.Tests;
 
-public sealed class CompositionTests : IAsyncLifetime
+public abstract class CompositionTestsBase : IAsyncLifetime
 {
     private ApiHarness _api = null!;
 
-    public async Task InitializeAsync() => _api = await ApiHarness.StartAsync();
+    public async Task InitializeAsync() => _api = await StartHarnessAsync();
+
+    protected abstract Task<ApiHarness> StartHarnessAsync();
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
@@ -42,6 +44,18 @@ public sealed class CompositionTests : IAsyncLifetime
         Assert.Equal(400, response.Status);
         Assert.Contains("Idempotency-Key", response.ErrorFields);
         Assert.Empty((await _api.Ivs.ListCompositionsAsync(new ListCompositionsRequest())).Compositions);
-        Assert.Empty(_api.Compositions.All);
+        Assert.Empty(await _api.StoredCompositionsAsync(stageId));
     }
+}
+
+/// <summary>With in-memory stores.</summary>
+public sealed class CompositionTests : CompositionTestsBase
+{
+    protected override Task<ApiHarness> StartHarnessAsync() => ApiHarness.StartAsync();
+}
+
+/// <summary>With the production DynamoDB adapters on DynamoDB Local.</summary>
+public sealed class CompositionTestsOnDynamoDbLocal : CompositionTestsBase
+{
+    protected override Task<ApiHarness> StartHarnessAsync() => ApiHarness.StartOnDynamoDbLocalAsync();
 }

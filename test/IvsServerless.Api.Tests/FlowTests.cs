@@ -4,11 +4,15 @@ using IvsServerless.IvsRealTime;
 namespace IvsServerless.Api.Tests;
 
 /// <summary>The whole life of a stage through the handler, with the IVS emulator as the real IVS.</summary>
-public sealed class FlowTests : IAsyncLifetime
+public abstract class FlowTestsBase : IAsyncLifetime
 {
     private ApiHarness _api = null!;
 
-    public async Task InitializeAsync() => _api = await ApiHarness.StartAsync();
+    protected ApiHarness Api => _api;
+
+    public async Task InitializeAsync() => _api = await StartHarnessAsync();
+
+    protected abstract Task<ApiHarness> StartHarnessAsync();
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
@@ -104,8 +108,8 @@ public sealed class FlowTests : IAsyncLifetime
         Assert.Equal(1, second.Json.GetProperty("items").GetArrayLength());
         Assert.False(second.Json.TryGetProperty("nextCursor", out _));
 
-        _api.Stages.SetLive(ids[0], "st-1");
-        _api.Stages.SetLive(ids[2], "st-2");
+        await _api.SetLiveAsync(ids[0], "st-aaaaaaaaaaaaa");
+        await _api.SetLiveAsync(ids[2], "st-bbbbbbbbbbbbb");
         var live = await _api.SendAsync(ApiRequest.Get("/stages").As("zoe").Query("scope", "live"));
         Assert.Equal([ids[0]], live.Json.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("stageId").GetString()));
 
@@ -113,25 +117,37 @@ public sealed class FlowTests : IAsyncLifetime
         Assert.Equal(400, bad.Status);
         Assert.Equal("invalid-cursor", bad.Code);
     }
+}
+
+/// <summary>With in-memory stores.</summary>
+public sealed class FlowTests : FlowTestsBase
+{
+    protected override Task<ApiHarness> StartHarnessAsync() => ApiHarness.StartAsync();
 
     [Fact]
     public async Task Patch_retries_after_losing_a_race_and_gives_409_when_it_keeps_losing()
     {
-        var stageId = await _api.CreateStageAsync("alice");
-        _api.Stages.ConflictsToInject = 2;
-        var patched = await _api.SendAsync(ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"visibility":"private","coHostIds":["bob"]}"""));
+        var stageId = await Api.CreateStageAsync("alice");
+        Api.Stages.ConflictsToInject = 2;
+        var patched = await Api.SendAsync(ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"visibility":"private","coHostIds":["bob"]}"""));
         Assert.Equal(200, patched.Status);
         Assert.Equal("private", patched.Json.GetProperty("visibility").GetString());
         Assert.Equal("bob", patched.Json.GetProperty("coHostIds")[0].GetString());
 
-        var renamed = await _api.SendAsync(ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"name":"evening-show"}"""));
+        var renamed = await Api.SendAsync(ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"name":"evening-show"}"""));
         Assert.Equal(200, renamed.Status);
-        var ivsStage = await _api.Ivs.GetStageAsync(new GetStageRequest { Arn = renamed.Json.GetProperty("stageArn").GetString()! });
+        var ivsStage = await Api.Ivs.GetStageAsync(new GetStageRequest { Arn = renamed.Json.GetProperty("stageArn").GetString()! });
         Assert.Equal("evening-show", ivsStage.Stage!.Name);
 
-        _api.Stages.ConflictsToInject = 100;
-        var lost = await _api.SendAsync(ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"name":"renamed"}"""));
+        Api.Stages.ConflictsToInject = 100;
+        var lost = await Api.SendAsync(ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"name":"renamed"}"""));
         Assert.Equal(409, lost.Status);
-        _api.Stages.ConflictsToInject = 0;
+        Api.Stages.ConflictsToInject = 0;
     }
+}
+
+/// <summary>With the production DynamoDB adapters on DynamoDB Local.</summary>
+public sealed class FlowTestsOnDynamoDbLocal : FlowTestsBase
+{
+    protected override Task<ApiHarness> StartHarnessAsync() => ApiHarness.StartOnDynamoDbLocalAsync();
 }

@@ -2,22 +2,36 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.Runtime;
 using IvsServerless.Api.HttpApi;
+using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Stages;
+using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
+using IvsServerless.Testing;
 
 namespace IvsServerless.Api.Tests.Support;
 
-/// <summary>The handler wired to in-memory stores and the real IVS emulator over signed HTTP.</summary>
+/// <summary>
+/// The handler wired to the real IVS emulator over signed HTTP and to stores that are either in memory (fast,
+/// inspectable) or the production DynamoDB adapters on DynamoDB Local.
+/// </summary>
 public sealed class ApiHarness : IAsyncDisposable
 {
-    private ApiHarness(EmulatorServer emulator, HttpClient http, IvsRealTimeClient ivs, InMemoryStageStore stages, string storageArn, string encoderArn)
+    private readonly IStageStore _stages;
+    private readonly ICompositionStore _compositions;
+    private readonly IDisposable? _dynamo;
+
+    private ApiHarness(EmulatorServer emulator, HttpClient http, IvsRealTimeClient ivs, IStageStore stages, ICompositionStore compositions,
+        IDisposable? dynamo, string storageArn, string encoderArn)
     {
         Emulator = emulator;
         Http = http;
         Ivs = ivs;
-        Stages = stages;
-        Handler = new ApiHandler(stages, Compositions, ivs, new ApiOptions
+        _stages = stages;
+        _compositions = compositions;
+        _dynamo = dynamo;
+        Handler = new ApiHandler(stages, compositions, ivs, new ApiOptions
         {
             DeploymentTag = "tests",
             CompositionStorageConfigurationArn = storageArn,
@@ -28,12 +42,24 @@ public sealed class ApiHarness : IAsyncDisposable
     public EmulatorServer Emulator { get; }
     public HttpClient Http { get; }
     public IvsRealTimeClient Ivs { get; }
-    public InMemoryStageStore Stages { get; }
-    public InMemoryCompositionStore Compositions { get; } = new();
+    public InMemoryStageStore Stages => _stages as InMemoryStageStore ?? throw OnDynamoDb();
+    public InMemoryCompositionStore Compositions => _compositions as InMemoryCompositionStore ?? throw OnDynamoDb();
     public ApiHandler Handler { get; }
     public StringWriterStream Log { get; } = new();
 
-    public static async Task<ApiHarness> StartAsync(InMemoryStageStore? stages = null)
+    public static Task<ApiHarness> StartAsync(InMemoryStageStore? stages = null) =>
+        StartAsync(stages ?? new InMemoryStageStore(), new InMemoryCompositionStore(), null);
+
+    /// <summary>The production stores on a fresh table of the shared DynamoDB Local.</summary>
+    public static async Task<ApiHarness> StartOnDynamoDbLocalAsync()
+    {
+        var engine = await DynamoDbLocal.GetSharedAsync();
+        var table = new DynamoDbOptions { TableName = await engine.CreateUniqueTableAsync("api", TableLayout.Definition) };
+        var client = engine.CreateClient();
+        return await StartAsync(new DynamoDbStageStore(client, table), new DynamoDbCompositionStore(client, table), client);
+    }
+
+    private static async Task<ApiHarness> StartAsync(IStageStore stages, ICompositionStore compositions, IDisposable? dynamo)
     {
         var emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" });
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = emulator.BaseAddress };
@@ -43,7 +69,7 @@ public sealed class ApiHarness : IAsyncDisposable
             delay: (_, _) => Task.CompletedTask);
         var storage = await ivs.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
         var encoder = await ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" });
-        return new ApiHarness(emulator, http, ivs, stages ?? new InMemoryStageStore(),
+        return new ApiHarness(emulator, http, ivs, stages, compositions, dynamo,
             storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn);
     }
 
@@ -77,6 +103,18 @@ public sealed class ApiHarness : IAsyncDisposable
 
     public async Task<int> IvsStageCountAsync() => (await Ivs.ListStagesAsync(new ListStagesRequest { MaxResults = 100 })).Stages.Count;
 
+    /// <summary>Marks a stage live, as the event projection will; works on either kind of store.</summary>
+    public async Task SetLiveAsync(string stageId, string sessionId)
+    {
+        var stage = await _stages.FindAsync(stageId, CancellationToken.None) ?? throw new InvalidOperationException($"No stage {stageId}.");
+        await _stages.UpdateAsync(stage with { ActiveSessionId = sessionId, Version = stage.Version + 1 }, CancellationToken.None);
+    }
+
+    public Task<IReadOnlyList<IvsServerless.Core.Compositions.Composition>> StoredCompositionsAsync(string stageId) =>
+        _compositions.ListForStageAsync(stageId, CancellationToken.None);
+
+    private static InvalidOperationException OnDynamoDb() => new("This harness runs on DynamoDB Local; inspect state through the API.");
+
     /// <summary>Joins like a client SDK would, through the emulator's simulation surface.</summary>
     public async Task<string> JoinAsync(string token)
     {
@@ -88,6 +126,7 @@ public sealed class ApiHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _dynamo?.Dispose();
         Http.Dispose();
         await Emulator.DisposeAsync();
     }
