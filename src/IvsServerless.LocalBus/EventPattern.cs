@@ -193,7 +193,7 @@ public sealed class EventPattern
             var present = obj.TryGetPropertyValue(name, out var value);
             var ok = field switch
             {
-                NestedField nested => present && MatchNested(nested, value),
+                NestedField nested => MatchNested(nested, present ? value : null),
                 LeafField leaf => leaf.Matchers.Any(m => m.Matches(present, value)),
                 _ => false,
             };
@@ -205,11 +205,13 @@ public sealed class EventPattern
         return true;
     }
 
+    // EventBridge matches on flattened paths (detail.state): where there is no object, every path below is
+    // absent, which only {"exists": false} accepts.
     private static bool MatchNested(NestedField nested, JsonNode? value) => value switch
     {
         JsonObject obj => MatchObject(nested.Fields, obj),
         JsonArray array => array.Any(item => item is JsonObject o && MatchObject(nested.Fields, o)),
-        _ => false,
+        _ => MatchObject(nested.Fields, []),
     };
 
     private abstract record Matcher

@@ -68,6 +68,9 @@ public class EventPatternTests
     [InlineData("""{"detail":{"missing":[{"exists":true}]}}""", false)]
     [InlineData("""{"detail":[{"exists":true}]}""", false)] // exists sees leaves only, not objects
     [InlineData("""{"detail":{"missing":["x",{"exists":false}]}}""", true)] // OR with the other values
+    [InlineData("""{"nothing":{"here":[{"exists":false}]}}""", true)] // paths under a missing object are absent
+    [InlineData("""{"nothing":{"here":[{"exists":true}]}}""", false)]
+    [InlineData("""{"source":{"here":[{"exists":false}]}}""", true)] // a string has no fields below it
     public void Exists(string pattern, bool matches) => Assert.Equal(matches, Match(pattern));
 
     [Theory]
