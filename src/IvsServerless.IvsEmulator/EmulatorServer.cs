@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using IvsServerless.IvsEmulator.Events;
 using IvsServerless.IvsEmulator.Protocol;
@@ -202,6 +201,4 @@ public sealed class EmulatorServer : IAsyncDisposable
         response.Headers["X-Content-Type-Options"] = "nosniff";
         response.Headers["X-Frame-Options"] = "DENY";
     }
-
-    internal static readonly Encoding Utf8 = new UTF8Encoding(false);
 }

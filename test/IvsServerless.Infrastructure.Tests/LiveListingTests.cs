@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Xunit.Abstractions;
 using System.Diagnostics;
 using System.Text;
@@ -71,12 +72,7 @@ public sealed class LiveListingTests(ItemsTable table, ITestOutputHelper output)
     private Task<Page<Core.Stages.Stage>> ListOwned(string owner, string? cursor) =>
         _store.ListOwnedByAsync(owner, new PageRequest(cursor, 1), default);
 
-    private static string Encode(string json) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Encode(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
 
-    private static string Decode(string cursor)
-    {
-        var base64 = cursor.Replace('-', '+').Replace('_', '/');
-        return Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=')));
-    }
+    private static string Decode(string cursor) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -115,15 +116,15 @@ public sealed class ConcurrencyTests(EmulatorFixture emulator) : IClassFixture<E
         var parts = token.Split('.');
         Assert.True(parts.Length == 3 && parts.All(p => p.Length > 0), $"not a three-part JWT: {token}");
 
-        using var header = JsonDocument.Parse(FromBase64Url(parts[0]));
+        using var header = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0]));
         Assert.Equal("ES384", header.RootElement.GetProperty("alg").GetString());
         Assert.Equal("JWT", header.RootElement.GetProperty("typ").GetString());
 
-        using var payload = JsonDocument.Parse(FromBase64Url(parts[1]));
+        using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
         Assert.Equal(result.Call.StageArn, payload.RootElement.GetProperty("resource").GetString());
         Assert.Equal(minted.GetProperty("participantId").GetString(), payload.RootElement.GetProperty("jti").GetString());
 
-        var signature = FromBase64Url(parts[2]);
+        var signature = Base64Url.DecodeFromChars(parts[2]);
         Assert.True(verificationKey.VerifyData(Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"), signature,
             HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation), $"bad ES384 signature on {token}");
     }
@@ -160,11 +161,6 @@ public sealed class ConcurrencyTests(EmulatorFixture emulator) : IClassFixture<E
         return new CallResult(call, response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static byte[] FromBase64Url(string text)
-    {
-        var base64 = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
-    }
 
     private sealed record Call(string Operation, object Body, string? StageArn);
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
@@ -31,7 +32,7 @@ internal static class PageCursor
             writer.WriteEndObject();
         }
 
-        return Convert.ToBase64String(buffer.ToArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(buffer.ToArray());
     }
 
     public static Dictionary<string, AttributeValue>? Decode(string? cursor, IReadOnlyCollection<string> keyAttributes,
@@ -45,8 +46,7 @@ internal static class PageCursor
         Dictionary<string, AttributeValue> key = new(StringComparer.Ordinal);
         try
         {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            var bytes = Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
+            var bytes = Base64Url.DecodeFromChars(cursor);
             using var document = JsonDocument.Parse(bytes);
             foreach (var property in document.RootElement.EnumerateObject())
             {

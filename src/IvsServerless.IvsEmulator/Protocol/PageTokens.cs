@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -35,7 +36,7 @@ public sealed class PageTokens
     {
         var payload = Encoding.UTF8.GetBytes(lastKey);
         var mac = Mac(operation, payload);
-        return Base64Url(mac.Concat(payload).ToArray());
+        return Base64Url.EncodeToString([.. mac, .. payload]);
     }
 
     private string Decode(string operation, string token)
@@ -43,7 +44,7 @@ public sealed class PageTokens
         byte[] raw;
         try
         {
-            raw = FromBase64Url(token);
+            raw = Base64Url.DecodeFromChars(token);
         }
         catch (FormatException)
         {
@@ -71,15 +72,6 @@ public sealed class PageTokens
     }
 
     private static IvsException InvalidToken() => IvsException.Validation("The pagination token is invalid or expired.");
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[] FromBase64Url(string text)
-    {
-        var base64 = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
-    }
 }
 
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextToken);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -29,9 +30,9 @@ public static class ParticipantTokenVerifier
         byte[] signature;
         try
         {
-            header = JsonNode.Parse(Jwt.FromBase64Url(parts[0]))!.AsObject();
-            payload = JsonNode.Parse(Jwt.FromBase64Url(parts[1]))!.AsObject();
-            signature = Jwt.FromBase64Url(parts[2]);
+            header = JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))!.AsObject();
+            payload = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))!.AsObject();
+            signature = Base64Url.DecodeFromChars(parts[2]);
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or NullReferenceException)
         {
