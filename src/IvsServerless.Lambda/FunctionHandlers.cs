@@ -11,7 +11,8 @@ public static class FunctionHandlers
     /// <summary>The HTTP API (stages, tokens, participants, compositions).</summary>
     public const string Api = "api";
 
-    public static IReadOnlyList<string> Names { get; } = [Api];
+    /// <summary>Every handler name, read from the registry itself so the two can never disagree.</summary>
+    public static IReadOnlyList<string> Names => Registry().Names;
 
     public static LambdaHandlerRegistry Registry() => new LambdaHandlerRegistry()
         .Add(Api, () => FunctionServices.FromEnvironment().CreateApiHandler());

@@ -42,3 +42,9 @@ public sealed class FunctionConfigurationTests
 
     private static Func<string, string?> Read(Dictionary<string, string> environment) => name => environment.GetValueOrDefault(name);
 }
+
+public sealed class FunctionHandlersTests
+{
+    [Fact]
+    public void Names_are_the_registry_entries() => Assert.Equal([FunctionHandlers.Api], FunctionHandlers.Names);
+}
