@@ -21,7 +21,8 @@ public enum StageRole
 /// <summary>
 /// A stage as the backend owns it: the IVS stage plus who created it, who co-hosts it and who may see it.
 /// The creator is the owner for the stage's whole life (ownership is also tagged on the IVS stage).
-/// <see cref="ActiveSessionId"/> is projected from IVS events (null = nobody live); <see cref="Version"/>
+/// <see cref="ActiveSessionId"/> is projected from IVS events and the reconciler (null = nobody live), as of
+/// <see cref="ActiveSessionObservedAt"/>; <see cref="Version"/>
 /// guards concurrent updates (a store write succeeds only against the version it read).
 /// </summary>
 public sealed record Stage(
@@ -35,7 +36,8 @@ public sealed record Stage(
     DateTimeOffset CreatedAt,
     bool Deleted = false,
     string? ActiveSessionId = null,
-    long Version = 1)
+    long Version = 1,
+    DateTimeOffset? ActiveSessionObservedAt = null)
 {
     public const int MaxCoHosts = 11;
     public const int MaxInvitedUsers = 1000;
@@ -51,4 +53,19 @@ public sealed record Stage(
 
     /// <summary>Owner-only actions: update, delete, disconnect participants, compositions, co-hosts.</summary>
     public bool IsOwnedBy(string userId) => userId == OwnerId;
+
+    /// <summary>
+    /// The stage with <paramref name="sessionId"/> as its live session (null = none) as observed at
+    /// <paramref name="observedAt"/>, or null when an observation at least as new is already recorded or nothing
+    /// would change. Events and the reconciler both report sessions, late and out of order: the newest observation wins.
+    /// </summary>
+    public Stage? WithActiveSession(string? sessionId, DateTimeOffset observedAt)
+    {
+        if ((ActiveSessionObservedAt is { } seen && seen >= observedAt) || (ActiveSessionId == sessionId && ActiveSessionObservedAt is not null))
+        {
+            return null;
+        }
+
+        return this with { ActiveSessionId = sessionId, ActiveSessionObservedAt = observedAt.ToUniversalTime(), Version = Version + 1 };
+    }
 }

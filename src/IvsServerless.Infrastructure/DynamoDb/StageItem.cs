@@ -39,6 +39,11 @@ internal static class StageItem
             item["activeSessionId"] = S(stage.ActiveSessionId);
         }
 
+        if (stage.ActiveSessionObservedAt is { } observedAt)
+        {
+            item["activeSessionObservedAt"] = S(SortableTime(observedAt));
+        }
+
         // Index entries exist only while the stage belongs in that listing; a deleted stage leaves both.
         var listed = $"{SortableTime(stage.CreatedAt)}#{stage.StageId}";
         if (!stage.Deleted)
@@ -67,7 +72,10 @@ internal static class StageItem
         DateTimeOffset.Parse(item["createdAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
         item["deleted"].BOOL ?? false,
         item.TryGetValue("activeSessionId", out var session) ? session.S : null,
-        long.Parse(item["version"].N, CultureInfo.InvariantCulture));
+        long.Parse(item["version"].N, CultureInfo.InvariantCulture),
+        item.TryGetValue("activeSessionObservedAt", out var observedAt)
+            ? DateTimeOffset.Parse(observedAt.S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+            : null);
 
     /// <summary>Fixed-width UTC, so string order is time order in the index sort keys.</summary>
     public static string SortableTime(DateTimeOffset time) =>
