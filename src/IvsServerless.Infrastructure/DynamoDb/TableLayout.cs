@@ -34,6 +34,12 @@ public static class TableLayout
 
     public const string CompositionSortKeyPrefix = "COMPOSITION#";
 
+    /// <summary>A stage session (projection), under its stage's partition.</summary>
+    public static string SessionSortKey(string sessionId) => "SESSION#" + sessionId;
+
+    /// <summary>One participant of one session (projection): sorts right after its session item.</summary>
+    public static string ParticipantSortKey(string sessionId, string participantId) => $"SESSION#{sessionId}#PARTICIPANT#{participantId}";
+
     public static string IdempotencySortKey(string key) => "IDEMPOTENCY#" + key;
 
     public static CreateTableRequest Definition(string tableName) => new()
