@@ -22,17 +22,19 @@ public sealed class ApiHandler : ILambdaHandler
     private readonly Router _router;
     private readonly ApiOptions _options;
 
-    public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null)
+    /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when null.</param>
+    public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null, IEnumerable<string>? routeGroups = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.TokenPolicy.Validate();
         _options = options;
         var access = new StageAccess(stages);
-        _router = new Router(ApiEndpoints.Routes(
+        var routes = ApiEndpoints.Routes(
             new StageService(stages, compositions, ivs, access, options, time ?? TimeProvider.System),
             new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy)),
             new ParticipantService(access, ivs),
-            new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System)));
+            new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System));
+        _router = new Router(routeGroups is null ? routes : RouteGroups.Filter(routes, routeGroups));
     }
 
     public IReadOnlyList<Route> Routes => _router.Routes;

@@ -18,5 +18,6 @@ namespace IvsServerless.Api;
 [JsonSerializable(typeof(TokenView))]
 [JsonSerializable(typeof(CompositionView))]
 [JsonSerializable(typeof(CompositionListView))]
+[JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(Problem))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

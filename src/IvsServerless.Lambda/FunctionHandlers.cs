@@ -1,3 +1,4 @@
+using IvsServerless.Api.HttpApi;
 using IvsServerless.Lambda.Runtime;
 
 namespace IvsServerless.Lambda;
@@ -8,12 +9,36 @@ namespace IvsServerless.Lambda;
 /// </summary>
 public static class FunctionHandlers
 {
-    /// <summary>The HTTP API (stages, tokens, participants, compositions).</summary>
+    /// <summary>The whole HTTP API in one function (the local host; any single-function deployment).</summary>
     public const string Api = "api";
+
+    /// <summary>The HTTP API's stage routes (and <c>GET /health</c>): one function per concern in AWS.</summary>
+    public const string Stages = "stages";
+
+    /// <summary>The HTTP API's participant-access routes: participant tokens and kicks.</summary>
+    public const string Tokens = "tokens";
+
+    /// <summary>The HTTP API's composition routes.</summary>
+    public const string Compositions = "compositions";
+
+    /// <summary>Which route groups each per-concern API function serves; the stack routes by the same map.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ApiRouteGroups { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [Api] = RouteGroups.All,
+        [Stages] = [RouteGroups.Stages, RouteGroups.Health],
+        [Tokens] = [RouteGroups.Tokens],
+        [Compositions] = [RouteGroups.Compositions],
+    };
 
     /// <summary>Every handler name, read from the registry itself so the two can never disagree.</summary>
     public static IReadOnlyList<string> Names => Registry().Names;
 
     public static LambdaHandlerRegistry Registry() => new LambdaHandlerRegistry()
-        .Add(Api, () => FunctionServices.FromEnvironment().CreateApiHandler());
+        .Add(Api, ApiFunction(Api))
+        .Add(Stages, ApiFunction(Stages))
+        .Add(Tokens, ApiFunction(Tokens))
+        .Add(Compositions, ApiFunction(Compositions));
+
+    private static Func<ILambdaHandler> ApiFunction(string name) =>
+        () => FunctionServices.FromEnvironment().CreateApiHandler(ApiRouteGroups[name]);
 }

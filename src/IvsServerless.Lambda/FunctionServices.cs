@@ -13,7 +13,8 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
 {
     public static FunctionServices FromEnvironment() => new(FunctionConfiguration.From(Environment.GetEnvironmentVariable));
 
-    public ApiHandler CreateApiHandler()
+    /// <param name="routeGroups">The route groups this function serves (all when null).</param>
+    public ApiHandler CreateApiHandler(IEnumerable<string>? routeGroups = null)
     {
         var dynamo = CreateDynamoDb();
         var table = new DynamoDbOptions { TableName = configuration.TableName };
@@ -28,7 +29,8 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
                 TokenPolicy = configuration.TokenPolicy,
                 CompositionStorageConfigurationArn = configuration.CompositionStorageConfigurationArn,
                 CompositionEncoderConfigurationArn = configuration.CompositionEncoderConfigurationArn,
-            });
+            },
+            routeGroups: routeGroups);
     }
 
     private AmazonDynamoDBClient CreateDynamoDb()

@@ -46,5 +46,15 @@ public sealed class FunctionConfigurationTests
 public sealed class FunctionHandlersTests
 {
     [Fact]
-    public void Names_are_the_registry_entries() => Assert.Equal([FunctionHandlers.Api], FunctionHandlers.Names);
+    public void Names_are_the_registry_entries() => Assert.Equal(
+        [FunctionHandlers.Api, FunctionHandlers.Compositions, FunctionHandlers.Stages, FunctionHandlers.Tokens], FunctionHandlers.Names);
+
+    [Fact]
+    public void Each_API_function_serves_known_route_groups_and_together_they_serve_every_route()
+    {
+        Assert.All(FunctionHandlers.ApiRouteGroups.Keys, name => Assert.Contains(name, FunctionHandlers.Names));
+        var perConcern = FunctionHandlers.ApiRouteGroups.Where(f => f.Key != FunctionHandlers.Api).SelectMany(f => f.Value).ToList();
+        Assert.Equal(perConcern.Distinct().Count(), perConcern.Count);
+        Assert.Equal(Api.HttpApi.RouteGroups.All.Order(), perConcern.Order());
+    }
 }
