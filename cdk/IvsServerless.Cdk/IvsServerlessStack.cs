@@ -1,0 +1,163 @@
+using System.Globalization;
+using Amazon.CDK;
+using Constructs;
+using IvsServerless.Api.HttpApi;
+using IvsServerless.Cdk.Access;
+using IvsServerless.Cdk.Constructs;
+using IvsServerless.LocalBus;
+
+namespace IvsServerless.Cdk;
+
+/// <param name="LambdaAssetDirectory">Where the published <c>bootstrap</c> is (the app publishes it first; tests pass a stand-in).</param>
+public sealed record IvsServerlessStackProps(DeploymentSettings Settings, string LambdaAssetDirectory);
+
+/// <summary>
+/// The deployed backend, composed of one construct per concern: data, IVS resources, functions, API, IVS events,
+/// reconciler, observability. Each function gets exactly the IVS and DynamoDB actions its code calls.
+/// </summary>
+public sealed class IvsServerlessStack : Stack
+{
+    public DataStore Data { get; }
+    public IvsResources Ivs { get; }
+    public IReadOnlyList<ServerlessFunction> Functions { get; }
+    public UserDirectory? Users { get; }
+    public HttpApiFront Api { get; }
+    public IvsEventRouting Events { get; }
+    public Reconciliation Reconciliation { get; }
+    public Observability Observability { get; }
+
+    public IvsServerlessStack(Construct scope, string id, IvsServerlessStackProps props, IStackProps? stackProps = null)
+        : base(scope, id, stackProps)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        var settings = props.Settings;
+
+        Data = new DataStore(this, "Data", new DataStoreProps(settings.RemovalPolicy));
+        Ivs = new IvsResources(this, "IvsResources", new IvsResourcesProps(settings.CompositionBucketName, settings.DeploymentTag));
+
+        ServerlessFunction Function(string constructId, string handler, string description, int memoryMb, Duration timeout,
+            IReadOnlyDictionary<string, string>? environment = null, int? reservedConcurrency = null)
+        {
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["TABLE_NAME"] = Data.Table.TableName,
+                ["DEPLOYMENT_TAG"] = settings.DeploymentTag,
+            };
+            foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            {
+                variables[key] = value;
+            }
+
+            return new ServerlessFunction(this, constructId, new ServerlessFunctionProps(
+                handler, description, props.LambdaAssetDirectory, settings.Architecture, memoryMb, timeout, variables,
+                ReservedConcurrency: reservedConcurrency));
+        }
+
+        // API functions: API Gateway waits at most 30 s; these answer well inside 10.
+        var stages = Function("StagesFunction", Handlers.Stages, "HTTP API: stages", 512, Duration.Seconds(10));
+        var tokens = Function("TokensFunction", Handlers.Tokens, "HTTP API: participant tokens and kicks", 512, Duration.Seconds(10),
+            new Dictionary<string, string>
+            {
+                ["TOKEN_MAX_DURATION_MINUTES"] = settings.TokenMaxDurationMinutes.ToString(CultureInfo.InvariantCulture),
+            });
+        var compositionEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Ivs.StorageConfiguration is { } storage)
+        {
+            compositionEnvironment["COMPOSITION_STORAGE_CONFIGURATION_ARN"] = storage.AttrArn;
+            compositionEnvironment["COMPOSITION_ENCODER_CONFIGURATION_ARN"] = Ivs.EncoderConfiguration.AttrArn;
+        }
+
+        var compositions = Function("CompositionsFunction", Handlers.Compositions, "HTTP API: compositions", 512, Duration.Seconds(10), compositionEnvironment);
+        var ivsEvents = Function("IvsEventsFunction", Handlers.IvsEvents, "IVS EventBridge events into the DynamoDB projection", 256, Duration.Seconds(30));
+
+        // One run at a time: overlapping sweeps would only race each other.
+        var reconcilerInterval = Duration.Minutes(1);
+        var reconciler = Function("ReconcilerFunction", Handlers.Reconciler, "Scheduled repair of the projection and idle-stage sweep", 512, Duration.Seconds(50),
+            new Dictionary<string, string>
+            {
+                ["IDLE_STAGE_TIMEOUT_MINUTES"] = settings.IdleStageTimeoutMinutes.ToString(CultureInfo.InvariantCulture),
+            },
+            reservedConcurrency: 1);
+        Functions = [stages, tokens, compositions, ivsEvents, reconciler];
+
+        GrantLeastPrivilege(stages, tokens, compositions, ivsEvents, reconciler);
+
+        var issuer = settings.JwtIssuer;
+        var audiences = settings.JwtAudiences;
+        if (issuer is null)
+        {
+            Users = new UserDirectory(this, "Users", new UserDirectoryProps(settings.AllowSelfSignUp, settings.RemovalPolicy));
+            issuer = Users.Issuer;
+            audiences = [Users.AppClient.UserPoolClientId];
+        }
+
+        Api = new HttpApiFront(this, "Api", new HttpApiFrontProps(
+            issuer, audiences, settings.CorsAllowedOrigins, settings.ApiRateLimit, settings.ApiBurstLimit,
+            new Dictionary<string, ServerlessFunction>(StringComparer.Ordinal)
+            {
+                [RouteGroups.Stages] = stages,
+                [RouteGroups.Health] = stages,
+                [RouteGroups.Tokens] = tokens,
+                [RouteGroups.Compositions] = compositions,
+            }));
+
+        Events = new IvsEventRouting(this, "IvsEvents", new IvsEventRoutingProps(ivsEvents, IvsRules.All));
+        Reconciliation = new Reconciliation(this, "Reconciliation", new ReconciliationProps(reconciler, reconcilerInterval));
+        Observability = new Observability(this, "Observability", new ObservabilityProps(
+            Functions, [Events.DeadLetterQueue, Reconciliation.DeadLetterQueue], Api.Api, settings.AlarmEmail));
+
+        _ = new CfnOutput(this, "ApiUrl", new CfnOutputProps { Value = Api.Url, Description = "Base URL of the HTTP API" });
+        _ = new CfnOutput(this, "JwtIssuer", new CfnOutputProps { Value = issuer, Description = "Issuer the API's JWT authorizer trusts" });
+        _ = new CfnOutput(this, "TableName", new CfnOutputProps { Value = Data.Table.TableName, Description = "The DynamoDB table" });
+        _ = new CfnOutput(this, "AlarmTopicArn", new CfnOutputProps { Value = Observability.AlarmTopic.TopicArn, Description = "Subscribe to receive alarms" });
+        if (Users is not null)
+        {
+            _ = new CfnOutput(this, "UserPoolId", new CfnOutputProps { Value = Users.UserPool.UserPoolId, Description = "Cognito user pool apps sign in to" });
+            _ = new CfnOutput(this, "UserPoolClientId", new CfnOutputProps { Value = Users.AppClient.UserPoolClientId, Description = "App client id (public, SRP)" });
+        }
+    }
+
+    private void GrantLeastPrivilege(ServerlessFunction stages, ServerlessFunction tokens, ServerlessFunction compositions,
+        ServerlessFunction ivsEvents, ServerlessFunction reconciler)
+    {
+        var table = Data.Table;
+        var stageArns = IvsArns.Stages(this);
+
+        // StageService: CreateStage (tagged with owner and deployment: creating with tags needs ivs:TagResource),
+        // UpdateStage (rename), DeleteStage. Stages are listed from DynamoDB (owner and live indexes), never from IVS.
+        FunctionAccess.GrantIvs(stages.Role, new IvsGrant(["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], [stageArns]));
+        FunctionAccess.GrantTable(stages.Role, table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], indexQueries: true);
+
+        // TokenService: CreateParticipantToken; ParticipantService: DisconnectParticipant. Both read the stage item only.
+        FunctionAccess.GrantIvs(tokens.Role, new IvsGrant(["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], [stageArns]));
+        FunctionAccess.GrantTable(tokens.Role, table, FunctionAccess.Read, indexQueries: false);
+
+        // CompositionService: StartComposition (on the stage, with the encoder and storage configurations, tagged),
+        // StopComposition. The store writes the composition and its idempotency claim in one transaction (PutItem ×2).
+        var startResources = new List<string> { IvsArns.Compositions(this), stageArns, Ivs.EncoderConfiguration.AttrArn };
+        if (Ivs.StorageConfiguration is { } storage)
+        {
+            startResources.Add(storage.AttrArn);
+        }
+
+        FunctionAccess.GrantIvs(compositions.Role, new IvsGrant(["ivs:StartComposition"], startResources), "IvsStart");
+        FunctionAccess.GrantIvs(compositions.Role, new IvsGrant(["ivs:StopComposition", "ivs:TagResource"], [IvsArns.Compositions(this)]), "IvsComposition");
+        FunctionAccess.GrantTable(compositions.Role, table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: false);
+
+        // The projection: reads and conditional writes of stage, session, participant and composition items.
+        FunctionAccess.GrantTable(ivsEvents.Role, table, ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: false);
+
+        // Reconciler: presence from IVS, idle stages deleted.
+        FunctionAccess.GrantIvs(reconciler.Role, new IvsGrant(["ivs:DeleteStage", "ivs:ListParticipants", "ivs:ListStageSessions"], [stageArns]));
+        FunctionAccess.GrantTable(reconciler.Role, table, ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: true);
+    }
+
+    /// <summary>Statements that must name <c>Resource: "*"</c> because AWS offers no resource-level permission for their actions.</summary>
+    public static IReadOnlyDictionary<string, string> StarResourceActions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        // Added by Tracing.ACTIVE: X-Ray's PutTraceSegments/PutTelemetryRecords have no resource types.
+        ["xray:PutTraceSegments"] = "X-Ray accepts no resource-level permission for sending traces",
+        ["xray:PutTelemetryRecords"] = "X-Ray accepts no resource-level permission for sending telemetry",
+    };
+
+}
