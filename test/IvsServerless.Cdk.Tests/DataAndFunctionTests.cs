@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
+using IvsServerless.Cdk.Tests.Support;
+using IvsServerless.Infrastructure.DynamoDb;
+using IvsServerless.Lambda;
+
+namespace IvsServerless.Cdk.Tests;
+
+[Collection(CdkCollection.Name)]
+public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
+{
+    private readonly SynthesizedStack _default = stacks.Default;
+
+    [Fact]
+    public void The_table_declares_exactly_the_keys_and_indexes_of_the_table_layout()
+    {
+        var definition = TableLayout.Definition("x");
+        var table = Assert.Single(_default.Resources("AWS::DynamoDB::Table")).Resource["Properties"]!;
+
+        Assert.Equal(
+            definition.AttributeDefinitions.Select(a => (a.AttributeName, a.AttributeType.Value)).Order(),
+            table["AttributeDefinitions"]!.AsArray().Select(a => (a!["AttributeName"]!.GetValue<string>(), a["AttributeType"]!.GetValue<string>())).Order());
+        Assert.Equal(Keys(definition.KeySchema), Keys(table["KeySchema"]));
+        var indexes = table["GlobalSecondaryIndexes"]!.AsArray().ToDictionary(i => i!["IndexName"]!.GetValue<string>());
+        Assert.Equal(definition.GlobalSecondaryIndexes.Select(i => i.IndexName).Order(), indexes.Keys.Order());
+        foreach (var index in definition.GlobalSecondaryIndexes)
+        {
+            Assert.Equal(Keys(index.KeySchema), Keys(indexes[index.IndexName]!["KeySchema"]));
+            Assert.Equal(index.Projection.ProjectionType.Value, indexes[index.IndexName]!["Projection"]!["ProjectionType"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public void The_table_is_on_demand_with_point_in_time_recovery_and_ttl()
+    {
+        _default.Template.HasResourceProperties("AWS::DynamoDB::Table", new Dictionary<string, object>
+        {
+            ["BillingMode"] = "PAY_PER_REQUEST",
+            ["PointInTimeRecoverySpecification"] = new Dictionary<string, object> { ["PointInTimeRecoveryEnabled"] = true },
+            ["TimeToLiveSpecification"] = new Dictionary<string, object> { ["AttributeName"] = TableLayout.ExpiresAt, ["Enabled"] = true },
+        });
+    }
+
+    [Fact]
+    public void Table_and_user_pool_are_retained_by_default_and_destroyed_only_when_asked()
+    {
+        _default.Template.HasResource("AWS::DynamoDB::Table", new Dictionary<string, object> { ["DeletionPolicy"] = "Retain", ["UpdateReplacePolicy"] = "Retain" });
+        _default.Template.HasResource("AWS::Cognito::UserPool", new Dictionary<string, object> { ["DeletionPolicy"] = "Retain" });
+        stacks.Configured.Template.HasResource("AWS::DynamoDB::Table", new Dictionary<string, object> { ["DeletionPolicy"] = "Delete" });
+    }
+
+    [Fact]
+    public void Every_handler_name_used_in_the_stack_is_in_the_lambda_dispatch_table()
+    {
+        var used = _default.FunctionIdsByHandler().Keys.ToList();
+
+        Assert.Equal([Handlers.Compositions, Handlers.IvsEvents, Handlers.Reconciler, Handlers.Stages, Handlers.Tokens], used.Order(StringComparer.Ordinal));
+        Assert.All(used, name => Assert.Contains(name, FunctionHandlers.Names));
+    }
+
+    [Fact]
+    public void Every_function_runs_the_aot_bootstrap_on_al2023_with_explicit_memory_timeout_json_logs_and_tracing()
+    {
+        var functions = _default.Resources("AWS::Lambda::Function").ToList();
+        Assert.Equal(5, functions.Count);
+        foreach (var (id, function) in functions)
+        {
+            var properties = function["Properties"]!;
+            Assert.Equal("provided.al2023", properties["Runtime"]!.GetValue<string>());
+            Assert.Equal(["x86_64"], TemplateQueries.Strings(properties["Architectures"]));
+            Assert.InRange(properties["MemorySize"]!.GetValue<int>(), 128, 1024);
+            Assert.InRange(properties["Timeout"]!.GetValue<int>(), 1, 60);
+            Assert.Equal("Active", properties["TracingConfig"]!["Mode"]!.GetValue<string>());
+            Assert.Equal("JSON", properties["LoggingConfig"]!["LogFormat"]!.GetValue<string>());
+            var logGroup = _default.Resource(SynthesizedStack.Target(properties["LoggingConfig"]!["LogGroup"]));
+            Assert.Equal("AWS::Logs::LogGroup", logGroup["Type"]!.GetValue<string>());
+            Assert.Equal(30, logGroup["Properties"]!["RetentionInDays"]!.GetValue<int>());
+            Assert.True(properties["Code"]!["S3Key"] is not null, id);
+        }
+    }
+
+    [Fact]
+    public void The_architecture_is_configurable()
+    {
+        Assert.All(stacks.Configured.Resources("AWS::Lambda::Function"),
+            f => Assert.Equal(["arm64"], TemplateQueries.Strings(f.Resource["Properties"]!["Architectures"])));
+    }
+
+    [Fact]
+    public void Each_function_has_its_own_role_assumable_only_by_lambda_with_no_managed_policies()
+    {
+        var roles = _default.Resources("AWS::Lambda::Function").Select(f => _default.RoleOf(f.Id)).ToList();
+
+        Assert.Equal(roles.Count, roles.Distinct().Count());
+        Assert.Equal(roles.Count, _default.Resources("AWS::IAM::Role").Count());
+        foreach (var role in roles)
+        {
+            var properties = _default.Properties(role);
+            Assert.Null(properties["ManagedPolicyArns"]);
+            var trust = Assert.Single(properties["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
+            Assert.Equal("lambda.amazonaws.com", trust["Principal"]!["Service"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public void Functions_get_the_settings_they_read_and_never_AWS_REGION()
+    {
+        var byHandler = _default.FunctionIdsByHandler();
+        JsonObject Variables(SynthesizedStack stack, string handler) =>
+            stack.Properties(stack.FunctionIdsByHandler()[handler])["Environment"]!["Variables"]!.AsObject();
+
+        foreach (var handler in byHandler.Keys)
+        {
+            var variables = Variables(_default, handler);
+            Assert.Equal(_default.Resources("AWS::DynamoDB::Table").Single().Id, SynthesizedStack.Target(variables["TABLE_NAME"]));
+            Assert.Equal("ivs-serverless", variables["DEPLOYMENT_TAG"]!.GetValue<string>());
+            Assert.False(variables.ContainsKey("AWS_REGION"));
+        }
+
+        Assert.Equal("720", Variables(_default, Handlers.Tokens)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
+        Assert.Equal("60", Variables(stacks.Configured, Handlers.Tokens)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
+        Assert.Equal("15", Variables(stacks.Configured, Handlers.Reconciler)["IDLE_STAGE_TIMEOUT_MINUTES"]!.GetValue<string>());
+
+        // Compositions need both configurations; without a bucket the function answers "not configured".
+        Assert.False(Variables(_default, Handlers.Compositions).ContainsKey("COMPOSITION_STORAGE_CONFIGURATION_ARN"));
+        Assert.False(Variables(_default, Handlers.Compositions).ContainsKey("COMPOSITION_ENCODER_CONFIGURATION_ARN"));
+        var configured = Variables(stacks.Configured, Handlers.Compositions);
+        Assert.Equal(stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single().Id, SynthesizedStack.Target(configured["COMPOSITION_STORAGE_CONFIGURATION_ARN"]));
+        Assert.Equal(stacks.Configured.Resources("AWS::IVS::EncoderConfiguration").Single().Id, SynthesizedStack.Target(configured["COMPOSITION_ENCODER_CONFIGURATION_ARN"]));
+    }
+
+    [Fact]
+    public void The_reconciler_runs_one_at_a_time()
+    {
+        Assert.Equal(1, _default.Properties(_default.FunctionIdsByHandler()[Handlers.Reconciler])["ReservedConcurrentExecutions"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void A_default_encoder_configuration_always_and_a_storage_configuration_only_with_a_bucket()
+    {
+        _default.Template.ResourceCountIs("AWS::IVS::EncoderConfiguration", 1);
+        _default.Template.ResourceCountIs("AWS::IVS::StorageConfiguration", 0);
+        stacks.Configured.Template.HasResourceProperties("AWS::IVS::StorageConfiguration", new Dictionary<string, object>
+        {
+            ["S3"] = new Dictionary<string, object> { ["BucketName"] = "my-recordings" },
+        });
+        _default.Template.HasResourceProperties("AWS::IVS::EncoderConfiguration", new Dictionary<string, object>
+        {
+            ["Video"] = Match.ObjectLike(new Dictionary<string, object> { ["Width"] = 1280, ["Height"] = 720 }),
+        });
+    }
+
+    private static List<(string, string)> Keys(List<Amazon.DynamoDBv2.Model.KeySchemaElement> schema) =>
+        [.. schema.Select(k => (k.AttributeName, k.KeyType.Value))];
+
+    private static List<(string, string)> Keys(JsonNode? schema) =>
+        [.. schema!.AsArray().Select(k => (k!["AttributeName"]!.GetValue<string>(), k["KeyType"]!.GetValue<string>()))];
+}
