@@ -1,14 +1,13 @@
 using Amazon.CDK;
 using IvsServerless.Cdk;
 
-// `npx cdk synth|deploy` runs this (see ../../cdk.json, which first publishes the Lambda executable).
+// `npx cdk synth|deploy` runs this through ../../cdk.json, which publishes the Lambda executable first.
 var app = new App();
 var settings = DeploymentSettings.FromContext(app.Node.TryGetContext);
-var assets = app.Node.TryGetContext("lambdaAssetDirectory") as string ?? Path.Combine("artifacts", "lambda");
-if (!File.Exists(Path.Combine(assets, "bootstrap")))
+var assets = app.Node.TryGetContext("lambdaAssetDirectory") as string ?? LambdaAsset.DefaultDirectory;
+if (LambdaAsset.Problem(assets, settings.Architecture) is { } problem)
 {
-    await Console.Error.WriteLineAsync($"No Lambda executable at {Path.Combine(assets, "bootstrap")}: publish it first (cdk.json does), " +
-        "e.g. dotnet publish src/IvsServerless.Lambda -c Release -r linux-x64 -o artifacts/lambda").ConfigureAwait(false);
+    await Console.Error.WriteLineAsync(problem).ConfigureAwait(false);
     return 1;
 }
 

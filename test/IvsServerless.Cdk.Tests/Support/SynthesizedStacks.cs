@@ -7,11 +7,15 @@ using Amazon.CDK.Assertions;
 namespace IvsServerless.Cdk.Tests.Support;
 
 /// <summary>One synthesized stack: the CDK assertions view and the template as JSON.</summary>
-public sealed class SynthesizedStack(IvsServerlessStack stack, Template template, JsonObject json)
+public sealed class SynthesizedStack(IvsServerlessStack stack, Template template, string text)
 {
+    /// <summary>The template file exactly as synthesized.</summary>
+    public string Text { get; } = text;
+
+    public JsonObject Json { get; } = JsonNode.Parse(text)!.AsObject();
+
     public IvsServerlessStack Stack { get; } = stack;
     public Template Template { get; } = template;
-    public JsonObject Json { get; } = json;
 
     public IEnumerable<(string Id, JsonObject Resource)> Resources(string type) =>
         Json["Resources"]!.AsObject()
@@ -87,8 +91,7 @@ public sealed class SynthesizedStacks : IDisposable
 
         // Template.FromStack synthesizes the app into its outdir; the JSON view reads the same file.
         var template = Template.FromStack(stack);
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(_output, name, stack.TemplateFile)))!.AsObject();
-        return new SynthesizedStack(stack, template, json);
+        return new SynthesizedStack(stack, template, File.ReadAllText(Path.Combine(_output, name, stack.TemplateFile)));
     }
 
     public void Dispose()
