@@ -27,7 +27,7 @@ public sealed class IvsServerlessStack : Stack
     public Observability Observability { get; }
 
     public IvsServerlessStack(Construct scope, string id, IvsServerlessStackProps props, IStackProps? stackProps = null)
-        : base(scope, id, stackProps)
+        : base(scope, id, stackProps ?? new StackProps { Description = "IvsServerless: a serverless backend for Amazon IVS Real-Time apps" })
     {
         ArgumentNullException.ThrowIfNull(props);
         var settings = props.Settings;

@@ -12,9 +12,6 @@ if (LambdaAsset.Problem(assets, settings.Architecture) is { } problem)
 }
 
 var stackName = app.Node.TryGetContext("stackName") as string ?? "IvsServerless";
-_ = new IvsServerlessStack(app, stackName, new IvsServerlessStackProps(settings, assets), new StackProps
-{
-    Description = "IvsServerless: a serverless backend for Amazon IVS Real-Time apps",
-});
+_ = new IvsServerlessStack(app, stackName, new IvsServerlessStackProps(settings, assets));
 app.Synth();
 return 0;

@@ -71,6 +71,18 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     }
 
     [Fact]
+    public void The_app_client_is_public_and_signs_in_with_srp_only()
+    {
+        var client = Assert.Single(_default.Resources("AWS::Cognito::UserPoolClient")).Resource["Properties"]!;
+
+        Assert.False(client["GenerateSecret"]!.GetValue<bool>());
+        Assert.Equal(["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"], TemplateQueries.Strings(client["ExplicitAuthFlows"]).Order(StringComparer.Ordinal));
+        Assert.Null(client["AllowedOAuthFlows"]);
+        Assert.Null(client["CallbackURLs"]);
+        Assert.True(_default.Resources("AWS::Cognito::UserPool").Single().Resource["Properties"]!["AdminCreateUserConfig"]!["AllowAdminCreateUserOnly"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void A_configured_issuer_replaces_the_user_pool()
     {
         var jwt = Assert.Single(stacks.Configured.Resources("AWS::ApiGatewayV2::Authorizer")).Resource["Properties"]!["JwtConfiguration"]!;

@@ -36,6 +36,9 @@ public sealed class UserDirectory : Construct
         {
             GenerateSecret = false,
             AuthFlows = new AuthFlow { UserSrp = true },
+
+            // Apps sign in with SRP (Amplify, the Cognito SDKs); no hosted UI, so no OAuth redirects to keep safe.
+            DisableOAuth = true,
             PreventUserExistenceErrors = true,
             IdTokenValidity = Duration.Hours(1),
             AccessTokenValidity = Duration.Hours(1),

@@ -79,7 +79,17 @@ public sealed class SynthesizedStacks : IDisposable
 
     private SynthesizedStack Synthesize(string name, Dictionary<string, object> context)
     {
-        var merged = CdkJsonContext();
+        // What the CDK CLI adds to every synthesis (path and asset metadata on by default), then cdk.json's context.
+        var merged = new Dictionary<string, object>
+        {
+            ["aws:cdk:enable-path-metadata"] = true,
+            ["aws:cdk:enable-asset-metadata"] = true,
+        };
+        foreach (var (key, value) in CdkJsonContext())
+        {
+            merged[key] = value;
+        }
+
         foreach (var (key, value) in context)
         {
             merged[key] = value;
