@@ -46,6 +46,11 @@ public sealed partial record DeploymentSettings
     /// <summary>Whether anyone may sign up to the created user pool; off by default (admins create users).</summary>
     public bool AllowSelfSignUp { get; init; }
 
+    /// <summary><c>api</c> (IVS CreateParticipantToken) or <c>self-signed</c> (tokens signed by the tokens function with a rotated key).</summary>
+    public string TokenMode { get; init; } = TokenModes.Api;
+
+    public bool SelfSignedTokens => TokenMode == TokenModes.SelfSigned;
+
     /// <summary>Optional address subscribed to the alarm topic.</summary>
     public string? AlarmEmail { get; init; }
 
@@ -54,7 +59,7 @@ public sealed partial record DeploymentSettings
     [
         "jwtIssuer", "jwtAudience", "corsAllowedOrigins", "idleStageTimeoutMinutes", "tokenMaxDurationMinutes",
         "compositionBucketName", "deploymentTag", "removalPolicy", "architecture", "apiRateLimit", "apiBurstLimit",
-        "allowSelfSignUp", "alarmEmail",
+        "allowSelfSignUp", "alarmEmail", "tokenMode",
     ];
 
     /// <summary>Reads and validates every setting; all problems are reported together.</summary>
@@ -148,6 +153,13 @@ public sealed partial record DeploymentSettings
             _ => Invalid("allowSelfSignUp must be true or false", false),
         };
 
+        var tokenMode = Text("tokenMode")?.ToLowerInvariant() switch
+        {
+            null or TokenModes.Api => TokenModes.Api,
+            TokenModes.SelfSigned => TokenModes.SelfSigned,
+            _ => Invalid($"tokenMode must be {TokenModes.Api} or {TokenModes.SelfSigned}", TokenModes.Api),
+        };
+
         var settings = new DeploymentSettings
         {
             JwtIssuer = issuer,
@@ -162,6 +174,7 @@ public sealed partial record DeploymentSettings
             ApiRateLimit = Number("apiRateLimit", defaults.ApiRateLimit, 1, 10000),
             ApiBurstLimit = Number("apiBurstLimit", defaults.ApiBurstLimit, 1, 5000),
             AllowSelfSignUp = selfSignUp,
+            TokenMode = tokenMode,
             AlarmEmail = Matching("alarmEmail", Email(), "an email address"),
         };
 
@@ -174,6 +187,13 @@ public sealed partial record DeploymentSettings
             errors.Add(error);
             return fallback;
         }
+    }
+
+    /// <summary>The values of the functions' <c>TOKEN_MODE</c>.</summary>
+    public static class TokenModes
+    {
+        public const string Api = "api";
+        public const string SelfSigned = "self-signed";
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]

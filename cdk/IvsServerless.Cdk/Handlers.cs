@@ -11,4 +11,7 @@ public static class Handlers
     public const string Compositions = "compositions";
     public const string IvsEvents = "ivs-events";
     public const string Reconciler = "reconciler";
+
+    /// <summary>Only with <c>tokenMode=self-signed</c>.</summary>
+    public const string KeyRotation = "key-rotation";
 }

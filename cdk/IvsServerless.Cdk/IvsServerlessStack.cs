@@ -25,6 +25,7 @@ public sealed class IvsServerlessStack : Stack
     public IvsEventRouting Events { get; }
     public Reconciliation Reconciliation { get; }
     public Observability Observability { get; }
+    public TokenSigning? TokenSigning { get; }
 
     public IvsServerlessStack(Construct scope, string id, IvsServerlessStackProps props, IStackProps? stackProps = null)
         : base(scope, id, stackProps ?? new StackProps { Description = "IvsServerless: a serverless backend for Amazon IVS Real-Time apps" })
@@ -55,11 +56,16 @@ public sealed class IvsServerlessStack : Stack
 
         // API functions: API Gateway waits at most 30 s; these answer well inside 10.
         var stages = Function("StagesFunction", Handlers.Stages, "HTTP API: stages", 512, Duration.Seconds(10));
-        var tokens = Function("TokensFunction", Handlers.Tokens, "HTTP API: participant tokens and kicks", 512, Duration.Seconds(10),
-            new Dictionary<string, string>
-            {
-                ["TOKEN_MAX_DURATION_MINUTES"] = settings.TokenMaxDurationMinutes.ToString(CultureInfo.InvariantCulture),
-            });
+        var tokenMaxDuration = settings.TokenMaxDurationMinutes.ToString(CultureInfo.InvariantCulture);
+        var signingKeyParameter = $"/{StackName}/participant-token-signing-key";
+        var tokenEnvironment = new Dictionary<string, string>(StringComparer.Ordinal) { ["TOKEN_MAX_DURATION_MINUTES"] = tokenMaxDuration };
+        if (settings.SelfSignedTokens)
+        {
+            tokenEnvironment["TOKEN_MODE"] = DeploymentSettings.TokenModes.SelfSigned;
+            tokenEnvironment["TOKEN_SIGNING_KEY_PARAMETER"] = signingKeyParameter;
+        }
+
+        var tokens = Function("TokensFunction", Handlers.Tokens, "HTTP API: participant tokens and kicks", 512, Duration.Seconds(10), tokenEnvironment);
         var compositionEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Ivs.StorageConfiguration is { } storage)
         {
@@ -78,9 +84,28 @@ public sealed class IvsServerlessStack : Stack
                 ["IDLE_STAGE_TIMEOUT_MINUTES"] = settings.IdleStageTimeoutMinutes.ToString(CultureInfo.InvariantCulture),
             },
             reservedConcurrency: 1);
-        Functions = [stages, tokens, compositions, ivsEvents, reconciler];
+        List<ServerlessFunction> functions = [stages, tokens, compositions, ivsEvents, reconciler];
+        List<Amazon.CDK.AWS.SQS.Queue> deadLetterQueues = [];
 
-        GrantLeastPrivilege(stages, tokens, compositions, ivsEvents, reconciler);
+        GrantLeastPrivilege(stages, tokens, compositions, ivsEvents, reconciler, settings.SelfSignedTokens);
+
+        if (settings.SelfSignedTokens)
+        {
+            // The rotation keeps retired keys for the longest token lifetime, so it reads the same cap as the tokens function.
+            var rotation = Function("KeyRotationFunction", Handlers.KeyRotation, "Rotates the participant-token signing key", 256, Duration.Minutes(1),
+                new Dictionary<string, string>
+                {
+                    ["TOKEN_SIGNING_KEY_PARAMETER"] = signingKeyParameter,
+                    ["TOKEN_MAX_DURATION_MINUTES"] = tokenMaxDuration,
+                },
+                reservedConcurrency: 1);
+            functions.Add(rotation);
+            TokenSigning = new TokenSigning(this, "TokenSigning", new TokenSigningProps(rotation, signingKeyParameter, Duration.Hours(1)));
+            TokenSigning.GrantRead(tokens.Role);
+            deadLetterQueues.Add(TokenSigning.DeadLetterQueue);
+        }
+
+        Functions = functions;
 
         var issuer = settings.JwtIssuer;
         var audiences = settings.JwtAudiences;
@@ -103,13 +128,18 @@ public sealed class IvsServerlessStack : Stack
 
         Events = new IvsEventRouting(this, "IvsEvents", new IvsEventRoutingProps(ivsEvents, IvsRules.All));
         Reconciliation = new Reconciliation(this, "Reconciliation", new ReconciliationProps(reconciler, reconcilerInterval));
-        Observability = new Observability(this, "Observability", new ObservabilityProps(
-            Functions, [Events.DeadLetterQueue, Reconciliation.DeadLetterQueue], Api.Api, settings.AlarmEmail));
+        deadLetterQueues.InsertRange(0, [Events.DeadLetterQueue, Reconciliation.DeadLetterQueue]);
+        Observability = new Observability(this, "Observability", new ObservabilityProps(Functions, deadLetterQueues, Api.Api, settings.AlarmEmail));
 
         _ = new CfnOutput(this, "ApiUrl", new CfnOutputProps { Value = Api.Url, Description = "Base URL of the HTTP API" });
         _ = new CfnOutput(this, "JwtIssuer", new CfnOutputProps { Value = issuer, Description = "Issuer the API's JWT authorizer trusts" });
         _ = new CfnOutput(this, "TableName", new CfnOutputProps { Value = Data.Table.TableName, Description = "The DynamoDB table" });
         _ = new CfnOutput(this, "AlarmTopicArn", new CfnOutputProps { Value = Observability.AlarmTopic.TopicArn, Description = "Subscribe to receive alarms" });
+        if (TokenSigning is not null)
+        {
+            _ = new CfnOutput(this, "TokenSigningKeyParameter", new CfnOutputProps { Value = TokenSigning.ParameterName, Description = "SSM SecureString the key-rotation function keeps the signing key in" });
+        }
+
         if (Users is not null)
         {
             _ = new CfnOutput(this, "UserPoolId", new CfnOutputProps { Value = Users.UserPool.UserPoolId, Description = "Cognito user pool apps sign in to" });
@@ -118,7 +148,7 @@ public sealed class IvsServerlessStack : Stack
     }
 
     private void GrantLeastPrivilege(ServerlessFunction stages, ServerlessFunction tokens, ServerlessFunction compositions,
-        ServerlessFunction ivsEvents, ServerlessFunction reconciler)
+        ServerlessFunction ivsEvents, ServerlessFunction reconciler, bool selfSignedTokens)
     {
         var table = Data.Table;
         var stageArns = IvsArns.Stages(this);
@@ -128,8 +158,10 @@ public sealed class IvsServerlessStack : Stack
         FunctionAccess.GrantIvs(stages.Role, new IvsGrant(["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], [stageArns]));
         FunctionAccess.GrantTable(stages.Role, table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], indexQueries: true);
 
-        // TokenService: CreateParticipantToken; ParticipantService: DisconnectParticipant. Both read the stage item only.
-        FunctionAccess.GrantIvs(tokens.Role, new IvsGrant(["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], [stageArns]));
+        // TokenService: CreateParticipantToken (self-signed tokens are signed in the function instead);
+        // ParticipantService: DisconnectParticipant. Both read the stage item only.
+        FunctionAccess.GrantIvs(tokens.Role, new IvsGrant(
+            selfSignedTokens ? ["ivs:DisconnectParticipant"] : ["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], [stageArns]));
         FunctionAccess.GrantTable(tokens.Role, table, FunctionAccess.Read, indexQueries: false);
 
         // CompositionService: StartComposition (on the stage, with the encoder and storage configurations, tagged),
@@ -158,6 +190,9 @@ public sealed class IvsServerlessStack : Stack
         // Added by Tracing.ACTIVE: X-Ray's PutTraceSegments/PutTelemetryRecords have no resource types.
         ["xray:PutTraceSegments"] = "X-Ray accepts no resource-level permission for sending traces",
         ["xray:PutTelemetryRecords"] = "X-Ray accepts no resource-level permission for sending telemetry",
+
+        // key-rotation (self-signed tokens) lists the account's public keys to find its own and count the quota.
+        ["ivs:ListPublicKeys"] = "IVS list actions have no resource type",
     };
 
 }

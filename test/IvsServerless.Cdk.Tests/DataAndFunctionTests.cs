@@ -52,53 +52,65 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_handler_name_used_in_the_stack_is_in_the_lambda_dispatch_table()
     {
-        var used = _default.FunctionIdsByHandler().Keys.ToList();
+        Assert.Equal([Handlers.Compositions, Handlers.IvsEvents, Handlers.Reconciler, Handlers.Stages, Handlers.Tokens],
+            _default.FunctionIdsByHandler().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([Handlers.Compositions, Handlers.IvsEvents, Handlers.KeyRotation, Handlers.Reconciler, Handlers.Stages, Handlers.Tokens],
+            stacks.Configured.FunctionIdsByHandler().Keys.Order(StringComparer.Ordinal));
+        Assert.All(stacks.Configured.FunctionIdsByHandler().Keys, name => Assert.Contains(name, FunctionHandlers.Names));
+    }
 
-        Assert.Equal([Handlers.Compositions, Handlers.IvsEvents, Handlers.Reconciler, Handlers.Stages, Handlers.Tokens], used.Order(StringComparer.Ordinal));
-        Assert.All(used, name => Assert.Contains(name, FunctionHandlers.Names));
+    [Fact]
+    public void The_only_function_not_running_the_bootstrap_is_the_cdk_custom_resource_framework_of_self_signed_mode()
+    {
+        Assert.Equal(_default.FunctionIdsByHandler().Count, _default.Resources("AWS::Lambda::Function").Count());
+        var other = Assert.Single(stacks.Configured.Resources("AWS::Lambda::Function"), f => !stacks.Configured.FunctionIdsByHandler().Values.Contains(f.Id));
+        Assert.Equal("framework.onEvent", other.Resource["Properties"]!["Handler"]!.GetValue<string>());
     }
 
     [Fact]
     public void Every_function_runs_the_aot_bootstrap_on_al2023_with_explicit_memory_timeout_json_logs_and_tracing()
     {
-        var functions = _default.Resources("AWS::Lambda::Function").ToList();
-        Assert.Equal(5, functions.Count);
-        foreach (var (id, function) in functions)
+        Assert.Equal(5, _default.FunctionIdsByHandler().Count);
+        foreach (var stack in stacks.Both)
         {
-            var properties = function["Properties"]!;
-            Assert.Equal("provided.al2023", properties["Runtime"]!.GetValue<string>());
-            Assert.Equal(["x86_64"], TemplateQueries.Strings(properties["Architectures"]));
-            Assert.InRange(properties["MemorySize"]!.GetValue<int>(), 128, 1024);
-            Assert.InRange(properties["Timeout"]!.GetValue<int>(), 1, 60);
-            Assert.Equal("Active", properties["TracingConfig"]!["Mode"]!.GetValue<string>());
-            Assert.Equal("JSON", properties["LoggingConfig"]!["LogFormat"]!.GetValue<string>());
-            var logGroup = _default.Resource(SynthesizedStack.Target(properties["LoggingConfig"]!["LogGroup"]));
-            Assert.Equal("AWS::Logs::LogGroup", logGroup["Type"]!.GetValue<string>());
-            Assert.Equal(30, logGroup["Properties"]!["RetentionInDays"]!.GetValue<int>());
-            Assert.True(properties["Code"]!["S3Key"] is not null, id);
+            foreach (var id in stack.FunctionIdsByHandler().Values)
+            {
+                var properties = stack.Properties(id);
+                Assert.InRange(properties["MemorySize"]!.GetValue<int>(), 128, 1024);
+                Assert.InRange(properties["Timeout"]!.GetValue<int>(), 1, 60);
+                Assert.Equal("Active", properties["TracingConfig"]!["Mode"]!.GetValue<string>());
+                Assert.Equal("JSON", properties["LoggingConfig"]!["LogFormat"]!.GetValue<string>());
+                var logGroup = stack.Resource(SynthesizedStack.Target(properties["LoggingConfig"]!["LogGroup"]));
+                Assert.Equal("AWS::Logs::LogGroup", logGroup["Type"]!.GetValue<string>());
+                Assert.Equal(30, logGroup["Properties"]!["RetentionInDays"]!.GetValue<int>());
+                Assert.NotNull(properties["Code"]!["S3Key"]);
+            }
         }
     }
 
     [Fact]
-    public void The_architecture_is_configurable()
+    public void The_architecture_is_x86_64_by_default_and_configurable()
     {
-        Assert.All(stacks.Configured.Resources("AWS::Lambda::Function"),
-            f => Assert.Equal(["arm64"], TemplateQueries.Strings(f.Resource["Properties"]!["Architectures"])));
+        Assert.All(_default.FunctionIdsByHandler().Values, id => Assert.Equal(["x86_64"], TemplateQueries.Strings(_default.Properties(id)["Architectures"])));
+        Assert.All(stacks.Configured.FunctionIdsByHandler().Values, id => Assert.Equal(["arm64"], TemplateQueries.Strings(stacks.Configured.Properties(id)["Architectures"])));
     }
 
     [Fact]
     public void Each_function_has_its_own_role_assumable_only_by_lambda_with_no_managed_policies()
     {
-        var roles = _default.Resources("AWS::Lambda::Function").Select(f => _default.RoleOf(f.Id)).ToList();
-
-        Assert.Equal(roles.Count, roles.Distinct().Count());
-        Assert.Equal(roles.Count, _default.Resources("AWS::IAM::Role").Count());
-        foreach (var role in roles)
+        foreach (var stack in stacks.Both)
         {
-            var properties = _default.Properties(role);
-            Assert.Null(properties["ManagedPolicyArns"]);
-            var trust = Assert.Single(properties["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
-            Assert.Equal("lambda.amazonaws.com", trust["Principal"]!["Service"]!.GetValue<string>());
+            var roles = stack.Resources("AWS::Lambda::Function").Select(f => stack.RoleOf(f.Id)).ToList();
+
+            Assert.Equal(roles.Count, roles.Distinct().Count());
+            Assert.Equal(roles.Count, stack.Resources("AWS::IAM::Role").Count());
+            foreach (var role in roles)
+            {
+                var properties = stack.Properties(role);
+                Assert.Null(properties["ManagedPolicyArns"]);
+                var trust = Assert.Single(properties["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
+                Assert.Equal("lambda.amazonaws.com", trust["Principal"]!["Service"]!.GetValue<string>());
+            }
         }
     }
 

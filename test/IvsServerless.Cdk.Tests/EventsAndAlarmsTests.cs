@@ -36,15 +36,16 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_rule_target_has_a_retry_policy_and_an_encrypted_dead_letter_queue()
     {
-        var rules = _default.Resources("AWS::Events::Rule").ToList();
-        Assert.Equal(4, rules.Count);
-        foreach (var (id, rule) in rules)
+        Assert.Equal(4, _default.Resources("AWS::Events::Rule").Count());
+        Assert.Equal(5, stacks.Configured.Resources("AWS::Events::Rule").Count());
+        foreach (var stack in stacks.Both)
+        foreach (var (id, rule) in stack.Resources("AWS::Events::Rule"))
         {
             foreach (var target in rule["Properties"]!["Targets"]!.AsArray())
             {
                 Assert.True(target!["RetryPolicy"]!["MaximumRetryAttempts"]!.GetValue<int>() > 0, id);
                 Assert.True(target["RetryPolicy"]!["MaximumEventAgeInSeconds"]!.GetValue<int>() >= 60, id);
-                var queue = _default.Resource(SynthesizedStack.Target(target["DeadLetterConfig"]!["Arn"]));
+                var queue = stack.Resource(SynthesizedStack.Target(target["DeadLetterConfig"]!["Arn"]));
                 Assert.Equal("AWS::SQS::Queue", queue["Type"]!.GetValue<string>());
                 Assert.True(queue["Properties"]!["SqsManagedSseEnabled"]!.GetValue<bool>());
             }
@@ -54,9 +55,10 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_function_has_error_and_throttle_alarms()
     {
-        var alarms = Alarms();
-        foreach (var functionId in _default.FunctionIdsByHandler().Values)
+        foreach (var stack in stacks.Both)
+        foreach (var functionId in stack.FunctionIdsByHandler().Values)
         {
+            var alarms = Alarms(stack);
             Assert.Contains(alarms, a => a.Metric == "Errors" && a.Dimension == functionId);
             Assert.Contains(alarms, a => a.Metric == "Throttles" && a.Dimension == functionId);
         }
@@ -65,17 +67,19 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_dead_letter_queue_alarms_on_its_first_message()
     {
-        var queues = _default.Resources("AWS::SQS::Queue").Select(q => q.Id).ToList();
-        Assert.Equal(2, queues.Count);
-        var alarms = Alarms();
-        Assert.All(queues, q => Assert.Contains(alarms, a => a.Metric == "ApproximateNumberOfMessagesVisible" && a.Dimension == q && a.Threshold == 0));
+        Assert.Equal(2, _default.Resources("AWS::SQS::Queue").Count());
+        foreach (var stack in stacks.Both)
+        {
+            var alarms = Alarms(stack);
+            Assert.All(stack.Resources("AWS::SQS::Queue"), q => Assert.Contains(alarms, a => a.Metric == "ApproximateNumberOfMessagesVisible" && a.Dimension == q.Id && a.Threshold == 0));
+        }
     }
 
     [Fact]
     public void The_api_alarms_on_5xx()
     {
         var api = _default.Resources("AWS::ApiGatewayV2::Api").Single().Id;
-        Assert.Contains(Alarms(), a => a.Metric == "5xx" && a.Dimension == api);
+        Assert.Contains(Alarms(_default), a => a.Metric == "5xx" && a.Dimension == api);
     }
 
     [Fact]
@@ -96,8 +100,8 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     private static string Canonical(JsonNode pattern) =>
         string.Join(";", pattern.AsObject().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value!.ToJsonString()));
 
-    private List<(string Metric, string Dimension, double Threshold)> Alarms() =>
-        [.. _default.Resources("AWS::CloudWatch::Alarm").Select(a =>
+    private static List<(string Metric, string Dimension, double Threshold)> Alarms(SynthesizedStack stack) =>
+        [.. stack.Resources("AWS::CloudWatch::Alarm").Select(a =>
         {
             var properties = a.Resource["Properties"]!;
             var dimension = Assert.Single(properties["Dimensions"]!.AsArray())!;

@@ -35,7 +35,7 @@ public sealed class SynthesizedStack(IvsServerlessStack stack, Template template
 
 /// <summary>
 /// Synthesizes the stacks once for the whole test run: jsii drives a node process, is not thread-safe and is slow to
-/// start. "Default" is what `npx cdk synth` gives with cdk.json's context; "Configured" sets every option.
+/// start. "Default" is what `npx cdk synth` gives with cdk.json's context; "Configured" sets every option (self-signed tokens too).
 /// </summary>
 public sealed class SynthesizedStacks : IDisposable
 {
@@ -61,6 +61,7 @@ public sealed class SynthesizedStacks : IDisposable
             ["tokenMaxDurationMinutes"] = "60",
             ["idleStageTimeoutMinutes"] = "15",
             ["alarmEmail"] = "ops@example.com",
+            ["tokenMode"] = "self-signed",
         });
     }
 
@@ -69,6 +70,8 @@ public sealed class SynthesizedStacks : IDisposable
     public SynthesizedStack Configured { get; }
 
     public string AssetDirectory => _assets;
+
+    public IEnumerable<SynthesizedStack> Both => [Default, Configured];
 
     /// <summary>The context in the repository's cdk.json (what `npx cdk synth` passes to the app).</summary>
     public static Dictionary<string, object> CdkJsonContext()

@@ -5,8 +5,11 @@ namespace IvsServerless.Cdk.Tests.Support;
 /// <summary>Reads the template the way a reviewer would: functions by handler, their roles and policy statements.</summary>
 public static class TemplateQueries
 {
+    /// <summary>The backend's own functions (the bootstrap on provided.al2023) by handler name.</summary>
     public static IReadOnlyDictionary<string, string> FunctionIdsByHandler(this SynthesizedStack stack) =>
-        stack.Resources("AWS::Lambda::Function").ToDictionary(f => f.Resource["Properties"]!["Handler"]!.GetValue<string>(), f => f.Id);
+        stack.Resources("AWS::Lambda::Function")
+            .Where(f => Strings(f.Resource["Properties"]!["Runtime"]).SequenceEqual(["provided.al2023"]))
+            .ToDictionary(f => f.Resource["Properties"]!["Handler"]!.GetValue<string>(), f => f.Id);
 
     public static string RoleOf(this SynthesizedStack stack, string functionId) =>
         SynthesizedStack.Target(stack.Properties(functionId)["Role"]);
