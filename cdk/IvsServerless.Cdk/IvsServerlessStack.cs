@@ -158,11 +158,19 @@ public sealed class IvsServerlessStack : Stack
         FunctionAccess.GrantIvs(stages.Role, new IvsGrant(["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], [stageArns]));
         FunctionAccess.GrantTable(stages.Role, table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], indexQueries: true);
 
-        // TokenService: CreateParticipantToken (self-signed tokens are signed in the function instead);
-        // ParticipantService: DisconnectParticipant. Both read the stage item only.
-        FunctionAccess.GrantIvs(tokens.Role, new IvsGrant(
-            selfSignedTokens ? ["ivs:DisconnectParticipant"] : ["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], [stageArns]));
-        FunctionAccess.GrantTable(tokens.Role, table, FunctionAccess.Read, indexQueries: false);
+        // TokenService: CreateParticipantToken; ParticipantService: DisconnectParticipant. Both read the stage item.
+        // Self-signed tokens are signed in the function instead, but need the stage's endpoints: stages stored before
+        // endpoints were cached get them once from GetStage and keep them on the stage item (PutItem).
+        if (selfSignedTokens)
+        {
+            FunctionAccess.GrantIvs(tokens.Role, new IvsGrant(["ivs:DisconnectParticipant", "ivs:GetStage"], [stageArns]));
+            FunctionAccess.GrantTable(tokens.Role, table, ["dynamodb:GetItem", "dynamodb:PutItem"], indexQueries: false);
+        }
+        else
+        {
+            FunctionAccess.GrantIvs(tokens.Role, new IvsGrant(["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], [stageArns]));
+            FunctionAccess.GrantTable(tokens.Role, table, FunctionAccess.Read, indexQueries: false);
+        }
 
         // CompositionService: StartComposition (on the stage, with the encoder and storage configurations, tagged),
         // StopComposition. The store writes the composition and its idempotency claim in one transaction (PutItem ×2).

@@ -22,8 +22,10 @@ public sealed class ApiHandler : ILambdaHandler
     private readonly Router _router;
     private readonly ApiOptions _options;
 
+    /// <param name="tokenMinter">How participant tokens are minted; null = the IVS API (<see cref="IvsApiTokenMinter"/>).</param>
     /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when null.</param>
-    public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null, IEnumerable<string>? routeGroups = null)
+    public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null,
+        IParticipantTokenMinter? tokenMinter = null, IEnumerable<string>? routeGroups = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.TokenPolicy.Validate();
@@ -31,7 +33,7 @@ public sealed class ApiHandler : ILambdaHandler
         var access = new StageAccess(stages);
         var routes = ApiEndpoints.Routes(
             new StageService(stages, compositions, ivs, access, options, time ?? TimeProvider.System),
-            new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy)),
+            new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy), tokenMinter ?? new IvsApiTokenMinter(ivs, time)),
             new ParticipantService(access, ivs),
             new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System));
         _router = new Router(routeGroups is null ? routes : RouteGroups.Filter(routes, routeGroups));

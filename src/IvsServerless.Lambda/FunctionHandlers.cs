@@ -21,6 +21,9 @@ public static class FunctionHandlers
     /// <summary>The HTTP API's composition routes.</summary>
     public const string Compositions = "compositions";
 
+    /// <summary>Participant-token signing keys: rotate (deploy, schedule) and tear down (custom resource Delete).</summary>
+    public const string KeyRotation = "key-rotation";
+
     /// <summary>Which route groups each per-concern API function serves; the stack routes by the same map.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> ApiRouteGroups { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
@@ -37,7 +40,8 @@ public static class FunctionHandlers
         .Add(Api, ApiFunction(Api))
         .Add(Stages, ApiFunction(Stages))
         .Add(Tokens, ApiFunction(Tokens))
-        .Add(Compositions, ApiFunction(Compositions));
+        .Add(Compositions, ApiFunction(Compositions))
+        .Add(KeyRotation, () => FunctionServices.FromEnvironment().CreateKeyRotationHandler());
 
     private static Func<ILambdaHandler> ApiFunction(string name) =>
         () => FunctionServices.FromEnvironment().CreateApiHandler(ApiRouteGroups[name]);

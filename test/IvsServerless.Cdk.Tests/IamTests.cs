@@ -35,7 +35,7 @@ public sealed class IamTests(SynthesizedStacks stacks)
 
         Assert.Equal(["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], stack.IvsActionsOf(Handlers.Stages));
         Assert.Equal(["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], stacks.Default.IvsActionsOf(Handlers.Tokens));
-        Assert.Equal(["ivs:DisconnectParticipant"], stack.IvsActionsOf(Handlers.Tokens));
+        Assert.Equal(["ivs:DisconnectParticipant", "ivs:GetStage"], stack.IvsActionsOf(Handlers.Tokens));
         Assert.Equal(["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:ListPublicKeys", "ivs:TagResource"], stack.IvsActionsOf(Handlers.KeyRotation));
         Assert.Equal(["ivs:StartComposition", "ivs:StopComposition", "ivs:TagResource"], stack.IvsActionsOf(Handlers.Compositions));
         Assert.Empty(stack.IvsActionsOf(Handlers.IvsEvents));
