@@ -51,6 +51,9 @@ public sealed partial record DeploymentSettings
 
     public bool SelfSignedTokens => TokenMode == TokenModes.SelfSigned;
 
+    /// <summary>The CloudFormation stack name; also names the signing-key parameter (<c>/&lt;stack&gt;/participant-token-signing-key</c>).</summary>
+    public string StackName { get; init; } = "IvsServerless";
+
     /// <summary>Optional address subscribed to the alarm topic.</summary>
     public string? AlarmEmail { get; init; }
 
@@ -59,7 +62,7 @@ public sealed partial record DeploymentSettings
     [
         "jwtIssuer", "jwtAudience", "corsAllowedOrigins", "idleStageTimeoutMinutes", "tokenMaxDurationMinutes",
         "compositionBucketName", "deploymentTag", "removalPolicy", "architecture", "apiRateLimit", "apiBurstLimit",
-        "allowSelfSignUp", "alarmEmail", "tokenMode",
+        "allowSelfSignUp", "alarmEmail", "tokenMode", "stackName",
     ];
 
     /// <summary>Reads and validates every setting; all problems are reported together.</summary>
@@ -175,6 +178,7 @@ public sealed partial record DeploymentSettings
             ApiBurstLimit = Number("apiBurstLimit", defaults.ApiBurstLimit, 1, 5000),
             AllowSelfSignUp = selfSignUp,
             TokenMode = tokenMode,
+            StackName = Matching("stackName", StackNamePattern(), "a CloudFormation stack name (a letter, then letters, digits or -; at most 128)") ?? defaults.StackName,
             AlarmEmail = Matching("alarmEmail", Email(), "an email address"),
         };
 
@@ -201,6 +205,9 @@ public sealed partial record DeploymentSettings
 
     [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$")]
     private static partial Regex Tag();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{0,127}$")]
+    private static partial Regex StackNamePattern();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex Email();

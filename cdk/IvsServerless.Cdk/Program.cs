@@ -11,7 +11,6 @@ if (LambdaAsset.Problem(assets, settings.Architecture) is { } problem)
     return 1;
 }
 
-var stackName = app.Node.TryGetContext("stackName") as string ?? "IvsServerless";
-_ = new IvsServerlessStack(app, stackName, new IvsServerlessStackProps(settings, assets));
+_ = new IvsServerlessStack(app, settings.StackName, new IvsServerlessStackProps(settings, assets));
 app.Synth();
 return 0;

@@ -49,6 +49,8 @@ public sealed class DeploymentSettingsTests
     [InlineData("architecture", "x86", "architecture must be x86_64 or arm64")]
     [InlineData("compositionBucketName", "Not_A_Bucket", "compositionBucketName must be an S3 bucket name")]
     [InlineData("alarmEmail", "nobody", "alarmEmail must be an email address")]
+    [InlineData("stackName", "1stack", "stackName must be a CloudFormation stack name")]
+    [InlineData("tokenMode", "jwt", "tokenMode must be api or self-signed")]
     public void A_bad_value_fails_naming_the_key(string key, string value, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => Read((key, value)));
@@ -63,5 +65,13 @@ public sealed class DeploymentSettingsTests
 
         Assert.Contains("removalPolicy", error.Message, StringComparison.Ordinal);
         Assert.Contains("architecture", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_context_key_is_documented_in_the_cdk_readme()
+    {
+        var readme = File.ReadAllText(Path.Combine(Support.Repository.Root, "cdk", "README.md"));
+
+        Assert.All(DeploymentSettings.ContextKeys, key => Assert.Contains($"`{key}`", readme, StringComparison.Ordinal));
     }
 }
