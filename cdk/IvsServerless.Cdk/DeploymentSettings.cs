@@ -29,6 +29,9 @@ public sealed partial record DeploymentSettings
     /// <summary>An existing S3 bucket (same region) where compositions record; null: no storage configuration.</summary>
     public string? CompositionBucketName { get; init; }
 
+    /// <summary>An existing IVS (low-latency) channel compositions broadcast to; null: no broadcast.</summary>
+    public string? CompositionChannelArn { get; init; }
+
     /// <summary>Tagged on every IVS resource the functions create, so sweeps touch only this deployment's stages.</summary>
     public string DeploymentTag { get; init; } = "ivs-serverless";
 
@@ -61,7 +64,7 @@ public sealed partial record DeploymentSettings
     public static IReadOnlyList<string> ContextKeys { get; } =
     [
         "jwtIssuer", "jwtAudience", "corsAllowedOrigins", "idleStageTimeoutMinutes", "tokenMaxDurationMinutes",
-        "compositionBucketName", "deploymentTag", "removalPolicy", "architecture", "apiRateLimit", "apiBurstLimit",
+        "compositionBucketName", "compositionChannelArn", "deploymentTag", "removalPolicy", "architecture", "apiRateLimit", "apiBurstLimit",
         "allowSelfSignUp", "alarmEmail", "tokenMode", "stackName",
     ];
 
@@ -171,6 +174,7 @@ public sealed partial record DeploymentSettings
             IdleStageTimeoutMinutes = Number("idleStageTimeoutMinutes", defaults.IdleStageTimeoutMinutes, 5, 10080),
             TokenMaxDurationMinutes = Number("tokenMaxDurationMinutes", defaults.TokenMaxDurationMinutes, 1, 20160),
             CompositionBucketName = Matching("compositionBucketName", BucketName(), "an S3 bucket name"),
+            CompositionChannelArn = Matching("compositionChannelArn", ChannelArn(), "an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>)"),
             DeploymentTag = Matching("deploymentTag", Tag(), "1-128 letters, digits, spaces or _.:/=+-@") ?? defaults.DeploymentTag,
             RemovalPolicy = removal,
             Architecture = architecture,
@@ -205,6 +209,9 @@ public sealed partial record DeploymentSettings
 
     [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$")]
     private static partial Regex Tag();
+
+    [GeneratedRegex("^arn:aws[a-z-]*:ivs:[a-z0-9-]+:[0-9]{12}:channel/[a-zA-Z0-9]+$")]
+    private static partial Regex ChannelArn();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{0,127}$")]
     private static partial Regex StackNamePattern();

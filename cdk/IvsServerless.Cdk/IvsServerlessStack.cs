@@ -66,10 +66,20 @@ public sealed class IvsServerlessStack : Stack
         }
 
         var tokens = Function("TokensFunction", Handlers.Tokens, "HTTP API: participant tokens and kicks", 512, Duration.Seconds(10), tokenEnvironment);
+        // Compositions need the encoder configuration and a destination: S3 recording, an IVS channel, or both.
         var compositionEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Ivs.StorageConfiguration is { } storage)
         {
             compositionEnvironment["COMPOSITION_STORAGE_CONFIGURATION_ARN"] = storage.AttrArn;
+        }
+
+        if (settings.CompositionChannelArn is { } channel)
+        {
+            compositionEnvironment["COMPOSITION_CHANNEL_ARN"] = channel;
+        }
+
+        if (compositionEnvironment.Count > 0)
+        {
             compositionEnvironment["COMPOSITION_ENCODER_CONFIGURATION_ARN"] = Ivs.EncoderConfiguration.AttrArn;
         }
 
@@ -87,7 +97,7 @@ public sealed class IvsServerlessStack : Stack
         List<ServerlessFunction> functions = [stages, tokens, compositions, ivsEvents, reconciler];
         List<Amazon.CDK.AWS.SQS.Queue> deadLetterQueues = [];
 
-        GrantLeastPrivilege(stages, tokens, compositions, ivsEvents, reconciler, settings.SelfSignedTokens);
+        GrantLeastPrivilege(stages, tokens, compositions, ivsEvents, reconciler, settings);
 
         if (settings.SelfSignedTokens)
         {
@@ -148,8 +158,9 @@ public sealed class IvsServerlessStack : Stack
     }
 
     private void GrantLeastPrivilege(ServerlessFunction stages, ServerlessFunction tokens, ServerlessFunction compositions,
-        ServerlessFunction ivsEvents, ServerlessFunction reconciler, bool selfSignedTokens)
+        ServerlessFunction ivsEvents, ServerlessFunction reconciler, DeploymentSettings settings)
     {
+        var selfSignedTokens = settings.SelfSignedTokens;
         var table = Data.Table;
         var stageArns = IvsArns.Stages(this);
 
@@ -172,12 +183,17 @@ public sealed class IvsServerlessStack : Stack
             FunctionAccess.GrantTable(tokens.Role, table, FunctionAccess.Read, indexQueries: false);
         }
 
-        // CompositionService: StartComposition (on the stage, with the encoder and storage configurations, tagged),
+        // CompositionService: StartComposition (on the stage, with the encoder and storage configurations and the channel, tagged),
         // StopComposition. The store writes the composition and its idempotency claim in one transaction (PutItem ×2).
         var startResources = new List<string> { IvsArns.Compositions(this), stageArns, Ivs.EncoderConfiguration.AttrArn };
         if (Ivs.StorageConfiguration is { } storage)
         {
             startResources.Add(storage.AttrArn);
+        }
+
+        if (settings.CompositionChannelArn is { } channel)
+        {
+            startResources.Add(channel);
         }
 
         FunctionAccess.GrantIvs(compositions.Role, new IvsGrant(["ivs:StartComposition"], startResources), "IvsStart");

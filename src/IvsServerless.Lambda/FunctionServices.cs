@@ -35,6 +35,7 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
                 TokenPolicy = configuration.TokenPolicy,
                 CompositionStorageConfigurationArn = configuration.CompositionStorageConfigurationArn,
                 CompositionEncoderConfigurationArn = configuration.CompositionEncoderConfigurationArn,
+                CompositionChannelArn = configuration.CompositionChannelArn,
             },
             tokenMinter: CreateTokenMinter(),
             routeGroups: routeGroups);

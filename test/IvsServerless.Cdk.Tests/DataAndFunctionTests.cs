@@ -139,6 +139,7 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
         var configured = Variables(stacks.Configured, Handlers.Compositions);
         Assert.Equal(stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single().Id, SynthesizedStack.Target(configured["COMPOSITION_STORAGE_CONFIGURATION_ARN"]));
         Assert.Equal(stacks.Configured.Resources("AWS::IVS::EncoderConfiguration").Single().Id, SynthesizedStack.Target(configured["COMPOSITION_ENCODER_CONFIGURATION_ARN"]));
+        Assert.Equal("arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234", configured["COMPOSITION_CHANNEL_ARN"]!.GetValue<string>());
     }
 
     [Fact]

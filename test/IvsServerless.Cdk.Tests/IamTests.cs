@@ -53,10 +53,26 @@ public sealed class IamTests(SynthesizedStacks stacks)
                 Assert.True(
                     text.Contains(":ivs:", StringComparison.Ordinal) && text.Contains("AWS::AccountId", StringComparison.Ordinal)
                     || text.Contains("EncoderConfiguration", StringComparison.Ordinal) || text.Contains("StorageConfiguration", StringComparison.Ordinal)
+                    || text == "\"arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234\""
                     || text == "\"*\"" && TemplateQueries.Strings(statement["Action"]).SequenceEqual(["ivs:ListPublicKeys"]),
                     text);
             });
         }
+    }
+
+    [Fact]
+    public void Compositions_start_only_with_this_deployment_s_configurations_and_channel()
+    {
+        var statements = stacks.Configured.StatementsOf(stacks.Configured.RoleOf(stacks.Configured.FunctionIdsByHandler()[Handlers.Compositions]));
+        var start = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Contains("ivs:StartComposition"));
+        var resources = TemplateQueries.ResourcesOf(start).Select(r => r!.ToJsonString()).ToList();
+
+        Assert.Equal(5, resources.Count);
+        Assert.Contains(resources, r => r.EndsWith(":composition/*\"]]}", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.EndsWith(":stage/*\"]]}", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.Contains(stacks.Configured.Resources("AWS::IVS::EncoderConfiguration").Single().Id, StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.Contains(stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single().Id, StringComparison.Ordinal));
+        Assert.Contains("\"arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234\"", resources);
     }
 
     [Fact]

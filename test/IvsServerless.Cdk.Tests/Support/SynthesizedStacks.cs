@@ -56,6 +56,7 @@ public sealed class SynthesizedStacks : IDisposable
             ["jwtAudience"] = "app-one,app-two",
             ["corsAllowedOrigins"] = "https://app.example.com,http://localhost:5173",
             ["compositionBucketName"] = "my-recordings",
+            ["compositionChannelArn"] = "arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234",
             ["removalPolicy"] = "destroy",
             ["architecture"] = "arm64",
             ["tokenMaxDurationMinutes"] = "60",
