@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using IvsServerless.Benchmarks.Support;
+using IvsServerless.Testing.ApiSupport;
+
+namespace IvsServerless.Benchmarks.WarmLatency;
+
+/// <summary>
+/// Warm, in-process requests through the HTTP API handler's byte interface, one at a time: token mint, get stage,
+/// create stage, each against the real local engines and against in-memory fakes (the project's own overhead),
+/// interleaved operation by operation.
+/// </summary>
+public sealed class WarmLatencyBenchmark : IBenchmark
+{
+    public const double TargetMintP99Milliseconds = 15;
+
+    public string Name => "warm-latency";
+
+    public string Description => "p50/p90/p99 of mint token, get stage, create stage: local engines vs in-memory fakes (--requests 2000, --warmup 200)";
+
+    public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var options = new BenchmarkArgs(args);
+        var requests = options.Count("requests", 2000);
+        var warmup = options.Count("warmup", 200);
+        var metrics = new Metrics();
+        Console.WriteLine($"== {Name}: {requests} requests per operation after {warmup} warm-up");
+
+        await using var engines = await LocalEngines.StartAsync("latency");
+        using var local = ApiUnderTest.OnLocalEngines(engines);
+        using var inMemory = ApiUnderTest.InMemory();
+        var setups = new List<(ApiUnderTest Api, string StageId)>();
+        foreach (var api in new[] { local, inMemory })
+        {
+            setups.Add((api, await api.CreateStageAsync("owner-1", cancellationToken)));
+        }
+
+        var operations = new (string Name, int Expected, Func<string, int, ApiRequest> Request)[]
+        {
+            ("mint_token", 201, (stageId, i) => Requests.MintToken(stageId, $"viewer-{i % 500}")),
+            ("get_stage", 200, (stageId, i) => Requests.GetStage(stageId, $"viewer-{i % 500}")),
+            ("create_stage", 201, (_, i) => Requests.CreateStage($"owner-{i % 500}")),
+        };
+
+        var errors = 0;
+        foreach (var operation in operations)
+        {
+            foreach (var (api, stageId) in setups)
+            {
+                for (var i = 0; i < warmup; i++)
+                {
+                    await api.SendAsync(operation.Request(stageId, i), cancellationToken);
+                }
+
+                var samples = new double[requests];
+                for (var i = 0; i < requests; i++)
+                {
+                    var request = operation.Request(stageId, i);
+                    var start = Stopwatch.GetTimestamp();
+                    var (status, _) = await api.SendAsync(request, cancellationToken);
+                    samples[i] = Latencies.Between(start, Stopwatch.GetTimestamp());
+                    errors += status == operation.Expected ? 0 : 1;
+                }
+
+                var latencies = new Latencies(samples);
+                metrics.Add($"{api.Kind}.{operation.Name}", latencies);
+                Console.WriteLine($"  {operation.Name,-13} {api.Kind,-14} p50 {latencies.Median,7:0.000}  p90 {latencies.Percentile(90),7:0.000}  p99 {latencies.Percentile(99),7:0.000}  max {latencies.Max,8:0.000} ms");
+            }
+        }
+
+        metrics["errors"] = errors;
+        var mintP99 = metrics["local-engines.mint_token.p99_ms"];
+        Console.WriteLine($"  errors {errors}; mint p99 on local engines {mintP99:0.00} ms (target ≤ {TargetMintP99Milliseconds} ms)");
+        metrics.Note("each request timed around the handler's byte interface, including serializing the event and parsing the response");
+        metrics.Note("in-memory: stores and IVS client are fakes (no network, token is random text, not an ES384 JWT)");
+        return metrics.ToResult(Name, errors == 0 && mintP99 <= TargetMintP99Milliseconds);
+    }
+}
