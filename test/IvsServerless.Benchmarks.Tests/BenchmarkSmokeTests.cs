@@ -1,5 +1,6 @@
 using IvsServerless.Benchmarks;
 using IvsServerless.Benchmarks.ColdStart;
+using IvsServerless.Benchmarks.HandlerOverhead;
 using IvsServerless.Benchmarks.Memory;
 using IvsServerless.Benchmarks.Throughput;
 using IvsServerless.Benchmarks.WarmLatency;
@@ -46,6 +47,18 @@ public sealed class BenchmarkSmokeTests
             {
                 Assert.Equal(3, result.Metrics[$"{kind}.{operation}.count"]);
             }
+        }
+    }
+
+    [Fact]
+    public async Task Handler_overhead_gets_a_result_for_every_case_from_BenchmarkDotNet()
+    {
+        var result = await new HandlerOverheadBenchmark().RunAsync(["--bdn-job", "dry"], CancellationToken.None);
+
+        AssertServed(result);
+        foreach (var operation in new[] { "mint_token", "get_stage", "create_stage" })
+        {
+            Assert.True(result.Metrics[$"{operation}.allocated_bytes"] > 0);
         }
     }
 

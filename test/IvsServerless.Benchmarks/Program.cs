@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IvsServerless.Benchmarks;
 using IvsServerless.Benchmarks.ColdStart;
+using IvsServerless.Benchmarks.HandlerOverhead;
 using IvsServerless.Benchmarks.Memory;
 using IvsServerless.Benchmarks.Support;
 using IvsServerless.Benchmarks.Throughput;
@@ -11,6 +12,7 @@ IBenchmark[] benchmarks =
 [
     new ColdStartBenchmark(),
     new WarmLatencyBenchmark(),
+    new HandlerOverheadBenchmark(),
     new ThroughputBenchmark(),
     new MemoryBenchmark(),
 ];
