@@ -3,6 +3,8 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using IvsServerless.Api;
 using IvsServerless.Api.HttpApi;
+using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Stages;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
@@ -18,16 +20,24 @@ public sealed class ApiUnderTest : IDisposable
 {
     private readonly IDisposable? _clients;
 
-    private ApiUnderTest(string kind, ApiHandler handler, IDisposable? clients)
+    private ApiUnderTest(string kind, IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, IDisposable? clients)
     {
         Kind = kind;
-        Handler = handler;
+        Stages = stages;
+        Ivs = ivs;
+        Handler = new ApiHandler(stages, compositions, ivs, new ApiOptions { DeploymentTag = "benchmarks" });
         _clients = clients;
     }
 
     public string Kind { get; }
 
     public ApiHandler Handler { get; }
+
+    /// <summary>The store behind the handler, for timing the engines' share of a request.</summary>
+    public IStageStore Stages { get; }
+
+    /// <summary>The IVS client behind the handler, for timing the engines' share of a request.</summary>
+    public IIvsRealTimeClient Ivs { get; }
 
     /// <summary>DynamoDB Local through the production store adapters, the emulator through the signed IVS client.</summary>
     public static ApiUnderTest OnLocalEngines(LocalEngines engines)
@@ -39,12 +49,11 @@ public sealed class ApiUnderTest : IDisposable
         var ivs = new IvsRealTimeClient(http,
             new IvsRealTimeClientOptions { Region = LocalEngines.Region, ServiceUrl = engines.Ivs.BaseAddress.ToString().TrimEnd('/') },
             new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
-        var handler = new ApiHandler(new DynamoDbStageStore(dynamo, table), new DynamoDbCompositionStore(dynamo, table), ivs, Options());
-        return new ApiUnderTest("local-engines", handler, new Clients(dynamo, http));
+        return new ApiUnderTest("local-engines", new DynamoDbStageStore(dynamo, table), new DynamoDbCompositionStore(dynamo, table), ivs, new Clients(dynamo, http));
     }
 
     public static ApiUnderTest InMemory() =>
-        new("in-memory", new ApiHandler(new InMemoryStageStore(), new InMemoryCompositionStore(), new InMemoryIvsRealTimeClient(), Options()), null);
+        new("in-memory", new InMemoryStageStore(), new InMemoryCompositionStore(), new InMemoryIvsRealTimeClient(), null);
 
     /// <summary>Sends one request; returns its status code and body.</summary>
     public async Task<(int Status, string Body)> SendAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -62,13 +71,11 @@ public sealed class ApiUnderTest : IDisposable
     {
         var (status, body) = await SendAsync(Requests.CreateStage(owner), cancellationToken);
         return status == 201
-            ? JsonDocument.Parse(body).RootElement.GetProperty("stageId").GetString()!
+            ? Requests.StageIdOf(body)
             : throw new InvalidOperationException($"Creating the benchmark stage answered {status}: {body}");
     }
 
     public void Dispose() => _clients?.Dispose();
-
-    private static ApiOptions Options() => new() { DeploymentTag = "benchmarks" };
 
     private sealed class Clients(AmazonDynamoDBClient dynamo, HttpClient http) : IDisposable
     {
@@ -87,6 +94,15 @@ public static class Requests
         ApiRequest.Post("/stages").As(owner).Json("""{"name":"benchmark","visibility":"public"}""");
 
     public static ApiRequest GetStage(string stageId, string viewer) => ApiRequest.Get($"/stages/{stageId}").As(viewer);
+
+    public static ApiRequest DeleteStage(string stageId, string owner) => ApiRequest.Delete($"/stages/{stageId}").As(owner);
+
+    /// <summary>The <c>stageId</c> of a stage view (the body of a created or fetched stage).</summary>
+    public static string StageIdOf(string stageView)
+    {
+        using var json = JsonDocument.Parse(stageView);
+        return json.RootElement.GetProperty("stageId").GetString()!;
+    }
 
     /// <summary>A viewer's token for a public stage: the most frequent call of a live app.</summary>
     public static ApiRequest MintToken(string stageId, string viewer) => ApiRequest.Post($"/stages/{stageId}/participant-tokens").As(viewer);
