@@ -80,7 +80,11 @@ public sealed class BenchmarkSmokeTests
 
         AssertServed(result);
         Assert.Equal(6, result.Metrics["invocations"]);
-        Assert.True(result.Metrics["peak_rss_mb"] >= result.Metrics["rss_after_first_invocation_mb"]);
+        Assert.True(result.Metrics["jit.peak_rss_mb"] >= result.Metrics["jit.rss_after_first_invocation_mb"]);
+        if (NativeBootstrap is not null)
+        {
+            Assert.True(result.Metrics["aot.peak_rss_mb"] >= result.Metrics["aot.rss_after_first_invocation_mb"]);
+        }
     }
 
     private static void AssertServed(BenchmarkResult result) =>
