@@ -14,4 +14,11 @@ public static class Handlers
 
     /// <summary>Only with <c>tokenMode=self-signed</c>.</summary>
     public const string KeyRotation = "key-rotation";
+
+    /// <summary>
+    /// The functions every deployment has (key-rotation comes with self-signed tokens). A handler is listed once it
+    /// is in the Lambda entry's dispatch table; the stack declares a concern's resources only for listed handlers.
+    /// </summary>
+    /// <remarks>ivs-events and reconciler join this list when their handlers are in the dispatch table.</remarks>
+    public static IReadOnlyList<string> Deployed { get; } = [Stages, Tokens, Compositions];
 }

@@ -22,8 +22,8 @@ public sealed class IvsServerlessStack : Stack
     public IReadOnlyList<ServerlessFunction> Functions { get; }
     public UserDirectory? Users { get; }
     public HttpApiFront Api { get; }
-    public IvsEventRouting Events { get; }
-    public Reconciliation Reconciliation { get; }
+    public IvsEventRouting? Events { get; }
+    public Reconciliation? Reconciliation { get; }
     public Observability Observability { get; }
     public TokenSigning? TokenSigning { get; }
 
@@ -37,7 +37,7 @@ public sealed class IvsServerlessStack : Stack
         Ivs = new IvsResources(this, "IvsResources", new IvsResourcesProps(settings.CompositionBucketName, settings.DeploymentTag));
 
         ServerlessFunction Function(string constructId, string handler, string description, int memoryMb, Duration timeout,
-            IReadOnlyDictionary<string, string>? environment = null, int? reservedConcurrency = null)
+            IReadOnlyDictionary<string, string>? environment = null)
         {
             var variables = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -50,8 +50,7 @@ public sealed class IvsServerlessStack : Stack
             }
 
             return new ServerlessFunction(this, constructId, new ServerlessFunctionProps(
-                handler, description, props.LambdaAssetDirectory, settings.Architecture, memoryMb, timeout, variables,
-                ReservedConcurrency: reservedConcurrency));
+                handler, description, props.LambdaAssetDirectory, settings.Architecture, memoryMb, timeout, variables));
         }
 
         // API functions: API Gateway waits at most 30 s; these answer well inside 10.
@@ -84,20 +83,33 @@ public sealed class IvsServerlessStack : Stack
         }
 
         var compositions = Function("CompositionsFunction", Handlers.Compositions, "HTTP API: compositions", 512, Duration.Seconds(10), compositionEnvironment);
-        var ivsEvents = Function("IvsEventsFunction", Handlers.IvsEvents, "IVS EventBridge events into the DynamoDB projection", 256, Duration.Seconds(30));
-
-        // One run at a time: overlapping sweeps would only race each other.
-        var reconcilerInterval = Duration.Minutes(1);
-        var reconciler = Function("ReconcilerFunction", Handlers.Reconciler, "Scheduled repair of the projection and idle-stage sweep", 512, Duration.Seconds(50),
-            new Dictionary<string, string>
-            {
-                ["IDLE_STAGE_TIMEOUT_MINUTES"] = settings.IdleStageTimeoutMinutes.ToString(CultureInfo.InvariantCulture),
-            },
-            reservedConcurrency: 1);
-        List<ServerlessFunction> functions = [stages, tokens, compositions, ivsEvents, reconciler];
+        List<ServerlessFunction> functions = [stages, tokens, compositions];
         List<Amazon.CDK.AWS.SQS.Queue> deadLetterQueues = [];
+        GrantApiFunctions(stages, tokens, compositions, settings);
 
-        GrantLeastPrivilege(stages, tokens, compositions, ivsEvents, reconciler, settings);
+        if (Handlers.Deployed.Contains(Handlers.IvsEvents))
+        {
+            var ivsEvents = Function("IvsEventsFunction", Handlers.IvsEvents, "IVS EventBridge events into the DynamoDB projection", 256, Duration.Seconds(30));
+            GrantIvsEvents(ivsEvents);
+            Events = new IvsEventRouting(this, "IvsEvents", new IvsEventRoutingProps(ivsEvents, IvsRules.All));
+            functions.Add(ivsEvents);
+            deadLetterQueues.Add(Events.DeadLetterQueue);
+        }
+
+        if (Handlers.Deployed.Contains(Handlers.Reconciler))
+        {
+            // Overlapping runs are kept apart by the reconciler's own lease in the table, not by reserved concurrency
+            // (which new accounts, limited to 10 concurrent executions, cannot grant).
+            var reconciler = Function("ReconcilerFunction", Handlers.Reconciler, "Scheduled repair of the projection and idle-stage sweep", 512, Duration.Seconds(55),
+                new Dictionary<string, string>
+                {
+                    ["IDLE_STAGE_TIMEOUT_MINUTES"] = settings.IdleStageTimeoutMinutes.ToString(CultureInfo.InvariantCulture),
+                });
+            GrantReconciler(reconciler);
+            Reconciliation = new Reconciliation(this, "Reconciliation", new ReconciliationProps(reconciler, Duration.Minutes(1)));
+            functions.Add(reconciler);
+            deadLetterQueues.Add(Reconciliation.DeadLetterQueue);
+        }
 
         if (settings.SelfSignedTokens)
         {
@@ -107,8 +119,7 @@ public sealed class IvsServerlessStack : Stack
                 {
                     ["TOKEN_SIGNING_KEY_PARAMETER"] = signingKeyParameter,
                     ["TOKEN_MAX_DURATION_MINUTES"] = tokenMaxDuration,
-                },
-                reservedConcurrency: 1);
+                });
             functions.Add(rotation);
             TokenSigning = new TokenSigning(this, "TokenSigning", new TokenSigningProps(rotation, signingKeyParameter, Duration.Hours(1)));
             TokenSigning.GrantRead(tokens.Role);
@@ -136,9 +147,6 @@ public sealed class IvsServerlessStack : Stack
                 [RouteGroups.Compositions] = compositions,
             }));
 
-        Events = new IvsEventRouting(this, "IvsEvents", new IvsEventRoutingProps(ivsEvents, IvsRules.All));
-        Reconciliation = new Reconciliation(this, "Reconciliation", new ReconciliationProps(reconciler, reconcilerInterval));
-        deadLetterQueues.InsertRange(0, [Events.DeadLetterQueue, Reconciliation.DeadLetterQueue]);
         Observability = new Observability(this, "Observability", new ObservabilityProps(Functions, deadLetterQueues, Api.Api, settings.AlarmEmail));
 
         _ = new CfnOutput(this, "ApiUrl", new CfnOutputProps { Value = Api.Url, Description = "Base URL of the HTTP API" });
@@ -157,8 +165,7 @@ public sealed class IvsServerlessStack : Stack
         }
     }
 
-    private void GrantLeastPrivilege(ServerlessFunction stages, ServerlessFunction tokens, ServerlessFunction compositions,
-        ServerlessFunction ivsEvents, ServerlessFunction reconciler, DeploymentSettings settings)
+    private void GrantApiFunctions(ServerlessFunction stages, ServerlessFunction tokens, ServerlessFunction compositions, DeploymentSettings settings)
     {
         var selfSignedTokens = settings.SelfSignedTokens;
         var table = Data.Table;
@@ -199,13 +206,28 @@ public sealed class IvsServerlessStack : Stack
         FunctionAccess.GrantIvs(compositions.Role, new IvsGrant(["ivs:StartComposition"], startResources), "IvsStart");
         FunctionAccess.GrantIvs(compositions.Role, new IvsGrant(["ivs:StopComposition", "ivs:TagResource"], [IvsArns.Compositions(this)]), "IvsComposition");
         FunctionAccess.GrantTable(compositions.Role, table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: false);
+    }
 
-        // The projection: reads and conditional writes of stage, session, participant and composition items.
-        FunctionAccess.GrantTable(ivsEvents.Role, table, ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: false);
+    /// <summary>
+    /// IvsEventService: reads the stage and composition items, applies the event to the projection (field-group
+    /// updates, session items), records the live session on the stage, moves composition state, stores rejected events.
+    /// It calls no IVS action.
+    /// </summary>
+    private void GrantIvsEvents(ServerlessFunction ivsEvents) =>
+        FunctionAccess.GrantTable(ivsEvents.Role, Data.Table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: false);
 
-        // Reconciler: presence from IVS, idle stages deleted.
-        FunctionAccess.GrantIvs(reconciler.Role, new IvsGrant(["ivs:DeleteStage", "ivs:ListParticipants", "ivs:ListStageSessions"], [stageArns]));
-        FunctionAccess.GrantTable(reconciler.Role, table, ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: true);
+    /// <summary>
+    /// ReconcilerService and IdleStageSweeper: list this deployment's IVS stages (ListStages has no resource type), read
+    /// each one's sessions, participants and participant events, tag orphans, delete idle stages; checkpoint, stage and
+    /// projection items in the table.
+    /// </summary>
+    private void GrantReconciler(ServerlessFunction reconciler)
+    {
+        FunctionAccess.GrantIvs(reconciler.Role, new IvsGrant(
+            ["ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions", "ivs:TagResource"],
+            [IvsArns.Stages(this)]));
+        FunctionAccess.GrantIvs(reconciler.Role, new IvsGrant(["ivs:ListStages"], ["*"]), "IvsListStages");
+        FunctionAccess.GrantTable(reconciler.Role, Data.Table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: true);
     }
 
     /// <summary>Statements that must name <c>Resource: "*"</c> because AWS offers no resource-level permission for their actions.</summary>
@@ -215,8 +237,10 @@ public sealed class IvsServerlessStack : Stack
         ["xray:PutTraceSegments"] = "X-Ray accepts no resource-level permission for sending traces",
         ["xray:PutTelemetryRecords"] = "X-Ray accepts no resource-level permission for sending telemetry",
 
-        // key-rotation (self-signed tokens) lists the account's public keys to find its own and count the quota.
+        // key-rotation (self-signed tokens) lists the account's public keys to find its own and count the quota;
+        // the reconciler lists stages to find this deployment's (by tag) and orphans of failed creates.
         ["ivs:ListPublicKeys"] = "IVS list actions have no resource type",
+        ["ivs:ListStages"] = "IVS list actions have no resource type",
     };
 
 }

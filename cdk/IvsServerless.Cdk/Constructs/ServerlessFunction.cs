@@ -19,8 +19,7 @@ public sealed record ServerlessFunctionProps(
     int MemorySizeMb,
     Duration Timeout,
     IReadOnlyDictionary<string, string> Environment,
-    RetentionDays LogRetention = RetentionDays.ONE_MONTH,
-    int? ReservedConcurrency = null);
+    RetentionDays LogRetention = RetentionDays.ONE_MONTH);
 
 /// <summary>
 /// One function of the backend: provided.al2023 running the Native AOT <c>bootstrap</c>, its own role (nothing but
@@ -73,7 +72,6 @@ public sealed class ServerlessFunction : Construct
             LogGroup = LogGroup,
             LoggingFormat = LoggingFormat.JSON,
             Tracing = Tracing.ACTIVE,
-            ReservedConcurrentExecutions = props.ReservedConcurrency,
             Environment = props.Environment.ToDictionary(e => e.Key, e => e.Value),
         });
     }
