@@ -50,7 +50,7 @@ public sealed class ApiFrontTests : IClassFixture<ApiFrontTests.Front>
                 new CorsSettings([ConsoleOrigin], ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], ["authorization", "content-type", "idempotency-key"], TimeSpan.FromMinutes(10)),
                 "123456789012", TimeProvider.System);
             await _front.StartAsync(CancellationToken.None);
-            Http = new HttpClient { BaseAddress = _front.BaseAddress };
+            Http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = _front.BaseAddress };
         }
 
         public async Task DisposeAsync()
