@@ -30,14 +30,11 @@ public sealed class RateLimiter
     /// </summary>
     public async Task WaitAsync(string operation, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var wait = Reserve(operation);
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
