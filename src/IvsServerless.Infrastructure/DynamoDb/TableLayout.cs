@@ -40,6 +40,11 @@ public static class TableLayout
     /// <summary>One participant of one session (projection): sorts right after its session item.</summary>
     public static string ParticipantSortKey(string sessionId, string participantId) => $"SESSION#{sessionId}#PARTICIPANT#{participantId}";
 
+    /// <summary>The reconciler's own item (checkpoint and lease).</summary>
+    public const string ReconcilerPartition = "RECONCILER";
+
+    public const string ReconcilerCheckpointSortKey = "CHECKPOINT";
+
     public static string IdempotencySortKey(string key) => "IDEMPOTENCY#" + key;
 
     public static CreateTableRequest Definition(string tableName) => new()
