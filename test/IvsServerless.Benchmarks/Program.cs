@@ -2,7 +2,7 @@ using System.Text.Json;
 using IvsServerless.Benchmarks;
 
 // Each benchmark registers here; "all" runs every one in one process so ratios come from one run.
-IBenchmark[] benchmarks = [];
+IBenchmark[] benchmarks = [new SelfSignedTokensBenchmark()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
