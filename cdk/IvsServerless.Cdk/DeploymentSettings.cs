@@ -21,7 +21,7 @@ public sealed partial record DeploymentSettings
     public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
 
     /// <summary>Stages with no participant for this long are deleted by the reconciler's sweep.</summary>
-    public int IdleStageTimeoutMinutes { get; init; } = 60;
+    public int IdleStageTimeoutMinutes { get; init; } = 1440;
 
     /// <summary>Upper bound on participant token lifetime (IVS allows at most 20160 minutes, 14 days).</summary>
     public int TokenMaxDurationMinutes { get; init; } = 720;
@@ -171,7 +171,7 @@ public sealed partial record DeploymentSettings
             JwtIssuer = issuer,
             JwtAudiences = audiences,
             CorsAllowedOrigins = origins,
-            IdleStageTimeoutMinutes = Number("idleStageTimeoutMinutes", defaults.IdleStageTimeoutMinutes, 5, 10080),
+            IdleStageTimeoutMinutes = Number("idleStageTimeoutMinutes", defaults.IdleStageTimeoutMinutes, 10, 525600),
             TokenMaxDurationMinutes = Number("tokenMaxDurationMinutes", defaults.TokenMaxDurationMinutes, 1, 20160),
             CompositionBucketName = Matching("compositionBucketName", BucketName(), "an S3 bucket name"),
             CompositionChannelArn = Matching("compositionChannelArn", ChannelArn(), "an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>)"),

@@ -103,7 +103,7 @@ public sealed class IvsServerlessStack : Stack
             var reconciler = Function("ReconcilerFunction", Handlers.Reconciler, "Scheduled repair of the projection and idle-stage sweep", 512, Duration.Seconds(55),
                 new Dictionary<string, string>
                 {
-                    ["IDLE_STAGE_TIMEOUT_MINUTES"] = settings.IdleStageTimeoutMinutes.ToString(CultureInfo.InvariantCulture),
+                    ["IDLE_STAGE_MINUTES"] = settings.IdleStageTimeoutMinutes.ToString(CultureInfo.InvariantCulture),
                 });
             GrantReconciler(reconciler);
             Reconciliation = new Reconciliation(this, "Reconciliation", new ReconciliationProps(reconciler, Duration.Minutes(1)));
@@ -218,8 +218,8 @@ public sealed class IvsServerlessStack : Stack
 
     /// <summary>
     /// ReconcilerService and IdleStageSweeper: list this deployment's IVS stages (ListStages has no resource type), read
-    /// each one's sessions, participants and participant events, tag orphans, delete idle stages; checkpoint, stage and
-    /// projection items in the table.
+    /// each one's sessions, participants and participant events, tag orphans, delete idle stages; the checkpoint item
+    /// (UpdateItem), stage items (GetItem, PutItem) and projection items (Query, PutItem, UpdateItem) in the table.
     /// </summary>
     private void GrantReconciler(ServerlessFunction reconciler)
     {
@@ -227,7 +227,7 @@ public sealed class IvsServerlessStack : Stack
             ["ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions", "ivs:TagResource"],
             [IvsArns.Stages(this)]));
         FunctionAccess.GrantIvs(reconciler.Role, new IvsGrant(["ivs:ListStages"], ["*"]), "IvsListStages");
-        FunctionAccess.GrantTable(reconciler.Role, Data.Table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: true);
+        FunctionAccess.GrantTable(reconciler.Role, Data.Table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], indexQueries: false);
     }
 
     /// <summary>Statements that must name <c>Resource: "*"</c> because AWS offers no resource-level permission for their actions.</summary>

@@ -24,6 +24,12 @@ public static class FunctionHandlers
     /// <summary>Participant-token signing keys: rotate (deploy, schedule) and tear down (custom resource Delete).</summary>
     public const string KeyRotation = "key-rotation";
 
+    /// <summary>
+    /// Scheduled every minute: repairs the event projection from the IVS API (live sessions, presence, publishing,
+    /// ended sessions) and deletes idle stages of this deployment (one pass over ListStages does both).
+    /// </summary>
+    public const string Reconciler = "reconciler";
+
     /// <summary>Which route groups each per-concern API function serves; the stack routes by the same map.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> ApiRouteGroups { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
@@ -41,7 +47,8 @@ public static class FunctionHandlers
         .Add(Stages, ApiFunction(Stages))
         .Add(Tokens, ApiFunction(Tokens))
         .Add(Compositions, ApiFunction(Compositions))
-        .Add(KeyRotation, () => FunctionServices.FromEnvironment().CreateKeyRotationHandler());
+        .Add(KeyRotation, () => FunctionServices.FromEnvironment().CreateKeyRotationHandler())
+        .Add(Reconciler, () => FunctionServices.FromEnvironment().CreateReconcilerHandler());
 
     private static Func<ILambdaHandler> ApiFunction(string name) =>
         () => FunctionServices.FromEnvironment().CreateApiHandler(ApiRouteGroups[name]);

@@ -132,7 +132,7 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
         Assert.Equal("60", Variables(stacks.Configured, Handlers.Tokens)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
         if (Handlers.Deployed.Contains(Handlers.Reconciler))
         {
-            Assert.Equal("15", Variables(stacks.Configured, Handlers.Reconciler)["IDLE_STAGE_TIMEOUT_MINUTES"]!.GetValue<string>());
+            Assert.Equal("15", Variables(stacks.Configured, Handlers.Reconciler)["IDLE_STAGE_MINUTES"]!.GetValue<string>());
         }
 
         // Compositions need both configurations; without a bucket the function answers "not configured".
