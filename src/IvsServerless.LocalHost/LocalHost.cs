@@ -73,6 +73,9 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>The names of the functions wired in (<c>api</c>, and the event and schedule functions once they exist).</summary>
     public IReadOnlyList<string> Functions { get; private set; } = [];
 
+    /// <summary>The route keys the API front serves (those of the <c>api</c> function), e.g. <c>GET /stages/{stageId}</c>.</summary>
+    public IReadOnlyList<string> ApiRoutes { get; private set; } = [];
+
     /// <summary>Rules of the local event bus (empty until the ivs-events function exists).</summary>
     public IReadOnlyList<string> EventRules => _bus?.Rules.Select(r => r.Name).ToList() ?? [];
 
@@ -216,7 +219,9 @@ public sealed class LocalHost : IAsyncDisposable
                 ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
                 ["authorization", "content-type", "idempotency-key"],
                 TimeSpan.FromMinutes(10));
-            var front = ApiFrontServer.Create(options.ApiPort, new HttpApiRoutes(apiHandler.Routes.Select(r => r.Key)), authorizer, api, cors,
+            var routes = new HttpApiRoutes(apiHandler.Routes.Select(r => r.Key));
+            ApiRoutes = routes.Keys;
+            var front = ApiFrontServer.Create(options.ApiPort, routes, authorizer, api, cors,
                 new EmulatorOptions().AccountId, time);
             _parts.Add(front);
             await StartOrExplainAsync("API front", options.ApiPort, () => front.StartAsync(cancellationToken)).ConfigureAwait(false);
