@@ -257,13 +257,13 @@ public sealed class LocalHost : IAsyncDisposable
         _loops.Add(Task.Run(() => bus.RunAsync(events.Reader, e => Encoding.UTF8.GetBytes(e.ToJson()), _stopping.Token)));
     }
 
-    /// <summary>The reconciler on a short schedule (an EventBridge schedule rule in AWS), once the function exists.</summary>
+    /// <summary>The reconciler on a short schedule (an EventBridge schedule rule, every minute, in AWS).</summary>
     private void StartReconciler(FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
     {
-        _ = services;
-        _ = function;
-        _ = functions;
-        ReconcilerScheduled = false;
+        var reconciler = function(FunctionHandlers.Reconciler, services.CreateReconcilerHandler());
+        functions.Add(reconciler.Name);
+        _loops.Add(Task.Run(() => RunScheduleAsync(reconciler, "ivs-serverless-reconciler", _stopping.Token)));
+        ReconcilerScheduled = true;
     }
 
     /// <summary>Runs <paramref name="handler"/> every interval with a Scheduled Event, as an EventBridge schedule would.</summary>
