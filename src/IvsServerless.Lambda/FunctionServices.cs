@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using IvsServerless.Api;
 using IvsServerless.Core.Tokens;
@@ -7,6 +8,7 @@ using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
 using IvsServerless.KeyRotation;
+using IvsServerless.Reconciler;
 
 namespace IvsServerless.Lambda;
 
@@ -14,7 +16,9 @@ namespace IvsServerless.Lambda;
 /// The composition root: AWS clients and adapters built once per container (at init), shared by every
 /// invocation. Only endpoints and credentials differ between AWS and the local engines.
 /// </summary>
-public sealed class FunctionServices(FunctionConfiguration configuration)
+/// <param name="credentials">Null in Lambda (the SDK's default chain reads the function role); the local host passes
+/// fixed dummy credentials, which the local engines accept and which spare a slow credential-chain search.</param>
+public sealed class FunctionServices(FunctionConfiguration configuration, AWSCredentials? credentials = null)
 {
     public static FunctionServices FromEnvironment() => new(FunctionConfiguration.From(Environment.GetEnvironmentVariable));
 
@@ -51,6 +55,22 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
         return new KeyRotationHandler(new SigningKeyRotation(CreateIvs(), CreateSigningKeyStore(), options), configuration.DeploymentTag);
     }
 
+    public ReconcilerHandler CreateReconcilerHandler()
+    {
+        var dynamo = CreateDynamoDb();
+        var table = new DynamoDbOptions { TableName = configuration.TableName };
+        table.Validate();
+        var options = new ReconcilerOptions
+        {
+            DeploymentTag = configuration.DeploymentTag,
+            IdleStageAfter = configuration.IdleStageAfter,
+            CallsPerSecond = configuration.ReconcilerCallsPerSecond,
+        };
+        var service = new ReconcilerService(CreateIvs(), new DynamoDbStageStore(dynamo, table), new DynamoDbProjectionStore(dynamo, table),
+            new DynamoDbReconcilerCheckpointStore(dynamo, table), options);
+        return new ReconcilerHandler(service, options);
+    }
+
     /// <summary>null = the API default (IVS CreateParticipantToken); self-signed reads the key once, then per cache TTL.</summary>
     private SelfSignedTokenMinter? CreateTokenMinter() => configuration.TokenMode switch
     {
@@ -79,7 +99,8 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
         }
 
-        return new SsmTokenSigningKeyStore(new AmazonSimpleSystemsManagementClient(config), options);
+        var ssm = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
+        return new SsmTokenSigningKeyStore(ssm, options);
     }
 
     private AmazonDynamoDBClient CreateDynamoDb()
@@ -95,7 +116,7 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
         }
 
-        return new AmazonDynamoDBClient(config);
+        return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
 
     private IvsRealTimeClient CreateIvs()
@@ -105,6 +126,6 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
 
         // Redirects would replay a signed request to another host: never follow them.
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-        return new IvsRealTimeClient(http, options);
+        return new IvsRealTimeClient(http, options, credentials);
     }
 }
