@@ -8,12 +8,21 @@ namespace IvsServerless.Lambda;
 /// </summary>
 public static class FunctionHandlers
 {
-    /// <summary>The HTTP API (stages, tokens, participants, compositions).</summary>
+    /// <summary>The HTTP API (stages, tokens, participants, compositions, session history).</summary>
     public const string Api = "api";
+
+    /// <summary>IVS EventBridge events (Stage Update, Participant Recording and Composition State Change) into the projection.</summary>
+    public const string IvsEvents = "ivs-events";
 
     /// <summary>Every handler name, read from the registry itself so the two can never disagree.</summary>
     public static IReadOnlyList<string> Names => Registry().Names;
 
-    public static LambdaHandlerRegistry Registry() => new LambdaHandlerRegistry()
-        .Add(Api, () => FunctionServices.FromEnvironment().CreateApiHandler());
+    /// <param name="environment">Where settings come from; the process environment unless a caller (a test) says otherwise.</param>
+    public static LambdaHandlerRegistry Registry(Func<string, string?>? environment = null)
+    {
+        var settings = environment ?? Environment.GetEnvironmentVariable;
+        return new LambdaHandlerRegistry()
+            .Add(Api, () => FunctionServices.From(settings).CreateApiHandler())
+            .Add(IvsEvents, () => FunctionServices.From(settings).CreateIvsEventsHandler());
+    }
 }

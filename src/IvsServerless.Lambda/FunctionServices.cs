@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using IvsServerless.Api;
+using IvsServerless.EventHandlers;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
 
@@ -11,13 +12,25 @@ namespace IvsServerless.Lambda;
 /// </summary>
 public sealed class FunctionServices(FunctionConfiguration configuration)
 {
-    public static FunctionServices FromEnvironment() => new(FunctionConfiguration.From(Environment.GetEnvironmentVariable));
+    public static FunctionServices FromEnvironment() => From(Environment.GetEnvironmentVariable);
+
+    public static FunctionServices From(Func<string, string?> environment) => new(FunctionConfiguration.From(environment));
+
+    public IvsEventsHandler CreateIvsEventsHandler()
+    {
+        var dynamo = CreateDynamoDb();
+        var table = Table();
+        return new IvsEventsHandler(new IvsEventService(
+            new DynamoDbProjectionStore(dynamo, table),
+            new DynamoDbStageStore(dynamo, table),
+            new DynamoDbCompositionStore(dynamo, table),
+            new DynamoDbRejectedEventStore(dynamo, table)));
+    }
 
     public ApiHandler CreateApiHandler()
     {
         var dynamo = CreateDynamoDb();
-        var table = new DynamoDbOptions { TableName = configuration.TableName };
-        table.Validate();
+        var table = Table();
         return new ApiHandler(
             new DynamoDbStageStore(dynamo, table),
             new DynamoDbCompositionStore(dynamo, table),
@@ -29,6 +42,13 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
                 CompositionStorageConfigurationArn = configuration.CompositionStorageConfigurationArn,
                 CompositionEncoderConfigurationArn = configuration.CompositionEncoderConfigurationArn,
             });
+    }
+
+    private DynamoDbOptions Table()
+    {
+        var table = new DynamoDbOptions { TableName = configuration.TableName };
+        table.Validate();
+        return table;
     }
 
     private AmazonDynamoDBClient CreateDynamoDb()
