@@ -41,7 +41,8 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
                 TokenPolicy = configuration.TokenPolicy,
                 CompositionStorageConfigurationArn = configuration.CompositionStorageConfigurationArn,
                 CompositionEncoderConfigurationArn = configuration.CompositionEncoderConfigurationArn,
-            });
+            },
+            sessions: new DynamoDbSessionHistory(dynamo, table));
     }
 
     private DynamoDbOptions Table()
