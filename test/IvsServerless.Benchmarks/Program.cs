@@ -1,8 +1,12 @@
 using System.Text.Json;
 using IvsServerless.Benchmarks;
+using IvsServerless.Benchmarks.Projection;
 
 // Each benchmark registers here; "all" runs every one in one process so ratios come from one run.
-IBenchmark[] benchmarks = [];
+IBenchmark[] benchmarks =
+[
+    new ProjectionBenchmark(),
+];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
