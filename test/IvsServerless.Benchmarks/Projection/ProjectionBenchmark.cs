@@ -16,8 +16,10 @@ public sealed record ProjectionRunOptions(int Events = 10_000, int Stages = 50, 
 
 /// <summary>What it measured, and how the table compares with <see cref="Projector.ApplyAll"/> of the events in order.</summary>
 public sealed record ProjectionRunResult(int Delivered, int Distinct, TimeSpan Elapsed, int Rejected, int ItemsExpected, int ItemsLost, int ItemsWrong, int ItemsUnexpected,
-    int LogEntriesExpected, int LogEntriesFound)
+    int LogEntriesExpected, int LogEntriesFound, long Requests, double BaselineRequestsPerSecond)
 {
+    public double RequestsPerEvent => (double)Requests / Delivered;
+
     public double EventsPerSecond => Delivered / Elapsed.TotalSeconds;
 }
 
@@ -42,6 +44,8 @@ public sealed class ProjectionBenchmark : IBenchmark
         Console.WriteLine($"  delivered {result.Delivered} events ({result.Distinct} distinct) in {result.Elapsed.TotalSeconds:F2} s = {result.EventsPerSecond:F0} events/s (target ≥ {TargetEventsPerSecond:F0})");
         Console.WriteLine($"  items: {result.ItemsExpected} expected, {result.ItemsLost} lost, {result.ItemsWrong} wrong, {result.ItemsUnexpected} unexpected; " +
             $"event log {result.LogEntriesFound}/{result.LogEntriesExpected}; rejected {result.Rejected}");
+        Console.WriteLine($"  DynamoDB requests: {result.Requests} = {result.RequestsPerEvent:F2} per event; this DynamoDB Local serves " +
+            $"{result.BaselineRequestsPerSecond:F0} GetItem/s at the same concurrency, a ceiling of {result.BaselineRequestsPerSecond / result.RequestsPerEvent:F0} events/s");
         var correct = result.ItemsLost == 0 && result.ItemsWrong == 0 && result.ItemsUnexpected == 0 && result.Rejected == 0
             && result.LogEntriesFound == result.LogEntriesExpected;
         var fast = result.EventsPerSecond >= TargetEventsPerSecond;
@@ -57,6 +61,8 @@ public sealed class ProjectionBenchmark : IBenchmark
             ["eventsPerSecond"] = Math.Round(result.EventsPerSecond, 1),
             ["seconds"] = Math.Round(result.Elapsed.TotalSeconds, 3),
             ["concurrency"] = options.Concurrency,
+            ["dynamoDbRequestsPerEvent"] = Math.Round(result.RequestsPerEvent, 2),
+            ["baselineGetItemPerSecond"] = Math.Round(result.BaselineRequestsPerSecond, 1),
             ["itemsExpected"] = result.ItemsExpected,
             ["itemsLost"] = result.ItemsLost,
             ["itemsWrong"] = result.ItemsWrong,
@@ -88,10 +94,14 @@ public sealed class ProjectionBenchmark : IBenchmark
                 SyntheticIvsEvents.BaseTime.AddDays(-1)), cancellationToken);
         }
 
+        var baseline = await MeasureBaselineAsync(client, table.TableName, workload.StageIds[0], options.Concurrency, cancellationToken);
+
         // The production wiring of the ivs-events function (FunctionServices), one handler shared by all "invocations".
         var handler = new IvsEventsHandler(new IvsEventService(projection, stages, compositions, new DynamoDbRejectedEventStore(client, table)));
         var delivery = SyntheticIvsEvents.Delivery(workload.Events, options.Seed, options.Duplicates);
         var rejected = 0;
+        long requests = 0;
+        client.BeforeRequestEvent += (_, _) => Interlocked.Increment(ref requests);
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(delivery, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
             async (e, ct) =>
@@ -104,6 +114,7 @@ public sealed class ProjectionBenchmark : IBenchmark
                 }
             });
         clock.Stop();
+        var handlingRequests = Interlocked.Read(ref requests);
 
         var expected = Projector.ApplyAll(ProjectionState.Empty, workload.Events.Select(e => e.Parsed));
         var actual = ProjectionState.Empty;
@@ -129,7 +140,23 @@ public sealed class ProjectionBenchmark : IBenchmark
 
         await client.DeleteTableAsync(table.TableName, cancellationToken);
         return new ProjectionRunResult(delivery.Count, workload.Events.Count, clock.Elapsed, rejected,
-            expected.Participants.Count + expected.Sessions.Count + expected.Compositions.Count + expected.Destinations.Count, lost, wrong, unexpected, logExpected, logFound);
+            expected.Participants.Count + expected.Sessions.Count + expected.Compositions.Count + expected.Destinations.Count, lost, wrong, unexpected, logExpected, logFound,
+            handlingRequests, baseline);
+    }
+
+    /// <summary>What this DynamoDB Local serves here at all: the same concurrency of the cheapest request (GetItem of a stage).</summary>
+    private static async Task<double> MeasureBaselineAsync(Amazon.DynamoDBv2.IAmazonDynamoDB client, string table, string stageId, int concurrency, CancellationToken ct)
+    {
+        const int Requests = 2_000;
+        var key = new Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>
+        {
+            [TableLayout.PartitionKey] = new() { S = TableLayout.StagePartition(stageId) },
+            [TableLayout.SortKey] = new() { S = TableLayout.StageSortKey },
+        };
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Requests), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct },
+            async (_, token) => await client.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest { TableName = table, Key = key, ConsistentRead = true }, token));
+        return Requests / clock.Elapsed.TotalSeconds;
     }
 
     private static (int Lost, int Wrong, int Unexpected) Compare(ProjectionState expected, ProjectionState actual)
