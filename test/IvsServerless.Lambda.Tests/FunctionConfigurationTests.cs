@@ -46,5 +46,5 @@ public sealed class FunctionConfigurationTests
 public sealed class FunctionHandlersTests
 {
     [Fact]
-    public void Names_are_the_registry_entries() => Assert.Equal([FunctionHandlers.Api], FunctionHandlers.Names);
+    public void Names_are_the_registry_entries() => Assert.Equal([FunctionHandlers.Api, FunctionHandlers.IvsEvents], FunctionHandlers.Names);
 }
