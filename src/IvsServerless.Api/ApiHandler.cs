@@ -24,9 +24,10 @@ public sealed class ApiHandler : ILambdaHandler
     private readonly Router _router;
     private readonly ApiOptions _options;
 
+    /// <param name="tokenMinter">How participant tokens are minted; null = the IVS API (<see cref="IvsApiTokenMinter"/>).</param>
     /// <param name="sessions">The session history (event projection); without it the session routes answer 503 and stages list no participants.</param>
     public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null,
-        ISessionHistory? sessions = null)
+        IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.TokenPolicy.Validate();
@@ -34,7 +35,7 @@ public sealed class ApiHandler : ILambdaHandler
         var access = new StageAccess(stages);
         _router = new Router(ApiEndpoints.Routes(
             new StageService(stages, compositions, ivs, access, options, time ?? TimeProvider.System),
-            new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy)),
+            new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy), tokenMinter ?? new IvsApiTokenMinter(ivs, time)),
             new ParticipantService(access, ivs),
             new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System),
             new SessionService(access, sessions, compositions)));

@@ -14,6 +14,9 @@ public static class FunctionHandlers
     /// <summary>IVS EventBridge events (Stage Update, Participant Recording and Composition State Change) into the projection.</summary>
     public const string IvsEvents = "ivs-events";
 
+    /// <summary>Participant-token signing keys: rotate (deploy, schedule) and tear down (custom resource Delete).</summary>
+    public const string KeyRotation = "key-rotation";
+
     /// <summary>Every handler name, read from the registry itself so the two can never disagree.</summary>
     public static IReadOnlyList<string> Names => Registry().Names;
 
@@ -23,6 +26,7 @@ public static class FunctionHandlers
         var settings = environment ?? Environment.GetEnvironmentVariable;
         return new LambdaHandlerRegistry()
             .Add(Api, () => FunctionServices.From(settings).CreateApiHandler())
-            .Add(IvsEvents, () => FunctionServices.From(settings).CreateIvsEventsHandler());
+            .Add(IvsEvents, () => FunctionServices.From(settings).CreateIvsEventsHandler())
+            .Add(KeyRotation, () => FunctionServices.From(settings).CreateKeyRotationHandler());
     }
 }

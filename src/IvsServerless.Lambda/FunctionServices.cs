@@ -1,8 +1,13 @@
 using Amazon.DynamoDBv2;
+using Amazon.SimpleSystemsManagement;
 using IvsServerless.Api;
 using IvsServerless.EventHandlers;
+using IvsServerless.Core.Tokens;
+using IvsServerless.Core.TokenSigning;
+using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
+using IvsServerless.KeyRotation;
 
 namespace IvsServerless.Lambda;
 
@@ -31,10 +36,11 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
     {
         var dynamo = CreateDynamoDb();
         var table = Table();
+        var ivs = CreateIvs();
         return new ApiHandler(
             new DynamoDbStageStore(dynamo, table),
             new DynamoDbCompositionStore(dynamo, table),
-            CreateIvs(),
+            ivs,
             new ApiOptions
             {
                 DeploymentTag = configuration.DeploymentTag,
@@ -42,6 +48,7 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
                 CompositionStorageConfigurationArn = configuration.CompositionStorageConfigurationArn,
                 CompositionEncoderConfigurationArn = configuration.CompositionEncoderConfigurationArn,
             },
+            tokenMinter: CreateTokenMinter(),
             sessions: new DynamoDbSessionHistory(dynamo, table));
     }
 
@@ -50,6 +57,50 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
         var table = new DynamoDbOptions { TableName = configuration.TableName };
         table.Validate();
         return table;
+    }
+
+    public KeyRotationHandler CreateKeyRotationHandler()
+    {
+        configuration.RequireKeyRotationSettings();
+        var options = new KeyRotationOptions
+        {
+            DeploymentTag = configuration.DeploymentTag,
+            MaxTokenLifetime = configuration.TokenPolicy.MaxDuration,
+            SigningKeyCacheTtl = configuration.TokenSigningKeyCacheTtl,
+        };
+        options.Validate();
+        return new KeyRotationHandler(new SigningKeyRotation(CreateIvs(), CreateSigningKeyStore(), options), configuration.DeploymentTag);
+    }
+
+    /// <summary>null = the API default (IVS CreateParticipantToken); self-signed reads the key once, then per cache TTL.</summary>
+    private SelfSignedTokenMinter? CreateTokenMinter() => configuration.TokenMode switch
+    {
+        TokenMintingMode.SelfSigned => new SelfSignedTokenMinter(new SigningKeyCache(CreateSigningKeyStore(), configuration.TokenSigningKeyCacheTtl)),
+        _ => null,
+    };
+
+    private SsmTokenSigningKeyStore CreateSigningKeyStore()
+    {
+        var options = new SsmTokenSigningKeyOptions
+        {
+            ParameterName = configuration.TokenSigningKeyParameter
+                ?? throw new InvalidOperationException("Invalid function configuration: TOKEN_SIGNING_KEY_PARAMETER is required."),
+            KmsKeyId = configuration.TokenSigningKmsKeyId,
+        };
+        options.Validate();
+
+        var config = new AmazonSimpleSystemsManagementConfig();
+        if (configuration.SsmEndpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = configuration.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
+        }
+
+        return new SsmTokenSigningKeyStore(new AmazonSimpleSystemsManagementClient(config), options);
     }
 
     private AmazonDynamoDBClient CreateDynamoDb()

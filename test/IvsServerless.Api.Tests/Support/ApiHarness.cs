@@ -6,6 +6,7 @@ using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
+using IvsServerless.Core.Tokens;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsRealTime;
@@ -26,7 +27,8 @@ public sealed class ApiHarness : IAsyncDisposable
     private readonly IDisposable? _dynamo;
 
     private ApiHarness(EmulatorServer emulator, HttpClient http, IvsRealTimeClient ivs, IStageStore stages, ICompositionStore compositions,
-        (IProjectionStore Writer, ISessionHistory Reader) projection, IDisposable? dynamo, string storageArn, string encoderArn)
+        (IProjectionStore Writer, ISessionHistory Reader) projection, IDisposable? dynamo, string storageArn, string encoderArn,
+        Func<IvsRealTimeClient, IParticipantTokenMinter>? minter)
     {
         Projection = projection.Writer;
         Emulator = emulator;
@@ -40,7 +42,7 @@ public sealed class ApiHarness : IAsyncDisposable
             DeploymentTag = "tests",
             CompositionStorageConfigurationArn = storageArn,
             CompositionEncoderConfigurationArn = encoderArn,
-        }, sessions: projection.Reader);
+        }, tokenMinter: minter?.Invoke(ivs), sessions: projection.Reader);
     }
 
     public EmulatorServer Emulator { get; }
@@ -60,6 +62,13 @@ public sealed class ApiHarness : IAsyncDisposable
         return StartAsync(stages ?? new InMemoryStageStore(), new InMemoryCompositionStore(), (projection, projection), null);
     }
 
+    /// <summary>In-memory stores; participant tokens minted by <paramref name="minter"/> (e.g. self-signed) instead of the IVS API.</summary>
+    public static Task<ApiHarness> StartAsync(Func<IvsRealTimeClient, IParticipantTokenMinter> minter)
+    {
+        var projection = new InMemoryProjectionStore();
+        return StartAsync(new InMemoryStageStore(), new InMemoryCompositionStore(), (projection, projection), null, minter);
+    }
+
     /// <summary>The production stores on a fresh table of the shared DynamoDB Local.</summary>
     public static async Task<ApiHarness> StartOnDynamoDbLocalAsync()
     {
@@ -71,7 +80,7 @@ public sealed class ApiHarness : IAsyncDisposable
     }
 
     private static async Task<ApiHarness> StartAsync(IStageStore stages, ICompositionStore compositions,
-        (IProjectionStore, ISessionHistory) projection, IDisposable? dynamo)
+        (IProjectionStore, ISessionHistory) projection, IDisposable? dynamo, Func<IvsRealTimeClient, IParticipantTokenMinter>? minter = null)
     {
         var emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" });
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = emulator.BaseAddress };
@@ -82,7 +91,7 @@ public sealed class ApiHarness : IAsyncDisposable
         var storage = await ivs.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
         var encoder = await ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" });
         return new ApiHarness(emulator, http, ivs, stages, compositions, projection, dynamo,
-            storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn);
+            storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn, minter);
     }
 
     /// <summary>Goes through the Lambda byte interface, exactly as the runtime calls it.</summary>
