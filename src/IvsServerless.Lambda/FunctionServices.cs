@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using IvsServerless.Api;
 using IvsServerless.EventHandlers;
@@ -15,7 +16,9 @@ namespace IvsServerless.Lambda;
 /// The composition root: AWS clients and adapters built once per container (at init), shared by every
 /// invocation. Only endpoints and credentials differ between AWS and the local engines.
 /// </summary>
-public sealed class FunctionServices(FunctionConfiguration configuration)
+/// <param name="credentials">Null in Lambda (the SDK's default chain reads the function role); the local host passes
+/// fixed dummy credentials, which the local engines accept and which spare a slow credential-chain search.</param>
+public sealed class FunctionServices(FunctionConfiguration configuration, AWSCredentials? credentials = null)
 {
     public static FunctionServices FromEnvironment() => From(Environment.GetEnvironmentVariable);
 
@@ -100,7 +103,8 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
         }
 
-        return new SsmTokenSigningKeyStore(new AmazonSimpleSystemsManagementClient(config), options);
+        var ssm = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
+        return new SsmTokenSigningKeyStore(ssm, options);
     }
 
     private AmazonDynamoDBClient CreateDynamoDb()
@@ -116,7 +120,7 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
         }
 
-        return new AmazonDynamoDBClient(config);
+        return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
 
     private IvsRealTimeClient CreateIvs()
@@ -126,6 +130,6 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
 
         // Redirects would replay a signed request to another host: never follow them.
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-        return new IvsRealTimeClient(http, options);
+        return new IvsRealTimeClient(http, options, credentials);
     }
 }

@@ -4,6 +4,7 @@ using IvsServerless.Benchmarks.ColdStart;
 using IvsServerless.Benchmarks.HandlerOverhead;
 using IvsServerless.Benchmarks.Memory;
 using IvsServerless.Benchmarks.Projection;
+using IvsServerless.Benchmarks.SelfSignedTokens;
 using IvsServerless.Benchmarks.Support;
 using IvsServerless.Benchmarks.Throughput;
 using IvsServerless.Benchmarks.WarmLatency;
@@ -17,6 +18,7 @@ IBenchmark[] benchmarks =
     new ThroughputBenchmark(),
     new MemoryBenchmark(),
     new ProjectionBenchmark(),
+    new SelfSignedTokensBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

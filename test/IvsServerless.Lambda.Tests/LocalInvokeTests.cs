@@ -3,6 +3,7 @@ using System.Text.Json;
 using IvsServerless.Core.Stages;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.Lambda.Runtime;
+using IvsServerless.Local;
 using IvsServerless.Testing;
 
 namespace IvsServerless.Lambda.Tests;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using IvsServerless.Api.HttpApi;
+using IvsServerless.Local;
 using IvsServerless.Testing;
 using IvsServerless.Testing.ApiSupport;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using IvsServerless.Testing;
+using IvsServerless.Local;
 
 namespace IvsServerless.Benchmarks.Support;
 
