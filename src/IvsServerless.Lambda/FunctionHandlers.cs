@@ -17,6 +17,12 @@ public static class FunctionHandlers
     /// <summary>Participant-token signing keys: rotate (deploy, schedule) and tear down (custom resource Delete).</summary>
     public const string KeyRotation = "key-rotation";
 
+    /// <summary>
+    /// Scheduled every minute: repairs the event projection from the IVS API (live sessions, presence, publishing,
+    /// ended sessions) and deletes idle stages of this deployment (one pass over ListStages does both).
+    /// </summary>
+    public const string Reconciler = "reconciler";
+
     /// <summary>Every handler name, read from the registry itself so the two can never disagree.</summary>
     public static IReadOnlyList<string> Names => Registry().Names;
 
@@ -27,6 +33,7 @@ public static class FunctionHandlers
         return new LambdaHandlerRegistry()
             .Add(Api, () => FunctionServices.From(settings).CreateApiHandler())
             .Add(IvsEvents, () => FunctionServices.From(settings).CreateIvsEventsHandler())
-            .Add(KeyRotation, () => FunctionServices.From(settings).CreateKeyRotationHandler());
+            .Add(KeyRotation, () => FunctionServices.From(settings).CreateKeyRotationHandler())
+            .Add(Reconciler, () => FunctionServices.From(settings).CreateReconcilerHandler());
     }
 }
