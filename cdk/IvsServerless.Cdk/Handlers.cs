@@ -19,6 +19,5 @@ public static class Handlers
     /// The functions every deployment has (key-rotation comes with self-signed tokens). A handler is listed once it
     /// is in the Lambda entry's dispatch table; the stack declares a concern's resources only for listed handlers.
     /// </summary>
-    /// <remarks>ivs-events joins this list when its handler is in the dispatch table.</remarks>
-    public static IReadOnlyList<string> Deployed { get; } = [Stages, Tokens, Compositions, Reconciler];
+    public static IReadOnlyList<string> Deployed { get; } = [Stages, Tokens, Compositions, IvsEvents, Reconciler];
 }

@@ -3,9 +3,11 @@ using IvsServerless.Api.Compositions;
 using IvsServerless.Api.Errors;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Participants;
+using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
 using IvsServerless.IvsRealTime;
@@ -23,9 +25,10 @@ public sealed class ApiHandler : ILambdaHandler
     private readonly ApiOptions _options;
 
     /// <param name="tokenMinter">How participant tokens are minted; null = the IVS API (<see cref="IvsApiTokenMinter"/>).</param>
+    /// <param name="sessions">The session history (event projection); without it the session routes answer 503 and stages list no participants.</param>
     /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when null.</param>
     public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null,
-        IParticipantTokenMinter? tokenMinter = null, IEnumerable<string>? routeGroups = null)
+        IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null, IEnumerable<string>? routeGroups = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.TokenPolicy.Validate();
@@ -35,7 +38,8 @@ public sealed class ApiHandler : ILambdaHandler
             new StageService(stages, compositions, ivs, access, options, time ?? TimeProvider.System),
             new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy), tokenMinter ?? new IvsApiTokenMinter(ivs, time)),
             new ParticipantService(access, ivs),
-            new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System));
+            new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System),
+            new SessionService(access, sessions, compositions));
         _router = new Router(routeGroups is null ? routes : RouteGroups.Filter(routes, routeGroups));
     }
 

@@ -21,6 +21,9 @@ public static class FunctionHandlers
     /// <summary>The HTTP API's composition routes.</summary>
     public const string Compositions = "compositions";
 
+    /// <summary>IVS EventBridge events (Stage Update, Participant Recording and Composition State Change) into the projection.</summary>
+    public const string IvsEvents = "ivs-events";
+
     /// <summary>Participant-token signing keys: rotate (deploy, schedule) and tear down (custom resource Delete).</summary>
     public const string KeyRotation = "key-rotation";
 
@@ -42,14 +45,20 @@ public static class FunctionHandlers
     /// <summary>Every handler name, read from the registry itself so the two can never disagree.</summary>
     public static IReadOnlyList<string> Names => Registry().Names;
 
-    public static LambdaHandlerRegistry Registry() => new LambdaHandlerRegistry()
-        .Add(Api, ApiFunction(Api))
-        .Add(Stages, ApiFunction(Stages))
-        .Add(Tokens, ApiFunction(Tokens))
-        .Add(Compositions, ApiFunction(Compositions))
-        .Add(KeyRotation, () => FunctionServices.FromEnvironment().CreateKeyRotationHandler())
-        .Add(Reconciler, () => FunctionServices.FromEnvironment().CreateReconcilerHandler());
+    /// <param name="environment">Where settings come from; the process environment unless a caller (a test) says otherwise.</param>
+    public static LambdaHandlerRegistry Registry(Func<string, string?>? environment = null)
+    {
+        var settings = environment ?? Environment.GetEnvironmentVariable;
+        return new LambdaHandlerRegistry()
+            .Add(Api, ApiFunction(Api, settings))
+            .Add(Stages, ApiFunction(Stages, settings))
+            .Add(Tokens, ApiFunction(Tokens, settings))
+            .Add(Compositions, ApiFunction(Compositions, settings))
+            .Add(IvsEvents, () => FunctionServices.From(settings).CreateIvsEventsHandler())
+            .Add(KeyRotation, () => FunctionServices.From(settings).CreateKeyRotationHandler())
+            .Add(Reconciler, () => FunctionServices.From(settings).CreateReconcilerHandler());
+    }
 
-    private static Func<ILambdaHandler> ApiFunction(string name) =>
-        () => FunctionServices.FromEnvironment().CreateApiHandler(ApiRouteGroups[name]);
+    private static Func<ILambdaHandler> ApiFunction(string name, Func<string, string?> settings) =>
+        () => FunctionServices.From(settings).CreateApiHandler(ApiRouteGroups[name]);
 }

@@ -76,7 +76,7 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>The route keys the API front serves (those of the <c>api</c> function), e.g. <c>GET /stages/{stageId}</c>.</summary>
     public IReadOnlyList<string> ApiRoutes { get; private set; } = [];
 
-    /// <summary>Rules of the local event bus (empty until the ivs-events function exists).</summary>
+    /// <summary>Rules of the local event bus: the IVS rules, each targeting the ivs-events function.</summary>
     public IReadOnlyList<string> EventRules => _bus?.Rules.Select(r => r.Name).ToList() ?? [];
 
     /// <summary>Events whose delivery failed on every attempt (the rules' SQS dead-letter queue in AWS).</summary>
@@ -250,10 +250,14 @@ public sealed class LocalHost : IAsyncDisposable
     /// </summary>
     private void StartEventPipeline(ChannelEventSink events, FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
     {
-        _ = services;
-        _ = function;
-        _ = functions;
         var bus = _bus!;
+        var ivsEvents = function(FunctionHandlers.IvsEvents, services.CreateIvsEventsHandler());
+        functions.Add(ivsEvents.Name);
+        foreach (var (rule, pattern) in IvsRules.All)
+        {
+            bus.AddRule(rule, pattern, ivsEvents);
+        }
+
         _loops.Add(Task.Run(() => bus.RunAsync(events.Reader, e => Encoding.UTF8.GetBytes(e.ToJson()), _stopping.Token)));
     }
 

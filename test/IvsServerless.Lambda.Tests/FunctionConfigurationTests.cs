@@ -129,7 +129,7 @@ public sealed class FunctionHandlersTests
 {
     [Fact]
     public void Names_are_the_registry_entries() => Assert.Equal(
-        [FunctionHandlers.Api, FunctionHandlers.Compositions, FunctionHandlers.KeyRotation, FunctionHandlers.Reconciler, FunctionHandlers.Stages, FunctionHandlers.Tokens], FunctionHandlers.Names);
+        [FunctionHandlers.Api, FunctionHandlers.Compositions, FunctionHandlers.IvsEvents, FunctionHandlers.KeyRotation, FunctionHandlers.Reconciler, FunctionHandlers.Stages, FunctionHandlers.Tokens], FunctionHandlers.Names);
 
     [Fact]
     public void Each_API_function_serves_known_route_groups_and_together_they_serve_every_route()
