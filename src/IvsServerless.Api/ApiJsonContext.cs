@@ -20,5 +20,6 @@ namespace IvsServerless.Api;
 [JsonSerializable(typeof(CompositionListView))]
 [JsonSerializable(typeof(SessionPageView))]
 [JsonSerializable(typeof(SessionDetailView))]
+[JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(Problem))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -7,11 +7,18 @@ public sealed class ApiOptions
     /// <summary>Tagged on every IVS stage as <c>ivs-serverless:managed-by</c>, so sweeps find only their own stages.</summary>
     public required string DeploymentTag { get; init; }
 
-    /// <summary>Where compositions record (an IVS storage configuration); null turns compositions off.</summary>
+    /// <summary>Where compositions record (an IVS storage configuration); null: no recording.</summary>
     public string? CompositionStorageConfigurationArn { get; init; }
 
-    /// <summary>The encoder configuration compositions use; required with the storage configuration.</summary>
+    /// <summary>An IVS (low-latency) channel compositions broadcast to; null: no broadcast.</summary>
+    public string? CompositionChannelArn { get; init; }
+
+    /// <summary>The encoder configuration compositions use; required with either destination.</summary>
     public string? CompositionEncoderConfigurationArn { get; init; }
+
+    /// <summary>Compositions need an encoder configuration and at least one destination; otherwise they are off (503).</summary>
+    public bool CompositionsConfigured =>
+        CompositionEncoderConfigurationArn is not null && (CompositionStorageConfigurationArn is not null || CompositionChannelArn is not null);
 
     public TokenPolicyOptions TokenPolicy { get; init; } = new();
 

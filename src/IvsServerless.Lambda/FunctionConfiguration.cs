@@ -30,6 +30,9 @@ public sealed record FunctionConfiguration(
     /// <summary><c>TOKEN_SIGNING_KEY_CACHE_SECONDS</c> (default 300): how long a container signs before re-reading the key.</summary>
     public TimeSpan TokenSigningKeyCacheTtl { get; init; } = SigningKeyCache.DefaultTtl;
 
+    /// <summary><c>COMPOSITION_CHANNEL_ARN</c>: an IVS channel compositions broadcast to (with or instead of S3 recording).</summary>
+    public string? CompositionChannelArn { get; init; }
+
     /// <summary><c>SSM_ENDPOINT</c>: an SSM-compatible endpoint instead of AWS (tests).</summary>
     public Uri? SsmEndpoint { get; init; }
 
@@ -167,6 +170,7 @@ public sealed record FunctionConfiguration(
             TokenSigningKmsKeyId = NullIfEmpty(environment("TOKEN_SIGNING_KMS_KEY_ID")),
             TokenSigningKeyCacheTtl = cacheTtl,
             SsmEndpoint = OptionalUrl("SSM_ENDPOINT"),
+            CompositionChannelArn = NullIfEmpty(environment("COMPOSITION_CHANNEL_ARN")),
             IdleStageAfter = TimeSpan.FromMinutes(idleStageMinutes),
             ReconcilerCallsPerSecond = reconcilerCallsPerSecond,
         };
@@ -185,9 +189,10 @@ public sealed record FunctionConfiguration(
             errors.Add(e.Message);
         }
 
-        if ((configuration.CompositionStorageConfigurationArn is null) != (configuration.CompositionEncoderConfigurationArn is null))
+        var hasDestination = configuration.CompositionStorageConfigurationArn is not null || configuration.CompositionChannelArn is not null;
+        if (hasDestination != (configuration.CompositionEncoderConfigurationArn is not null))
         {
-            errors.Add("COMPOSITION_STORAGE_CONFIGURATION_ARN and COMPOSITION_ENCODER_CONFIGURATION_ARN go together");
+            errors.Add("COMPOSITION_ENCODER_CONFIGURATION_ARN goes with COMPOSITION_STORAGE_CONFIGURATION_ARN and/or COMPOSITION_CHANNEL_ARN");
         }
 
         return errors.Count == 0

@@ -36,7 +36,8 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
             new DynamoDbRejectedEventStore(dynamo, table)));
     }
 
-    public ApiHandler CreateApiHandler()
+    /// <param name="routeGroups">The route groups this function serves (all when null).</param>
+    public ApiHandler CreateApiHandler(IEnumerable<string>? routeGroups = null)
     {
         var dynamo = CreateDynamoDb();
         var table = Table();
@@ -51,9 +52,11 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
                 TokenPolicy = configuration.TokenPolicy,
                 CompositionStorageConfigurationArn = configuration.CompositionStorageConfigurationArn,
                 CompositionEncoderConfigurationArn = configuration.CompositionEncoderConfigurationArn,
+                CompositionChannelArn = configuration.CompositionChannelArn,
             },
             tokenMinter: CreateTokenMinter(),
-            sessions: new DynamoDbSessionHistory(dynamo, table));
+            sessions: new DynamoDbSessionHistory(dynamo, table),
+            routeGroups: routeGroups);
     }
 
     private DynamoDbOptions Table()

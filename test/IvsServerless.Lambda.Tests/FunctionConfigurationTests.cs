@@ -26,7 +26,9 @@ public sealed class FunctionConfigurationTests
     [InlineData("IVS_ENDPOINT", "not a url", "IVS_ENDPOINT must be an absolute http(s) URL")]
     [InlineData("TOKEN_MAX_DURATION_MINUTES", "0", "TOKEN_MAX_DURATION_MINUTES must be a whole number")]
     [InlineData("TOKEN_MAX_DURATION_MINUTES", "30000", "MaxDuration must be between 1 minute and 14 days")]
-    [InlineData("COMPOSITION_STORAGE_CONFIGURATION_ARN", "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc", "go together")]
+    [InlineData("COMPOSITION_STORAGE_CONFIGURATION_ARN", "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc", "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with")]
+    [InlineData("COMPOSITION_CHANNEL_ARN", "arn:aws:ivs:us-east-1:123456789012:channel/abc", "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with")]
+    [InlineData("COMPOSITION_ENCODER_CONFIGURATION_ARN", "arn:aws:ivs:us-east-1:123456789012:encoder-configuration/abc", "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with")]
     [InlineData("TOKEN_MODE", "selfsigned", "TOKEN_MODE must be \"api\" or \"self-signed\"")]
     [InlineData("TOKEN_MODE", "self-signed", "TOKEN_SIGNING_KEY_PARAMETER is required when TOKEN_MODE is self-signed")]
     [InlineData("TOKEN_SIGNING_KEY_CACHE_SECONDS", "0", "TOKEN_SIGNING_KEY_CACHE_SECONDS must be a whole number of seconds from 1 to 3600")]
@@ -40,6 +42,21 @@ public sealed class FunctionConfigurationTests
         var environment = new Dictionary<string, string>(Valid) { [name] = value };
         var error = Assert.Throws<InvalidOperationException>(() => FunctionConfiguration.From(Read(environment)));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_channel_alone_is_a_composition_destination()
+    {
+        var environment = new Dictionary<string, string>(Valid)
+        {
+            ["COMPOSITION_CHANNEL_ARN"] = "arn:aws:ivs:us-east-1:123456789012:channel/abc",
+            ["COMPOSITION_ENCODER_CONFIGURATION_ARN"] = "arn:aws:ivs:us-east-1:123456789012:encoder-configuration/abc",
+        };
+
+        var configuration = FunctionConfiguration.From(Read(environment));
+
+        Assert.Equal("arn:aws:ivs:us-east-1:123456789012:channel/abc", configuration.CompositionChannelArn);
+        Assert.Null(configuration.CompositionStorageConfigurationArn);
     }
 
     [Fact]
@@ -111,6 +128,15 @@ public sealed class FunctionConfigurationTests
 public sealed class FunctionHandlersTests
 {
     [Fact]
-    public void Names_are_the_registry_entries() =>
-        Assert.Equal([FunctionHandlers.Api, FunctionHandlers.IvsEvents, FunctionHandlers.KeyRotation, FunctionHandlers.Reconciler], FunctionHandlers.Names);
+    public void Names_are_the_registry_entries() => Assert.Equal(
+        [FunctionHandlers.Api, FunctionHandlers.Compositions, FunctionHandlers.IvsEvents, FunctionHandlers.KeyRotation, FunctionHandlers.Reconciler, FunctionHandlers.Stages, FunctionHandlers.Tokens], FunctionHandlers.Names);
+
+    [Fact]
+    public void Each_API_function_serves_known_route_groups_and_together_they_serve_every_route()
+    {
+        Assert.All(FunctionHandlers.ApiRouteGroups.Keys, name => Assert.Contains(name, FunctionHandlers.Names));
+        var perConcern = FunctionHandlers.ApiRouteGroups.Where(f => f.Key != FunctionHandlers.Api).SelectMany(f => f.Value).ToList();
+        Assert.Equal(perConcern.Distinct().Count(), perConcern.Count);
+        Assert.Equal(Api.HttpApi.RouteGroups.All.Order(), perConcern.Order());
+    }
 }

@@ -10,7 +10,7 @@ using Ivs = IvsServerless.IvsRealTime;
 namespace IvsServerless.Api.Compositions;
 
 /// <summary>
-/// Server-side compositions recorded to the deployment's S3 storage configuration (owner only).
+/// Server-side compositions recorded to the deployment's S3 storage configuration and/or broadcast to its IVS channel (owner only).
 /// A start is idempotent per stage and <c>Idempotency-Key</c>: a retry returns the first composition.
 /// </summary>
 public sealed partial class CompositionService(
@@ -27,7 +27,7 @@ public sealed partial class CompositionService(
         }
 
         var stage = await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
-        if (options.CompositionStorageConfigurationArn is null || options.CompositionEncoderConfigurationArn is null)
+        if (!options.CompositionsConfigured)
         {
             throw new ServiceUnavailableException("compositions-not-configured", "Compositions are not configured for this deployment.");
         }
@@ -44,17 +44,7 @@ public sealed partial class CompositionService(
         {
             StageArn = stage.StageArn,
             IdempotencyToken = token,
-            Destinations =
-            [
-                new Ivs.DestinationConfiguration
-                {
-                    S3 = new Ivs.S3DestinationConfiguration
-                    {
-                        StorageConfigurationArn = options.CompositionStorageConfigurationArn,
-                        EncoderConfigurationArns = [options.CompositionEncoderConfigurationArn],
-                    },
-                },
-            ],
+            Destinations = Destinations(),
             Tags = new Dictionary<string, string> { [StageService.OwnerTag] = caller.UserId, [StageService.ManagedByTag] = options.DeploymentTag },
         }, ct).ConfigureAwait(false);
 
@@ -70,6 +60,30 @@ public sealed partial class CompositionService(
             var winner = await store.FindByIdempotencyKeyAsync(stageId, key, ct).ConfigureAwait(false);
             return (winner ?? composition, false);
         }
+    }
+
+    /// <summary>Recording to S3 and/or broadcasting to an IVS channel, with the deployment's encoder configuration.</summary>
+    private List<Ivs.DestinationConfiguration> Destinations()
+    {
+        var encoder = options.CompositionEncoderConfigurationArn!;
+        var destinations = new List<Ivs.DestinationConfiguration>();
+        if (options.CompositionStorageConfigurationArn is { } storage)
+        {
+            destinations.Add(new Ivs.DestinationConfiguration
+            {
+                S3 = new Ivs.S3DestinationConfiguration { StorageConfigurationArn = storage, EncoderConfigurationArns = [encoder] },
+            });
+        }
+
+        if (options.CompositionChannelArn is { } channel)
+        {
+            destinations.Add(new Ivs.DestinationConfiguration
+            {
+                Channel = new Ivs.ChannelDestinationConfiguration { ChannelArn = channel, EncoderConfigurationArn = encoder },
+            });
+        }
+
+        return destinations;
     }
 
     public async Task<IReadOnlyList<Composition>> ListAsync(Caller caller, string stageId, CancellationToken ct)

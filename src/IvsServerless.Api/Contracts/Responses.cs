@@ -74,3 +74,8 @@ public sealed record TokenView
     public required DateTimeOffset ExpirationTime { get; init; }
     public required IReadOnlyList<string> Capabilities { get; init; }
 }
+
+public sealed record HealthView
+{
+    public required string Status { get; init; }
+}

@@ -9,6 +9,9 @@ public sealed record Route(string Method, string Template, Endpoint Endpoint)
 {
     public string Key => $"{Method} {Template}";
 
+    /// <summary>The function that serves this route in AWS (see <see cref="RouteGroups"/>).</summary>
+    public string Group { get; init; } = RouteGroups.Stages;
+
     internal string[] Segments { get; } = Template.Trim('/').Split('/');
 
     /// <summary>The path parameters if <paramref name="path"/> fits the template, else null.</summary>

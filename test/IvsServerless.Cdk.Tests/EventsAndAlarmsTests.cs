@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using IvsServerless.Cdk.Tests.Support;
+using IvsServerless.LocalBus;
+
+namespace IvsServerless.Cdk.Tests;
+
+[Collection(CdkCollection.Name)]
+public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
+{
+    private readonly SynthesizedStack _default = stacks.Default;
+
+    private static bool EventsDeployed => Handlers.Deployed.Contains(Handlers.IvsEvents);
+
+    private static bool ReconcilerDeployed => Handlers.Deployed.Contains(Handlers.Reconciler);
+
+    [Fact]
+    public void The_three_ivs_rules_use_the_local_bus_patterns_and_target_the_ivs_events_function()
+    {
+        var patterns = _default.Resources("AWS::Events::Rule")
+            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null)
+            .ToList();
+        if (!EventsDeployed)
+        {
+            Assert.Empty(patterns);
+            return;
+        }
+
+        var ivsEvents = _default.FunctionIdsByHandler()[Handlers.IvsEvents];
+
+        Assert.Equal(
+            IvsRules.All.Select(r => Canonical(JsonNode.Parse(r.Value)!)).Order(StringComparer.Ordinal),
+            patterns.Select(r => Canonical(r.Resource["Properties"]!["EventPattern"]!)).Order(StringComparer.Ordinal));
+        Assert.All(patterns, r => Assert.Equal(ivsEvents, SynthesizedStack.Target(Assert.Single(r.Resource["Properties"]!["Targets"]!.AsArray())!["Arn"])));
+    }
+
+    [Fact]
+    public void The_reconciler_runs_every_minute()
+    {
+        var schedules = _default.Resources("AWS::Events::Rule").Where(r => r.Resource["Properties"]!["ScheduleExpression"] is not null).ToList();
+        if (!ReconcilerDeployed)
+        {
+            Assert.Empty(schedules);
+            return;
+        }
+
+        var schedule = Assert.Single(schedules);
+
+        Assert.Equal("rate(1 minute)", schedule.Resource["Properties"]!["ScheduleExpression"]!.GetValue<string>());
+        Assert.Equal(_default.FunctionIdsByHandler()[Handlers.Reconciler],
+            SynthesizedStack.Target(Assert.Single(schedule.Resource["Properties"]!["Targets"]!.AsArray())!["Arn"]));
+    }
+
+    [Fact]
+    public void Every_rule_target_has_a_retry_policy_and_an_encrypted_dead_letter_queue()
+    {
+        var rules = (EventsDeployed ? 3 : 0) + (ReconcilerDeployed ? 1 : 0);
+        Assert.Equal(rules, _default.Resources("AWS::Events::Rule").Count());
+        Assert.Equal(rules + 1, stacks.Configured.Resources("AWS::Events::Rule").Count());
+        foreach (var stack in stacks.Both)
+        foreach (var (id, rule) in stack.Resources("AWS::Events::Rule"))
+        {
+            foreach (var target in rule["Properties"]!["Targets"]!.AsArray())
+            {
+                Assert.True(target!["RetryPolicy"]!["MaximumRetryAttempts"]!.GetValue<int>() > 0, id);
+                Assert.True(target["RetryPolicy"]!["MaximumEventAgeInSeconds"]!.GetValue<int>() >= 60, id);
+                var queue = stack.Resource(SynthesizedStack.Target(target["DeadLetterConfig"]!["Arn"]));
+                Assert.Equal("AWS::SQS::Queue", queue["Type"]!.GetValue<string>());
+                Assert.True(queue["Properties"]!["SqsManagedSseEnabled"]!.GetValue<bool>());
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_function_has_error_and_throttle_alarms()
+    {
+        foreach (var stack in stacks.Both)
+        foreach (var functionId in stack.FunctionIdsByHandler().Values)
+        {
+            var alarms = Alarms(stack);
+            Assert.Contains(alarms, a => a.Metric == "Errors" && a.Dimension == functionId);
+            Assert.Contains(alarms, a => a.Metric == "Throttles" && a.Dimension == functionId);
+        }
+    }
+
+    [Fact]
+    public void Every_dead_letter_queue_alarms_on_its_first_message()
+    {
+        Assert.Equal((EventsDeployed ? 1 : 0) + (ReconcilerDeployed ? 1 : 0), _default.Resources("AWS::SQS::Queue").Count());
+        foreach (var stack in stacks.Both)
+        {
+            var alarms = Alarms(stack);
+            Assert.All(stack.Resources("AWS::SQS::Queue"), q => Assert.Contains(alarms, a => a.Metric == "ApproximateNumberOfMessagesVisible" && a.Dimension == q.Id && a.Threshold == 0));
+        }
+    }
+
+    [Fact]
+    public void The_api_alarms_on_5xx()
+    {
+        var api = _default.Resources("AWS::ApiGatewayV2::Api").Single().Id;
+        Assert.Contains(Alarms(_default), a => a.Metric == "5xx" && a.Dimension == api);
+    }
+
+    [Fact]
+    public void Every_alarm_notifies_the_topic_which_the_configured_email_subscribes_to()
+    {
+        var topic = _default.Resources("AWS::SNS::Topic").Single().Id;
+        Assert.All(_default.Resources("AWS::CloudWatch::Alarm"), a =>
+        {
+            Assert.Equal(topic, SynthesizedStack.Target(Assert.Single(a.Resource["Properties"]!["AlarmActions"]!.AsArray())));
+            Assert.Equal("GreaterThanThreshold", a.Resource["Properties"]!["ComparisonOperator"]!.GetValue<string>());
+            Assert.Equal("notBreaching", a.Resource["Properties"]!["TreatMissingData"]!.GetValue<string>());
+        });
+        Assert.Empty(_default.Resources("AWS::SNS::Subscription"));
+        stacks.Configured.Template.HasResourceProperties("AWS::SNS::Subscription", new Dictionary<string, object> { ["Protocol"] = "email", ["Endpoint"] = "ops@example.com" });
+    }
+
+    /// <summary>Key order does not matter to EventBridge.</summary>
+    private static string Canonical(JsonNode pattern) =>
+        string.Join(";", pattern.AsObject().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value!.ToJsonString()));
+
+    private static List<(string Metric, string Dimension, double Threshold)> Alarms(SynthesizedStack stack) =>
+        [.. stack.Resources("AWS::CloudWatch::Alarm").Select(a =>
+        {
+            var properties = a.Resource["Properties"]!;
+            var dimension = Assert.Single(properties["Dimensions"]!.AsArray())!;
+            return (properties["MetricName"]!.GetValue<string>(), SynthesizedStack.Target(dimension["Value"]), properties["Threshold"]!.GetValue<double>());
+        })];
+}

@@ -1,0 +1,131 @@
+using IvsServerless.Cdk.Tests.Support;
+
+namespace IvsServerless.Cdk.Tests;
+
+/// <summary>Least privilege: explicit actions, per function, on this stack's resources.</summary>
+[Collection(CdkCollection.Name)]
+public sealed class IamTests(SynthesizedStacks stacks)
+{
+    [Fact]
+    public void No_statement_uses_a_wildcard_action()
+    {
+        foreach (var stack in new[] { stacks.Default, stacks.Configured })
+        {
+            Assert.All(stack.AllStatements().SelectMany(s => TemplateQueries.Strings(s["Action"])), action => Assert.DoesNotContain("*", action, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Resource_star_appears_only_for_actions_aws_offers_no_resource_level_permission_for()
+    {
+        Assert.All(IvsServerlessStack.StarResourceActions.Values, reason => Assert.False(string.IsNullOrWhiteSpace(reason)));
+        foreach (var stack in new[] { stacks.Default, stacks.Configured })
+        {
+            foreach (var statement in stack.AllStatements().Where(s => TemplateQueries.ResourcesOf(s).Any(r => r?.ToJsonString() == "\"*\"")))
+            {
+                Assert.All(TemplateQueries.Strings(statement["Action"]), action => Assert.Contains(action, IvsServerlessStack.StarResourceActions.Keys));
+            }
+        }
+    }
+
+    [Fact]
+    public void Each_function_may_call_exactly_the_ivs_actions_its_code_calls()
+    {
+        var stack = stacks.Configured;
+
+        Assert.Equal(["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], stack.IvsActionsOf(Handlers.Stages));
+        Assert.Equal(["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], stacks.Default.IvsActionsOf(Handlers.Tokens));
+        Assert.Equal(["ivs:DisconnectParticipant", "ivs:GetStage"], stack.IvsActionsOf(Handlers.Tokens));
+        Assert.Equal(["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:ListPublicKeys", "ivs:TagResource"], stack.IvsActionsOf(Handlers.KeyRotation));
+        Assert.Equal(["ivs:StartComposition", "ivs:StopComposition", "ivs:TagResource"], stack.IvsActionsOf(Handlers.Compositions));
+        if (Handlers.Deployed.Contains(Handlers.IvsEvents))
+        {
+            Assert.Empty(stack.IvsActionsOf(Handlers.IvsEvents));
+        }
+
+        if (Handlers.Deployed.Contains(Handlers.Reconciler))
+        {
+            Assert.Equal(
+                ["ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions", "ivs:ListStages", "ivs:TagResource"],
+                stack.IvsActionsOf(Handlers.Reconciler));
+        }
+    }
+
+    [Fact]
+    public void Ivs_actions_are_scoped_to_ivs_resource_arns_of_this_account_and_region()
+    {
+        foreach (var statement in stacks.Configured.AllStatements().Where(s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("ivs:", StringComparison.Ordinal))))
+        {
+            Assert.All(TemplateQueries.ResourcesOf(statement), resource =>
+            {
+                var text = resource!.ToJsonString();
+                Assert.True(
+                    text.Contains(":ivs:", StringComparison.Ordinal) && text.Contains("AWS::AccountId", StringComparison.Ordinal)
+                    || text.Contains("EncoderConfiguration", StringComparison.Ordinal) || text.Contains("StorageConfiguration", StringComparison.Ordinal)
+                    || text == "\"arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234\""
+                    || text == "\"*\"" && TemplateQueries.Strings(statement["Action"]).All(IvsServerlessStack.StarResourceActions.ContainsKey),
+                    text);
+            });
+        }
+    }
+
+    [Fact]
+    public void Compositions_start_only_with_this_deployment_s_configurations_and_channel()
+    {
+        var statements = stacks.Configured.StatementsOf(stacks.Configured.RoleOf(stacks.Configured.FunctionIdsByHandler()[Handlers.Compositions]));
+        var start = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Contains("ivs:StartComposition"));
+        var resources = TemplateQueries.ResourcesOf(start).Select(r => r!.ToJsonString()).ToList();
+
+        Assert.Equal(5, resources.Count);
+        Assert.Contains(resources, r => r.EndsWith(":composition/*\"]]}", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.EndsWith(":stage/*\"]]}", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.Contains(stacks.Configured.Resources("AWS::IVS::EncoderConfiguration").Single().Id, StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.Contains(stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single().Id, StringComparison.Ordinal));
+        Assert.Contains("\"arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234\"", resources);
+    }
+
+    [Fact]
+    public void Dynamodb_actions_are_per_function_on_the_table_and_only_queries_reach_its_indexes()
+    {
+        var stack = stacks.Default;
+        var table = stack.Resources("AWS::DynamoDB::Table").Single().Id;
+        var expected = new Dictionary<string, string[]>
+        {
+            [Handlers.Stages] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+            [Handlers.Tokens] = ["dynamodb:GetItem"],
+            [Handlers.Compositions] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            [Handlers.IvsEvents] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            [Handlers.Reconciler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+        };
+
+        foreach (var (handler, functionId) in stack.FunctionIdsByHandler())
+        {
+            var statements = stack.StatementsOf(stack.RoleOf(functionId))
+                .Where(s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("dynamodb:", StringComparison.Ordinal)))
+                .ToList();
+            Assert.Equal(expected[handler], statements.SelectMany(s => TemplateQueries.Strings(s["Action"])).Distinct().Order(StringComparer.Ordinal));
+            foreach (var statement in statements)
+            {
+                var resource = Assert.Single(TemplateQueries.ResourcesOf(statement))!;
+                var onIndexes = resource.ToJsonString().Contains("/index/*", StringComparison.Ordinal);
+                Assert.Contains($"\"{table}\"", resource.ToJsonString(), StringComparison.Ordinal);
+                if (onIndexes)
+                {
+                    Assert.Equal(["dynamodb:Query"], TemplateQueries.Strings(statement["Action"]));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Log_writes_are_scoped_to_the_function_own_log_group()
+    {
+        foreach (var stack in stacks.Both)
+        foreach (var functionId in stack.FunctionIdsByHandler().Values)
+        {
+            var logGroup = SynthesizedStack.Target(stack.Properties(functionId)["LoggingConfig"]!["LogGroup"]);
+            var logs = Assert.Single(stack.StatementsOf(stack.RoleOf(functionId)), s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
+            Assert.Equal(logGroup, SynthesizedStack.Target(Assert.Single(TemplateQueries.ResourcesOf(logs))));
+        }
+    }
+}
