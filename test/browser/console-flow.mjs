@@ -1,6 +1,7 @@
 // Drives the local host's web console in the machine's Chromium, as a user would:
 // sign in as a dev user → create a stage → mint a host token → simulate join + publish → wait until the
-// participant's row in the live (API-projected) list shows "publishing" → full-page screenshot.
+// participant's row in the live (API-projected) list shows "publishing" → full-page screenshot; then checks the
+// session history (when the API serves it) and that an API error (problem+json) is shown to the user.
 //
 //   node console-flow.mjs <consoleUrl> <screenshot.png> <chromium executable>
 //
@@ -34,7 +35,8 @@ const report = {
   participantId: null,
   screenshot: null,
   steps: [],
-  pageErrors: [],
+  pageErrors: [], // uncaught exceptions in the page: a bug
+  consoleErrors: [], // includes the expected 400 of the last step
 };
 
 async function step(name, action) {
@@ -57,9 +59,9 @@ try {
     report.browserVersion = browser.version();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('pageerror', (error) => report.pageErrors.push(`pageerror: ${error.message}`));
+    page.on('pageerror', (error) => report.pageErrors.push(error.message));
     page.on('console', (message) => {
-      if (message.type() === 'error') report.pageErrors.push(`console: ${message.text()}`);
+      if (message.type() === 'error') report.consoleErrors.push(message.text());
     });
   });
 
@@ -117,16 +119,42 @@ try {
     }
   });
 
+  await step('screenshot', async () => {
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+    report.screenshot = screenshotPath;
+  });
+
+  await step('session-history', async () => {
+    // Shown when the API serves session history: the stage's live session is listed.
+    const notServed = page.getByTestId('session-list-empty').filter({ hasText: 'serves no session history' });
+    const liveSession = page.getByTestId('session-row').first();
+    await notServed.or(liveSession).first().waitFor();
+    if (await notServed.isVisible()) return { served: false };
+    return { served: true, sessionId: await liveSession.getAttribute('data-session-id') };
+  });
+
+  await step('shows-api-error', async () => {
+    // A token with no capability is refused by the API (400): its problem+json title and detail appear.
+    await page.getByTestId('cap-publish').uncheck();
+    await page.getByTestId('cap-subscribe').uncheck();
+    await page.getByTestId('mint-token').click();
+    const banner = page.getByTestId('error');
+    await banner.waitFor();
+    const title = await page.getByTestId('error-title').textContent();
+    if (!title.includes('400')) throw new Error(`expected a 400 from the API, the console shows: ${title}`);
+    return { title, detail: await page.getByTestId('error-detail').textContent() };
+  });
+
   report.ok = true;
 } catch {
   // The failed step is in the report; the screenshot below shows where the page was.
 } finally {
-  if (page) {
+  if (page && !report.screenshot) {
     try {
       await page.screenshot({ path: screenshotPath, fullPage: true });
       report.screenshot = screenshotPath;
     } catch (error) {
-      report.pageErrors.push(`screenshot: ${error.message}`);
+      report.screenshotError = error.message;
     }
   }
   if (page && !report.ok) {

@@ -333,6 +333,11 @@ async function pollStage() {
     }
     if (stageId !== state.stageId) return;
     state.stage = stage;
+    const listed = state.stages.findIndex((item) => item.stageId === stageId);
+    if (listed >= 0 && state.stages[listed].live !== stage.live) {
+      state.stages[listed] = { ...state.stages[listed], live: stage.live, activeSessionId: stage.activeSessionId };
+      renderStages();
+    }
     await pollSessions(stageId);
     state.pollCount += 1;
     if (state.pollCount % STAGE_LIST_EVERY_POLLS === 0) await refreshStages();
@@ -517,6 +522,10 @@ async function simAction(entry, action, body) {
   if (action === 'leave') {
     Object.assign(entry, { joined: false, published: false });
     entry.subscribedTo.clear();
+  }
+  if (action === 'leave' || action === 'unpublish') {
+    // The emulator ends every subscription to a publisher that stops publishing.
+    for (const other of state.tokens.values()) other.subscribedTo.delete(entry.participantId);
   }
   if (action === 'subscribe') entry.subscribedTo.add(body.publisherId);
   if (action === 'unsubscribe') entry.subscribedTo.delete(body.publisherId);
