@@ -19,6 +19,8 @@ const state = {
   tokens: new Map(),
   sessionsServed: null, // unknown until the first answer: false when the API has no session routes
   sessions: [],
+  openSessionId: null,
+  sessionDetail: null,
   pollTimer: null,
   pollCount: 0,
   polling: false,
@@ -110,6 +112,7 @@ function errorFrom(source, response, body) {
 
 function showError(error) {
   const banner = $('error');
+  const before = banner.hidden ? null : banner.textContent;
   if (error instanceof RequestError) {
     $('error-title').textContent = `${error.source}: ${error.title} (${error.status}${error.code ? `, ${error.code}` : ''})`;
     $('error-detail').textContent = error.detail + (error.requestId ? ` [request ${error.requestId}]` : '');
@@ -118,6 +121,8 @@ function showError(error) {
     $('error-detail').textContent = error?.message ?? String(error);
   }
   banner.hidden = false;
+  // A failing poll repeats the same error every tick: log it once.
+  if (banner.textContent === before) return;
   log(`Error: ${$('error-title').textContent} ${$('error-detail').textContent}`, 'error');
 }
 
@@ -273,6 +278,8 @@ async function selectStage(stageId) {
   state.stageId = stageId;
   state.stage = null;
   state.sessions = [];
+  state.openSessionId = null;
+  state.sessionDetail = null;
   state.deleteArmed = false;
   $('session-detail').hidden = true;
   stopPolling();
@@ -339,6 +346,7 @@ async function pollStage() {
       renderStages();
     }
     await pollSessions(stageId);
+    await loadSessionDetail();
     state.pollCount += 1;
     if (state.pollCount % STAGE_LIST_EVERY_POLLS === 0) await refreshStages();
     renderStage();
@@ -427,23 +435,65 @@ function renderSessions() {
     $('session-list-empty').hidden = false;
     return;
   }
+  const first = (session) => session.firstActivity ?? session.startTime ?? session.startedAt;
+  const last = (session) => session.lastActivity ?? session.endTime ?? session.endedAt;
   body.replaceChildren(...state.sessions.map((session) => el('tr',
-    { testid: 'session-row', dataset: { sessionId: session.sessionId } },
-    el('td', {}, el('code', {}, session.sessionId)),
-    el('td', {}, dateTime(session.startTime ?? session.startedAt)),
-    el('td', {}, session.endTime ?? session.endedAt ? dateTime(session.endTime ?? session.endedAt) : el('span', { class: 'badge live' }, 'live')),
+    {
+      testid: 'session-row',
+      dataset: { sessionId: session.sessionId },
+      class: session.sessionId === state.openSessionId ? 'selected' : undefined,
+    },
+    el('td', {}, el('code', {}, session.sessionId),
+      session.sessionId === state.stage?.activeSessionId ? [' ', el('span', { class: 'badge live' }, 'live')] : ''),
+    el('td', {}, dateTime(first(session))),
+    el('td', {}, dateTime(last(session))),
     el('td', {}, String(session.participantCount ?? session.participants?.length ?? '—')),
     el('td', {}, button('Details', () => act(() => showSession(session.sessionId)),
       { class: 'secondary', testid: 'session-details', 'aria-label': `Details of session ${session.sessionId}` })))));
   $('session-list-empty').textContent = 'No sessions yet.';
   $('session-list-empty').hidden = state.sessions.length > 0;
+  renderSessionDetail();
 }
 
 async function showSession(sessionId) {
-  const detail = await api('GET', `/stages/${state.stageId}/sessions/${sessionId}`);
+  state.openSessionId = sessionId;
+  await loadSessionDetail();
+  renderSessions();
+}
+
+// The open session's detail follows the live state like the rest of the view.
+async function loadSessionDetail() {
+  if (!state.openSessionId || !state.stageId) return;
+  try {
+    state.sessionDetail = await api('GET', `/stages/${state.stageId}/sessions/${state.openSessionId}`);
+  } catch (error) {
+    if (!(error instanceof RequestError && error.status === 404)) throw error;
+    state.sessionDetail = { unknown: true };
+  }
+}
+
+function renderSessionDetail() {
   const box = $('session-detail');
-  box.textContent = JSON.stringify(detail, null, 2);
-  box.hidden = false;
+  const detail = state.sessionDetail;
+  box.hidden = !state.openSessionId || !detail;
+  if (box.hidden) return;
+  const participants = Array.isArray(detail.participants) ? detail.participants : null;
+  box.replaceChildren(
+    el('div', { class: 'row spread' },
+      el('h4', {}, `Session ${state.openSessionId}`),
+      button('Close', () => { state.openSessionId = null; state.sessionDetail = null; renderSessions(); },
+        { class: 'link', testid: 'session-detail-close' })),
+    detail.unknown ? el('p', { class: 'muted' }, 'Nothing is known about this session yet.')
+      : participants
+      ? el('ul', { class: 'timeline' }, participants.map((participant) => el('li',
+        { testid: 'session-participant', dataset: { participantId: participant.participantId } },
+        el('code', {}, participant.participantId), ` ${participant.userId || '(no user id)'}`,
+        participantIsPublishing(participant) ? [' ', el('span', { class: 'badge live' }, 'publishing')] : '',
+        Array.isArray(participant.timeline) && participant.timeline.length > 0
+          ? el('ol', {}, participant.timeline.map((entry) => el('li', {},
+            el('time', {}, time(entry.time)), ' ', entry.eventName, entry.errorCode ? ` (${entry.errorCode})` : '')))
+          : '')))
+      : el('pre', {}, JSON.stringify(detail, null, 2)));
 }
 
 function renderCompositions(compositions) {
