@@ -46,7 +46,18 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         output.WriteLine($"npm ci in test/browser: {(npmCi is null ? "not needed" : Seconds(npmCi.Elapsed))}");
 
         var hostStart = System.Diagnostics.Stopwatch.StartNew();
-        await using var host = await LocalHost.LocalHost.StartAsync(LocalHostOptions.ForTests(), timeout.Token);
+        // The test process's DynamoDB Local (stopped with the process whatever happens), a table of its own, free ports.
+        var dynamoDb = await DynamoDbLocal.GetSharedAsync();
+        var options = new LocalHostOptions
+        {
+            ApiPort = 0,
+            ConsolePort = 0,
+            EmulatorPort = 0,
+            StartDynamoDbLocal = false,
+            DynamoDbEndpoint = new Uri(dynamoDb.ServiceUrl),
+            TableName = $"console-{Guid.NewGuid():N}"[..20],
+        };
+        await using var host = await LocalHost.LocalHost.StartAsync(options, timeout.Token);
         output.WriteLine($"local host started in {Seconds(hostStart.Elapsed)}: console {host.ConsoleUrl}, API {host.ApiUrl}");
 
         Directory.CreateDirectory(Path.GetDirectoryName(ScreenshotPath)!);

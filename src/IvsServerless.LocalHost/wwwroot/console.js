@@ -347,6 +347,7 @@ async function pollStage() {
     }
     await pollSessions(stageId);
     await loadSessionDetail();
+    await pollDeadLetters();
     state.pollCount += 1;
     if (state.pollCount % STAGE_LIST_EVERY_POLLS === 0) await refreshStages();
     renderStage();
@@ -372,6 +373,21 @@ async function pollSessions(stageId) {
 
 // The API shows invitedUserIds to the owner only (the JWT subject, which need not equal the user name typed).
 const isOwner = (stage) => Array.isArray(stage?.invitedUserIds);
+
+// Events the local bus gave up delivering (the handler kept failing): why something may be missing from the view.
+async function pollDeadLetters() {
+  const link = $('dead-letters');
+  try {
+    const response = await fetch('/_local/dead-letters');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const { count } = await response.json();
+    link.textContent = `${count} dead-lettered event${count === 1 ? '' : 's'}`;
+    link.classList.toggle('alarm', count > 0);
+    link.hidden = false;
+  } catch {
+    link.hidden = true; // Not served by this host.
+  }
+}
 
 function participantIsPublishing(participant) {
   if (typeof participant.published === 'boolean') return participant.published;
