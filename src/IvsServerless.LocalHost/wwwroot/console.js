@@ -19,6 +19,7 @@ const state = {
   tokens: new Map(),
   sessionsServed: null, // unknown until the first answer: false when the API has no session routes
   sessions: [],
+  deadLettersServed: null,
   openSessionId: null,
   sessionDetail: null,
   pollTimer: null,
@@ -377,6 +378,7 @@ const isOwner = (stage) => Array.isArray(stage?.invitedUserIds);
 // Events the local bus gave up delivering (the handler kept failing): why something may be missing from the view.
 async function pollDeadLetters() {
   const link = $('dead-letters');
+  if (state.deadLettersServed === false) return;
   try {
     const response = await fetch('/_local/dead-letters');
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -385,7 +387,8 @@ async function pollDeadLetters() {
     link.classList.toggle('alarm', count > 0);
     link.hidden = false;
   } catch {
-    link.hidden = true; // Not served by this host.
+    link.hidden = true;
+    state.deadLettersServed = false; // Not served by this host: stop asking.
   }
 }
 
