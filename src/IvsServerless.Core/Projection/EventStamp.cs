@@ -12,6 +12,29 @@ public readonly record struct EventStamp(DateTimeOffset Time, int Rank, string E
 {
     public static EventStamp Of(ParsedIvsEvent e) => new(e.EventTime.ToUniversalTime(), Precedence.Rank(e.EventName), e.Id);
 
+    /// <summary>Older than every event: the stamp of a value that no event set (e.g. a user id learnt from a presence check).</summary>
+    public static EventStamp Lowest { get; } = new(DateTimeOffset.MinValue, 0, "");
+
+    private const string SortKeyTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    /// <summary>The inverse of <see cref="ToSortKey"/>, for stores that keep stamps as strings.</summary>
+    public static bool TryParseSortKey(string? text, out EventStamp stamp)
+    {
+        stamp = default;
+        var first = text?.IndexOf('#', StringComparison.Ordinal) ?? -1;
+        var second = first < 0 ? -1 : text!.IndexOf('#', first + 1);
+        if (second < 0
+            || !DateTimeOffset.TryParseExact(text![..first], SortKeyTimeFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            || !int.TryParse(text.AsSpan(first + 1, second - first - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var rank))
+        {
+            return false;
+        }
+
+        stamp = new EventStamp(time, rank, text[(second + 1)..]);
+        return true;
+    }
+
     public int CompareTo(EventStamp other)
     {
         var byTime = Time.UtcTicks.CompareTo(other.Time.UtcTicks);

@@ -40,6 +40,21 @@ public static class TableLayout
     /// <summary>One participant of one session (projection): sorts right after its session item.</summary>
     public static string ParticipantSortKey(string sessionId, string participantId) => $"SESSION#{sessionId}#PARTICIPANT#{participantId}";
 
+    /// <summary>Everything recorded under one session (its item, participants, event log): begins with this.</summary>
+    public static string SessionSortKeyPrefix(string sessionId) => "SESSION#" + sessionId + "#";
+
+    /// <summary>One applied event in a session's log, in stamp order (<c>EventStamp.ToSortKey()</c>).</summary>
+    public static string SessionEventSortKey(string sessionId, string stampSortKey) => $"SESSION#{sessionId}#EVENT#{stampSortKey}";
+
+    /// <summary>GSI1 is overloaded: besides owners' stages it lists each stage's sessions, newest first.</summary>
+    public static string StageSessionsPartition(string stageId) => "SESSIONS#" + stageId;
+
+    /// <summary>Rejected events, one partition per UTC day received (inspect with a Query per day).</summary>
+    public static string RejectedPartition(DateTimeOffset receivedAt) =>
+        "REJECTED#" + receivedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string RejectedSortKey(string key) => "EVENT#" + key;
+
     public static string IdempotencySortKey(string key) => "IDEMPOTENCY#" + key;
 
     public static CreateTableRequest Definition(string tableName) => new()
