@@ -62,7 +62,7 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
 
         Directory.CreateDirectory(Path.GetDirectoryName(ScreenshotPath)!);
         File.Delete(ScreenshotPath);
-        var run = await ProcessRunner.RunAsync(node, ["console-flow.mjs", host.ConsoleUrl, ScreenshotPath, chromium],
+        var run = await ProcessRunner.RunAsync(node, ["console-flow.mjs", host.ConsoleUrl.ToString(), ScreenshotPath, chromium],
             BrowserFolder, timeout: FlowTimeout, cancellationToken: timeout.Token);
         output.WriteLine($"node console-flow.mjs: {Seconds(run.Elapsed)}, exit {run.ExitCode}");
 

@@ -364,7 +364,8 @@ async function pollSessions(stageId) {
     state.sessions = page.items ?? [];
     state.sessionsServed = true;
   } catch (error) {
-    if (error instanceof RequestError && error.status === 404 && error.code === 'route-not-found') {
+    // API Gateway answers a route it does not have with a plain 404 (the stage itself was just read).
+    if (error instanceof RequestError && error.status === 404 && error.code !== 'stage-not-found') {
       state.sessionsServed = false;
       return;
     }
