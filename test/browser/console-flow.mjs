@@ -19,8 +19,9 @@ if (!consoleUrl || !screenshotPath || !executablePath) {
   process.exit(2);
 }
 
-const STEP_TIMEOUT_MS = 10_000;
-const PUBLISHING_TIMEOUT_MS = 15_000;
+// Generous: under a full parallel test run on 2 cores a click can take seconds; a passing run waits for none of it.
+const STEP_TIMEOUT_MS = 20_000;
+const PUBLISHING_TIMEOUT_MS = 30_000;
 const userName = 'alice';
 const stageName = `console-e2e-${randomBytes(4).toString('hex')}`;
 
