@@ -436,7 +436,6 @@ function renderParticipants(participants) {
       },
       el('td', {}, el('code', {}, participant.participantId)),
       el('td', {}, participant.userId || '—'),
-      el('td', { testid: 'participant-state' }, participant.state ?? 'CONNECTED'),
       el('td', { testid: 'participant-media' },
         publishing ? el('span', { class: 'badge live' }, 'publishing') : el('span', { class: 'muted' }, 'connected')),
       el('td', {}, canKick
@@ -464,7 +463,7 @@ function renderSessions() {
       class: session.sessionId === state.openSessionId ? 'selected' : undefined,
     },
     el('td', {}, el('code', {}, session.sessionId),
-      session.sessionId === state.stage?.activeSessionId ? [' ', el('span', { class: 'badge live' }, 'live')] : ''),
+      (session.live ?? session.sessionId === state.stage?.activeSessionId) ? [' ', el('span', { class: 'badge live' }, 'live')] : ''),
     el('td', {}, dateTime(first(session))),
     el('td', {}, dateTime(last(session))),
     el('td', {}, String(session.participantCount ?? session.participants?.length ?? '—')),
@@ -509,6 +508,10 @@ function renderSessionDetail() {
         { testid: 'session-participant', dataset: { participantId: participant.participantId } },
         el('code', {}, participant.participantId), ` ${participant.userId || '(no user id)'}`,
         participantIsPublishing(participant) ? [' ', el('span', { class: 'badge live' }, 'publishing')] : '',
+        participant.connected === false ? [' ', el('span', { class: 'badge' }, 'left')] : '',
+        participant.recording?.state ? ` · recording ${participant.recording.state}` : '',
+        participant.lastPublishError ? ` · last publish error ${participant.lastPublishError}` : '',
+        participant.firstSeen ? el('span', { class: 'muted small' }, ` · seen ${time(participant.firstSeen)}–${time(participant.lastSeen)}`) : '',
         Array.isArray(participant.timeline) && participant.timeline.length > 0
           ? el('ol', {}, participant.timeline.map((entry) => el('li', {},
             el('time', {}, time(entry.time)), ' ', entry.eventName, entry.errorCode ? ` (${entry.errorCode})` : '')))
