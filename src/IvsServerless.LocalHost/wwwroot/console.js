@@ -466,7 +466,6 @@ function renderSessions() {
       (session.live ?? session.sessionId === state.stage?.activeSessionId) ? [' ', el('span', { class: 'badge live' }, 'live')] : ''),
     el('td', {}, dateTime(first(session))),
     el('td', {}, dateTime(last(session))),
-    el('td', {}, String(session.participantCount ?? session.participants?.length ?? '—')),
     el('td', {}, button('Details', () => act(() => showSession(session.sessionId)),
       { class: 'secondary', testid: 'session-details', 'aria-label': `Details of session ${session.sessionId}` })))));
   $('session-list-empty').textContent = 'No sessions yet.';
@@ -550,6 +549,7 @@ async function kick(participantId) {
   await api('POST', `/stages/${state.stageId}/participants/${participantId}/disconnect`, { reason: 'kicked from the console' });
   const mine = state.tokens.get(participantId);
   if (mine) Object.assign(mine, { joined: false, published: false, kicked: true });
+  for (const other of state.tokens.values()) other.subscribedTo.delete(participantId);
   log(`Disconnected participant ${participantId}.`);
   await pollStage();
 }
