@@ -22,7 +22,9 @@ public sealed class ApiHandler : ILambdaHandler
     private readonly Router _router;
     private readonly ApiOptions _options;
 
-    public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null)
+    /// <param name="tokenMinter">How participant tokens are minted; null = the IVS API (<see cref="IvsApiTokenMinter"/>).</param>
+    public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null,
+        IParticipantTokenMinter? tokenMinter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.TokenPolicy.Validate();
@@ -30,7 +32,7 @@ public sealed class ApiHandler : ILambdaHandler
         var access = new StageAccess(stages);
         _router = new Router(ApiEndpoints.Routes(
             new StageService(stages, compositions, ivs, access, options, time ?? TimeProvider.System),
-            new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy)),
+            new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy), tokenMinter ?? new IvsApiTokenMinter(ivs, time)),
             new ParticipantService(access, ivs),
             new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System)));
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using IvsServerless.Core.Tokens;
+using IvsServerless.Core.TokenSigning;
 
 namespace IvsServerless.Lambda;
 
@@ -17,6 +18,41 @@ public sealed record FunctionConfiguration(
     string? CompositionStorageConfigurationArn,
     string? CompositionEncoderConfigurationArn)
 {
+    /// <summary><c>TOKEN_MODE</c>: <c>api</c> (default, CreateParticipantToken) or <c>self-signed</c>.</summary>
+    public TokenMintingMode TokenMode { get; init; }
+
+    /// <summary><c>TOKEN_SIGNING_KEY_PARAMETER</c>: the SSM SecureString holding the current signing key (self-signed mode, key rotation).</summary>
+    public string? TokenSigningKeyParameter { get; init; }
+
+    /// <summary><c>TOKEN_SIGNING_KMS_KEY_ID</c>: the KMS key that encrypts that SecureString (key rotation writes with it).</summary>
+    public string? TokenSigningKmsKeyId { get; init; }
+
+    /// <summary><c>TOKEN_SIGNING_KEY_CACHE_SECONDS</c> (default 300): how long a container signs before re-reading the key.</summary>
+    public TimeSpan TokenSigningKeyCacheTtl { get; init; } = SigningKeyCache.DefaultTtl;
+
+    /// <summary><c>SSM_ENDPOINT</c>: an SSM-compatible endpoint instead of AWS (tests).</summary>
+    public Uri? SsmEndpoint { get; init; }
+
+    /// <summary>The settings the <c>key-rotation</c> function needs on top of the common ones; an init error names what is missing.</summary>
+    public void RequireKeyRotationSettings()
+    {
+        var missing = new List<string>();
+        if (TokenSigningKeyParameter is null)
+        {
+            missing.Add("TOKEN_SIGNING_KEY_PARAMETER is required");
+        }
+
+        if (TokenSigningKmsKeyId is null)
+        {
+            missing.Add("TOKEN_SIGNING_KMS_KEY_ID is required");
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid function configuration: " + string.Join("; ", missing) + ".");
+        }
+    }
+
     public static FunctionConfiguration From(Func<string, string?> environment)
     {
         var errors = new List<string>();
@@ -69,6 +105,24 @@ public sealed record FunctionConfiguration(
         tokenPolicy.MaxDuration = OptionalMinutes("TOKEN_MAX_DURATION_MINUTES") ?? tokenPolicy.MaxDuration;
         tokenPolicy.DefaultDuration = OptionalMinutes("TOKEN_DEFAULT_DURATION_MINUTES") ?? TimeSpan.FromTicks(Math.Min(tokenPolicy.DefaultDuration.Ticks, tokenPolicy.MaxDuration.Ticks));
 
+        if (!TokenMintingModes.TryParse(NullIfEmpty(environment("TOKEN_MODE")), out var tokenMode))
+        {
+            errors.Add($"TOKEN_MODE must be \"{TokenMintingModes.Api}\" or \"{TokenMintingModes.SelfSigned}\"");
+        }
+
+        var cacheTtl = SigningKeyCache.DefaultTtl;
+        if (NullIfEmpty(environment("TOKEN_SIGNING_KEY_CACHE_SECONDS")) is { } cacheSeconds)
+        {
+            if (int.TryParse(cacheSeconds, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 3600)
+            {
+                cacheTtl = TimeSpan.FromSeconds(seconds);
+            }
+            else
+            {
+                errors.Add("TOKEN_SIGNING_KEY_CACHE_SECONDS must be a whole number of seconds from 1 to 3600");
+            }
+        }
+
         var configuration = new FunctionConfiguration(
             Required("AWS_REGION"),
             Required("TABLE_NAME"),
@@ -77,7 +131,19 @@ public sealed record FunctionConfiguration(
             OptionalUrl("DYNAMODB_ENDPOINT"),
             tokenPolicy,
             NullIfEmpty(environment("COMPOSITION_STORAGE_CONFIGURATION_ARN")),
-            NullIfEmpty(environment("COMPOSITION_ENCODER_CONFIGURATION_ARN")));
+            NullIfEmpty(environment("COMPOSITION_ENCODER_CONFIGURATION_ARN")))
+        {
+            TokenMode = tokenMode,
+            TokenSigningKeyParameter = NullIfEmpty(environment("TOKEN_SIGNING_KEY_PARAMETER")),
+            TokenSigningKmsKeyId = NullIfEmpty(environment("TOKEN_SIGNING_KMS_KEY_ID")),
+            TokenSigningKeyCacheTtl = cacheTtl,
+            SsmEndpoint = OptionalUrl("SSM_ENDPOINT"),
+        };
+
+        if (configuration.TokenMode == TokenMintingMode.SelfSigned && configuration.TokenSigningKeyParameter is null)
+        {
+            errors.Add("TOKEN_SIGNING_KEY_PARAMETER is required when TOKEN_MODE is self-signed");
+        }
 
         try
         {

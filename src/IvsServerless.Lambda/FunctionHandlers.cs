@@ -11,9 +11,13 @@ public static class FunctionHandlers
     /// <summary>The HTTP API (stages, tokens, participants, compositions).</summary>
     public const string Api = "api";
 
+    /// <summary>Participant-token signing keys: rotate (deploy, schedule) and tear down (custom resource Delete).</summary>
+    public const string KeyRotation = "key-rotation";
+
     /// <summary>Every handler name, read from the registry itself so the two can never disagree.</summary>
     public static IReadOnlyList<string> Names => Registry().Names;
 
     public static LambdaHandlerRegistry Registry() => new LambdaHandlerRegistry()
-        .Add(Api, () => FunctionServices.FromEnvironment().CreateApiHandler());
+        .Add(Api, () => FunctionServices.FromEnvironment().CreateApiHandler())
+        .Add(KeyRotation, () => FunctionServices.FromEnvironment().CreateKeyRotationHandler());
 }

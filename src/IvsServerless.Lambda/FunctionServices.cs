@@ -1,7 +1,13 @@
 using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
 using IvsServerless.Api;
+using IvsServerless.Core.Tokens;
+using IvsServerless.Core.TokenSigning;
+using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
+using IvsServerless.KeyRotation;
 
 namespace IvsServerless.Lambda;
 
@@ -9,7 +15,9 @@ namespace IvsServerless.Lambda;
 /// The composition root: AWS clients and adapters built once per container (at init), shared by every
 /// invocation. Only endpoints and credentials differ between AWS and the local engines.
 /// </summary>
-public sealed class FunctionServices(FunctionConfiguration configuration)
+/// <param name="credentials">Null in Lambda (the SDK's default chain reads the function role); the local host passes
+/// fixed dummy credentials, which the local engines accept and which spare a slow credential-chain search.</param>
+public sealed class FunctionServices(FunctionConfiguration configuration, AWSCredentials? credentials = null)
 {
     public static FunctionServices FromEnvironment() => new(FunctionConfiguration.From(Environment.GetEnvironmentVariable));
 
@@ -18,17 +26,64 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
         var dynamo = CreateDynamoDb();
         var table = new DynamoDbOptions { TableName = configuration.TableName };
         table.Validate();
+        var ivs = CreateIvs();
         return new ApiHandler(
             new DynamoDbStageStore(dynamo, table),
             new DynamoDbCompositionStore(dynamo, table),
-            CreateIvs(),
+            ivs,
             new ApiOptions
             {
                 DeploymentTag = configuration.DeploymentTag,
                 TokenPolicy = configuration.TokenPolicy,
                 CompositionStorageConfigurationArn = configuration.CompositionStorageConfigurationArn,
                 CompositionEncoderConfigurationArn = configuration.CompositionEncoderConfigurationArn,
-            });
+            },
+            tokenMinter: CreateTokenMinter());
+    }
+
+    public KeyRotationHandler CreateKeyRotationHandler()
+    {
+        configuration.RequireKeyRotationSettings();
+        var options = new KeyRotationOptions
+        {
+            DeploymentTag = configuration.DeploymentTag,
+            MaxTokenLifetime = configuration.TokenPolicy.MaxDuration,
+            SigningKeyCacheTtl = configuration.TokenSigningKeyCacheTtl,
+        };
+        options.Validate();
+        return new KeyRotationHandler(new SigningKeyRotation(CreateIvs(), CreateSigningKeyStore(), options), configuration.DeploymentTag);
+    }
+
+    /// <summary>null = the API default (IVS CreateParticipantToken); self-signed reads the key once, then per cache TTL.</summary>
+    private SelfSignedTokenMinter? CreateTokenMinter() => configuration.TokenMode switch
+    {
+        TokenMintingMode.SelfSigned => new SelfSignedTokenMinter(new SigningKeyCache(CreateSigningKeyStore(), configuration.TokenSigningKeyCacheTtl)),
+        _ => null,
+    };
+
+    private SsmTokenSigningKeyStore CreateSigningKeyStore()
+    {
+        var options = new SsmTokenSigningKeyOptions
+        {
+            ParameterName = configuration.TokenSigningKeyParameter
+                ?? throw new InvalidOperationException("Invalid function configuration: TOKEN_SIGNING_KEY_PARAMETER is required."),
+            KmsKeyId = configuration.TokenSigningKmsKeyId,
+        };
+        options.Validate();
+
+        var config = new AmazonSimpleSystemsManagementConfig();
+        if (configuration.SsmEndpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = configuration.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
+        }
+
+        var ssm = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
+        return new SsmTokenSigningKeyStore(ssm, options);
     }
 
     private AmazonDynamoDBClient CreateDynamoDb()
@@ -44,7 +99,7 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
         }
 
-        return new AmazonDynamoDBClient(config);
+        return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
 
     private IvsRealTimeClient CreateIvs()
@@ -54,6 +109,6 @@ public sealed class FunctionServices(FunctionConfiguration configuration)
 
         // Redirects would replay a signed request to another host: never follow them.
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-        return new IvsRealTimeClient(http, options);
+        return new IvsRealTimeClient(http, options, credentials);
     }
 }

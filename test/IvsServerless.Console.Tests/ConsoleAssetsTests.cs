@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using IvsServerless.Testing;
+using IvsServerless.Local;
 
 namespace IvsServerless.Console.Tests;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using IvsServerless.Local;
 using IvsServerless.LocalHost;
 using IvsServerless.Testing;
 using Xunit.Abstractions;

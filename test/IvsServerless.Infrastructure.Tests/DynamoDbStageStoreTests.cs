@@ -12,7 +12,12 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
     public async Task Every_field_round_trips_including_sets_and_session()
     {
         var stage = Stages.New(visibility: StageVisibility.Private, activeSessionId: "st-abcdefghijklm", coHosts: ["a", "b"])
-            with { InvitedUserIds = new HashSet<string> { "guest" }, CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero) };
+            with
+            {
+                InvitedUserIds = new HashSet<string> { "guest" },
+                CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero),
+                Endpoints = new StageEndpoints("wss://global.events.live-video.net", "https://abc.global-bm.whip.live-video.net"),
+            };
         await _store.AddAsync(stage, default);
 
         var found = await _store.FindAsync(stage.StageId, default);
@@ -22,6 +27,15 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
             (found.StageId, found.StageArn, found.Name, found.OwnerId, found.Visibility, found.CreatedAt, found.Deleted, found.ActiveSessionId, found.Version));
         Assert.Equal(stage.CoHostIds.Order(), found.CoHostIds.Order());
         Assert.Equal(["guest"], found.InvitedUserIds);
+        Assert.Equal(stage.Endpoints, found.Endpoints);
+    }
+
+    [Fact]
+    public async Task Stage_stored_before_endpoints_were_cached_reads_without_them()
+    {
+        var stage = Stages.New();
+        await _store.AddAsync(stage, default);
+        Assert.Null((await _store.FindAsync(stage.StageId, default))!.Endpoints);
     }
 
     [Fact]

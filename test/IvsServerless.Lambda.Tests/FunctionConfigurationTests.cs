@@ -1,3 +1,5 @@
+using IvsServerless.Core.Tokens;
+
 namespace IvsServerless.Lambda.Tests;
 
 public sealed class FunctionConfigurationTests
@@ -25,11 +27,58 @@ public sealed class FunctionConfigurationTests
     [InlineData("TOKEN_MAX_DURATION_MINUTES", "0", "TOKEN_MAX_DURATION_MINUTES must be a whole number")]
     [InlineData("TOKEN_MAX_DURATION_MINUTES", "30000", "MaxDuration must be between 1 minute and 14 days")]
     [InlineData("COMPOSITION_STORAGE_CONFIGURATION_ARN", "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc", "go together")]
+    [InlineData("TOKEN_MODE", "selfsigned", "TOKEN_MODE must be \"api\" or \"self-signed\"")]
+    [InlineData("TOKEN_MODE", "self-signed", "TOKEN_SIGNING_KEY_PARAMETER is required when TOKEN_MODE is self-signed")]
+    [InlineData("TOKEN_SIGNING_KEY_CACHE_SECONDS", "0", "TOKEN_SIGNING_KEY_CACHE_SECONDS must be a whole number of seconds from 1 to 3600")]
+    [InlineData("SSM_ENDPOINT", "ftp://x", "SSM_ENDPOINT must be an absolute http(s) URL")]
     public void Bad_settings_fail_at_init_naming_the_variable(string name, string value, string expected)
     {
         var environment = new Dictionary<string, string>(Valid) { [name] = value };
         var error = Assert.Throws<InvalidOperationException>(() => FunctionConfiguration.From(Read(environment)));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Token_mode_defaults_to_the_IVS_API_and_self_signed_reads_its_key_settings()
+    {
+        Assert.Equal(TokenMintingMode.Api, FunctionConfiguration.From(Read(Valid)).TokenMode);
+
+        var environment = new Dictionary<string, string>(Valid)
+        {
+            ["TOKEN_MODE"] = "self-signed",
+            ["TOKEN_SIGNING_KEY_PARAMETER"] = "/ivs-serverless/prod/token-signing-key",
+            ["TOKEN_SIGNING_KMS_KEY_ID"] = "alias/ivs-serverless-prod",
+            ["TOKEN_SIGNING_KEY_CACHE_SECONDS"] = "60",
+        };
+        var configuration = FunctionConfiguration.From(Read(environment));
+        Assert.Equal(TokenMintingMode.SelfSigned, configuration.TokenMode);
+        Assert.Equal("/ivs-serverless/prod/token-signing-key", configuration.TokenSigningKeyParameter);
+        Assert.Equal("alias/ivs-serverless-prod", configuration.TokenSigningKmsKeyId);
+        Assert.Equal(TimeSpan.FromSeconds(60), configuration.TokenSigningKeyCacheTtl);
+        configuration.RequireKeyRotationSettings();
+    }
+
+    [Fact]
+    public void Key_rotation_function_fails_init_naming_each_missing_variable()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new FunctionServices(FunctionConfiguration.From(Read(Valid))).CreateKeyRotationHandler());
+        Assert.Contains("TOKEN_SIGNING_KEY_PARAMETER is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TOKEN_SIGNING_KMS_KEY_ID is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Both_modes_and_the_rotation_build_their_handlers_without_touching_AWS()
+    {
+        var environment = new Dictionary<string, string>(Valid)
+        {
+            ["TOKEN_MODE"] = "self-signed",
+            ["TOKEN_SIGNING_KEY_PARAMETER"] = "/p",
+            ["TOKEN_SIGNING_KMS_KEY_ID"] = "alias/k",
+        };
+        var services = new FunctionServices(FunctionConfiguration.From(Read(environment)));
+        Assert.NotNull(services.CreateApiHandler());
+        Assert.NotNull(services.CreateKeyRotationHandler());
+        Assert.NotNull(new FunctionServices(FunctionConfiguration.From(Read(Valid))).CreateApiHandler());
     }
 
     [Fact]
@@ -46,5 +95,5 @@ public sealed class FunctionConfigurationTests
 public sealed class FunctionHandlersTests
 {
     [Fact]
-    public void Names_are_the_registry_entries() => Assert.Equal([FunctionHandlers.Api], FunctionHandlers.Names);
+    public void Names_are_the_registry_entries() => Assert.Equal([FunctionHandlers.Api, FunctionHandlers.KeyRotation], FunctionHandlers.Names);
 }

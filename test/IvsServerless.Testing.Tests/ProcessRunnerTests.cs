@@ -1,3 +1,4 @@
+using IvsServerless.Local;
 using System.ComponentModel;
 
 namespace IvsServerless.Testing.Tests;

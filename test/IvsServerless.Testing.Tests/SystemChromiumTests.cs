@@ -1,3 +1,5 @@
+using IvsServerless.Local;
+
 namespace IvsServerless.Testing.Tests;
 
 public sealed class SystemChromiumTests

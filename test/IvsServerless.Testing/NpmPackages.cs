@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using IvsServerless.Local;
 
 namespace IvsServerless.Testing;
 

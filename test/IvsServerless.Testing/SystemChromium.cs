@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using IvsServerless.Local;
 using Xunit;
 
 namespace IvsServerless.Testing;

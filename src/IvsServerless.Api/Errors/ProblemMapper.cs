@@ -3,6 +3,7 @@ using System.Text.Json;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Stages;
+using IvsServerless.Core.TokenSigning;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
 
@@ -31,6 +32,7 @@ public static class ProblemMapper
                 new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of a previous page."] }),
             StageConflictException => Make(409, "conflict", "Conflict", "The stage was changed concurrently; retry.", requestId),
             ThrottlingException => Throttled(headers, requestId),
+            TokenSigningUnavailableException => Make(503, "token-signing-unavailable", "Service Unavailable", "Participant tokens cannot be signed right now; try again later.", requestId),
             ServiceQuotaExceededException => Make(503, "quota-exceeded", "Service Unavailable", "A video service quota is exhausted; try again later.", requestId),
             ResourceNotFoundException => Make(404, "not-found", "Not Found", "The resource does not exist.", requestId),
             IvsRealTimeException => Make(502, "upstream-error", "Bad Gateway", "The video service failed; try again.", requestId),

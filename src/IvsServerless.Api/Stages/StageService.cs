@@ -36,7 +36,8 @@ public sealed class StageService(
         var arn = created.Stage?.Arn ?? throw new InvalidOperationException("IVS returned no stage.");
 
         var stage = new Stage(IdOf(arn), arn, name!, caller.UserId, visibility!.Value,
-            coHosts ?? new HashSet<string>(), invited ?? new HashSet<string>(), time.GetUtcNow());
+            coHosts ?? new HashSet<string>(), invited ?? new HashSet<string>(), time.GetUtcNow(),
+            Endpoints: Tokens.TokenService.StageEndpointsOf(created.Stage));
         try
         {
             await store.AddAsync(stage, ct).ConfigureAwait(false);

@@ -8,10 +8,11 @@ using Ivs = IvsServerless.IvsRealTime;
 namespace IvsServerless.Api.Tokens;
 
 /// <summary>
-/// Issues participant tokens: <see cref="TokenPolicy"/> decides, IVS mints exactly what was granted.
+/// Issues participant tokens: <see cref="TokenPolicy"/> decides, the configured <see cref="IParticipantTokenMinter"/>
+/// (IVS API or self-signed) mints exactly what was granted.
 /// The token is a bearer secret: it is returned, never logged or put in an exception.
 /// </summary>
-public sealed class TokenService(IStageStore store, Ivs.IIvsRealTimeClient ivs, TokenPolicy policy)
+public sealed class TokenService(IStageStore store, Ivs.IIvsRealTimeClient ivs, TokenPolicy policy, IParticipantTokenMinter minter)
 {
     public async Task<TokenView> IssueAsync(Caller caller, string stageId, CreateTokenBody body, CancellationToken ct)
     {
@@ -20,33 +21,54 @@ public sealed class TokenService(IStageStore store, Ivs.IIvsRealTimeClient ivs, 
         var decision = policy.Decide(stage, caller, request);
         var grant = decision.Grant ?? throw Refusal(decision);
 
-        Ivs.CreateParticipantTokenResponse minted;
+        if (minter.NeedsStageEndpoints && stage!.Endpoints is null)
+        {
+            stage = await CacheEndpointsAsync(stage, ct).ConfigureAwait(false);
+        }
+
+        var minted = await minter.MintAsync(stage!, grant, ct).ConfigureAwait(false);
+        return new TokenView
+        {
+            Token = minted.Token,
+            ParticipantId = minted.ParticipantId,
+            ExpirationTime = minted.ExpiresAt,
+            Capabilities = TokenCapabilities.Names(grant.Capabilities),
+        };
+    }
+
+    /// <summary>
+    /// Stages stored before endpoints were cached: read them from IVS once and keep them on the stage record. A lost
+    /// race only skips the write (the next token retries it); the endpoints read are right either way.
+    /// </summary>
+    private async Task<Stage> CacheEndpointsAsync(Stage stage, CancellationToken ct)
+    {
+        Ivs.GetStageResponse response;
         try
         {
-            minted = await ivs.CreateParticipantTokenAsync(new Ivs.CreateParticipantTokenRequest
-            {
-                StageArn = stage!.StageArn,
-                UserId = grant.UserId,
-                Duration = (int)grant.Duration.TotalMinutes,
-                Attributes = grant.Attributes,
-                Capabilities = ToIvs(grant.Capabilities),
-            }, ct).ConfigureAwait(false);
+            response = await ivs.GetStageAsync(new Ivs.GetStageRequest { Arn = stage.StageArn }, ct).ConfigureAwait(false);
         }
         catch (Ivs.ResourceNotFoundException)
         {
-            // Deleted in IVS but not yet in our store (or the reverse race): same answer as a missing stage.
             throw NotFoundException.Stage();
         }
 
-        var token = minted.ParticipantToken ?? throw new InvalidOperationException("IVS returned no participant token.");
-        return new TokenView
+        var endpoints = StageEndpointsOf(response.Stage)
+            ?? throw new InvalidOperationException($"IVS returned no events/whip endpoints for stage {stage.StageId}.");
+        var updated = stage with { Endpoints = endpoints, Version = stage.Version + 1 };
+        try
         {
-            Token = token.Token ?? throw new InvalidOperationException("IVS returned no token."),
-            ParticipantId = token.ParticipantId ?? "",
-            ExpirationTime = token.ExpirationTime ?? DateTimeOffset.UtcNow.Add(grant.Duration),
-            Capabilities = [.. ToIvs(grant.Capabilities).Select(c => c == Ivs.ParticipantTokenCapability.Publish ? "PUBLISH" : "SUBSCRIBE")],
-        };
+            await store.UpdateAsync(updated, ct).ConfigureAwait(false);
+            return updated;
+        }
+        catch (StageConflictException)
+        {
+            return stage with { Endpoints = endpoints };
+        }
     }
+
+    /// <summary>The endpoints a self-signed token needs, or null when IVS did not return both.</summary>
+    public static StageEndpoints? StageEndpointsOf(Ivs.Stage? stage) =>
+        stage?.Endpoints is { Events: { Length: > 0 } events, Whip: { Length: > 0 } whip } ? new StageEndpoints(events, whip) : null;
 
     private static TokenRequest ToRequest(CreateTokenBody body)
     {
@@ -98,20 +120,4 @@ public sealed class TokenService(IStageStore store, Ivs.IIvsRealTimeClient ivs, 
         _ => new RequestValidationException("validation-failed", decision.Reason!,
             new Dictionary<string, string[]> { ["attributes"] = [decision.Reason!] }),
     };
-
-    private static List<Ivs.ParticipantTokenCapability> ToIvs(ParticipantCapabilities capabilities)
-    {
-        var list = new List<Ivs.ParticipantTokenCapability>(2);
-        if (capabilities.HasFlag(ParticipantCapabilities.Publish))
-        {
-            list.Add(Ivs.ParticipantTokenCapability.Publish);
-        }
-
-        if (capabilities.HasFlag(ParticipantCapabilities.Subscribe))
-        {
-            list.Add(Ivs.ParticipantTokenCapability.Subscribe);
-        }
-
-        return list;
-    }
 }

@@ -24,6 +24,8 @@ public enum StageRole
 /// <see cref="ActiveSessionId"/> is projected from IVS events and the reconciler (null = nobody live), as of
 /// <see cref="ActiveSessionObservedAt"/>; <see cref="Version"/>
 /// guards concurrent updates (a store write succeeds only against the version it read).
+/// <see cref="Endpoints"/> caches the IVS stage endpoints self-signed participant tokens carry (null on stages stored
+/// before they were cached: read once from IVS, then stored).
 /// </summary>
 public sealed record Stage(
     string StageId,
@@ -37,7 +39,8 @@ public sealed record Stage(
     bool Deleted = false,
     string? ActiveSessionId = null,
     long Version = 1,
-    DateTimeOffset? ActiveSessionObservedAt = null)
+    DateTimeOffset? ActiveSessionObservedAt = null,
+    StageEndpoints? Endpoints = null)
 {
     public const int MaxCoHosts = 11;
     public const int MaxInvitedUsers = 1000;

@@ -44,6 +44,12 @@ internal static class StageItem
             item["activeSessionObservedAt"] = S(SortableTime(observedAt));
         }
 
+        if (stage.Endpoints is { } endpoints)
+        {
+            item["eventsEndpoint"] = S(endpoints.Events);
+            item["whipEndpoint"] = S(endpoints.Whip);
+        }
+
         // Index entries exist only while the stage belongs in that listing; a deleted stage leaves both.
         var listed = $"{SortableTime(stage.CreatedAt)}#{stage.StageId}";
         if (!stage.Deleted)
@@ -75,6 +81,9 @@ internal static class StageItem
         long.Parse(item["version"].N, CultureInfo.InvariantCulture),
         item.TryGetValue("activeSessionObservedAt", out var observedAt)
             ? DateTimeOffset.Parse(observedAt.S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+            : null,
+        item.TryGetValue("eventsEndpoint", out var events) && item.TryGetValue("whipEndpoint", out var whip)
+            ? new StageEndpoints(events.S, whip.S)
             : null);
 
     /// <summary>Fixed-width UTC, so string order is time order in the index sort keys.</summary>

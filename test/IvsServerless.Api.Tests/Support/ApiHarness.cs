@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Stages;
+using IvsServerless.Core.Tokens;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsRealTime;
@@ -23,7 +24,7 @@ public sealed class ApiHarness : IAsyncDisposable
     private readonly IDisposable? _dynamo;
 
     private ApiHarness(EmulatorServer emulator, HttpClient http, IvsRealTimeClient ivs, IStageStore stages, ICompositionStore compositions,
-        IDisposable? dynamo, string storageArn, string encoderArn)
+        IDisposable? dynamo, string storageArn, string encoderArn, Func<IvsRealTimeClient, IParticipantTokenMinter>? minter)
     {
         Emulator = emulator;
         Http = http;
@@ -36,7 +37,7 @@ public sealed class ApiHarness : IAsyncDisposable
             DeploymentTag = "tests",
             CompositionStorageConfigurationArn = storageArn,
             CompositionEncoderConfigurationArn = encoderArn,
-        });
+        }, tokenMinter: minter?.Invoke(ivs));
     }
 
     public EmulatorServer Emulator { get; }
@@ -50,6 +51,10 @@ public sealed class ApiHarness : IAsyncDisposable
     public static Task<ApiHarness> StartAsync(InMemoryStageStore? stages = null) =>
         StartAsync(stages ?? new InMemoryStageStore(), new InMemoryCompositionStore(), null);
 
+    /// <summary>In-memory stores; participant tokens minted by <paramref name="minter"/> (e.g. self-signed) instead of the IVS API.</summary>
+    public static Task<ApiHarness> StartAsync(Func<IvsRealTimeClient, IParticipantTokenMinter> minter) =>
+        StartAsync(new InMemoryStageStore(), new InMemoryCompositionStore(), null, minter);
+
     /// <summary>The production stores on a fresh table of the shared DynamoDB Local.</summary>
     public static async Task<ApiHarness> StartOnDynamoDbLocalAsync()
     {
@@ -59,7 +64,8 @@ public sealed class ApiHarness : IAsyncDisposable
         return await StartAsync(new DynamoDbStageStore(client, table), new DynamoDbCompositionStore(client, table), client);
     }
 
-    private static async Task<ApiHarness> StartAsync(IStageStore stages, ICompositionStore compositions, IDisposable? dynamo)
+    private static async Task<ApiHarness> StartAsync(IStageStore stages, ICompositionStore compositions, IDisposable? dynamo,
+        Func<IvsRealTimeClient, IParticipantTokenMinter>? minter = null)
     {
         var emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" });
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = emulator.BaseAddress };
@@ -70,7 +76,7 @@ public sealed class ApiHarness : IAsyncDisposable
         var storage = await ivs.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
         var encoder = await ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" });
         return new ApiHarness(emulator, http, ivs, stages, compositions, dynamo,
-            storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn);
+            storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn, minter);
     }
 
     /// <summary>Goes through the Lambda byte interface, exactly as the runtime calls it.</summary>

@@ -1,4 +1,4 @@
-using IvsServerless.Testing;
+using IvsServerless.Local;
 using System.Globalization;
 using System.Text.Json;
 using IvsServerless.IvsEmulator.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace IvsServerless.Testing;
+namespace IvsServerless.Local;
 
 /// <summary>The outcome of <see cref="ProcessRunner.RunAsync"/>.</summary>
 public sealed record ProcessResult(

@@ -1,6 +1,6 @@
 using IvsServerless.Api.HttpApi;
 
-namespace IvsServerless.Api.Tests.Support;
+namespace IvsServerless.Testing.ApiSupport;
 
 /// <summary>Builds HTTP API payload v2 events as API Gateway sends them behind a JWT authorizer.</summary>
 public sealed class ApiRequest

