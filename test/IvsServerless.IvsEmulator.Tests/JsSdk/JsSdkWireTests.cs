@@ -1,4 +1,5 @@
 using IvsServerless.Local;
+using IvsServerless.Testing;
 using System.Globalization;
 using System.Text.Json;
 using IvsServerless.IvsEmulator.Tests.Support;
