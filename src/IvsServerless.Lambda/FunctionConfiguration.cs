@@ -33,6 +33,14 @@ public sealed record FunctionConfiguration(
     /// <summary><c>SSM_ENDPOINT</c>: an SSM-compatible endpoint instead of AWS (tests).</summary>
     public Uri? SsmEndpoint { get; init; }
 
+    /// <summary><c>IDLE_STAGE_MINUTES</c> (default 1440, 10 to 525600): the reconciler deletes stages of this deployment unused for this long.</summary>
+    public TimeSpan IdleStageAfter { get; init; } = TimeSpan.FromMinutes(DefaultIdleStageMinutes);
+
+    /// <summary><c>RECONCILER_CALLS_PER_SECOND</c> (default 5, 1 to 5): the reconciler's rate per IVS operation (the IVS quota is 5 TPS).</summary>
+    public int ReconcilerCallsPerSecond { get; init; } = 5;
+
+    public const int DefaultIdleStageMinutes = 1440;
+
     /// <summary>The settings the <c>key-rotation</c> function needs on top of the common ones; an init error names what is missing.</summary>
     public void RequireKeyRotationSettings()
     {
@@ -123,6 +131,27 @@ public sealed record FunctionConfiguration(
             }
         }
 
+        int? OptionalInt(string name, int min, int max, string unit)
+        {
+            var value = NullIfEmpty(environment(name));
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+            {
+                errors.Add($"{name} must be a whole number of {unit} from {min} to {max}");
+                return null;
+            }
+
+            return number;
+        }
+
+        // Less than 10 minutes would risk deleting a stage between its creation and its first join.
+        var idleStageMinutes = OptionalInt("IDLE_STAGE_MINUTES", 10, 525_600, "minutes") ?? DefaultIdleStageMinutes;
+        var reconcilerCallsPerSecond = OptionalInt("RECONCILER_CALLS_PER_SECOND", 1, 5, "calls per second") ?? 5;
+
         var configuration = new FunctionConfiguration(
             Required("AWS_REGION"),
             Required("TABLE_NAME"),
@@ -138,6 +167,8 @@ public sealed record FunctionConfiguration(
             TokenSigningKmsKeyId = NullIfEmpty(environment("TOKEN_SIGNING_KMS_KEY_ID")),
             TokenSigningKeyCacheTtl = cacheTtl,
             SsmEndpoint = OptionalUrl("SSM_ENDPOINT"),
+            IdleStageAfter = TimeSpan.FromMinutes(idleStageMinutes),
+            ReconcilerCallsPerSecond = reconcilerCallsPerSecond,
         };
 
         if (configuration.TokenMode == TokenMintingMode.SelfSigned && configuration.TokenSigningKeyParameter is null)

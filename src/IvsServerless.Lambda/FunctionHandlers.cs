@@ -14,10 +14,17 @@ public static class FunctionHandlers
     /// <summary>Participant-token signing keys: rotate (deploy, schedule) and tear down (custom resource Delete).</summary>
     public const string KeyRotation = "key-rotation";
 
+    /// <summary>
+    /// Scheduled every minute: repairs the event projection from the IVS API (live sessions, presence, publishing,
+    /// ended sessions) and deletes idle stages of this deployment (one pass over ListStages does both).
+    /// </summary>
+    public const string Reconciler = "reconciler";
+
     /// <summary>Every handler name, read from the registry itself so the two can never disagree.</summary>
     public static IReadOnlyList<string> Names => Registry().Names;
 
     public static LambdaHandlerRegistry Registry() => new LambdaHandlerRegistry()
         .Add(Api, () => FunctionServices.FromEnvironment().CreateApiHandler())
-        .Add(KeyRotation, () => FunctionServices.FromEnvironment().CreateKeyRotationHandler());
+        .Add(KeyRotation, () => FunctionServices.FromEnvironment().CreateKeyRotationHandler())
+        .Add(Reconciler, () => FunctionServices.FromEnvironment().CreateReconcilerHandler());
 }

@@ -8,6 +8,7 @@ using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
 using IvsServerless.KeyRotation;
+using IvsServerless.Reconciler;
 
 namespace IvsServerless.Lambda;
 
@@ -52,6 +53,22 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
         };
         options.Validate();
         return new KeyRotationHandler(new SigningKeyRotation(CreateIvs(), CreateSigningKeyStore(), options), configuration.DeploymentTag);
+    }
+
+    public ReconcilerHandler CreateReconcilerHandler()
+    {
+        var dynamo = CreateDynamoDb();
+        var table = new DynamoDbOptions { TableName = configuration.TableName };
+        table.Validate();
+        var options = new ReconcilerOptions
+        {
+            DeploymentTag = configuration.DeploymentTag,
+            IdleStageAfter = configuration.IdleStageAfter,
+            CallsPerSecond = configuration.ReconcilerCallsPerSecond,
+        };
+        var service = new ReconcilerService(CreateIvs(), new DynamoDbStageStore(dynamo, table), new DynamoDbProjectionStore(dynamo, table),
+            new DynamoDbReconcilerCheckpointStore(dynamo, table), options);
+        return new ReconcilerHandler(service, options);
     }
 
     /// <summary>null = the API default (IVS CreateParticipantToken); self-signed reads the key once, then per cache TTL.</summary>

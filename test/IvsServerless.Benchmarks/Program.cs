@@ -3,6 +3,7 @@ using IvsServerless.Benchmarks;
 using IvsServerless.Benchmarks.ColdStart;
 using IvsServerless.Benchmarks.HandlerOverhead;
 using IvsServerless.Benchmarks.Memory;
+using IvsServerless.Benchmarks.SelfSignedTokens;
 using IvsServerless.Benchmarks.Support;
 using IvsServerless.Benchmarks.Throughput;
 using IvsServerless.Benchmarks.WarmLatency;
@@ -15,6 +16,7 @@ IBenchmark[] benchmarks =
     new HandlerOverheadBenchmark(),
     new ThroughputBenchmark(),
     new MemoryBenchmark(),
+    new SelfSignedTokensBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -88,7 +88,78 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
         }
     }
 
-    private Process StartBootstrap(FakeRuntimeApi runtime, string handler, bool withoutTable = false)
+    [Fact]
+    public async Task Key_rotation_provisions_a_key_and_the_self_signed_api_mints_a_token_the_emulator_accepts()
+    {
+        await using var ssm = FakeParameterStore.Start();
+        var tokenSettings = new Dictionary<string, string>
+        {
+            ["TOKEN_MODE"] = "self-signed",
+            ["TOKEN_SIGNING_KEY_PARAMETER"] = "/ivs-serverless/test/token-signing-key",
+            ["TOKEN_SIGNING_KMS_KEY_ID"] = "alias/test",
+            ["SSM_ENDPOINT"] = ssm.ServiceUrl,
+        };
+
+        await using var rotationRuntime = FakeRuntimeApi.Start();
+        using var rotation = StartBootstrap(rotationRuntime, "key-rotation", extra: tokenSettings);
+        string keyArn;
+        try
+        {
+            var created = await rotationRuntime.WaitForResultAsync(rotationRuntime.Enqueue(
+                """{"RequestType":"Create","ServiceToken":"arn:aws:lambda:us-east-1:123456789012:function:x","ResourceProperties":{}}"""u8.ToArray()));
+            Assert.True(created.Kind == "response", Encoding.UTF8.GetString(created.Body));
+            keyArn = JsonDocument.Parse(created.Body).RootElement.GetProperty("Data").GetProperty("KeyArn").GetString()!;
+            Assert.Contains(":public-key/", keyArn, StringComparison.Ordinal);
+            Assert.NotNull(ssm.Value("/ivs-serverless/test/token-signing-key"));
+        }
+        finally
+        {
+            Stop(rotation);
+        }
+
+        await using var apiRuntime = FakeRuntimeApi.Start();
+        using var api = StartBootstrap(apiRuntime, "api", extra: tokenSettings);
+        try
+        {
+            var created = await apiRuntime.WaitForResultAsync(apiRuntime.Enqueue(HttpEvent("POST", "/stages", "owner-1", """{"name":"self-signed","visibility":"public"}""")));
+            var stageId = JsonDocument.Parse(JsonDocument.Parse(created.Body).RootElement.GetProperty("body").GetString()!).RootElement.GetProperty("stageId").GetString()!;
+            var minted = await apiRuntime.WaitForResultAsync(apiRuntime.Enqueue(TokenEvent(stageId, "owner-1")));
+            var response = JsonDocument.Parse(minted.Body).RootElement;
+            Assert.True(response.GetProperty("statusCode").GetInt32() == 201, Encoding.UTF8.GetString(minted.Body));
+            var token = JsonDocument.Parse(response.GetProperty("body").GetString()!).RootElement.GetProperty("token").GetString()!;
+            var header = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[0])).RootElement;
+            Assert.Equal(keyArn, header.GetProperty("kid").GetString());
+
+            using var http = new HttpClient { BaseAddress = _ivs.BaseAddress };
+            using var join = await http.PostAsync("/_sim/join", new StringContent(JsonSerializer.Serialize(new { token }), Encoding.UTF8, "application/json"));
+            Assert.True(join.IsSuccessStatusCode, await join.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            Stop(api);
+        }
+
+        Assert.Contains(ssm.Requests, r => r.Target == "AmazonSSM.GetParameter" && r.Json.GetProperty("WithDecryption").GetBoolean());
+    }
+
+    private static byte[] TokenEvent(string stageId, string sub) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+    {
+        ["version"] = "2.0",
+        ["routeKey"] = "POST /stages/{stageId}/participant-tokens",
+        ["rawPath"] = $"/stages/{stageId}/participant-tokens",
+        ["rawQueryString"] = "",
+        ["headers"] = new Dictionary<string, string>(),
+        ["pathParameters"] = new Dictionary<string, string> { ["stageId"] = stageId },
+        ["requestContext"] = new Dictionary<string, object>
+        {
+            ["requestId"] = Guid.NewGuid().ToString(),
+            ["http"] = new Dictionary<string, string> { ["method"] = "POST", ["path"] = $"/stages/{stageId}/participant-tokens" },
+            ["authorizer"] = new Dictionary<string, object> { ["jwt"] = new Dictionary<string, object> { ["claims"] = new Dictionary<string, string> { ["sub"] = sub } } },
+        },
+        ["isBase64Encoded"] = false,
+    });
+
+    private Process StartBootstrap(FakeRuntimeApi runtime, string handler, bool withoutTable = false, Dictionary<string, string>? extra = null)
     {
         var native = Environment.GetEnvironmentVariable("BOOTSTRAP_EXECUTABLE");
         var start = new ProcessStartInfo(native ?? "dotnet", native is null ? [Path.Combine(AppContext.BaseDirectory, "bootstrap.dll")] : [])
@@ -109,6 +180,11 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
             ["IVS_ENDPOINT"] = _ivs.BaseAddress.ToString(),
             ["DYNAMODB_ENDPOINT"] = _dynamo.ServiceUrl,
         };
+        foreach (var (name, value) in extra ?? [])
+        {
+            environment[name] = value;
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -31,6 +31,10 @@ public sealed class FunctionConfigurationTests
     [InlineData("TOKEN_MODE", "self-signed", "TOKEN_SIGNING_KEY_PARAMETER is required when TOKEN_MODE is self-signed")]
     [InlineData("TOKEN_SIGNING_KEY_CACHE_SECONDS", "0", "TOKEN_SIGNING_KEY_CACHE_SECONDS must be a whole number of seconds from 1 to 3600")]
     [InlineData("SSM_ENDPOINT", "ftp://x", "SSM_ENDPOINT must be an absolute http(s) URL")]
+    [InlineData("IDLE_STAGE_MINUTES", "9", "IDLE_STAGE_MINUTES must be a whole number of minutes from 10 to 525600")]
+    [InlineData("IDLE_STAGE_MINUTES", "1h", "IDLE_STAGE_MINUTES must be a whole number of minutes from 10 to 525600")]
+    [InlineData("RECONCILER_CALLS_PER_SECOND", "6", "RECONCILER_CALLS_PER_SECOND must be a whole number of calls per second from 1 to 5")]
+    [InlineData("RECONCILER_CALLS_PER_SECOND", "0", "RECONCILER_CALLS_PER_SECOND must be a whole number of calls per second from 1 to 5")]
     public void Bad_settings_fail_at_init_naming_the_variable(string name, string value, string expected)
     {
         var environment = new Dictionary<string, string>(Valid) { [name] = value };
@@ -82,6 +86,18 @@ public sealed class FunctionConfigurationTests
     }
 
     [Fact]
+    public void Reconciler_settings_default_to_a_day_and_the_IVS_quota_and_build_the_handler()
+    {
+        var defaults = FunctionConfiguration.From(Read(Valid));
+        Assert.Equal((TimeSpan.FromDays(1), 5), (defaults.IdleStageAfter, defaults.ReconcilerCallsPerSecond));
+
+        var environment = new Dictionary<string, string>(Valid) { ["IDLE_STAGE_MINUTES"] = "90", ["RECONCILER_CALLS_PER_SECOND"] = "3" };
+        var configuration = FunctionConfiguration.From(Read(environment));
+        Assert.Equal((TimeSpan.FromMinutes(90), 3), (configuration.IdleStageAfter, configuration.ReconcilerCallsPerSecond));
+        Assert.NotNull(new FunctionServices(configuration).CreateReconcilerHandler());
+    }
+
+    [Fact]
     public void Longer_token_cap_keeps_the_12_hour_default()
     {
         var environment = new Dictionary<string, string>(Valid) { ["TOKEN_MAX_DURATION_MINUTES"] = "20160" };
@@ -95,5 +111,5 @@ public sealed class FunctionConfigurationTests
 public sealed class FunctionHandlersTests
 {
     [Fact]
-    public void Names_are_the_registry_entries() => Assert.Equal([FunctionHandlers.Api, FunctionHandlers.KeyRotation], FunctionHandlers.Names);
+    public void Names_are_the_registry_entries() => Assert.Equal([FunctionHandlers.Api, FunctionHandlers.KeyRotation, FunctionHandlers.Reconciler], FunctionHandlers.Names);
 }

@@ -16,8 +16,8 @@ public sealed class StageService(
     ApiOptions options,
     TimeProvider time)
 {
-    public const string OwnerTag = "ivs-serverless:owner";
-    public const string ManagedByTag = "ivs-serverless:managed-by";
+    public const string OwnerTag = StageTags.Owner;
+    public const string ManagedByTag = StageTags.ManagedBy;
 
     public async Task<Stage> CreateAsync(Caller caller, CreateStageBody body, CancellationToken ct)
     {
@@ -124,35 +124,17 @@ public sealed class StageService(
         }
     }
 
-    public async Task DeleteAsync(Caller caller, string stageId, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = await access.FindOwnedAsync(caller.UserId, stageId, ct, includeDeleted: true).ConfigureAwait(false);
-            if (current.Deleted)
+    public Task DeleteAsync(Caller caller, string stageId, CancellationToken ct) =>
+        store.DeleteAsync(
+            async token => await access.FindOwnedAsync(caller.UserId, stageId, token, includeDeleted: true).ConfigureAwait(false),
+            async (stage, token) =>
             {
-                return;
-            }
-
-            try
-            {
-                await ivs.DeleteStageAsync(new Ivs.DeleteStageRequest { Arn = current.StageArn }, ct).ConfigureAwait(false);
-            }
-            catch (Ivs.ResourceNotFoundException)
-            {
-                // Already gone (an earlier attempt, or deleted outside this API): the goal is reached.
-            }
-
-            try
-            {
-                await store.UpdateAsync(current with { Deleted = true, ActiveSessionId = null, Version = current.Version + 1 }, ct).ConfigureAwait(false);
-                return;
-            }
-            catch (StageConflictException) when (attempt < options.ConflictRetries)
-            {
-            }
-        }
-    }
+                // Already gone (an earlier attempt, or deleted outside this API) reaches the goal too.
+                await Ivs.IvsRealTimeClientExtensions.DeleteStageIfExistsAsync(ivs, stage.StageArn, token).ConfigureAwait(false);
+                return true;
+            },
+            options.ConflictRetries,
+            ct);
 
     public static string IdOf(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
 

@@ -55,6 +55,11 @@ public static class TableLayout
 
     public static string RejectedSortKey(string key) => "EVENT#" + key;
 
+    /// <summary>The reconciler's own item (checkpoint and lease).</summary>
+    public const string ReconcilerPartition = "RECONCILER";
+
+    public const string ReconcilerCheckpointSortKey = "CHECKPOINT";
+
     public static string IdempotencySortKey(string key) => "IDEMPOTENCY#" + key;
 
     public static CreateTableRequest Definition(string tableName) => new()

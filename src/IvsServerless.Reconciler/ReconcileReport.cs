@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace IvsServerless.Reconciler;
+
+/// <summary>What one run did; the handler returns it and logs it (counts only, never tokens or user data).</summary>
+public sealed class ReconcileReport
+{
+    /// <summary>False when another run held the lease, so this one did nothing.</summary>
+    public bool Ran { get; set; }
+
+    /// <summary>The run reached the end of the stage list (the next run starts a new cycle).</summary>
+    public bool CycleCompleted { get; set; }
+
+    /// <summary>The run stopped at its deadline; the next run resumes at the checkpoint.</summary>
+    public bool OutOfTime { get; set; }
+
+    public int StagesListed { get; set; }
+    public int StagesOfThisDeployment { get; set; }
+    public int LiveStages { get; set; }
+    public int SessionsClosed { get; set; }
+    public int PresenceRecorded { get; set; }
+    public int PublishStatesRepaired { get; set; }
+    public int IdleStagesDeleted { get; set; }
+    public int OrphansMarked { get; set; }
+    public int OrphansDeleted { get; set; }
+    public int StagesFailed { get; set; }
+    public Dictionary<string, int> IvsCalls { get; set; } = [];
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ReconcileReport))]
+public sealed partial class ReconcilerJsonContext : JsonSerializerContext;

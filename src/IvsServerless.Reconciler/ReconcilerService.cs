@@ -1,0 +1,266 @@
+using IvsServerless.Core.Events;
+using IvsServerless.Core.Projection;
+using IvsServerless.Core.Reconciliation;
+using IvsServerless.Core.Stages;
+using IvsServerless.IvsRealTime;
+using IvsServerless.Lambda.Runtime;
+
+namespace IvsServerless.Reconciler;
+
+/// <summary>
+/// One scheduled pass over this deployment's IVS stages (see README.md): records each stage's live session, what
+/// <c>ListParticipants</c> says about presence (which no event reports), repairs the publishing state from
+/// <c>ListParticipantEvents</c>, closes sessions that ended, and sweeps idle stages. Every IVS call goes through a token
+/// bucket per operation; the run stops at its deadline and the next one resumes at the stored checkpoint.
+/// Built once per container: the buckets outlive a run, so back-to-back runs cannot burst past the rate.
+/// </summary>
+public sealed class ReconcilerService
+{
+    // A participant with more events than this (100 per page) is repaired from what the first pages hold.
+    private const int MaxParticipantEventPages = 10;
+
+    private readonly IIvsRealTimeClient _ivs;
+    private readonly IStageStore _stages;
+    private readonly IProjectionStore _projection;
+    private readonly IReconcilerCheckpointStore _checkpoints;
+    private readonly ReconcilerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RateLimiter _limiter;
+    private readonly IdleStageSweeper _sweeper;
+
+    public ReconcilerService(IIvsRealTimeClient ivs, IStageStore stages, IProjectionStore projection, IReconcilerCheckpointStore checkpoints,
+        ReconcilerOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _ivs = ivs;
+        _stages = stages;
+        _projection = projection;
+        _checkpoints = checkpoints;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _limiter = new RateLimiter(_time, options.CallsPerSecond);
+        _sweeper = new IdleStageSweeper(stages, options, _time);
+    }
+
+    /// <param name="runId">Unique per run (the Lambda request id): the lease owner.</param>
+    /// <param name="budget">How long this run may work (the caller has taken its margin off the Lambda time left).</param>
+    public async Task<ReconcileReport> RunAsync(string runId, TimeSpan budget, ILambdaLogger log, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var report = new ReconcileReport();
+        if (budget > _options.MaxRunTime)
+        {
+            budget = _options.MaxRunTime;
+        }
+
+        if (budget <= TimeSpan.Zero)
+        {
+            report.OutOfTime = true;
+            return report;
+        }
+
+        var started = _time.GetUtcNow();
+
+        // The lease outlives the deadline by the margin, the time this run still needs to store its checkpoint.
+        var checkpoint = await _checkpoints.TryAcquireAsync(runId, started, started + budget + _options.DeadlineMargin, ct).ConfigureAwait(false);
+        if (checkpoint is null)
+        {
+            log.Log(LambdaLogLevel.Information, "Reconciler skipped: another run holds the lease");
+            return report;
+        }
+
+        report.Ran = true;
+        var ivs = new ThrottledIvs(_ivs, _limiter);
+        using var budgetTimer = new CancellationTokenSource(budget, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, budgetTimer.Token);
+        var position = checkpoint with { CycleStartedAt = checkpoint.CycleStartedAt ?? started };
+        try
+        {
+            while (true)
+            {
+                var listedAt = _time.GetUtcNow();
+                ListStagesResponse page;
+                try
+                {
+                    page = await ivs.ListStagesAsync(position.PageToken, _options.StagesPageSize, deadline.Token).ConfigureAwait(false);
+                }
+                catch (ValidationException) when (position.PageToken is not null)
+                {
+                    // A stored page token IVS no longer accepts (expired): start the cycle over rather than stall on it.
+                    log.Log(LambdaLogLevel.Warning, "Stored ListStages token refused; starting a new cycle");
+                    position = new ReconcilerCheckpoint(null, 0, _time.GetUtcNow());
+                    continue;
+                }
+
+                for (var i = position.Position; i < page.Stages.Count; i++)
+                {
+                    await ReconcileStageAsync(ivs, page.Stages[i], listedAt, report, log, deadline.Token).ConfigureAwait(false);
+                    position = position with { Position = i + 1 };
+                }
+
+                if (string.IsNullOrEmpty(page.NextToken))
+                {
+                    report.CycleCompleted = true;
+                    position = ReconcilerCheckpoint.Start;
+                    break;
+                }
+
+                position = new ReconcilerCheckpoint(page.NextToken, 0, position.CycleStartedAt);
+                if (!await _checkpoints.SaveAsync(runId, position, release: false, ct).ConfigureAwait(false))
+                {
+                    log.Log(LambdaLogLevel.Warning, "Reconciler lease lost; stopping");
+                    return Finish(report, ivs);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (budgetTimer.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            report.OutOfTime = true;
+        }
+        finally
+        {
+            // Also after a failure: the next run retries from the stage that failed, not from the start.
+            await _checkpoints.SaveAsync(runId, position, release: true, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return Finish(report, ivs);
+    }
+
+    private static ReconcileReport Finish(ReconcileReport report, ThrottledIvs ivs)
+    {
+        report.IvsCalls = new Dictionary<string, int>(ivs.Calls, StringComparer.Ordinal);
+        return report;
+    }
+
+    private async Task ReconcileStageAsync(ThrottledIvs ivs, StageSummary summary, DateTimeOffset listedAt, ReconcileReport report,
+        ILambdaLogger log, CancellationToken ct)
+    {
+        report.StagesListed++;
+        if (summary.Tags?.GetValueOrDefault(StageTags.ManagedBy) != _options.DeploymentTag || summary.Arn.Length == 0)
+        {
+            return;
+        }
+
+        report.StagesOfThisDeployment++;
+        var stageId = IvsEventParser.ResourceId(summary.Arn);
+        var live = summary.ActiveSessionId;
+        try
+        {
+            var item = await _stages.FindAsync(stageId, ct).ConfigureAwait(false);
+            if (item is null || item.Deleted)
+            {
+                // Nothing of ours to project into; a live one is left alone (never delete a stage in use).
+                if (live is null)
+                {
+                    var outcome = await _sweeper.SweepOrphanAsync(ivs, summary, ct).ConfigureAwait(false);
+                    report.OrphansMarked += outcome == OrphanOutcome.Marked ? 1 : 0;
+                    report.OrphansDeleted += outcome == OrphanOutcome.Deleted ? 1 : 0;
+                }
+
+                return;
+            }
+
+            // Observations are stamped with the time before ListStages was sent: an event newer than what the
+            // listing could have seen always wins over it.
+            if (live is not null)
+            {
+                report.LiveStages++;
+                await _stages.RecordAsync(stageId, live, listedAt, ct).ConfigureAwait(false);
+                await ReconcileSessionAsync(ivs, summary.Arn, stageId, live, report, ct).ConfigureAwait(false);
+            }
+
+            if (item.ActiveSessionId is { } previous && previous != live)
+            {
+                // The session we had as live is over: record that, and take its participants' final state
+                // (all disconnected, publishing stopped) from the API, since no event says a session ended.
+                if (live is null)
+                {
+                    await _stages.RecordAsync(stageId, null, listedAt, ct).ConfigureAwait(false);
+                }
+
+                await ReconcileSessionAsync(ivs, summary.Arn, stageId, previous, report, ct).ConfigureAwait(false);
+                report.SessionsClosed++;
+            }
+            else if (live is null && await _sweeper.SweepAsync(ivs, item, ct).ConfigureAwait(false))
+            {
+                report.IdleStagesDeleted++;
+                log.Log(LambdaLogLevel.Information, "Idle stage deleted", KeyValuePair.Create("stageId", (object?)stageId));
+            }
+        }
+        catch (ResourceNotFoundException)
+        {
+            // Deleted since it was listed: nothing left to reconcile.
+        }
+        catch (Exception e) when (e is IvsRealTimeException or HttpRequestException)
+        {
+            // One stage IVS will not answer for must not stop the rest; the next cycle tries it again.
+            report.StagesFailed++;
+            log.Log(LambdaLogLevel.Warning, "Stage not reconciled", new("stageId", stageId), new("errorType", e.GetType().Name),
+                new("errorMessage", e.Message));
+        }
+    }
+
+    private async Task ReconcileSessionAsync(ThrottledIvs ivs, string stageArn, string stageId, string sessionId, ReconcileReport report,
+        CancellationToken ct)
+    {
+        string? next = null;
+        do
+        {
+            var observedAt = _time.GetUtcNow();
+            var page = await ivs.ListParticipantsAsync(stageArn, sessionId, next, ct).ConfigureAwait(false);
+            foreach (var participant in page.Participants)
+            {
+                if (string.IsNullOrEmpty(participant.ParticipantId))
+                {
+                    continue;
+                }
+
+                await _projection.RecordPresenceAsync(new ParticipantPresence(
+                    new ParticipantKey(stageId, sessionId, participant.ParticipantId),
+                    participant.State == ParticipantState.Connected,
+                    participant.UserId,
+                    participant.FirstJoinTime,
+                    participant.Published == true,
+                    observedAt), ct).ConfigureAwait(false);
+                report.PresenceRecorded++;
+
+                // Only a participant that ever published has publish events to repair (`published` is "ever" in IVS).
+                // Replicas get no Published/Unpublished events from IVS (replication events report them), so none here.
+                if (participant.Published == true && participant.ReplicationType != ReplicationType.Replica
+                    && await RepairPublishStateAsync(ivs, stageArn, sessionId, participant, ct).ConfigureAwait(false))
+                {
+                    report.PublishStatesRepaired++;
+                }
+            }
+
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+    }
+
+    private async Task<bool> RepairPublishStateAsync(ThrottledIvs ivs, string stageArn, string sessionId, ParticipantSummary participant,
+        CancellationToken ct)
+    {
+        var events = new List<Event>();
+        string? next = null;
+        for (var pages = 0; pages < MaxParticipantEventPages; pages++)
+        {
+            var page = await ivs.ListParticipantEventsAsync(stageArn, sessionId, participant.ParticipantId!, next, ct).ConfigureAwait(false);
+            events.AddRange(page.Events);
+            next = page.NextToken;
+            if (string.IsNullOrEmpty(next))
+            {
+                break;
+            }
+        }
+
+        if (PublishStateEvents.Latest(stageArn, sessionId, participant.ParticipantId!, participant.UserId, events) is not { } repair)
+        {
+            return false;
+        }
+
+        await _projection.ApplyAsync(repair, ct).ConfigureAwait(false);
+        return true;
+    }
+}

@@ -1,0 +1,143 @@
+using IvsServerless.Core.Events;
+using IvsServerless.Core.Paging;
+using IvsServerless.Core.Projection;
+using IvsServerless.Core.Reconciliation;
+using IvsServerless.Core.Stages;
+
+namespace IvsServerless.Reconciler.Tests.Fakes;
+
+/// <summary>The IStageStore contract in memory (optimistic versions included).</summary>
+public sealed class InMemoryStageStore : IStageStore
+{
+    private readonly Dictionary<string, Stage> _stages = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public Stage this[string stageId]
+    {
+        get { lock (_lock) { return _stages[stageId]; } }
+    }
+
+    public Task AddAsync(Stage stage, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return _stages.TryAdd(stage.StageId, stage) ? Task.CompletedTask : throw new StageConflictException("exists");
+        }
+    }
+
+    public Task<Stage?> FindAsync(string stageId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_stages.GetValueOrDefault(stageId));
+        }
+    }
+
+    public Task UpdateAsync(Stage updated, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_stages.TryGetValue(updated.StageId, out var current) || current.Version != updated.Version - 1)
+            {
+                throw new StageConflictException("version");
+            }
+
+            _stages[updated.StageId] = updated;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<Page<Stage>> ListOwnedByAsync(string ownerId, PageRequest page, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Page<Stage>> ListLivePublicAsync(PageRequest page, CancellationToken cancellationToken) => throw new NotSupportedException();
+}
+
+/// <summary>The projection in memory: events through <see cref="Projector"/>, presence by newest observation.</summary>
+public sealed class InMemoryProjection : IProjectionStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<ParticipantKey, ParticipantPresence> _presence = [];
+
+    public ProjectionState State { get; private set; } = ProjectionState.Empty;
+
+    public List<ParsedIvsEvent> Applied { get; } = [];
+
+    public Task ApplyAsync(ParsedIvsEvent ivsEvent, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            Applied.Add(ivsEvent);
+            State = Projector.Apply(State, ivsEvent);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RecordPresenceAsync(ParticipantPresence presence, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_presence.TryGetValue(presence.Key, out var current) || current.ObservedAt < presence.ObservedAt)
+            {
+                _presence[presence.Key] = presence;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public ParticipantPresence? PresenceOf(ParticipantKey key)
+    {
+        lock (_lock)
+        {
+            return _presence.GetValueOrDefault(key);
+        }
+    }
+
+    public bool? PublishingOf(ParticipantKey key)
+    {
+        lock (_lock)
+        {
+            return State.Participants.GetValueOrDefault(key)?.Publishing?.Value;
+        }
+    }
+}
+
+/// <summary>The checkpoint item in memory, lease included.</summary>
+public sealed class InMemoryCheckpointStore : IReconcilerCheckpointStore
+{
+    public ReconcilerCheckpoint Checkpoint { get; set; } = ReconcilerCheckpoint.Start;
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset LeaseUntil { get; set; }
+    public int Saves { get; private set; }
+
+    public Task<ReconcilerCheckpoint?> TryAcquireAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        if (LeaseOwner is not null && LeaseOwner != owner && LeaseUntil > now)
+        {
+            return Task.FromResult<ReconcilerCheckpoint?>(null);
+        }
+
+        LeaseOwner = owner;
+        LeaseUntil = leaseUntil;
+        return Task.FromResult<ReconcilerCheckpoint?>(Checkpoint);
+    }
+
+    public Task<bool> SaveAsync(string owner, ReconcilerCheckpoint checkpoint, bool release, CancellationToken cancellationToken)
+    {
+        if (LeaseOwner != owner)
+        {
+            return Task.FromResult(false);
+        }
+
+        Checkpoint = checkpoint;
+        Saves++;
+        if (release)
+        {
+            LeaseOwner = null;
+        }
+
+        return Task.FromResult(true);
+    }
+}

@@ -1,0 +1,103 @@
+using IvsServerless.Core.Stages;
+using IvsServerless.Lambda.Runtime;
+using IvsServerless.Reconciler.Tests.Fakes;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IvsServerless.Reconciler.Tests;
+
+/// <summary>The reconciler over in-memory fakes and a FakeTimeProvider that the harness advances while a run waits.</summary>
+public sealed class Harness
+{
+    public const string Ours = "deployment-a";
+    public static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    private int _runs;
+
+    public Harness(Func<ReconcilerOptions, ReconcilerOptions>? configure = null)
+    {
+        Ivs = new FakeIvs(Time);
+        var options = new ReconcilerOptions { DeploymentTag = Ours, IdleStageAfter = TimeSpan.FromHours(1) };
+        Options = configure?.Invoke(options) ?? options;
+        Service = new ReconcilerService(Ivs, Stages, Projection, Checkpoints, Options, Time);
+    }
+
+    public SteppedTime Time { get; } = new(T0);
+    public FakeIvs Ivs { get; }
+    public InMemoryStageStore Stages { get; } = new();
+    public InMemoryProjection Projection { get; } = new();
+    public InMemoryCheckpointStore Checkpoints { get; } = new();
+    public ReconcilerOptions Options { get; }
+    public ReconcilerService Service { get; }
+
+    /// <summary>A stage of this deployment: in IVS and, unless <paramref name="withItem"/> is false, in the store.</summary>
+    public FakeStage AddStage(string stageId, DateTimeOffset? createdAt = null, bool withItem = true, StageVisibility visibility = StageVisibility.Public)
+    {
+        var stage = Ivs.AddStage(stageId, Ours);
+        if (withItem)
+        {
+            Stages.AddAsync(new Stage(stageId, stage.Arn, stageId, "owner", visibility, new HashSet<string>(), new HashSet<string>(),
+                createdAt ?? Time.GetUtcNow()), CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        return stage;
+    }
+
+    /// <summary>
+    /// One run with <paramref name="budget"/> of Lambda time left. The clock moves in 10 ms steps, and only while the
+    /// run waits: after a step wakes the run up, the next step waits until the run blocks on a new timer again (or ends).
+    /// </summary>
+    public async Task<ReconcileReport> RunAsync(TimeSpan? budget = null)
+    {
+        var run = Service.RunAsync($"run-{++_runs}", budget ?? TimeSpan.FromMinutes(5), new LambdaJsonLogger(Stream.Null), CancellationToken.None);
+        for (var steps = 0; !run.IsCompleted; steps++)
+        {
+            Assert.True(steps < 100_000, "The run did not finish within ~17 simulated minutes.");
+            var (created, fired) = (Time.TimersCreated, Time.TimersFired);
+            Time.Advance(TimeSpan.FromMilliseconds(10));
+            if (Time.TimersFired > fired)
+            {
+                await Time.UntilAsync(() => run.IsCompleted || Time.TimersCreated > created);
+            }
+        }
+
+        return await run;
+    }
+}
+
+/// <summary>A FakeTimeProvider that counts timers created and fired, so a driver knows when the code under test waits.</summary>
+public sealed class SteppedTime(DateTimeOffset start) : TimeProvider
+{
+    private readonly FakeTimeProvider _inner = new(start);
+    private int _created;
+    private int _fired;
+
+    public int TimersCreated => Volatile.Read(ref _created);
+    public int TimersFired => Volatile.Read(ref _fired);
+
+    public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow();
+    public override long GetTimestamp() => _inner.GetTimestamp();
+    public override long TimestampFrequency => _inner.TimestampFrequency;
+
+    public void Advance(TimeSpan delta) => _inner.Advance(delta);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        Interlocked.Increment(ref _created);
+        return _inner.CreateTimer(s =>
+        {
+            Interlocked.Increment(ref _fired);
+            callback(s);
+        }, state, dueTime, period);
+    }
+
+    /// <summary>Awaits a condition that other threads make true, for at most 10 real seconds.</summary>
+    public async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = Environment.TickCount64 + 10_000;
+        while (!condition())
+        {
+            Assert.True(Environment.TickCount64 < deadline, "The run neither waited again nor finished within 10 s.");
+            await Task.Yield();
+        }
+    }
+}
