@@ -2,6 +2,7 @@ using IvsServerless.Api.Compositions;
 using IvsServerless.Api.Contracts;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Participants;
+using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
 
@@ -14,7 +15,8 @@ namespace IvsServerless.Api;
 /// </summary>
 public static class ApiEndpoints
 {
-    public static IReadOnlyList<Route> Routes(StageService stages, TokenService tokens, ParticipantService participants, CompositionService compositions) =>
+    public static IReadOnlyList<Route> Routes(StageService stages, TokenService tokens, ParticipantService participants, CompositionService compositions,
+        SessionService sessions) =>
     [
         new("POST", "/stages", async call =>
         {
@@ -34,7 +36,22 @@ public static class ApiEndpoints
         {
             var caller = call.Caller;
             var (stage, compositions) = await stages.GetAsync(caller, PathIds.StageId(call), call.CancellationToken).ConfigureAwait(false);
-            return Results.Json(200, Views.Of(stage, caller.UserId, compositions), ApiJsonContext.Default.StageView);
+            var present = await sessions.PresentParticipantsAsync(stage, call.CancellationToken).ConfigureAwait(false);
+            return Results.Json(200, Views.Of(stage, caller.UserId, compositions, present), ApiJsonContext.Default.StageView);
+        }),
+        new("GET", "/stages/{stageId}/sessions", async call =>
+        {
+            var caller = call.Caller;
+            var (stage, page) = await sessions.ListAsync(caller, PathIds.StageId(call), call.Query("cursor"), call.Query("limit"), call.CancellationToken).ConfigureAwait(false);
+            var view = new SessionPageView { Items = [.. page.Items.Select(s => SessionViews.Of(s, stage))], NextCursor = page.NextCursor };
+            return Results.Json(200, view, ApiJsonContext.Default.SessionPageView);
+        }),
+        new("GET", "/stages/{stageId}/sessions/{sessionId}", async call =>
+        {
+            var caller = call.Caller;
+            var (stageId, sessionId) = (PathIds.StageId(call), PathIds.SessionId(call));
+            var (stage, session, compositions) = await sessions.GetAsync(caller, stageId, sessionId, call.CancellationToken).ConfigureAwait(false);
+            return Results.Json(200, SessionViews.Of(session, stage, compositions), ApiJsonContext.Default.SessionDetailView);
         }),
         new("PATCH", "/stages/{stageId}", async call =>
         {

@@ -3,9 +3,11 @@ using IvsServerless.Api.Compositions;
 using IvsServerless.Api.Errors;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Participants;
+using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
 using IvsServerless.IvsRealTime;
@@ -23,8 +25,9 @@ public sealed class ApiHandler : ILambdaHandler
     private readonly ApiOptions _options;
 
     /// <param name="tokenMinter">How participant tokens are minted; null = the IVS API (<see cref="IvsApiTokenMinter"/>).</param>
+    /// <param name="sessions">The session history (event projection); without it the session routes answer 503 and stages list no participants.</param>
     public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null,
-        IParticipantTokenMinter? tokenMinter = null)
+        IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.TokenPolicy.Validate();
@@ -34,7 +37,8 @@ public sealed class ApiHandler : ILambdaHandler
             new StageService(stages, compositions, ivs, access, options, time ?? TimeProvider.System),
             new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy), tokenMinter ?? new IvsApiTokenMinter(ivs, time)),
             new ParticipantService(access, ivs),
-            new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System)));
+            new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System),
+            new SessionService(access, sessions, compositions)));
     }
 
     public IReadOnlyList<Route> Routes => _router.Routes;

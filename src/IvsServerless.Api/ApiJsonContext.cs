@@ -18,5 +18,7 @@ namespace IvsServerless.Api;
 [JsonSerializable(typeof(TokenView))]
 [JsonSerializable(typeof(CompositionView))]
 [JsonSerializable(typeof(CompositionListView))]
+[JsonSerializable(typeof(SessionPageView))]
+[JsonSerializable(typeof(SessionDetailView))]
 [JsonSerializable(typeof(Problem))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -8,8 +8,11 @@ namespace IvsServerless.Lambda;
 /// </summary>
 public static class FunctionHandlers
 {
-    /// <summary>The HTTP API (stages, tokens, participants, compositions).</summary>
+    /// <summary>The HTTP API (stages, tokens, participants, compositions, session history).</summary>
     public const string Api = "api";
+
+    /// <summary>IVS EventBridge events (Stage Update, Participant Recording and Composition State Change) into the projection.</summary>
+    public const string IvsEvents = "ivs-events";
 
     /// <summary>Participant-token signing keys: rotate (deploy, schedule) and tear down (custom resource Delete).</summary>
     public const string KeyRotation = "key-rotation";
@@ -23,8 +26,14 @@ public static class FunctionHandlers
     /// <summary>Every handler name, read from the registry itself so the two can never disagree.</summary>
     public static IReadOnlyList<string> Names => Registry().Names;
 
-    public static LambdaHandlerRegistry Registry() => new LambdaHandlerRegistry()
-        .Add(Api, () => FunctionServices.FromEnvironment().CreateApiHandler())
-        .Add(KeyRotation, () => FunctionServices.FromEnvironment().CreateKeyRotationHandler())
-        .Add(Reconciler, () => FunctionServices.FromEnvironment().CreateReconcilerHandler());
+    /// <param name="environment">Where settings come from; the process environment unless a caller (a test) says otherwise.</param>
+    public static LambdaHandlerRegistry Registry(Func<string, string?>? environment = null)
+    {
+        var settings = environment ?? Environment.GetEnvironmentVariable;
+        return new LambdaHandlerRegistry()
+            .Add(Api, () => FunctionServices.From(settings).CreateApiHandler())
+            .Add(IvsEvents, () => FunctionServices.From(settings).CreateIvsEventsHandler())
+            .Add(KeyRotation, () => FunctionServices.From(settings).CreateKeyRotationHandler())
+            .Add(Reconciler, () => FunctionServices.From(settings).CreateReconcilerHandler());
+    }
 }

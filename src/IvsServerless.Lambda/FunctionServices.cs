@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using IvsServerless.Api;
+using IvsServerless.EventHandlers;
 using IvsServerless.Core.Tokens;
 using IvsServerless.Core.TokenSigning;
 using IvsServerless.Infrastructure.TokenSigning;
@@ -20,13 +21,25 @@ namespace IvsServerless.Lambda;
 /// fixed dummy credentials, which the local engines accept and which spare a slow credential-chain search.</param>
 public sealed class FunctionServices(FunctionConfiguration configuration, AWSCredentials? credentials = null)
 {
-    public static FunctionServices FromEnvironment() => new(FunctionConfiguration.From(Environment.GetEnvironmentVariable));
+    public static FunctionServices FromEnvironment() => From(Environment.GetEnvironmentVariable);
+
+    public static FunctionServices From(Func<string, string?> environment) => new(FunctionConfiguration.From(environment));
+
+    public IvsEventsHandler CreateIvsEventsHandler()
+    {
+        var dynamo = CreateDynamoDb();
+        var table = Table();
+        return new IvsEventsHandler(new IvsEventService(
+            new DynamoDbProjectionStore(dynamo, table),
+            new DynamoDbStageStore(dynamo, table),
+            new DynamoDbCompositionStore(dynamo, table),
+            new DynamoDbRejectedEventStore(dynamo, table)));
+    }
 
     public ApiHandler CreateApiHandler()
     {
         var dynamo = CreateDynamoDb();
-        var table = new DynamoDbOptions { TableName = configuration.TableName };
-        table.Validate();
+        var table = Table();
         var ivs = CreateIvs();
         return new ApiHandler(
             new DynamoDbStageStore(dynamo, table),
@@ -39,7 +52,15 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
                 CompositionStorageConfigurationArn = configuration.CompositionStorageConfigurationArn,
                 CompositionEncoderConfigurationArn = configuration.CompositionEncoderConfigurationArn,
             },
-            tokenMinter: CreateTokenMinter());
+            tokenMinter: CreateTokenMinter(),
+            sessions: new DynamoDbSessionHistory(dynamo, table));
+    }
+
+    private DynamoDbOptions Table()
+    {
+        var table = new DynamoDbOptions { TableName = configuration.TableName };
+        table.Validate();
+        return table;
     }
 
     public KeyRotationHandler CreateKeyRotationHandler()

@@ -24,6 +24,9 @@ public sealed class DynamoDbLocalOptions
 
     /// <summary>How long the JVM may take to answer its first ListTables.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The java to run; null means <c>$JAVA_HOME/bin/java</c>, else <c>java</c> on the PATH.</summary>
+    public string? Java { get; init; }
 }
 
 /// <summary>
@@ -148,7 +151,9 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        var java = await RequireJavaAsync(cancellationToken).ConfigureAwait(false);
+        // Java is not probed up front (`java -version` is a JVM start of its own, ~0.5-1 s): a missing or too old Java
+        // shows when the engine cannot start, and only then is it diagnosed.
+        var java = _options.Java ?? JavaExecutable();
         var jar = await EnsureInstalledAsync(ResolvePackageFolder(_options.PackageFolder), cancellationToken).ConfigureAwait(false);
 
         // A free port is probed before Java binds it; if another process takes it in between, Java exits at once
@@ -158,6 +163,11 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         {
             Port = _options.Port == 0 ? FreeLoopbackPort() : _options.Port;
             _scratch = Directory.CreateTempSubdirectory("dynamodb-local-").FullName;
+            if (OperatingSystem.IsWindows() && !CanRun(java))
+            {
+                await RequireJavaAsync(java, cancellationToken).ConfigureAwait(false);
+            }
+
             _engine = Launch(java, jar);
             ProcessId = _engine.Id;
             if (await WaitUntilReadyAsync(_engine, cancellationToken).ConfigureAwait(false))
@@ -168,6 +178,12 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
 
             var exitCode = _engine.ExitCode;
             StopEngine();
+            if (exitCode == 127 || RecentOutput().Contains("UnsupportedClassVersionError", StringComparison.Ordinal))
+            {
+                // The shell found no java (127), or an old Java refused the jar: say what to install.
+                await RequireJavaAsync(java, cancellationToken).ConfigureAwait(false);
+            }
+
             if (attempt == attempts)
             {
                 throw new InvalidOperationException(
@@ -328,13 +344,19 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         return false;
     }
 
-    private static async Task<string> RequireJavaAsync(CancellationToken cancellationToken)
+    private static string JavaExecutable()
     {
         var javaHome = Environment.GetEnvironmentVariable("JAVA_HOME");
-        var java = string.IsNullOrEmpty(javaHome)
+        return string.IsNullOrEmpty(javaHome)
             ? "java"
             : Path.Combine(javaHome, "bin", OperatingSystem.IsWindows() ? "java.exe" : "java");
+    }
 
+    private static bool CanRun(string java) => Path.IsPathRooted(java) ? File.Exists(java) : ProcessRunner.FindOnPath(java) is not null;
+
+    /// <summary>Throws an <see cref="InvalidOperationException"/> naming what to install unless <paramref name="java"/> is Java 17+.</summary>
+    private static async Task RequireJavaAsync(string java, CancellationToken cancellationToken)
+    {
         ProcessResult result;
         try
         {
@@ -360,9 +382,10 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
             major = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
         }
 
-        return major >= 17
-            ? java
-            : throw new InvalidOperationException($"`{java}` is Java {major}. {JavaHint}");
+        if (major < 17)
+        {
+            throw new InvalidOperationException($"`{java}` is Java {major}. {JavaHint}");
+        }
     }
 
     private static async Task<string> EnsureInstalledAsync(string folder, CancellationToken cancellationToken)

@@ -73,7 +73,10 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>The names of the functions wired in (<c>api</c>, and the event and schedule functions once they exist).</summary>
     public IReadOnlyList<string> Functions { get; private set; } = [];
 
-    /// <summary>Rules of the local event bus (empty until the ivs-events function exists).</summary>
+    /// <summary>The route keys the API front serves (those of the <c>api</c> function), e.g. <c>GET /stages/{stageId}</c>.</summary>
+    public IReadOnlyList<string> ApiRoutes { get; private set; } = [];
+
+    /// <summary>Rules of the local event bus: the IVS rules, each targeting the ivs-events function.</summary>
     public IReadOnlyList<string> EventRules => _bus?.Rules.Select(r => r.Name).ToList() ?? [];
 
     /// <summary>Events whose delivery failed on every attempt (the rules' SQS dead-letter queue in AWS).</summary>
@@ -216,7 +219,9 @@ public sealed class LocalHost : IAsyncDisposable
                 ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
                 ["authorization", "content-type", "idempotency-key"],
                 TimeSpan.FromMinutes(10));
-            var front = ApiFrontServer.Create(options.ApiPort, new HttpApiRoutes(apiHandler.Routes.Select(r => r.Key)), authorizer, api, cors,
+            var routes = new HttpApiRoutes(apiHandler.Routes.Select(r => r.Key));
+            ApiRoutes = routes.Keys;
+            var front = ApiFrontServer.Create(options.ApiPort, routes, authorizer, api, cors,
                 new EmulatorOptions().AccountId, time);
             _parts.Add(front);
             await StartOrExplainAsync("API front", options.ApiPort, () => front.StartAsync(cancellationToken)).ConfigureAwait(false);
@@ -245,20 +250,24 @@ public sealed class LocalHost : IAsyncDisposable
     /// </summary>
     private void StartEventPipeline(ChannelEventSink events, FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
     {
-        _ = services;
-        _ = function;
-        _ = functions;
         var bus = _bus!;
+        var ivsEvents = function(FunctionHandlers.IvsEvents, services.CreateIvsEventsHandler());
+        functions.Add(ivsEvents.Name);
+        foreach (var (rule, pattern) in IvsRules.All)
+        {
+            bus.AddRule(rule, pattern, ivsEvents);
+        }
+
         _loops.Add(Task.Run(() => bus.RunAsync(events.Reader, e => Encoding.UTF8.GetBytes(e.ToJson()), _stopping.Token)));
     }
 
-    /// <summary>The reconciler on a short schedule (an EventBridge schedule rule in AWS), once the function exists.</summary>
+    /// <summary>The reconciler on a short schedule (an EventBridge schedule rule, every minute, in AWS).</summary>
     private void StartReconciler(FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
     {
-        _ = services;
-        _ = function;
-        _ = functions;
-        ReconcilerScheduled = false;
+        var reconciler = function(FunctionHandlers.Reconciler, services.CreateReconcilerHandler());
+        functions.Add(reconciler.Name);
+        _loops.Add(Task.Run(() => RunScheduleAsync(reconciler, "ivs-serverless-reconciler", _stopping.Token)));
+        ReconcilerScheduled = true;
     }
 
     /// <summary>Runs <paramref name="handler"/> every interval with a Scheduled Event, as an EventBridge schedule would.</summary>

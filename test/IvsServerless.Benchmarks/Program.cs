@@ -3,6 +3,7 @@ using IvsServerless.Benchmarks;
 using IvsServerless.Benchmarks.ColdStart;
 using IvsServerless.Benchmarks.HandlerOverhead;
 using IvsServerless.Benchmarks.Memory;
+using IvsServerless.Benchmarks.Projection;
 using IvsServerless.Benchmarks.SelfSignedTokens;
 using IvsServerless.Benchmarks.Support;
 using IvsServerless.Benchmarks.Throughput;
@@ -16,6 +17,7 @@ IBenchmark[] benchmarks =
     new HandlerOverheadBenchmark(),
     new ThroughputBenchmark(),
     new MemoryBenchmark(),
+    new ProjectionBenchmark(),
     new SelfSignedTokensBenchmark(),
 ];
 

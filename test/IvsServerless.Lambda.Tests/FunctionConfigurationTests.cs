@@ -111,5 +111,6 @@ public sealed class FunctionConfigurationTests
 public sealed class FunctionHandlersTests
 {
     [Fact]
-    public void Names_are_the_registry_entries() => Assert.Equal([FunctionHandlers.Api, FunctionHandlers.KeyRotation, FunctionHandlers.Reconciler], FunctionHandlers.Names);
+    public void Names_are_the_registry_entries() =>
+        Assert.Equal([FunctionHandlers.Api, FunctionHandlers.IvsEvents, FunctionHandlers.KeyRotation, FunctionHandlers.Reconciler], FunctionHandlers.Names);
 }

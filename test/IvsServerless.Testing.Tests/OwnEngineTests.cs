@@ -31,3 +31,16 @@ public sealed class OwnEngineTests
         await Assert.ThrowsAnyAsync<SocketException>(() => socket.ConnectAsync("127.0.0.1", port));
     }
 }
+
+public sealed class MissingJavaTests
+{
+    [Fact]
+    public async Task A_missing_java_is_a_clear_error_naming_what_to_install()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            IvsServerless.Local.DynamoDbLocalEngine.StartAsync(new IvsServerless.Local.DynamoDbLocalOptions { Java = "/nonexistent/bin/java" }));
+
+        Assert.Contains("Cannot run `/nonexistent/bin/java -version`", error.Message, StringComparison.Ordinal);
+        Assert.Contains("openjdk-17-jre-headless", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -20,7 +20,7 @@ public sealed record StageView
     /// <summary>Set on GET of one stage only.</summary>
     public IReadOnlyList<CompositionView>? Compositions { get; init; }
 
-    /// <summary>Set on GET of one stage only; empty until the event projection lands.</summary>
+    /// <summary>Set on GET of one stage only: who is on the live session (connected or publishing), from the event projection.</summary>
     public IReadOnlyList<ParticipantView>? Participants { get; init; }
 }
 
@@ -28,6 +28,7 @@ public sealed record ParticipantView
 {
     public required string ParticipantId { get; init; }
     public required string UserId { get; init; }
+    public bool Publishing { get; init; }
 }
 
 public sealed record CompositionView
@@ -38,6 +39,19 @@ public sealed record CompositionView
     public required string StartedBy { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>Why IVS ended it, when an IVS event said so.</summary>
+    public string? FailureReason { get; init; }
+
+    /// <summary>Each destination's state as the IVS events report it; absent until one does.</summary>
+    public IReadOnlyList<CompositionDestinationView>? Destinations { get; init; }
+}
+
+public sealed record CompositionDestinationView
+{
+    public required string DestinationId { get; init; }
+    public required string State { get; init; }
+    public string? Reason { get; init; }
 }
 
 public sealed record CompositionListView

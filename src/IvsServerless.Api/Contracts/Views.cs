@@ -1,11 +1,12 @@
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 
 namespace IvsServerless.Api.Contracts;
 
 public static class Views
 {
-    public static StageView Of(Stage stage, string callerId, IReadOnlyList<Composition>? compositions = null)
+    public static StageView Of(Stage stage, string callerId, IReadOnlyList<Composition>? compositions = null, IReadOnlyList<SessionParticipant>? participants = null)
     {
         ArgumentNullException.ThrowIfNull(stage);
         return new StageView
@@ -22,7 +23,8 @@ public static class Views
             ActiveSessionId = stage.ActiveSessionId,
             Version = stage.Version,
             Compositions = compositions?.Select(Of).ToList(),
-            Participants = compositions is null ? null : [],
+            Participants = compositions is null ? null
+                : [.. (participants ?? []).Select(p => new ParticipantView { ParticipantId = p.ParticipantId, UserId = p.UserId, Publishing = p.Publishing })],
         };
     }
 
@@ -37,6 +39,8 @@ public static class Views
             StartedBy = composition.StartedBy,
             StartedAt = composition.StartedAt,
             EndedAt = composition.EndedAt,
+            FailureReason = composition.FailureReason,
+            Destinations = composition.Destinations?.Select(d => new CompositionDestinationView { DestinationId = d.DestinationId, State = d.State, Reason = d.Reason }).ToList(),
         };
     }
 }

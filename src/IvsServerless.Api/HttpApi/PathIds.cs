@@ -12,6 +12,8 @@ public static partial class PathIds
 
     public static string CompositionId(ApiCall call) => Check(call, "compositionId", TwelveAlphanumerics(), "A composition id is 12 letters or digits.");
 
+    public static string SessionId(ApiCall call) => Check(call, "sessionId", SessionIdPattern(), "A session id is 'st-' and 1-64 letters or digits.");
+
     private static string Check(ApiCall call, string name, Regex pattern, string message)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -27,4 +29,7 @@ public static partial class PathIds
 
     [GeneratedRegex("^[a-zA-Z0-9-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex ParticipantIdPattern();
+
+    [GeneratedRegex("^st-[a-zA-Z0-9]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SessionIdPattern();
 }

@@ -3,7 +3,8 @@ namespace IvsServerless.Core.Compositions;
 /// <summary>
 /// A server-side composition started through this backend: which stage, who started it, and the client's
 /// idempotency key (a retried start returns the same composition). <see cref="State"/> is the IVS state
-/// (STARTING, ACTIVE, STOPPING, STOPPED, FAILED), kept current by the event pipeline.
+/// (STARTING, ACTIVE, STOPPING, STOPPED, FAILED), kept current by the event pipeline, which also records why IVS
+/// ended it (<see cref="FailureReason"/>) and how each destination fares (null until an event reports one).
 /// </summary>
 public sealed record Composition(
     string CompositionArn,
@@ -12,7 +13,12 @@ public sealed record Composition(
     string IdempotencyKey,
     string State,
     DateTimeOffset StartedAt,
-    DateTimeOffset? EndedAt = null);
+    DateTimeOffset? EndedAt = null,
+    string? FailureReason = null,
+    IReadOnlyList<CompositionDestination>? Destinations = null);
+
+/// <summary>One destination of a composition as the last IVS event about it said: ACTIVE, RECONNECTING, STOPPED or FAILED.</summary>
+public sealed record CompositionDestination(string DestinationId, string State, string? Reason);
 
 /// <summary>Where compositions live.</summary>
 public interface ICompositionStore

@@ -9,7 +9,7 @@ public interface IRejectedEventStore
     Task StoreAsync(RejectedEvent rejected, CancellationToken cancellationToken);
 }
 
-/// <param name="Key">Stable per event: its id when it has one, else a hash of its bytes (so redelivery is a no-op).</param>
+/// <param name="Key">Stable per delivered bytes (a hash), so redelivery is a no-op and two bad events sharing an id both stay.</param>
 /// <param name="EventId">The envelope <c>id</c> when it could be read.</param>
 /// <param name="DetailType">The envelope <c>detail-type</c> when it could be read.</param>
 /// <param name="RawText">The event as received, cut to <see cref="MaxRawChars"/> characters.</param>

@@ -171,14 +171,24 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
         return item;
     }
 
-    private static Composition FromItem(Dictionary<string, AttributeValue> item) => new(
-        item["compositionArn"].S,
-        item["stageId"].S,
-        item["startedBy"].S,
-        item["idempotencyKey"].S,
-        item["state"].S,
-        Time(item["startedAt"].S),
-        item.TryGetValue("endedAt", out var ended) ? Time(ended.S) : null);
+    private static Composition FromItem(Dictionary<string, AttributeValue> item)
+    {
+        // The event projection's attributes on the same item (see ProjectionItems): failure reason and destinations.
+        var destinations = ProjectionItems.ReadDestinations(item)
+            .Select(d => new CompositionDestination(d.Key.DestinationId, ProjectionItems.Name(d.Status!.Value.State), d.Status.Value.FailureReason))
+            .OrderBy(d => d.DestinationId, StringComparer.Ordinal)
+            .ToList();
+        return new Composition(
+            item["compositionArn"].S,
+            item["stageId"].S,
+            item["startedBy"].S,
+            item["idempotencyKey"].S,
+            item["state"].S,
+            Time(item["startedAt"].S),
+            item.TryGetValue("endedAt", out var ended) ? Time(ended.S) : null,
+            item.TryGetValue("failureReason", out var reason) ? reason.S : null,
+            destinations.Count > 0 ? destinations : null);
+    }
 
     private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 

@@ -211,6 +211,25 @@ public sealed class KeyRotationTests
         }
     }
 
+    [Fact]
+    public async Task Handler_rotates_now_on_force_and_refuses_a_malformed_event_changing_nothing()
+    {
+        await using var system = await SelfSignedSystem.StartAsync();
+        var handler = new KeyRotationHandler(system.Rotation, "tests");
+        var context = new LambdaContext { AwsRequestId = "r-2", Deadline = DateTimeOffset.UtcNow.AddMinutes(1) };
+
+        var first = await InvokeAsync(handler, context, """{"detail-type":"Scheduled Event"}""");
+        var forced = await InvokeAsync(handler, context, """{"force":true}""");
+
+        Assert.True(forced.GetProperty("Rotated").GetBoolean());
+        Assert.NotEqual(first.GetProperty("CurrentKeyArn").GetString(), forced.GetProperty("CurrentKeyArn").GetString());
+        Assert.Equal(2, (await ListKeysAsync(system)).Count);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => handler.HandleAsync("{not json"u8.ToArray(), context, CancellationToken.None));
+        Assert.Equal(2, (await ListKeysAsync(system)).Count);
+        Assert.Equal(2, system.Keys.Writes);
+    }
+
     private static async Task<JsonElement> InvokeAsync(KeyRotationHandler handler, LambdaContext context, string json)
     {
         var bytes = await handler.HandleAsync(Encoding.UTF8.GetBytes(json), context, CancellationToken.None);

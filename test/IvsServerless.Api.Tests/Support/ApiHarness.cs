@@ -3,6 +3,8 @@ using System.Text.Json;
 using Amazon.Runtime;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Projection;
+using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
 using IvsServerless.Infrastructure.DynamoDb;
@@ -10,6 +12,7 @@ using IvsServerless.IvsEmulator;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
 using IvsServerless.Testing;
+using IvsServerless.Testing.Projection;
 
 namespace IvsServerless.Api.Tests.Support;
 
@@ -24,8 +27,10 @@ public sealed class ApiHarness : IAsyncDisposable
     private readonly IDisposable? _dynamo;
 
     private ApiHarness(EmulatorServer emulator, HttpClient http, IvsRealTimeClient ivs, IStageStore stages, ICompositionStore compositions,
-        IDisposable? dynamo, string storageArn, string encoderArn, Func<IvsRealTimeClient, IParticipantTokenMinter>? minter)
+        (IProjectionStore Writer, ISessionHistory Reader) projection, IDisposable? dynamo, string storageArn, string encoderArn,
+        Func<IvsRealTimeClient, IParticipantTokenMinter>? minter)
     {
+        Projection = projection.Writer;
         Emulator = emulator;
         Http = http;
         Ivs = ivs;
@@ -37,7 +42,7 @@ public sealed class ApiHarness : IAsyncDisposable
             DeploymentTag = "tests",
             CompositionStorageConfigurationArn = storageArn,
             CompositionEncoderConfigurationArn = encoderArn,
-        }, tokenMinter: minter?.Invoke(ivs));
+        }, tokenMinter: minter?.Invoke(ivs), sessions: projection.Reader);
     }
 
     public EmulatorServer Emulator { get; }
@@ -46,14 +51,23 @@ public sealed class ApiHarness : IAsyncDisposable
     public InMemoryStageStore Stages => _stages as InMemoryStageStore ?? throw OnDynamoDb();
     public InMemoryCompositionStore Compositions => _compositions as InMemoryCompositionStore ?? throw OnDynamoDb();
     public ApiHandler Handler { get; }
+
+    /// <summary>The event projection behind the session routes: apply events here as the ivs-events function would.</summary>
+    public IProjectionStore Projection { get; }
     public StringWriterStream Log { get; } = new();
 
-    public static Task<ApiHarness> StartAsync(InMemoryStageStore? stages = null) =>
-        StartAsync(stages ?? new InMemoryStageStore(), new InMemoryCompositionStore(), null);
+    public static Task<ApiHarness> StartAsync(InMemoryStageStore? stages = null)
+    {
+        var projection = new InMemoryProjectionStore();
+        return StartAsync(stages ?? new InMemoryStageStore(), new InMemoryCompositionStore(), (projection, projection), null);
+    }
 
     /// <summary>In-memory stores; participant tokens minted by <paramref name="minter"/> (e.g. self-signed) instead of the IVS API.</summary>
-    public static Task<ApiHarness> StartAsync(Func<IvsRealTimeClient, IParticipantTokenMinter> minter) =>
-        StartAsync(new InMemoryStageStore(), new InMemoryCompositionStore(), null, minter);
+    public static Task<ApiHarness> StartAsync(Func<IvsRealTimeClient, IParticipantTokenMinter> minter)
+    {
+        var projection = new InMemoryProjectionStore();
+        return StartAsync(new InMemoryStageStore(), new InMemoryCompositionStore(), (projection, projection), null, minter);
+    }
 
     /// <summary>The production stores on a fresh table of the shared DynamoDB Local.</summary>
     public static async Task<ApiHarness> StartOnDynamoDbLocalAsync()
@@ -61,11 +75,12 @@ public sealed class ApiHarness : IAsyncDisposable
         var engine = await DynamoDbLocal.GetSharedAsync();
         var table = new DynamoDbOptions { TableName = await engine.CreateUniqueTableAsync("api", TableLayout.Definition) };
         var client = engine.CreateClient();
-        return await StartAsync(new DynamoDbStageStore(client, table), new DynamoDbCompositionStore(client, table), client);
+        return await StartAsync(new DynamoDbStageStore(client, table), new DynamoDbCompositionStore(client, table),
+            (new DynamoDbProjectionStore(client, table), new DynamoDbSessionHistory(client, table)), client);
     }
 
-    private static async Task<ApiHarness> StartAsync(IStageStore stages, ICompositionStore compositions, IDisposable? dynamo,
-        Func<IvsRealTimeClient, IParticipantTokenMinter>? minter = null)
+    private static async Task<ApiHarness> StartAsync(IStageStore stages, ICompositionStore compositions,
+        (IProjectionStore, ISessionHistory) projection, IDisposable? dynamo, Func<IvsRealTimeClient, IParticipantTokenMinter>? minter = null)
     {
         var emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" });
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = emulator.BaseAddress };
@@ -75,7 +90,7 @@ public sealed class ApiHarness : IAsyncDisposable
             delay: (_, _) => Task.CompletedTask);
         var storage = await ivs.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
         var encoder = await ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" });
-        return new ApiHarness(emulator, http, ivs, stages, compositions, dynamo,
+        return new ApiHarness(emulator, http, ivs, stages, compositions, projection, dynamo,
             storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn, minter);
     }
 

@@ -193,3 +193,59 @@ public sealed class SelfSignedTokenMinterTests
         public Task DeleteAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }
+
+public sealed class SelfSignedTokenMinterConcurrencyTests
+{
+    [Fact]
+    public async Task Concurrent_callers_share_one_key_and_every_token_verifies()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        var store = new CountingStore(new TokenSigningKey("arn:aws:ivs:us-east-1:123456789012:public-key/k", key.ExportPkcs8PrivateKey(), DateTimeOffset.UtcNow));
+        using var cache = new SigningKeyCache(store, SigningKeyCache.DefaultTtl);
+        var minter = new SelfSignedTokenMinter(cache);
+        var stage = new Stage("s1", "arn:aws:ivs:us-east-1:123456789012:stage/s1", "n", "o", StageVisibility.Public, new HashSet<string>(), new HashSet<string>(),
+            DateTimeOffset.UtcNow, Endpoints: new StageEndpoints("wss://e", "https://w"));
+        var grant = new TokenGrant("u", ParticipantCapabilities.Subscribe, TimeSpan.FromHours(1), new Dictionary<string, string> { ["color"] = "red" });
+
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var minted = new List<string>();
+            for (var i = 0; i < 10; i++)
+            {
+                minted.Add((await minter.MintAsync(stage, grant, CancellationToken.None)).Token);
+            }
+
+            return minted;
+        })));
+
+        Assert.Equal(1, store.Reads);
+        var all = tokens.SelectMany(t => t).ToList();
+        Assert.Equal(80, all.Distinct().Count());
+        foreach (var token in all)
+        {
+            var cut = token.LastIndexOf('.');
+            Assert.True(key.VerifyData(System.Text.Encoding.ASCII.GetBytes(token[..cut]), System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(cut + 1)),
+                System.Security.Cryptography.HashAlgorithmName.SHA384, System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        }
+    }
+
+    private sealed class CountingStore(TokenSigningKey key) : ITokenSigningKeyStore
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public async Task<TokenSigningKey?> GetAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _reads);
+
+            // Yield so concurrent first callers really overlap the load.
+            await Task.Yield();
+            return key;
+        }
+
+        public Task PutAsync(TokenSigningKey key, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task DeleteAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,92 @@
+using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Events;
+using IvsServerless.Core.Projection;
+using IvsServerless.Core.Stages;
+
+namespace IvsServerless.EventHandlers;
+
+/// <summary>
+/// Applies one IVS EventBridge event: parse, match it to a stage (and composition) we manage, project it, and move
+/// the stage's live session and the composition's state along. An event that can never be applied (malformed, for a
+/// stage or composition we do not know) is stored as rejected and is not an error — retrying it would change
+/// nothing. Store failures (throttling, 5xx, timeouts) propagate, so EventBridge retries the event and finally
+/// dead-letters it; every step is idempotent, so a retry after a partial failure loses and duplicates nothing.
+/// </summary>
+public sealed class IvsEventService(
+    IProjectionStore projection,
+    IStageStore stages,
+    ICompositionStore compositions,
+    IRejectedEventStore rejected,
+    TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public async Task<IvsEventOutcome> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!IvsEventParser.TryParse(payload.Span, out var e, out var reason))
+        {
+            return await RejectAsync(payload, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        var stageId = IvsEventParser.ResourceId(e.Detail is CompositionStateDetail composition ? composition.StageArn! : e.ResourceArn);
+        var stage = await stages.FindAsync(stageId, cancellationToken).ConfigureAwait(false);
+        if (stage is null)
+        {
+            return await RejectAsync(payload, $"unknown stage '{stageId}'", cancellationToken, e).ConfigureAwait(false);
+        }
+
+        switch (e.Detail)
+        {
+            case StageUpdateDetail or ParticipantRecordingDetail:
+                await projection.ApplyAsync(e, cancellationToken).ConfigureAwait(false);
+                var sessionId = Projector.ParticipantKeyOf(e).SessionId;
+                // The stage we just read tells whether this observation is news; only then take the optimistic write path.
+                if (!stage.Deleted && stage.WithActiveSession(sessionId, e.EventTime) is not null)
+                {
+                    await stages.RecordAsync(stageId, sessionId, e.EventTime, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+
+            case CompositionStateDetail:
+                var compositionId = IvsEventParser.ResourceId(e.ResourceArn);
+                var stored = await compositions.FindAsync(stageId, compositionId, cancellationToken).ConfigureAwait(false);
+                if (stored is null)
+                {
+                    // Started outside this backend, or the API has not stored it yet (the reconciler repairs the latter).
+                    return await RejectAsync(payload, $"unknown composition '{compositionId}' on stage '{stageId}'", cancellationToken, e).ConfigureAwait(false);
+                }
+
+                await projection.ApplyAsync(e, cancellationToken).ConfigureAwait(false);
+                await MoveCompositionStateAsync(stored, e, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        return new IvsEventOutcome(e.IsUnknownEventName ? IvsEventDisposition.AppliedUnknownName : IvsEventDisposition.Applied,
+            e.Id, e.Envelope.DetailType, e.EventNameText);
+    }
+
+    /// <summary>
+    /// The app-facing lifecycle (STARTING → ACTIVE → STOPPING → STOPPED/FAILED): a start only promotes a composition
+    /// still STARTING (a late start must not undo a requested stop); an end or failure is final, and the store refuses
+    /// to leave a final state, so a late or replayed event can never revive a composition.
+    /// </summary>
+    private Task MoveCompositionStateAsync(Composition stored, ParsedIvsEvent e, CancellationToken cancellationToken)
+    {
+        var compositionId = IvsEventParser.ResourceId(e.ResourceArn);
+        return e.EventName switch
+        {
+            IvsEventName.SessionStart when stored.State == "STARTING" => compositions.SetStateAsync(stored.StageId, compositionId, "ACTIVE", null, cancellationToken),
+            IvsEventName.SessionEnd => compositions.SetStateAsync(stored.StageId, compositionId, "STOPPED", e.EventTime, cancellationToken),
+            IvsEventName.SessionFailure => compositions.SetStateAsync(stored.StageId, compositionId, "FAILED", e.EventTime, cancellationToken),
+            _ => Task.CompletedTask,
+        };
+    }
+
+    private async Task<IvsEventOutcome> RejectAsync(ReadOnlyMemory<byte> payload, string reason, CancellationToken cancellationToken, ParsedIvsEvent? parsed = null)
+    {
+        var record = RejectedEvents.From(payload.Span, reason, _time.GetUtcNow());
+        await rejected.StoreAsync(record, cancellationToken).ConfigureAwait(false);
+        return new IvsEventOutcome(IvsEventDisposition.Rejected, record.EventId, record.DetailType, parsed?.EventNameText, reason);
+    }
+}

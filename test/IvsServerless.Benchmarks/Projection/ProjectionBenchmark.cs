@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Globalization;
+using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Projection;
+using IvsServerless.Core.Stages;
+using IvsServerless.EventHandlers;
+using IvsServerless.Infrastructure.DynamoDb;
+using IvsServerless.Lambda.Runtime;
+using IvsServerless.Testing;
+using IvsServerless.Testing.Projection;
+
+namespace IvsServerless.Benchmarks.Projection;
+
+/// <summary>What one run of the projection benchmark is asked to do.</summary>
+public sealed record ProjectionRunOptions(int Events = 10_000, int Stages = 50, int Concurrency = 24, double Duplicates = 0.10, int Seed = 42);
+
+/// <summary>What it measured, and how the table compares with <see cref="Projector.ApplyAll"/> of the events in order.</summary>
+public sealed record ProjectionRunResult(int Delivered, int Distinct, TimeSpan Elapsed, int Rejected, int ItemsExpected, int ItemsLost, int ItemsWrong, int ItemsUnexpected,
+    int LogEntriesExpected, int LogEntriesFound, long Requests, double BaselineRequestsPerSecond)
+{
+    public double RequestsPerEvent => (double)Requests / Delivered;
+
+    public double EventsPerSecond => Delivered / Elapsed.TotalSeconds;
+}
+
+/// <summary>
+/// <c>projection</c>: a realistic mix of IVS events (many stages, sessions, participants; compositions), 10 % delivered
+/// twice, shuffled, through the ivs-events handler into DynamoDB Local with bounded concurrency (Lambda runs events
+/// concurrently); then every projected item is read back and compared with the pure rules applied in order.
+/// </summary>
+public sealed class ProjectionBenchmark : IBenchmark
+{
+    public const double TargetEventsPerSecond = 1_000;
+
+    public string Name => "projection";
+
+    public string Description => "IVS events through ivs-events into DynamoDB Local: events/s, lost or wrong items (--events --stages --concurrency --seed)";
+
+    public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var options = Parse(args);
+        Console.WriteLine($"projection: {options.Events} events over {options.Stages} stages, {options.Duplicates:P0} duplicates, shuffled, {options.Concurrency} in flight");
+        var result = await RunAsync(options, cancellationToken);
+        Console.WriteLine($"  delivered {result.Delivered} events ({result.Distinct} distinct) in {result.Elapsed.TotalSeconds:F2} s = {result.EventsPerSecond:F0} events/s (target ≥ {TargetEventsPerSecond:F0})");
+        Console.WriteLine($"  items: {result.ItemsExpected} expected, {result.ItemsLost} lost, {result.ItemsWrong} wrong, {result.ItemsUnexpected} unexpected; " +
+            $"event log {result.LogEntriesFound}/{result.LogEntriesExpected}; rejected {result.Rejected}");
+        Console.WriteLine($"  DynamoDB requests: {result.Requests} = {result.RequestsPerEvent:F2} per event; this DynamoDB Local serves " +
+            $"{result.BaselineRequestsPerSecond:F0} GetItem/s at the same concurrency, a ceiling of {result.BaselineRequestsPerSecond / result.RequestsPerEvent:F0} events/s");
+        var correct = result.ItemsLost == 0 && result.ItemsWrong == 0 && result.ItemsUnexpected == 0 && result.Rejected == 0
+            && result.LogEntriesFound == result.LogEntriesExpected;
+        var fast = result.EventsPerSecond >= TargetEventsPerSecond;
+        var notes = new List<string>();
+        if (!fast)
+        {
+            notes.Add($"below the {TargetEventsPerSecond:F0} events/s target on this machine ({Environment.ProcessorCount} cores shared)");
+        }
+
+        return new BenchmarkResult(Name, new Dictionary<string, double>
+        {
+            ["events"] = result.Delivered,
+            ["eventsPerSecond"] = Math.Round(result.EventsPerSecond, 1),
+            ["seconds"] = Math.Round(result.Elapsed.TotalSeconds, 3),
+            ["concurrency"] = options.Concurrency,
+            ["dynamoDbRequestsPerEvent"] = Math.Round(result.RequestsPerEvent, 2),
+            ["baselineGetItemPerSecond"] = Math.Round(result.BaselineRequestsPerSecond, 1),
+            ["itemsExpected"] = result.ItemsExpected,
+            ["itemsLost"] = result.ItemsLost,
+            ["itemsWrong"] = result.ItemsWrong,
+            ["itemsUnexpected"] = result.ItemsUnexpected,
+            ["rejected"] = result.Rejected,
+        }, correct && fast, notes);
+    }
+
+    /// <summary>One run on the process-wide DynamoDB Local, in a fresh table. Also what the smoke test calls.</summary>
+    public static async Task<ProjectionRunResult> RunAsync(ProjectionRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var engine = await DynamoDbLocal.GetSharedAsync();
+        var table = new DynamoDbOptions { TableName = await engine.CreateUniqueTableAsync("projection-bench", TableLayout.Definition, cancellationToken) };
+        using var client = engine.CreateClient();
+        var stages = new DynamoDbStageStore(client, table);
+        var compositions = new DynamoDbCompositionStore(client, table);
+        var projection = new DynamoDbProjectionStore(client, table);
+        var workload = SyntheticIvsEvents.Generate(options.Seed, options.Events, options.Stages);
+        foreach (var stageId in workload.StageIds)
+        {
+            await stages.AddAsync(new Stage(stageId, SyntheticIvsEvents.StageArn(stageId), "bench-" + stageId, "owner", StageVisibility.Public,
+                new HashSet<string>(), new HashSet<string>(), SyntheticIvsEvents.BaseTime.AddDays(-1)), cancellationToken);
+        }
+
+        foreach (var (stageId, arn) in workload.Compositions)
+        {
+            await compositions.AddAsync(new Composition(arn, stageId, "owner", "key-" + arn[(arn.LastIndexOf('/') + 1)..], "STARTING",
+                SyntheticIvsEvents.BaseTime.AddDays(-1)), cancellationToken);
+        }
+
+        var baseline = await MeasureBaselineAsync(client, table.TableName, workload.StageIds[0], options.Concurrency, cancellationToken);
+
+        // The production wiring of the ivs-events function (FunctionServices), one handler shared by all "invocations".
+        var handler = new IvsEventsHandler(new IvsEventService(projection, stages, compositions, new DynamoDbRejectedEventStore(client, table)));
+        var delivery = SyntheticIvsEvents.Delivery(workload.Events, options.Seed, options.Duplicates);
+        var rejected = 0;
+        long requests = 0;
+        client.BeforeRequestEvent += (_, _) => Interlocked.Increment(ref requests);
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(delivery, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+            async (e, ct) =>
+            {
+                var context = new LambdaContext { AwsRequestId = e.Parsed.Id, Deadline = DateTimeOffset.UtcNow.AddMinutes(1), Logger = new LambdaJsonLogger(Stream.Null) };
+                var result = await handler.HandleAsync(e.Json, context, ct);
+                if (result.Span.IndexOf("\"Rejected\""u8) >= 0)
+                {
+                    Interlocked.Increment(ref rejected);
+                }
+            });
+        clock.Stop();
+        var handlingRequests = Interlocked.Read(ref requests);
+
+        var expected = Projector.ApplyAll(ProjectionState.Empty, workload.Events.Select(e => e.Parsed));
+        var actual = ProjectionState.Empty;
+        foreach (var stageId in workload.StageIds)
+        {
+            var stage = await projection.ReadStageAsync(stageId, cancellationToken);
+            actual = actual with
+            {
+                Participants = actual.Participants.SetItems(stage.Participants),
+                Sessions = actual.Sessions.SetItems(stage.Sessions),
+                Compositions = actual.Compositions.SetItems(stage.Compositions),
+                Destinations = actual.Destinations.SetItems(stage.Destinations),
+            };
+        }
+
+        var (lost, wrong, unexpected) = Compare(expected, actual);
+        var logExpected = workload.Events.Count(e => e.Parsed.Detail is not Core.Events.CompositionStateDetail);
+        var logFound = 0;
+        foreach (var stageId in workload.StageIds)
+        {
+            logFound += await CountLogEntriesAsync(client, table.TableName, stageId, cancellationToken);
+        }
+
+        await client.DeleteTableAsync(table.TableName, cancellationToken);
+        return new ProjectionRunResult(delivery.Count, workload.Events.Count, clock.Elapsed, rejected,
+            expected.Participants.Count + expected.Sessions.Count + expected.Compositions.Count + expected.Destinations.Count, lost, wrong, unexpected, logExpected, logFound,
+            handlingRequests, baseline);
+    }
+
+    /// <summary>What this DynamoDB Local serves here at all: the same concurrency of the cheapest request (GetItem of a stage).</summary>
+    private static async Task<double> MeasureBaselineAsync(Amazon.DynamoDBv2.IAmazonDynamoDB client, string table, string stageId, int concurrency, CancellationToken ct)
+    {
+        const int Requests = 2_000;
+        var key = new Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>
+        {
+            [TableLayout.PartitionKey] = new() { S = TableLayout.StagePartition(stageId) },
+            [TableLayout.SortKey] = new() { S = TableLayout.StageSortKey },
+        };
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Requests), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct },
+            async (_, token) => await client.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest { TableName = table, Key = key, ConsistentRead = true }, token));
+        return Requests / clock.Elapsed.TotalSeconds;
+    }
+
+    private static (int Lost, int Wrong, int Unexpected) Compare(ProjectionState expected, ProjectionState actual)
+    {
+        var lost = 0;
+        var wrong = 0;
+        var unexpected = 0;
+        void Count<TKey, TValue>(IReadOnlyDictionary<TKey, TValue> e, IReadOnlyDictionary<TKey, TValue> a)
+        {
+            foreach (var (key, value) in e)
+            {
+                if (!a.TryGetValue(key, out var found))
+                {
+                    lost++;
+                }
+                else if (!EqualityComparer<TValue>.Default.Equals(value, found))
+                {
+                    wrong++;
+                }
+            }
+
+            unexpected += a.Keys.Count(k => !e.ContainsKey(k));
+        }
+
+        Count(expected.Participants, actual.Participants);
+        Count(expected.Sessions, actual.Sessions);
+        Count(expected.Compositions, actual.Compositions);
+        Count(expected.Destinations, actual.Destinations);
+        return (lost, wrong, unexpected);
+    }
+
+    private static async Task<int> CountLogEntriesAsync(Amazon.DynamoDBv2.IAmazonDynamoDB client, string table, string stageId, CancellationToken ct)
+    {
+        var count = 0;
+        Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>? start = null;
+        do
+        {
+            var response = await client.QueryAsync(new Amazon.DynamoDBv2.Model.QueryRequest
+            {
+                TableName = table,
+                KeyConditionExpression = "PK = :pk AND begins_with(SK, :session)",
+                FilterExpression = "itemType = :event",
+                ExpressionAttributeValues = new Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>
+                {
+                    [":pk"] = new() { S = TableLayout.StagePartition(stageId) },
+                    [":session"] = new() { S = "SESSION#" },
+                    [":event"] = new() { S = "event" },
+                },
+                Select = Amazon.DynamoDBv2.Select.COUNT,
+                ExclusiveStartKey = start,
+            }, ct);
+            count += response.Count ?? 0;
+            start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+
+        return count;
+    }
+
+    private static ProjectionRunOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new ProjectionRunOptions();
+        for (var i = 0; i + 1 < args.Count; i += 2)
+        {
+            var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--events" => options with { Events = value },
+                "--stages" => options with { Stages = value },
+                "--concurrency" => options with { Concurrency = value },
+                "--seed" => options with { Seed = value },
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --events --stages --concurrency --seed)"),
+            };
+        }
+
+        return options;
+    }
+}
