@@ -89,6 +89,9 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
 
         var published = Step(report, "sees-participant-publishing").GetProperty("details");
         Assert.Equal(report.GetProperty("userName").GetString(), published.GetProperty("userId").GetString());
+        var history = Step(report, "session-history").GetProperty("details");
+        Assert.True(history.GetProperty("served").GetBoolean(), "the console says the API serves no session history");
+        Assert.StartsWith("st-", history.GetProperty("sessionId").GetString(), StringComparison.Ordinal);
         var error = Step(report, "shows-api-error").GetProperty("details");
         Assert.Contains("validation-failed", error.GetProperty("title").GetString(), StringComparison.Ordinal);
 
