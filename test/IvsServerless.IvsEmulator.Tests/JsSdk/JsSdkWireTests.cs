@@ -1,4 +1,5 @@
 using IvsServerless.Local;
+using IvsServerless.Testing;
 using System.Globalization;
 using System.Text.Json;
 using IvsServerless.IvsEmulator.Tests.Support;
@@ -99,7 +100,6 @@ public sealed class JsSdkWireFixture : IAsyncLifetime
         "Error.GetStageUnknown", "Error.CreateStageBadName", "DeleteStage",
     ];
 
-    private static readonly TimeSpan NpmCiTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan NodeTimeout = TimeSpan.FromMinutes(2);
     private const string SdkPackage = "@aws-sdk/client-ivs-realtime";
 
@@ -147,10 +147,10 @@ public sealed class JsSdkWireFixture : IAsyncLifetime
         await _emulator.InitializeAsync();
         try
         {
-            PinnedSdkVersion = ReadPinnedVersion();
+            PinnedSdkVersion = NpmPackages.PinnedVersion(SdkDirectory, SdkPackage);
             var node = ProcessRunner.FindOnPath("node") ?? throw new SetupException(
                 "`node` is not on PATH. The JS SDK wire test needs Node.js 20+ and npm (Debian: apt-get install nodejs npm).");
-            await EnsureNodeModulesAsync();
+            NpmCi = await NpmPackages.EnsureInstalledAsync(SdkDirectory, SdkPackage);
 
             ClockAtStart = _emulator.Clock.GetUtcNow();
             var endpoint = _emulator.Server.BaseAddress.ToString().TrimEnd('/');
@@ -174,6 +174,10 @@ public sealed class JsSdkWireFixture : IAsyncLifetime
         {
             _setupError = e.Message;
         }
+        catch (InvalidOperationException e)
+        {
+            _setupError = e.Message;
+        }
         catch (System.ComponentModel.Win32Exception e)
         {
             _setupError = e.Message;
@@ -181,40 +185,6 @@ public sealed class JsSdkWireFixture : IAsyncLifetime
     }
 
     public Task DisposeAsync() => _emulator.DisposeAsync();
-
-    private static string ReadPinnedVersion()
-    {
-        var packageJson = Path.Combine(SdkDirectory, "package.json");
-        using var document = JsonDocument.Parse(File.ReadAllText(packageJson));
-        return document.RootElement.GetProperty("dependencies").GetProperty(SdkPackage).GetString()
-            ?? throw new SetupException($"{packageJson} does not pin {SdkPackage}.");
-    }
-
-    /// <summary>Runs <c>npm ci</c> unless node_modules already holds the pinned SDK (a fresh clone has none).</summary>
-    private async Task EnsureNodeModulesAsync()
-    {
-        var installed = Path.Combine(SdkDirectory, "node_modules", "@aws-sdk", "client-ivs-realtime", "package.json");
-        if (File.Exists(installed) && InstalledVersion(installed) == PinnedSdkVersion)
-        {
-            return;
-        }
-
-        var npm = ProcessRunner.FindOnPath("npm") ?? throw new SetupException(
-            $"test/sdk-js/node_modules is missing and `npm` is not on PATH to install it. Install Node.js 20+ with npm, "
-            + $"or run `npm ci` in {SdkDirectory} yourself.");
-        NpmCi = await ProcessRunner.RunAsync(npm, ["ci", "--no-audit", "--no-fund"], SdkDirectory,
-            new Dictionary<string, string?> { ["npm_config_update_notifier"] = "false" }, NpmCiTimeout);
-        if (!NpmCi.Succeeded)
-        {
-            throw new SetupException($"`npm ci` in {SdkDirectory} failed (is the npm registry reachable?):\n{NpmCi.Describe()}");
-        }
-    }
-
-    private static string? InstalledVersion(string packageJson)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(packageJson));
-        return document.RootElement.GetProperty("version").GetString();
-    }
 
     private sealed class SetupException(string message) : Exception(message);
 }
