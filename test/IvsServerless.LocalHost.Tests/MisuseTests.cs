@@ -20,10 +20,10 @@ public sealed class MisuseTests(LocalHostFixture local)
     }
 
     [Fact]
-    public async Task Every_route_answers_401_without_a_token()
+    public async Task Every_route_but_health_answers_401_without_a_token()
     {
         Assert.Contains("POST /stages", local.Host.ApiRoutes);
-        foreach (var route in local.Host.ApiRoutes)
+        foreach (var route in local.Host.ApiRoutes.Where(r => r != "GET /health"))
         {
             var (method, template) = (route.Split(' ')[0], route.Split(' ')[1]);
             // Well-formed ids, so that only authorization can refuse the request.

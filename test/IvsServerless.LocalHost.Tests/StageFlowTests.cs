@@ -11,9 +11,6 @@ namespace IvsServerless.LocalHost.Tests;
 [Collection(LocalHostCollection.Name)]
 public sealed class StageFlowTests(LocalHostFixture local)
 {
-    // Until the ivs-events function lands, no IVS event reaches the projection these tests wait on.
-    private const string PendingPipeline = "needs the ivs-events function (event pipeline), wired by the local host once it lands";
-
     private static string[] Capabilities(Reply token) => [.. token.Json.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()!)];
 
     private static string[] ParticipantIds(Reply stage) =>
@@ -57,7 +54,7 @@ public sealed class StageFlowTests(LocalHostFixture local)
         Assert.Equal("bob", joined.Json.GetProperty("userId").GetString());
     }
 
-    [Fact(Skip = PendingPipeline)]
+    [Fact]
     public async Task Publish_events_flow_through_the_bus_into_the_projection()
     {
         var stageId = await local.CreateStageAsync("alice", coHosts: ["carol"]);
@@ -91,7 +88,7 @@ public sealed class StageFlowTests(LocalHostFixture local)
         Assert.Empty(local.Host.DeadLetters);
     }
 
-    [Fact(Skip = PendingPipeline)]
+    [Fact]
     public async Task The_host_kicks_a_viewer_who_then_cannot_come_back()
     {
         var stageId = await local.CreateStageAsync("alice");
@@ -111,7 +108,7 @@ public sealed class StageFlowTests(LocalHostFixture local)
         Assert.Contains(host, ParticipantIds(after));
     }
 
-    [Fact(Skip = PendingPipeline)]
+    [Fact]
     public async Task A_composition_starts_once_per_key_becomes_active_and_stops()
     {
         var stageId = await local.CreateStageAsync("alice");
