@@ -6,7 +6,9 @@ using IvsServerless.Core.Stages;
 using IvsServerless.EventHandlers;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.Lambda.Runtime;
+using IvsServerless.Benchmarks.Support;
 using IvsServerless.Testing;
+using IvsServerless.Testing.ApiSupport;
 using IvsServerless.Testing.Projection;
 
 namespace IvsServerless.Benchmarks.Projection;
@@ -16,7 +18,7 @@ public sealed record ProjectionRunOptions(int Events = 10_000, int Stages = 50, 
 
 /// <summary>What it measured, and how the table compares with <see cref="Projector.ApplyAll"/> of the events in order.</summary>
 public sealed record ProjectionRunResult(int Delivered, int Distinct, TimeSpan Elapsed, int Rejected, int ItemsExpected, int ItemsLost, int ItemsWrong, int ItemsUnexpected,
-    int LogEntriesExpected, int LogEntriesFound, long Requests, double BaselineRequestsPerSecond)
+    int LogEntriesExpected, int LogEntriesFound, long Requests, double BaselineRequestsPerSecond, double InMemoryEventsPerSecond, bool InMemoryCorrect)
 {
     public double RequestsPerEvent => (double)Requests / Delivered;
 
@@ -34,7 +36,7 @@ public sealed class ProjectionBenchmark : IBenchmark
 
     public string Name => "projection";
 
-    public string Description => "IVS events through ivs-events into DynamoDB Local: events/s, lost or wrong items (--events --stages --concurrency --seed)";
+    public string Description => "IVS events through ivs-events into DynamoDB Local: events/s, lost or wrong items (--events 10000, --stages 50, --event-concurrency 24, --seed 42)";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -46,8 +48,10 @@ public sealed class ProjectionBenchmark : IBenchmark
             $"event log {result.LogEntriesFound}/{result.LogEntriesExpected}; rejected {result.Rejected}");
         Console.WriteLine($"  DynamoDB requests: {result.Requests} = {result.RequestsPerEvent:F2} per event; this DynamoDB Local serves " +
             $"{result.BaselineRequestsPerSecond:F0} GetItem/s at the same concurrency, a ceiling of {result.BaselineRequestsPerSecond / result.RequestsPerEvent:F0} events/s");
+        Console.WriteLine($"  same delivery, same handler, in-memory stores: {result.InMemoryEventsPerSecond:F0} events/s " +
+            $"({result.InMemoryEventsPerSecond / result.EventsPerSecond:F0}x; the handler's own cost), final state {(result.InMemoryCorrect ? "right" : "WRONG")}");
         var correct = result.ItemsLost == 0 && result.ItemsWrong == 0 && result.ItemsUnexpected == 0 && result.Rejected == 0
-            && result.LogEntriesFound == result.LogEntriesExpected;
+            && result.LogEntriesFound == result.LogEntriesExpected && result.InMemoryCorrect;
         var fast = result.EventsPerSecond >= TargetEventsPerSecond;
         var notes = new List<string>();
         if (!fast)
@@ -63,6 +67,8 @@ public sealed class ProjectionBenchmark : IBenchmark
             ["concurrency"] = options.Concurrency,
             ["dynamoDbRequestsPerEvent"] = Math.Round(result.RequestsPerEvent, 2),
             ["baselineGetItemPerSecond"] = Math.Round(result.BaselineRequestsPerSecond, 1),
+            ["engineCeilingEventsPerSecond"] = Math.Round(result.BaselineRequestsPerSecond / result.RequestsPerEvent, 1),
+            ["inMemoryEventsPerSecond"] = Math.Round(result.InMemoryEventsPerSecond, 1),
             ["itemsExpected"] = result.ItemsExpected,
             ["itemsLost"] = result.ItemsLost,
             ["itemsWrong"] = result.ItemsWrong,
@@ -139,9 +145,41 @@ public sealed class ProjectionBenchmark : IBenchmark
         }
 
         await client.DeleteTableAsync(table.TableName, cancellationToken);
+        var (inMemoryEventsPerSecond, inMemoryState) = await RunInMemoryAsync(workload, delivery, options.Concurrency, cancellationToken);
         return new ProjectionRunResult(delivery.Count, workload.Events.Count, clock.Elapsed, rejected,
             expected.Participants.Count + expected.Sessions.Count + expected.Compositions.Count + expected.Destinations.Count, lost, wrong, unexpected, logExpected, logFound,
-            handlingRequests, baseline);
+            handlingRequests, baseline, inMemoryEventsPerSecond, Compare(expected, inMemoryState) == (0, 0, 0));
+    }
+
+    /// <summary>
+    /// The same delivery through the same handler over the in-memory stores: what the handler itself costs, so the
+    /// DynamoDB Local run can be read as engine-bound or not.
+    /// </summary>
+    private static async Task<(double EventsPerSecond, ProjectionState State)> RunInMemoryAsync(SyntheticWorkload workload,
+        IReadOnlyList<SyntheticEvent> delivery, int concurrency, CancellationToken cancellationToken)
+    {
+        var stages = new InMemoryStageStore();
+        var compositions = new InMemoryCompositionStore();
+        var projection = new InMemoryProjectionStore();
+        foreach (var stageId in workload.StageIds)
+        {
+            await stages.AddAsync(new Stage(stageId, SyntheticIvsEvents.StageArn(stageId), "bench-" + stageId, "owner", StageVisibility.Public,
+                new HashSet<string>(), new HashSet<string>(), SyntheticIvsEvents.BaseTime.AddDays(-1)), cancellationToken);
+        }
+
+        foreach (var (stageId, arn) in workload.Compositions)
+        {
+            await compositions.AddAsync(new Composition(arn, stageId, "owner", "key-" + arn[(arn.LastIndexOf('/') + 1)..], "STARTING",
+                SyntheticIvsEvents.BaseTime.AddDays(-1)), cancellationToken);
+        }
+
+        var handler = new IvsEventsHandler(new IvsEventService(projection, stages, compositions, new InMemoryRejectedEventStore()));
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(delivery, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (e, ct) => await handler.HandleAsync(e.Json,
+                new LambdaContext { AwsRequestId = e.Parsed.Id, Deadline = DateTimeOffset.UtcNow.AddMinutes(1), Logger = new LambdaJsonLogger(Stream.Null) }, ct));
+        clock.Stop();
+        return (delivery.Count / clock.Elapsed.TotalSeconds, projection.State);
     }
 
     /// <summary>What this DynamoDB Local serves here at all: the same concurrency of the cheapest request (GetItem of a stage).</summary>
@@ -218,20 +256,14 @@ public sealed class ProjectionBenchmark : IBenchmark
 
     private static ProjectionRunOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new ProjectionRunOptions();
-        for (var i = 0; i + 1 < args.Count; i += 2)
+        var options = new BenchmarkArgs(args);
+        var defaults = new ProjectionRunOptions();
+        return defaults with
         {
-            var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-            options = args[i] switch
-            {
-                "--events" => options with { Events = value },
-                "--stages" => options with { Stages = value },
-                "--concurrency" => options with { Concurrency = value },
-                "--seed" => options with { Seed = value },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --events --stages --concurrency --seed)"),
-            };
-        }
-
-        return options;
+            Events = options.Count("events", defaults.Events),
+            Stages = options.Count("stages", defaults.Stages),
+            Concurrency = options.Count("event-concurrency", defaults.Concurrency),
+            Seed = options.Count("seed", defaults.Seed),
+        };
     }
 }
