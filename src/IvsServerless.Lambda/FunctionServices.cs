@@ -112,25 +112,15 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
         };
         options.Validate();
 
-        var config = new AmazonSimpleSystemsManagementConfig();
-        if (configuration.SsmEndpoint is { } endpoint)
-        {
-            config.ServiceURL = endpoint.ToString();
-            config.AuthenticationRegion = configuration.Region;
-        }
-        else
-        {
-            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
-        }
-
+        var config = Endpoint(new AmazonSimpleSystemsManagementConfig(), configuration.SsmEndpoint);
         var ssm = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
         return new SsmTokenSigningKeyStore(ssm, options);
     }
 
-    private AmazonDynamoDBClient CreateDynamoDb()
+    /// <summary>An explicit endpoint (local engines) signs for the configured region; otherwise the region's AWS endpoint.</summary>
+    private TConfig Endpoint<TConfig>(TConfig config, Uri? endpoint) where TConfig : Amazon.Runtime.ClientConfig
     {
-        var config = new AmazonDynamoDBConfig();
-        if (configuration.DynamoDbEndpoint is { } endpoint)
+        if (endpoint is not null)
         {
             config.ServiceURL = endpoint.ToString();
             config.AuthenticationRegion = configuration.Region;
@@ -140,6 +130,12 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
         }
 
+        return config;
+    }
+
+    private AmazonDynamoDBClient CreateDynamoDb()
+    {
+        var config = Endpoint(new AmazonDynamoDBConfig(), configuration.DynamoDbEndpoint);
         return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
 

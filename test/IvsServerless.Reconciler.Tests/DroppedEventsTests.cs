@@ -1,20 +1,14 @@
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using IvsServerless.Api;
 using IvsServerless.Core.Events;
 using IvsServerless.EventHandlers;
 using IvsServerless.Infrastructure.DynamoDb;
-using IvsServerless.IvsEmulator;
-using IvsServerless.IvsEmulator.Events;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
-using IvsServerless.LocalBus;
 using IvsServerless.Testing;
 using IvsServerless.Testing.ApiSupport;
+using IvsServerless.Testing.Pipeline;
 using Xunit.Abstractions;
 
 namespace IvsServerless.Reconciler.Tests;
@@ -42,56 +36,28 @@ public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelp
     private const int DropSeed = 7;
     private const double DropFraction = 0.2;
 
-    private readonly ChannelEventSink _sink = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Channel<bool> _handled = Channel.CreateUnbounded<bool>();
     private readonly Dictionary<string, Participant> _truth = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _stageArns = new(StringComparer.Ordinal);
-    private EmulatorServer _emulator = null!;
-    private LocalEventBus _bus = null!;
-    private HttpClient _http = null!;
-    private HttpClient _ivsHttp = null!;
-    private IvsRealTimeClient _ivs = null!;
+    private EmulatorEventPipeline _pipeline = null!;
     private ApiHandler _api = null!;
     private Dropping _dropping = null!;
-    private Task _pump = Task.CompletedTask;
-    private int _handledCount;
 
     public async Task InitializeAsync()
     {
-        _emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" }, events: _sink);
-        _http = new HttpClient { BaseAddress = _emulator.BaseAddress };
-        _ivsHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
-        _ivs = new IvsRealTimeClient(_ivsHttp,
-            new IvsRealTimeClientOptions { Region = "us-east-1", ServiceUrl = _emulator.BaseAddress.ToString().TrimEnd('/'), MaxAttempts = 1 },
-            new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
+        _pipeline = await EmulatorEventPipeline.StartAsync();
 
         // Wired as FunctionServices.CreateApiHandler / CreateIvsEventsHandler wire them, on DynamoDB Local and the emulator.
-        _api = new ApiHandler(Stages, new DynamoDbCompositionStore(table.Client, Options), _ivs, new ApiOptions { DeploymentTag = DeploymentTag },
+        _api = new ApiHandler(Stages, new DynamoDbCompositionStore(table.Client, Options), Ivs, new ApiOptions { DeploymentTag = DeploymentTag },
             sessions: new DynamoDbSessionHistory(table.Client, Options));
         var events = new IvsEventsHandler(new IvsEventService(new DynamoDbProjectionStore(table.Client, Options), Stages,
             new DynamoDbCompositionStore(table.Client, Options), new DynamoDbRejectedEventStore(table.Client, Options)));
-
-        _dropping = new Dropping(events, new Random(DropSeed), DropFraction, _handled);
-        _bus = new LocalEventBus(new LocalEventBusOptions { Delay = (_, _) => Task.CompletedTask });
-        foreach (var (rule, pattern) in IvsRules.All)
-        {
-            _bus.AddRule(rule, pattern, _dropping);
-        }
-
-        _pump = _bus.RunAsync(_sink.Reader, e => JsonSerializer.SerializeToUtf8Bytes(e.ToEnvelope()), _stop.Token);
+        _dropping = new Dropping(events, new Random(DropSeed), DropFraction);
+        _pipeline.RouteTo(_dropping);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _pump;
-        await _bus.DisposeAsync();
-        _http.Dispose();
-        _ivsHttp.Dispose();
-        await _emulator.DisposeAsync();
-        _stop.Dispose();
-    }
+    public async Task DisposeAsync() => await _pipeline.DisposeAsync();
+
+    private IvsRealTimeClient Ivs => _pipeline.Ivs;
 
     private DynamoDbOptions Options => new() { TableName = table.TableName };
 
@@ -164,10 +130,10 @@ public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelp
         await ActAsync(delta, "d3", "unpublish");
 
         string[] stages = [alpha, beta, gamma, delta];
-        var emitted = await WaitForAllEmittedAsync();
+        var emitted = (await _pipeline.WaitForAllEmittedAsync()).Count;
         var dropped = _dropping.Dropped;
         Assert.True(dropped.Count >= 0.15 * emitted, $"Only {dropped.Count} of {emitted} events were dropped.");
-        Assert.Empty(_bus.DeadLetters);
+        Assert.Empty(_pipeline.DeadLetters);
         Assert.Contains(dropped, e => e.EventName == IvsEventName.ParticipantUnpublished && IvsEventParser.ResourceId(e.ResourceArn) == gamma);
 
         // The truth is what IVS says: the stage's active session and its connected participants, as the test drove them.
@@ -200,7 +166,7 @@ public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelp
         Assert.True(before[gamma].Live);
         Assert.Contains(before[gamma].Participants, p => p.Publishing);
 
-        var reconciler = new ReconcilerService(_ivs, Stages, new DynamoDbProjectionStore(table.Client, Options),
+        var reconciler = new ReconcilerService(Ivs, Stages, new DynamoDbProjectionStore(table.Client, Options),
             new DynamoDbReconcilerCheckpointStore(table.Client, Options), new ReconcilerOptions { DeploymentTag = DeploymentTag });
         var report = await reconciler.RunAsync("run-1", TimeSpan.FromSeconds(50), new LambdaJsonLogger(Stream.Null), CancellationToken.None);
         output.WriteLine(JsonSerializer.Serialize(report, ReconcilerJsonContext.Default.ReconcileReport));
@@ -230,18 +196,15 @@ public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelp
     private async Task JoinAsync(string stageId, string user)
     {
         var token = await SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As(user));
-        using var response = await _http.PostAsJsonAsync("/_sim/join", new Dictionary<string, string> { ["token"] = token.GetProperty("token").GetString()! });
-        Assert.True(response.IsSuccessStatusCode, $"join {user}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        var participantId = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["participantId"]!.GetValue<string>();
+        var participantId = await _pipeline.JoinAsync(token.GetProperty("token").GetString()!);
         _truth[Key(stageId, user)] = new Participant(participantId, user) { Connected = true };
     }
 
     private async Task ActAsync(string stageId, string user, string action)
     {
         var participant = _truth[Key(stageId, user)];
-        using var content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync($"/_sim/stages/{stageId}/participants/{participant.ParticipantId}/{action}", content);
-        Assert.True(response.IsSuccessStatusCode, $"{action} {user}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var (status, answer) = await _pipeline.ActAsync(stageId, participant.ParticipantId, action);
+        Assert.True(status is >= 200 and < 300, $"{action} {user}: {status} {answer}");
         switch (action)
         {
             case "publish":
@@ -260,13 +223,13 @@ public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelp
     /// <summary>What the live view must say: IVS's active session, and its CONNECTED participants with the publishing state the test left them in.</summary>
     private async Task<LiveView> TruthAsync(string stageId)
     {
-        var stage = (await _ivs.GetStageAsync(new GetStageRequest { Arn = _stageArns[stageId] })).Stage!;
+        var stage = (await Ivs.GetStageAsync(new GetStageRequest { Arn = _stageArns[stageId] })).Stage!;
         if (stage.ActiveSessionId is not { } sessionId)
         {
             return new LiveView(false, null, []);
         }
 
-        var connected = (await _ivs.ListParticipantsAsync(new ListParticipantsRequest
+        var connected = (await Ivs.ListParticipantsAsync(new ListParticipantsRequest
         {
             StageArn = stage.Arn, SessionId = sessionId, FilterByState = ParticipantState.Connected, MaxResults = 100,
         })).Participants;
@@ -286,20 +249,6 @@ public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelp
             .OrderBy(p => p.ParticipantId, StringComparer.Ordinal);
         return new LiveView(stage.GetProperty("live").GetBoolean(), stage.TryGetProperty("activeSessionId", out var session) ? session.GetString() : null,
             [.. participants]);
-    }
-
-    /// <summary>Until the handler has seen (applied or dropped) every event the emulator has emitted so far (it emits before answering).</summary>
-    private async Task<int> WaitForAllEmittedAsync()
-    {
-        var emitted = _sink.Recent().Count;
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (_handledCount < emitted)
-        {
-            await _handled.Reader.ReadAsync(deadline.Token);
-            _handledCount++;
-        }
-
-        return emitted;
     }
 
     private async Task<JsonElement> SendAsync(ApiRequest request)
@@ -338,7 +287,7 @@ public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelp
     /// delivers one event at a time in emission order, so the same events are lost every run) and reports it as
     /// handled, as a lost EventBridge delivery would look to the rest of the system. Every event seen is signalled.
     /// </summary>
-    private sealed class Dropping(ILambdaHandler inner, Random random, double fraction, Channel<bool> handled) : ILambdaHandler
+    private sealed class Dropping(ILambdaHandler inner, Random random, double fraction) : ILambdaHandler
     {
         private readonly List<ParsedIvsEvent> _dropped = [];
 
@@ -365,9 +314,7 @@ public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelp
                 }
             }
 
-            var result = drop ? ReadOnlyMemory<byte>.Empty : await inner.HandleAsync(payload, context, ct);
-            handled.Writer.TryWrite(drop);
-            return result;
+            return drop ? ReadOnlyMemory<byte>.Empty : await inner.HandleAsync(payload, context, ct);
         }
     }
 }

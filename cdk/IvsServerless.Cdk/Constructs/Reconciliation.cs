@@ -1,6 +1,5 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Events;
-using Amazon.CDK.AWS.Events.Targets;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
 
@@ -22,21 +21,6 @@ public sealed class Reconciliation : Construct
     {
         ArgumentNullException.ThrowIfNull(props);
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");
-        Schedule = new Rule(this, "Schedule", new RuleProps
-        {
-            Description = $"Runs the {props.Reconciler.Handler} function",
-            Schedule = Amazon.CDK.AWS.Events.Schedule.Rate(props.Interval),
-            Targets =
-            [
-                new LambdaFunction(props.Reconciler.Function, new LambdaFunctionProps
-                {
-                    RetryAttempts = 2,
-
-                    // Older than one interval: the next tick has already superseded it.
-                    MaxEventAge = props.Interval,
-                    DeadLetterQueue = DeadLetterQueue,
-                }),
-            ],
-        });
+        Schedule = ScheduledRuns.Create(this, props.Reconciler, props.Interval, $"Runs the {props.Reconciler.Handler} function", DeadLetterQueue);
     }
 }

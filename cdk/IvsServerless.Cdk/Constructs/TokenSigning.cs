@@ -1,6 +1,5 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Events;
-using Amazon.CDK.AWS.Events.Targets;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Logs;
@@ -94,20 +93,8 @@ public sealed class TokenSigning : Construct
         });
 
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");
-        Schedule = new Rule(this, "Schedule", new RuleProps
-        {
-            Description = $"Runs the {props.Rotation.Handler} function (rotates when due)",
-            Schedule = Amazon.CDK.AWS.Events.Schedule.Rate(props.RotationCheckInterval),
-            Targets =
-            [
-                new LambdaFunction(props.Rotation.Function, new LambdaFunctionProps
-                {
-                    RetryAttempts = 2,
-                    MaxEventAge = props.RotationCheckInterval,
-                    DeadLetterQueue = DeadLetterQueue,
-                }),
-            ],
-        });
+        Schedule = ScheduledRuns.Create(this, props.Rotation, props.RotationCheckInterval,
+            $"Runs the {props.Rotation.Handler} function (rotates when due)", DeadLetterQueue);
     }
 
     /// <summary>Lets a function read the signing key: the parameter, decrypted through SSM.</summary>

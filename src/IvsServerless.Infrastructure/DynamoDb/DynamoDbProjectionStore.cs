@@ -153,18 +153,7 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
             item["errorCode"] = ProjectionItems.S(errorCode);
         }
 
-        try
-        {
-            await dynamo.PutItemAsync(new PutItemRequest
-            {
-                TableName = options.TableName,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(PK)",
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // The same event, delivered again: its log entry is already there.
-        }
+        // The same event delivered again finds its log entry already there.
+        await ProjectionItems.PutOnceAsync(dynamo, options.TableName, item, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -31,18 +31,7 @@ public sealed class DynamoDbRejectedEventStore(IAmazonDynamoDB dynamo, DynamoDbO
             item["detailType"] = ProjectionItems.S(detailType);
         }
 
-        try
-        {
-            await dynamo.PutItemAsync(new PutItemRequest
-            {
-                TableName = options.TableName,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(PK)",
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // Delivered (and rejected) before: keep the first copy.
-        }
+        // Delivered (and rejected) before: the first copy is kept.
+        await ProjectionItems.PutOnceAsync(dynamo, options.TableName, item, cancellationToken).ConfigureAwait(false);
     }
 }

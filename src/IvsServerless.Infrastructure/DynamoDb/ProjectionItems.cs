@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using IvsServerless.Core.Projection;
 
@@ -24,6 +25,24 @@ internal static class ProjectionItems
     public const string Connected = "connected";
     public const string PresenceStamp = "presenceStamp";
     public const string UserId = "userId";
+
+    /// <summary>Writes an item that never changes once written: a second write of the same key keeps the first.</summary>
+    public static async Task PutOnceAsync(IAmazonDynamoDB dynamo, string tableName, Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = tableName,
+                Item = item,
+                ConditionExpression = "attribute_not_exists(PK)",
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Already written (a redelivery): nothing to do.
+        }
+    }
 
     public static Dictionary<string, AttributeValue> Key(string stageId, string sortKey) => new()
     {

@@ -88,17 +88,7 @@ public sealed class ProjectionBenchmark : IBenchmark
         var compositions = new DynamoDbCompositionStore(client, table);
         var projection = new DynamoDbProjectionStore(client, table);
         var workload = SyntheticIvsEvents.Generate(options.Seed, options.Events, options.Stages);
-        foreach (var stageId in workload.StageIds)
-        {
-            await stages.AddAsync(new Stage(stageId, SyntheticIvsEvents.StageArn(stageId), "bench-" + stageId, "owner", StageVisibility.Public,
-                new HashSet<string>(), new HashSet<string>(), SyntheticIvsEvents.BaseTime.AddDays(-1)), cancellationToken);
-        }
-
-        foreach (var (stageId, arn) in workload.Compositions)
-        {
-            await compositions.AddAsync(new Composition(arn, stageId, "owner", "key-" + arn[(arn.LastIndexOf('/') + 1)..], "STARTING",
-                SyntheticIvsEvents.BaseTime.AddDays(-1)), cancellationToken);
-        }
+        await SeedAsync(workload, stages, compositions, cancellationToken);
 
         var baseline = await MeasureBaselineAsync(client, table.TableName, workload.StageIds[0], options.Concurrency, cancellationToken);
 
@@ -161,6 +151,20 @@ public sealed class ProjectionBenchmark : IBenchmark
         var stages = new InMemoryStageStore();
         var compositions = new InMemoryCompositionStore();
         var projection = new InMemoryProjectionStore();
+        await SeedAsync(workload, stages, compositions, cancellationToken);
+
+        var handler = new IvsEventsHandler(new IvsEventService(projection, stages, compositions, new InMemoryRejectedEventStore()));
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(delivery, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (e, ct) => await handler.HandleAsync(e.Json,
+                new LambdaContext { AwsRequestId = e.Parsed.Id, Deadline = DateTimeOffset.UtcNow.AddMinutes(1), Logger = new LambdaJsonLogger(Stream.Null) }, ct));
+        clock.Stop();
+        return (delivery.Count / clock.Elapsed.TotalSeconds, projection.State);
+    }
+
+    /// <summary>What the API would have stored before the events: the stages and the started compositions.</summary>
+    private static async Task SeedAsync(SyntheticWorkload workload, IStageStore stages, ICompositionStore compositions, CancellationToken cancellationToken)
+    {
         foreach (var stageId in workload.StageIds)
         {
             await stages.AddAsync(new Stage(stageId, SyntheticIvsEvents.StageArn(stageId), "bench-" + stageId, "owner", StageVisibility.Public,
@@ -172,14 +176,6 @@ public sealed class ProjectionBenchmark : IBenchmark
             await compositions.AddAsync(new Composition(arn, stageId, "owner", "key-" + arn[(arn.LastIndexOf('/') + 1)..], "STARTING",
                 SyntheticIvsEvents.BaseTime.AddDays(-1)), cancellationToken);
         }
-
-        var handler = new IvsEventsHandler(new IvsEventService(projection, stages, compositions, new InMemoryRejectedEventStore()));
-        var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(delivery, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
-            async (e, ct) => await handler.HandleAsync(e.Json,
-                new LambdaContext { AwsRequestId = e.Parsed.Id, Deadline = DateTimeOffset.UtcNow.AddMinutes(1), Logger = new LambdaJsonLogger(Stream.Null) }, ct));
-        clock.Stop();
-        return (delivery.Count / clock.Elapsed.TotalSeconds, projection.State);
     }
 
     /// <summary>What this DynamoDB Local serves here at all: the same concurrency of the cheapest request (GetItem of a stage).</summary>

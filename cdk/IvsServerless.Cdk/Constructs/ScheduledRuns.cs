@@ -1,0 +1,29 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.Events;
+using Amazon.CDK.AWS.Events.Targets;
+using Amazon.CDK.AWS.SQS;
+using Constructs;
+
+namespace IvsServerless.Cdk.Constructs;
+
+/// <summary>A function run on a fixed rate: a failed run is retried twice, then dead-lettered.</summary>
+public static class ScheduledRuns
+{
+    public static Rule Create(Construct scope, ServerlessFunction function, Duration interval, string description, Queue deadLetterQueue) =>
+        new(scope, "Schedule", new RuleProps
+        {
+            Description = description,
+            Schedule = Schedule.Rate(interval),
+            Targets =
+            [
+                new LambdaFunction(function.Function, new LambdaFunctionProps
+                {
+                    RetryAttempts = 2,
+
+                    // Older than one interval: the next tick has already superseded it.
+                    MaxEventAge = interval,
+                    DeadLetterQueue = deadLetterQueue,
+                }),
+            ],
+        });
+}
