@@ -9,8 +9,8 @@ namespace IvsServerless.EventHandlers;
 /// Applies one IVS EventBridge event: parse, match it to a stage (and composition) we manage, project it, and move
 /// the stage's live session and the composition's state along. An event that can never be applied (malformed, for a
 /// stage or composition we do not know) is stored as rejected and is not an error — retrying it would change
-/// nothing. Store failures (throttling, 5xx, timeouts) propagate, so EventBridge retries the event and finally
-/// dead-letters it; every step is idempotent, so a retry after a partial failure loses and duplicates nothing.
+/// nothing. Store failures (throttling, 5xx, timeouts) propagate, so Lambda retries the event (EventBridge invokes
+/// asynchronously) and finally sends it to the dead-letter queue; every step is idempotent, so a retry after a partial failure loses and duplicates nothing.
 /// </summary>
 public sealed class IvsEventService(
     IProjectionStore projection,

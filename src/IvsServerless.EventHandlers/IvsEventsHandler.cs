@@ -5,7 +5,7 @@ namespace IvsServerless.EventHandlers;
 
 /// <summary>
 /// The <c>ivs-events</c> function: one EventBridge event per invocation (Lambda target of the IVS rules). Throws only
-/// for transient failures, which EventBridge retries and finally dead-letters; logs id, name and outcome, never bodies.
+/// for transient failures, which Lambda's asynchronous retries repeat and finally dead-letter; logs id, name and outcome, never bodies.
 /// </summary>
 public sealed class IvsEventsHandler(IvsEventService service) : ILambdaHandler
 {

@@ -71,6 +71,31 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     }
 
     [Fact]
+    public void An_event_the_ivs_events_function_fails_on_every_attempt_goes_to_the_rules_dead_letter_queue_not_away()
+    {
+        var configs = _default.Resources("AWS::Lambda::EventInvokeConfig").ToList();
+        if (!EventsDeployed)
+        {
+            Assert.Empty(configs);
+            return;
+        }
+
+        var (_, config) = Assert.Single(configs);
+        var properties = config["Properties"]!;
+        Assert.Equal(_default.FunctionIdsByHandler()[Handlers.IvsEvents], SynthesizedStack.Target(properties["FunctionName"]));
+        Assert.Equal(2, properties["MaximumRetryAttempts"]!.GetValue<int>());
+        Assert.Equal(6 * 3600, properties["MaximumEventAgeInSeconds"]!.GetValue<int>());
+        var queue = SynthesizedStack.Target(properties["DestinationConfig"]!["OnFailure"]!["Destination"]);
+        var ruleQueues = _default.Resources("AWS::Events::Rule")
+            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null)
+            .Select(r => SynthesizedStack.Target(r.Resource["Properties"]!["Targets"]![0]!["DeadLetterConfig"]!["Arn"]))
+            .Distinct()
+            .ToList();
+        Assert.Equal([queue], ruleQueues);
+        Assert.Contains(Alarms(_default), a => a.Metric == "ApproximateNumberOfMessagesVisible" && a.Dimension == queue);
+    }
+
+    [Fact]
     public void Every_function_has_error_and_throttle_alarms()
     {
         foreach (var stack in stacks.Both)

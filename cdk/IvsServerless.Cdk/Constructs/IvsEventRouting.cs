@@ -2,6 +2,8 @@ using System.Text.Json;
 using Amazon.CDK;
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Lambda.Destinations;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
 using IvsServerless.LocalBus;
@@ -13,8 +15,10 @@ namespace IvsServerless.Cdk.Constructs;
 public sealed record IvsEventRoutingProps(ServerlessFunction Target, IReadOnlyList<KeyValuePair<string, string>> Rules);
 
 /// <summary>
-/// IVS → EventBridge (default bus) → the ivs-events function: one rule per IVS detail-type, each target retried by
-/// EventBridge and, once retries or the event age run out, parked in a dead-letter queue (alarmed) to redrive.
+/// IVS → EventBridge (default bus) → the ivs-events function: one rule per IVS detail-type. EventBridge invokes Lambda
+/// asynchronously, so two failure paths end in the same dead-letter queue (alarmed) to redrive: an invocation EventBridge
+/// could not make (the rule target's retry policy and DLQ), and an event the function failed on every attempt (Lambda's
+/// asynchronous retries, then the function's on-failure destination) — without the latter, Lambda discards it.
 /// </summary>
 public sealed class IvsEventRouting : Construct
 {
@@ -22,6 +26,12 @@ public sealed class IvsEventRouting : Construct
     public static readonly Duration MaxEventAge = Duration.Hours(2);
 
     public const int RetryAttempts = 8;
+
+    /// <summary>Lambda's own retries of an event the function failed on (its maximum; 1 min, then 2 min apart).</summary>
+    public const int FunctionRetryAttempts = 2;
+
+    /// <summary>How long Lambda keeps an event of a failing or throttled function queued for retries (its maximum).</summary>
+    public static readonly Duration FunctionMaxEventAge = Duration.Hours(6);
 
     public Queue DeadLetterQueue { get; }
 
@@ -51,6 +61,12 @@ public sealed class IvsEventRouting : Construct
         }
 
         Rules = rules;
+        props.Target.Function.ConfigureAsyncInvoke(new EventInvokeConfigOptions
+        {
+            RetryAttempts = FunctionRetryAttempts,
+            MaxEventAge = FunctionMaxEventAge,
+            OnFailure = new SqsDestination(DeadLetterQueue),
+        });
     }
 
     /// <summary>The shared pattern JSON as a CDK pattern; anything but source and detail-type is refused rather than dropped.</summary>
