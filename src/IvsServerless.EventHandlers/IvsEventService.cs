@@ -19,6 +19,14 @@ public sealed class IvsEventService(
     IRejectedEventStore rejected,
     TimeProvider? time = null)
 {
+    /// <summary>
+    /// The API stores a composition right after IVS accepts its start, so the composition's first events can arrive
+    /// before its item. While an event is younger than this, an unknown composition is a transient failure: the
+    /// invocation fails and Lambda retries it 1 and 2 minutes later (by then the item is there, or the event is old
+    /// enough to be rejected as a composition not started through this backend).
+    /// </summary>
+    public static readonly TimeSpan CompositionStoreGrace = TimeSpan.FromSeconds(90);
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async Task<IvsEventOutcome> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -51,9 +59,15 @@ public sealed class IvsEventService(
             case CompositionStateDetail:
                 var compositionId = IvsEventParser.ResourceId(e.ResourceArn);
                 var stored = await compositions.FindAsync(stageId, compositionId, cancellationToken).ConfigureAwait(false);
+                if (stored is null && _time.GetUtcNow() - e.EventTime < CompositionStoreGrace)
+                {
+                    throw new CompositionNotStoredYetException(
+                        $"Composition '{compositionId}' on stage '{stageId}' is not stored yet; its event of {e.EventTime:O} is retried.");
+                }
+
                 if (stored is null)
                 {
-                    // Started outside this backend, or the API has not stored it yet (the reconciler repairs the latter).
+                    // Started outside this backend (or its item never got stored: the start request failed after IVS accepted it).
                     return await RejectAsync(payload, $"unknown composition '{compositionId}' on stage '{stageId}'", cancellationToken, e).ConfigureAwait(false);
                 }
 
@@ -90,3 +104,6 @@ public sealed class IvsEventService(
         return new IvsEventOutcome(IvsEventDisposition.Rejected, record.EventId, record.DetailType, parsed?.EventNameText, reason);
     }
 }
+
+/// <summary>An event for a composition whose item the API has not stored yet (see <see cref="IvsEventService.CompositionStoreGrace"/>).</summary>
+public sealed class CompositionNotStoredYetException(string message) : Exception(message);

@@ -86,6 +86,37 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
     }
 
     [Fact]
+    public async Task A_fresh_event_of_a_composition_the_api_has_not_stored_yet_fails_to_be_retried_and_then_applies()
+    {
+        await table.AddStageAsync("stageCOMP001");
+        var eventTime = Base.AddSeconds(5);
+        var time = new FakeTimeProvider(eventTime.AddSeconds(1));
+        var service = table.Service(time);
+        var start = CompositionEvent("compRACE0001", "Session Start", "race-1", 5);
+
+        await Assert.ThrowsAsync<CompositionNotStoredYetException>(() => service.HandleAsync(start, default));
+        Assert.DoesNotContain((await table.Projection.ReadStageAsync("stageCOMP001", default)).Compositions.Keys, arn => arn.EndsWith("/compRACE0001", StringComparison.Ordinal));
+        Assert.DoesNotContain(await table.RejectedAsync(time.GetUtcNow()), r => r["reason"].S.Contains("compRACE0001", StringComparison.Ordinal));
+
+        // The API stores it; Lambda's retry a minute later applies the same event.
+        await table.AddCompositionAsync("stageCOMP001", "compRACE0001");
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(IvsEventDisposition.Applied, (await service.HandleAsync(start, default)).Disposition);
+        Assert.Equal("ACTIVE", (await table.Compositions.FindAsync("stageCOMP001", "compRACE0001", default))!.State);
+    }
+
+    [Fact]
+    public async Task An_event_of_an_unknown_composition_older_than_the_grace_is_rejected_not_retried()
+    {
+        await table.AddStageAsync("stageCOMP001");
+        var time = new FakeTimeProvider(Base.AddSeconds(6) + IvsEventService.CompositionStoreGrace);
+        var outcome = await table.Service(time).HandleAsync(CompositionEvent("compGONE0001", "Session Start", "gone-1", 5), default);
+
+        Assert.Equal(IvsEventDisposition.Rejected, outcome.Disposition);
+        Assert.Contains(await table.RejectedAsync(time.GetUtcNow()), r => r["reason"].S.StartsWith("unknown composition 'compGONE0001'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Composition_events_move_the_app_facing_state_and_a_late_start_never_revives_it()
     {
         await table.AddStageAsync("stageCOMP001");
