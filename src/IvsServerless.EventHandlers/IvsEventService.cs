@@ -59,14 +59,14 @@ public sealed class IvsEventService(
             case CompositionStateDetail:
                 var compositionId = IvsEventParser.ResourceId(e.ResourceArn);
                 var stored = await compositions.FindAsync(stageId, compositionId, cancellationToken).ConfigureAwait(false);
-                if (stored is null && _time.GetUtcNow() - e.EventTime < CompositionStoreGrace)
-                {
-                    throw new CompositionNotStoredYetException(
-                        $"Composition '{compositionId}' on stage '{stageId}' is not stored yet; its event of {e.EventTime:O} is retried.");
-                }
-
                 if (stored is null)
                 {
+                    if (_time.GetUtcNow() - e.EventTime < CompositionStoreGrace)
+                    {
+                        throw new CompositionNotStoredYetException(
+                            $"Composition '{compositionId}' on stage '{stageId}' is not stored yet; its event of {e.EventTime:O} is retried.");
+                    }
+
                     // Started outside this backend (or its item never got stored: the start request failed after IVS accepted it).
                     return await RejectAsync(payload, $"unknown composition '{compositionId}' on stage '{stageId}'", cancellationToken, e).ConfigureAwait(false);
                 }

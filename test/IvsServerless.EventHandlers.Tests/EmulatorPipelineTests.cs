@@ -1,9 +1,9 @@
 using System.Text.Json;
 using IvsServerless.Api;
-using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Projection;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.Lambda.Runtime;
+using IvsServerless.Testing.ApiSupport;
 using IvsServerless.Testing.Pipeline;
 
 namespace IvsServerless.EventHandlers.Tests;
@@ -90,24 +90,13 @@ public sealed class EmulatorPipelineTests(EventsTable table) : IClassFixture<Eve
 
     private async Task<JsonElement> SendAsync(string method, string path, string user, string? body = null)
     {
-        var request = new APIGatewayHttpApiV2ProxyRequest
+        var request = ApiRequest.Of(method, path).As(user);
+        if (body is not null)
         {
-            Version = "2.0",
-            RouteKey = "$default",
-            RawPath = path,
-            Headers = new Dictionary<string, string> { ["content-type"] = "application/json" },
-            Body = body,
-            RequestContext = new APIGatewayHttpApiV2ProxyRequest.ProxyRequestContext
-            {
-                RequestId = Guid.NewGuid().ToString(),
-                Http = new APIGatewayHttpApiV2ProxyRequest.HttpDescription { Method = method, Path = path },
-                Authorizer = new APIGatewayHttpApiV2ProxyRequest.AuthorizerDescription
-                {
-                    Jwt = new APIGatewayHttpApiV2ProxyRequest.JwtDescription { Claims = new Dictionary<string, string> { ["sub"] = user } },
-                },
-            },
-        };
-        var response = await _api.HandleAsync(request, new LambdaContext { AwsRequestId = "test", Deadline = DateTimeOffset.UtcNow.AddMinutes(1) }, default);
+            request.Json(body);
+        }
+
+        var response = await _api.HandleAsync(request.Build(), new LambdaContext { AwsRequestId = "test", Deadline = DateTimeOffset.UtcNow.AddMinutes(1) }, default);
         Assert.True(response.StatusCode is >= 200 and < 300, $"{method} {path}: {response.StatusCode} {response.Body}");
         return JsonDocument.Parse(response.Body!).RootElement.Clone();
     }

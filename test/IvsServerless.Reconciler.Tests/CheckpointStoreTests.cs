@@ -1,18 +1,7 @@
-using Amazon.DynamoDBv2.Model;
 using IvsServerless.Core.Reconciliation;
 using IvsServerless.Infrastructure.DynamoDb;
-using IvsServerless.Testing;
 
 namespace IvsServerless.Reconciler.Tests;
-
-public sealed class ItemsTable : DynamoDbTableFixture
-{
-    protected override string TablePrefix => "reconciler";
-
-    protected override CreateTableRequest DefineTable(string tableName) => TableLayout.Definition(tableName);
-
-    public DynamoDbOptions Options => new() { TableName = TableName };
-}
 
 /// <summary>The checkpoint item on DynamoDB Local: lease exclusivity, expiry, save and release. Tests share one item, so they run in order.</summary>
 public sealed class CheckpointStoreTests(ItemsTable table) : IClassFixture<ItemsTable>

@@ -1,25 +1,15 @@
 using System.Text.Json;
-using Amazon.DynamoDBv2.Model;
 using IvsServerless.Api;
 using IvsServerless.Core.Events;
 using IvsServerless.EventHandlers;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
-using IvsServerless.Testing;
 using IvsServerless.Testing.ApiSupport;
 using IvsServerless.Testing.Pipeline;
 using Xunit.Abstractions;
 
 namespace IvsServerless.Reconciler.Tests;
-
-/// <summary>One table per class with the production definition, on the shared DynamoDB Local engine.</summary>
-public sealed class DroppedEventsTable : DynamoDbTableFixture
-{
-    protected override string TablePrefix => "dropped";
-
-    protected override CreateTableRequest DefineTable(string tableName) => TableLayout.Definition(tableName);
-}
 
 /// <summary>
 /// The event pipeline with lost events, end to end on the local engines: participants join, publish, unpublish and
@@ -27,7 +17,7 @@ public sealed class DroppedEventsTable : DynamoDbTableFixture
 /// the production ivs-events handler, except a seeded ~20% that are lost on the way. The live view the API serves is
 /// then wrong; one pass of the production reconciler (IVS API → DynamoDB Local) must make it right again.
 /// </summary>
-public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelper output) : IClassFixture<DroppedEventsTable>, IAsyncLifetime
+public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper output) : IClassFixture<ItemsTable>, IAsyncLifetime
 {
     private const string DeploymentTag = "tests";
 
@@ -59,7 +49,7 @@ public sealed class DroppedEventsTests(DroppedEventsTable table, ITestOutputHelp
 
     private IvsRealTimeClient Ivs => _pipeline.Ivs;
 
-    private DynamoDbOptions Options => new() { TableName = table.TableName };
+    private DynamoDbOptions Options => table.Options;
 
     private DynamoDbStageStore Stages => new(table.Client, Options);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Stages;
@@ -95,21 +94,9 @@ public sealed class ProjectionBenchmark : IBenchmark
         // The production wiring of the ivs-events function (FunctionServices), one handler shared by all "invocations".
         var handler = new IvsEventsHandler(new IvsEventService(projection, stages, compositions, new DynamoDbRejectedEventStore(client, table)));
         var delivery = SyntheticIvsEvents.Delivery(workload.Events, options.Seed, options.Duplicates);
-        var rejected = 0;
         long requests = 0;
         client.BeforeRequestEvent += (_, _) => Interlocked.Increment(ref requests);
-        var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(delivery, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
-            async (e, ct) =>
-            {
-                var context = new LambdaContext { AwsRequestId = e.Parsed.Id, Deadline = DateTimeOffset.UtcNow.AddMinutes(1), Logger = new LambdaJsonLogger(Stream.Null) };
-                var result = await handler.HandleAsync(e.Json, context, ct);
-                if (result.Span.IndexOf("\"Rejected\""u8) >= 0)
-                {
-                    Interlocked.Increment(ref rejected);
-                }
-            });
-        clock.Stop();
+        var (elapsed, rejected) = await DeliverAsync(handler, delivery, options.Concurrency, cancellationToken);
         var handlingRequests = Interlocked.Read(ref requests);
 
         var expected = Projector.ApplyAll(ProjectionState.Empty, workload.Events.Select(e => e.Parsed));
@@ -136,7 +123,7 @@ public sealed class ProjectionBenchmark : IBenchmark
 
         await client.DeleteTableAsync(table.TableName, cancellationToken);
         var (inMemoryEventsPerSecond, inMemoryState) = await RunInMemoryAsync(workload, delivery, options.Concurrency, cancellationToken);
-        return new ProjectionRunResult(delivery.Count, workload.Events.Count, clock.Elapsed, rejected,
+        return new ProjectionRunResult(delivery.Count, workload.Events.Count, elapsed, rejected,
             expected.Participants.Count + expected.Sessions.Count + expected.Compositions.Count + expected.Destinations.Count, lost, wrong, unexpected, logExpected, logFound,
             handlingRequests, baseline, inMemoryEventsPerSecond, Compare(expected, inMemoryState) == (0, 0, 0));
     }
@@ -154,12 +141,30 @@ public sealed class ProjectionBenchmark : IBenchmark
         await SeedAsync(workload, stages, compositions, cancellationToken);
 
         var handler = new IvsEventsHandler(new IvsEventService(projection, stages, compositions, new InMemoryRejectedEventStore()));
+        var (elapsed, _) = await DeliverAsync(handler, delivery, concurrency, cancellationToken);
+        return (delivery.Count / elapsed.TotalSeconds, projection.State);
+    }
+
+    /// <summary>
+    /// Every event of <paramref name="delivery"/> as its own invocation of <paramref name="handler"/>, at most
+    /// <paramref name="concurrency"/> at a time (as Lambda runs events concurrently): how long it took, and how many were rejected.
+    /// </summary>
+    private static async Task<(TimeSpan Elapsed, int Rejected)> DeliverAsync(IvsEventsHandler handler, IReadOnlyList<SyntheticEvent> delivery,
+        int concurrency, CancellationToken cancellationToken)
+    {
+        var rejected = 0;
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(delivery, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
-            async (e, ct) => await handler.HandleAsync(e.Json,
-                new LambdaContext { AwsRequestId = e.Parsed.Id, Deadline = DateTimeOffset.UtcNow.AddMinutes(1), Logger = new LambdaJsonLogger(Stream.Null) }, ct));
-        clock.Stop();
-        return (delivery.Count / clock.Elapsed.TotalSeconds, projection.State);
+            async (e, ct) =>
+            {
+                var context = new LambdaContext { AwsRequestId = e.Parsed.Id, Deadline = DateTimeOffset.UtcNow.AddMinutes(1), Logger = new LambdaJsonLogger(Stream.Null) };
+                var result = await handler.HandleAsync(e.Json, context, ct);
+                if (result.Span.IndexOf("\"Rejected\""u8) >= 0)
+                {
+                    Interlocked.Increment(ref rejected);
+                }
+            });
+        return (clock.Elapsed, rejected);
     }
 
     /// <summary>What the API would have stored before the events: the stages and the started compositions.</summary>
