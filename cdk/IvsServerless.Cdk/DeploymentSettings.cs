@@ -2,6 +2,8 @@ using System.Collections;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Amazon.CDK;
+using IvsServerless.Core.Tokens;
+using IvsServerless.Deployment.Settings;
 
 namespace IvsServerless.Cdk;
 
@@ -21,10 +23,10 @@ public sealed partial record DeploymentSettings
     public IReadOnlyList<string> CorsAllowedOrigins { get; init; } = [];
 
     /// <summary>Stages with no participant for this long are deleted by the reconciler's sweep.</summary>
-    public int IdleStageTimeoutMinutes { get; init; } = 1440;
+    public int IdleStageTimeoutMinutes { get; init; } = ReconcilerSettings.DefaultIdleStageMinutes;
 
     /// <summary>Upper bound on participant token lifetime (IVS allows at most 20160 minutes, 14 days).</summary>
-    public int TokenMaxDurationMinutes { get; init; } = 720;
+    public int TokenMaxDurationMinutes { get; init; } = TokenSettings.DefaultMaxDurationMinutes;
 
     /// <summary>An existing S3 bucket (same region) where compositions record; null: no storage configuration.</summary>
     public string? CompositionBucketName { get; init; }
@@ -50,9 +52,9 @@ public sealed partial record DeploymentSettings
     public bool AllowSelfSignUp { get; init; }
 
     /// <summary><c>api</c> (IVS CreateParticipantToken) or <c>self-signed</c> (tokens signed by the tokens function with a rotated key).</summary>
-    public string TokenMode { get; init; } = TokenModes.Api;
+    public TokenMintingMode TokenMode { get; init; }
 
-    public bool SelfSignedTokens => TokenMode == TokenModes.SelfSigned;
+    public bool SelfSignedTokens => TokenMode == TokenMintingMode.SelfSigned;
 
     /// <summary>The CloudFormation stack name; also names the signing-key parameter (<c>/&lt;stack&gt;/participant-token-signing-key</c>).</summary>
     public string StackName { get; init; } = "IvsServerless";
@@ -159,20 +161,18 @@ public sealed partial record DeploymentSettings
             _ => Invalid("allowSelfSignUp must be true or false", false),
         };
 
-        var tokenMode = Text("tokenMode")?.ToLowerInvariant() switch
+        if (!TokenMintingModes.TryParse(Text("tokenMode")?.ToLowerInvariant(), out var tokenMode))
         {
-            null or TokenModes.Api => TokenModes.Api,
-            TokenModes.SelfSigned => TokenModes.SelfSigned,
-            _ => Invalid($"tokenMode must be {TokenModes.Api} or {TokenModes.SelfSigned}", TokenModes.Api),
-        };
+            errors.Add($"tokenMode must be {TokenMintingModes.Api} or {TokenMintingModes.SelfSigned}");
+        }
 
         var settings = new DeploymentSettings
         {
             JwtIssuer = issuer,
             JwtAudiences = audiences,
             CorsAllowedOrigins = origins,
-            IdleStageTimeoutMinutes = Number("idleStageTimeoutMinutes", defaults.IdleStageTimeoutMinutes, 10, 525600),
-            TokenMaxDurationMinutes = Number("tokenMaxDurationMinutes", defaults.TokenMaxDurationMinutes, 1, 20160),
+            IdleStageTimeoutMinutes = Number("idleStageTimeoutMinutes", defaults.IdleStageTimeoutMinutes, ReconcilerSettings.MinIdleStageMinutes, ReconcilerSettings.MaxIdleStageMinutes),
+            TokenMaxDurationMinutes = Number("tokenMaxDurationMinutes", defaults.TokenMaxDurationMinutes, 1, TokenSettings.IvsMaximumDurationMinutes),
             CompositionBucketName = Matching("compositionBucketName", BucketName(), "an S3 bucket name"),
             CompositionChannelArn = Matching("compositionChannelArn", ChannelArn(), "an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>)"),
             DeploymentTag = Matching("deploymentTag", Tag(), "1-128 letters, digits, spaces or _.:/=+-@") ?? defaults.DeploymentTag,
@@ -195,13 +195,6 @@ public sealed partial record DeploymentSettings
             errors.Add(error);
             return fallback;
         }
-    }
-
-    /// <summary>The values of the functions' <c>TOKEN_MODE</c>.</summary>
-    public static class TokenModes
-    {
-        public const string Api = "api";
-        public const string SelfSigned = "self-signed";
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]

@@ -5,55 +5,55 @@ using IvsServerless.Api.Participants;
 using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
+using IvsServerless.Deployment.Routes;
 
 namespace IvsServerless.Api;
 
 /// <summary>
-/// The route table. Each endpoint only parses, calls one service and maps the result; the caller is read
-/// first so an anonymous request gets 401 before anything about the request is checked. openapi.yaml
-/// must list exactly these routes (a test compares them). <see cref="Route.Group"/> says which function serves a route in AWS.
+/// The endpoints of the contract's routes (<see cref="ApiRoutes"/>). Each endpoint only parses, calls one service and
+/// maps the result; the caller is read first so an anonymous request gets 401 before anything about the request is checked.
 /// </summary>
 public static class ApiEndpoints
 {
     public static IReadOnlyList<Route> Routes(StageService stages, TokenService tokens, ParticipantService participants, CompositionService compositions,
-        SessionService sessions) =>
+        SessionService sessions) => EveryDeclaredRoute(
     [
-        new("POST", "/stages", async call =>
+        new(ApiRoutes.CreateStage, async call =>
         {
             var caller = call.Caller;
             var body = StrictJson.Read(call.Request, ApiJsonContext.Default.CreateStageBody, optional: false);
             var stage = await stages.CreateAsync(caller, body, call.CancellationToken).ConfigureAwait(false);
             return Results.Json(201, Views.Of(stage, caller.UserId), ApiJsonContext.Default.StageView);
         }),
-        new("GET", "/stages", async call =>
+        new(ApiRoutes.ListStages, async call =>
         {
             var caller = call.Caller;
             var page = await stages.ListAsync(caller, call.Query("scope"), call.Query("cursor"), call.Query("limit"), call.CancellationToken).ConfigureAwait(false);
             var view = new StagePageView { Items = [.. page.Items.Select(s => Views.Of(s, caller.UserId))], NextCursor = page.NextCursor };
             return Results.Json(200, view, ApiJsonContext.Default.StagePageView);
         }),
-        new("GET", "/stages/{stageId}", async call =>
+        new(ApiRoutes.GetStage, async call =>
         {
             var caller = call.Caller;
             var (stage, compositions) = await stages.GetAsync(caller, PathIds.StageId(call), call.CancellationToken).ConfigureAwait(false);
             var present = await sessions.PresentParticipantsAsync(stage, call.CancellationToken).ConfigureAwait(false);
             return Results.Json(200, Views.Of(stage, caller.UserId, compositions, present), ApiJsonContext.Default.StageView);
         }),
-        new("GET", "/stages/{stageId}/sessions", async call =>
+        new(ApiRoutes.ListSessions, async call =>
         {
             var caller = call.Caller;
             var (stage, page) = await sessions.ListAsync(caller, PathIds.StageId(call), call.Query("cursor"), call.Query("limit"), call.CancellationToken).ConfigureAwait(false);
             var view = new SessionPageView { Items = [.. page.Items.Select(s => SessionViews.Of(s, stage))], NextCursor = page.NextCursor };
             return Results.Json(200, view, ApiJsonContext.Default.SessionPageView);
         }),
-        new("GET", "/stages/{stageId}/sessions/{sessionId}", async call =>
+        new(ApiRoutes.GetSession, async call =>
         {
             var caller = call.Caller;
             var (stageId, sessionId) = (PathIds.StageId(call), PathIds.SessionId(call));
             var (stage, session, compositions) = await sessions.GetAsync(caller, stageId, sessionId, call.CancellationToken).ConfigureAwait(false);
             return Results.Json(200, SessionViews.Of(session, stage, compositions), ApiJsonContext.Default.SessionDetailView);
         }),
-        new("PATCH", "/stages/{stageId}", async call =>
+        new(ApiRoutes.UpdateStage, async call =>
         {
             var caller = call.Caller;
             var stageId = PathIds.StageId(call);
@@ -61,60 +61,64 @@ public static class ApiEndpoints
             var stage = await stages.UpdateAsync(caller, stageId, body, call.CancellationToken).ConfigureAwait(false);
             return Results.Json(200, Views.Of(stage, caller.UserId), ApiJsonContext.Default.StageView);
         }),
-        new("DELETE", "/stages/{stageId}", async call =>
+        new(ApiRoutes.DeleteStage, async call =>
         {
             var caller = call.Caller;
             await stages.DeleteAsync(caller, PathIds.StageId(call), call.CancellationToken).ConfigureAwait(false);
             return Results.NoContent();
         }),
-        new("POST", "/stages/{stageId}/participant-tokens", async call =>
+        new(ApiRoutes.CreateParticipantToken, async call =>
         {
             var caller = call.Caller;
             var stageId = PathIds.StageId(call);
             var body = StrictJson.Read(call.Request, ApiJsonContext.Default.CreateTokenBody, optional: true);
             var token = await tokens.IssueAsync(caller, stageId, body, call.CancellationToken).ConfigureAwait(false);
             return Results.Json(201, token, ApiJsonContext.Default.TokenView);
-        }) { Group = RouteGroups.Tokens },
-        new("POST", "/stages/{stageId}/participants/{participantId}/disconnect", async call =>
+        }),
+        new(ApiRoutes.DisconnectParticipant, async call =>
         {
             var caller = call.Caller;
             var (stageId, participantId) = (PathIds.StageId(call), PathIds.ParticipantId(call));
             var body = StrictJson.Read(call.Request, ApiJsonContext.Default.DisconnectBody, optional: true);
             await participants.DisconnectAsync(caller, stageId, participantId, body, call.CancellationToken).ConfigureAwait(false);
             return Results.NoContent();
-        }) { Group = RouteGroups.Tokens },
-        new("POST", "/stages/{stageId}/compositions", async call =>
+        }),
+        new(ApiRoutes.StartComposition, async call =>
         {
             var caller = call.Caller;
             var stageId = PathIds.StageId(call);
             var (composition, started) = await compositions.StartAsync(caller, stageId, call.Header("idempotency-key"), call.CancellationToken).ConfigureAwait(false);
             return Results.Json(started ? 201 : 200, Views.Of(composition), ApiJsonContext.Default.CompositionView);
-        }) { Group = RouteGroups.Compositions },
-        new("GET", "/stages/{stageId}/compositions", async call =>
+        }),
+        new(ApiRoutes.ListCompositions, async call =>
         {
             var caller = call.Caller;
             var list = await compositions.ListAsync(caller, PathIds.StageId(call), call.CancellationToken).ConfigureAwait(false);
             return Results.Json(200, new CompositionListView { Items = [.. list.Select(Views.Of)] }, ApiJsonContext.Default.CompositionListView);
-        }) { Group = RouteGroups.Compositions },
-        new("DELETE", "/stages/{stageId}/compositions/{compositionId}", async call =>
+        }),
+        new(ApiRoutes.StopComposition, async call =>
         {
             var caller = call.Caller;
             var (stageId, compositionId) = (PathIds.StageId(call), PathIds.CompositionId(call));
             await compositions.StopAsync(caller, stageId, compositionId, call.CancellationToken).ConfigureAwait(false);
             return Results.NoContent();
-        }) { Group = RouteGroups.Compositions },
+        }),
 
         // The one route without the JWT authorizer: it reads no caller and touches no store or service.
-        new("GET", "/health", _ => Task.FromResult(Results.Json(200, new HealthView { Status = "ok" }, ApiJsonContext.Default.HealthView)))
-        {
-            Group = RouteGroups.Health,
-        },
-    ];
+        new(ApiRoutes.Health, _ => Task.FromResult(Results.Json(200, new HealthView { Status = "ok" }, ApiJsonContext.Default.HealthView))),
+    ]);
 
-    /// <summary>
-    /// The route table's keys and groups for the deployment (the CDK stack declares one API Gateway route per
-    /// entry). Endpoints only capture their services, so the table is built without any; none is invoked.
-    /// </summary>
-    public static IReadOnlyList<(string Key, string Group)> Catalogue() =>
-        [.. Routes(null!, null!, null!, null!, null!).Select(r => (r.Key, r.Group))];
+    /// <summary>The table must bind each route of the contract once, in its order: a route left unbound fails at init, not in production.</summary>
+    private static IReadOnlyList<Route> EveryDeclaredRoute(IReadOnlyList<Route> routes)
+    {
+        var bound = routes.Select(r => r.Declaration).ToList();
+        if (!bound.SequenceEqual(ApiRoutes.All))
+        {
+            var unbound = ApiRoutes.All.Except(bound).Select(r => r.Key);
+            throw new InvalidOperationException("The route table does not bind the contract's routes once each, in order; unbound: "
+                + string.Join(", ", unbound) + ".");
+        }
+
+        return routes;
+    }
 }

@@ -10,6 +10,7 @@ using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
+using IvsServerless.Deployment.Routes;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
 
@@ -40,7 +41,7 @@ public sealed class ApiHandler : ILambdaHandler
             new ParticipantService(access, ivs),
             new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System),
             new SessionService(access, sessions, compositions));
-        _router = new Router(routeGroups is null ? routes : RouteGroups.Filter(routes, routeGroups));
+        _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));
     }
 
     public IReadOnlyList<Route> Routes => _router.Routes;

@@ -5,6 +5,7 @@ using IvsServerless.Api;
 using IvsServerless.EventHandlers;
 using IvsServerless.Core.Tokens;
 using IvsServerless.Core.TokenSigning;
+using IvsServerless.Deployment.Settings;
 using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
@@ -19,11 +20,9 @@ namespace IvsServerless.Lambda;
 /// </summary>
 /// <param name="credentials">Null in Lambda (the SDK's default chain reads the function role); the local host passes
 /// fixed dummy credentials, which the local engines accept and which spare a slow credential-chain search.</param>
-public sealed class FunctionServices(FunctionConfiguration configuration, AWSCredentials? credentials = null)
+public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? credentials = null)
 {
-    public static FunctionServices FromEnvironment() => From(Environment.GetEnvironmentVariable);
-
-    public static FunctionServices From(Func<string, string?> environment) => new(FunctionConfiguration.From(environment));
+    public static FunctionServices From(Func<string, string?> environment) => new(FunctionSettings.From(environment));
 
     public IvsEventsHandler CreateIvsEventsHandler()
     {
@@ -48,11 +47,11 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
             ivs,
             new ApiOptions
             {
-                DeploymentTag = configuration.DeploymentTag,
-                TokenPolicy = configuration.TokenPolicy,
-                CompositionStorageConfigurationArn = configuration.CompositionStorageConfigurationArn,
-                CompositionEncoderConfigurationArn = configuration.CompositionEncoderConfigurationArn,
-                CompositionChannelArn = configuration.CompositionChannelArn,
+                DeploymentTag = settings.Table.DeploymentTag,
+                TokenPolicy = settings.Tokens.Policy(),
+                CompositionStorageConfigurationArn = settings.Compositions.StorageConfigurationArn,
+                CompositionEncoderConfigurationArn = settings.Compositions.EncoderConfigurationArn,
+                CompositionChannelArn = settings.Compositions.ChannelArn,
             },
             tokenMinter: CreateTokenMinter(),
             sessions: new DynamoDbSessionHistory(dynamo, table),
@@ -61,34 +60,33 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
 
     private DynamoDbOptions Table()
     {
-        var table = new DynamoDbOptions { TableName = configuration.TableName };
+        var table = new DynamoDbOptions { TableName = settings.Table.TableName };
         table.Validate();
         return table;
     }
 
     public KeyRotationHandler CreateKeyRotationHandler()
     {
-        configuration.RequireKeyRotationSettings();
+        settings.Tokens.RequireKeyRotationSettings();
         var options = new KeyRotationOptions
         {
-            DeploymentTag = configuration.DeploymentTag,
-            MaxTokenLifetime = configuration.TokenPolicy.MaxDuration,
-            SigningKeyCacheTtl = configuration.TokenSigningKeyCacheTtl,
+            DeploymentTag = settings.Table.DeploymentTag,
+            MaxTokenLifetime = settings.Tokens.Policy().MaxDuration,
+            SigningKeyCacheTtl = settings.Tokens.SigningKeyCacheTtl,
         };
         options.Validate();
-        return new KeyRotationHandler(new SigningKeyRotation(CreateIvs(), CreateSigningKeyStore(), options), configuration.DeploymentTag);
+        return new KeyRotationHandler(new SigningKeyRotation(CreateIvs(), CreateSigningKeyStore(), options), settings.Table.DeploymentTag);
     }
 
     public ReconcilerHandler CreateReconcilerHandler()
     {
         var dynamo = CreateDynamoDb();
-        var table = new DynamoDbOptions { TableName = configuration.TableName };
-        table.Validate();
+        var table = Table();
         var options = new ReconcilerOptions
         {
-            DeploymentTag = configuration.DeploymentTag,
-            IdleStageAfter = configuration.IdleStageAfter,
-            CallsPerSecond = configuration.ReconcilerCallsPerSecond,
+            DeploymentTag = settings.Table.DeploymentTag,
+            IdleStageAfter = settings.Reconciler.IdleStageAfter,
+            CallsPerSecond = settings.Reconciler.CallsPerSecondOrDefault,
         };
         var service = new ReconcilerService(CreateIvs(), new DynamoDbStageStore(dynamo, table), new DynamoDbProjectionStore(dynamo, table),
             new DynamoDbReconcilerCheckpointStore(dynamo, table), options);
@@ -96,9 +94,9 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
     }
 
     /// <summary>null = the API default (IVS CreateParticipantToken); self-signed reads the key once, then per cache TTL.</summary>
-    private SelfSignedTokenMinter? CreateTokenMinter() => configuration.TokenMode switch
+    private SelfSignedTokenMinter? CreateTokenMinter() => settings.Tokens.Mode switch
     {
-        TokenMintingMode.SelfSigned => new SelfSignedTokenMinter(new SigningKeyCache(CreateSigningKeyStore(), configuration.TokenSigningKeyCacheTtl)),
+        TokenMintingMode.SelfSigned => new SelfSignedTokenMinter(new SigningKeyCache(CreateSigningKeyStore(), settings.Tokens.SigningKeyCacheTtl)),
         _ => null,
     };
 
@@ -106,13 +104,13 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
     {
         var options = new SsmTokenSigningKeyOptions
         {
-            ParameterName = configuration.TokenSigningKeyParameter
+            ParameterName = settings.Tokens.SigningKeyParameter
                 ?? throw new InvalidOperationException("Invalid function configuration: TOKEN_SIGNING_KEY_PARAMETER is required."),
-            KmsKeyId = configuration.TokenSigningKmsKeyId,
+            KmsKeyId = settings.Tokens.SigningKmsKeyId,
         };
         options.Validate();
 
-        var config = Endpoint(new AmazonSimpleSystemsManagementConfig(), configuration.SsmEndpoint);
+        var config = Endpoint(new AmazonSimpleSystemsManagementConfig(), settings.Aws.SsmEndpoint);
         var ssm = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
         return new SsmTokenSigningKeyStore(ssm, options);
     }
@@ -123,11 +121,11 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
         if (endpoint is not null)
         {
             config.ServiceURL = endpoint.ToString();
-            config.AuthenticationRegion = configuration.Region;
+            config.AuthenticationRegion = settings.Aws.Region;
         }
         else
         {
-            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(settings.Aws.Region);
         }
 
         return config;
@@ -135,13 +133,13 @@ public sealed class FunctionServices(FunctionConfiguration configuration, AWSCre
 
     private AmazonDynamoDBClient CreateDynamoDb()
     {
-        var config = Endpoint(new AmazonDynamoDBConfig(), configuration.DynamoDbEndpoint);
+        var config = Endpoint(new AmazonDynamoDBConfig(), settings.Aws.DynamoDbEndpoint);
         return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
 
     private IvsRealTimeClient CreateIvs()
     {
-        var options = new IvsRealTimeClientOptions { Region = configuration.Region, ServiceUrl = configuration.IvsEndpoint?.ToString().TrimEnd('/') };
+        var options = new IvsRealTimeClientOptions { Region = settings.Aws.Region, ServiceUrl = settings.Aws.IvsEndpoint?.ToString().TrimEnd('/') };
         options.Validate();
 
         // Redirects would replay a signed request to another host: never follow them.

@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
+using IvsServerless.Deployment.Functions;
+using IvsServerless.Deployment.Settings;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsEmulator.Events;
@@ -184,22 +186,18 @@ public sealed class LocalHost : IAsyncDisposable
 
             await CreateTableAsync(cancellationToken).ConfigureAwait(false);
 
-            var services = new FunctionServices(FunctionConfiguration.From(new Dictionary<string, string?>
-            {
-                ["AWS_REGION"] = options.Region,
-                ["TABLE_NAME"] = options.TableName,
-                ["DEPLOYMENT_TAG"] = DeploymentTag,
-                ["IVS_ENDPOINT"] = EmulatorUrl.GetLeftPart(UriPartial.Authority),
-                ["DYNAMODB_ENDPOINT"] = DynamoDbUrl.GetLeftPart(UriPartial.Authority),
-                ["COMPOSITION_STORAGE_CONFIGURATION_ARN"] = storageArn,
-                ["COMPOSITION_ENCODER_CONFIGURATION_ARN"] = encoderArn,
-            }.GetValueOrDefault), LocalCredentials);
+            var services = new FunctionServices(new FunctionSettings(
+                new AwsEndpointSettings(options.Region) { IvsEndpoint = EmulatorUrl, DynamoDbEndpoint = DynamoDbUrl },
+                new TableSettings(options.TableName, DeploymentTag),
+                new TokenSettings(),
+                new CompositionSettings { StorageConfigurationArn = storageArn, EncoderConfigurationArn = encoderArn },
+                new ReconcilerSettings()), LocalCredentials);
 
             var log = options.FunctionLog is { } output ? Stream.Synchronized(output) : Stream.Null;
             LocalFunction Function(string name, ILambdaHandler handler) => new(name, handler, FunctionTimeout, log, time);
 
             var apiHandler = services.CreateApiHandler();
-            var api = Function(FunctionHandlers.Api, apiHandler);
+            var api = Function(BackendFunctions.Api.Handler, apiHandler);
             var functions = new List<string> { api.Name };
 
             _bus = new LocalEventBus();
@@ -246,16 +244,16 @@ public sealed class LocalHost : IAsyncDisposable
 
     /// <summary>
     /// EventBridge's part: the emulator's events (what IVS sends to the default bus) pumped through the local bus,
-    /// whose rules use the same patterns as the CDK rules (<see cref="IvsRules"/>), to the ivs-events function.
+    /// whose rules use the same patterns as the CDK rules (the contract's rules of <c>ivs-events</c>), to the ivs-events function.
     /// </summary>
     private void StartEventPipeline(ChannelEventSink events, FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
     {
         var bus = _bus!;
-        var ivsEvents = function(FunctionHandlers.IvsEvents, services.CreateIvsEventsHandler());
+        var ivsEvents = function(BackendFunctions.IvsEvents.Handler, services.CreateIvsEventsHandler());
         functions.Add(ivsEvents.Name);
-        foreach (var (rule, pattern) in IvsRules.All)
+        foreach (var rule in BackendFunctions.IvsEvents.Rules)
         {
-            bus.AddRule(rule, pattern, ivsEvents);
+            bus.AddRule(rule.Name, rule.Pattern, ivsEvents);
         }
 
         _loops.Add(Task.Run(() => bus.RunAsync(events.Reader, e => Encoding.UTF8.GetBytes(e.ToJson()), _stopping.Token)));
@@ -264,7 +262,7 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>The reconciler on a short schedule (an EventBridge schedule rule, every minute, in AWS).</summary>
     private void StartReconciler(FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
     {
-        var reconciler = function(FunctionHandlers.Reconciler, services.CreateReconcilerHandler());
+        var reconciler = function(BackendFunctions.Reconciler.Handler, services.CreateReconcilerHandler());
         functions.Add(reconciler.Name);
         _loops.Add(Task.Run(() => RunScheduleAsync(reconciler, "ivs-serverless-reconciler", _stopping.Token)));
         ReconcilerScheduled = true;

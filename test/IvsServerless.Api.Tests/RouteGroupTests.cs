@@ -1,4 +1,5 @@
 using IvsServerless.Api.HttpApi;
+using IvsServerless.Deployment.Routes;
 using IvsServerless.Api.Tests.Support;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
@@ -22,7 +23,7 @@ public sealed class RouteGroupTests : IDisposable
     [Fact]
     public void Compositions_tokens_and_health_hold_exactly_their_routes_and_every_other_route_is_a_stage_route()
     {
-        var catalogue = ApiEndpoints.Catalogue();
+        var catalogue = ApiRoutes.All;
 
         Assert.All(catalogue, r => Assert.Equal(r.Key.Contains("/compositions", StringComparison.Ordinal), r.Group == RouteGroups.Compositions));
         Assert.Equal(
@@ -34,9 +35,9 @@ public sealed class RouteGroupTests : IDisposable
     }
 
     [Fact]
-    public void The_catalogue_is_the_route_table_the_handler_serves()
+    public void The_handler_serves_every_route_of_the_contract_in_its_order()
     {
-        Assert.Equal(Handler(null).Routes.Select(r => (r.Key, r.Group)), ApiEndpoints.Catalogue());
+        Assert.Equal(ApiRoutes.All, Handler(null).Routes.Select(r => r.Declaration));
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public sealed class RouteGroupTests : IDisposable
         var tokens = Handler(RouteGroups.Tokens);
 
         Assert.Equal(
-            ApiEndpoints.Catalogue().Where(r => r.Group == RouteGroups.Tokens).Select(r => r.Key),
+            ApiRoutes.All.Where(r => r.Group == RouteGroups.Tokens).Select(r => r.Key),
             tokens.Routes.Select(r => r.Key));
     }
 
@@ -81,6 +82,6 @@ public sealed class RouteGroupTests : IDisposable
     [Fact]
     public void No_group_at_all_is_refused_at_construction()
     {
-        Assert.Throws<ArgumentException>(() => RouteGroups.Filter(ApiEndpoints.Catalogue().Select(_ => new Route("GET", "/x", _ => throw new InvalidOperationException())), []));
+        Assert.Throws<ArgumentException>(() => RouteGroupFilter.Filter(ApiRoutes.All.Select(_ => new Route(new RouteDeclaration("GET", "/x", RouteGroups.Stages), _ => throw new InvalidOperationException())), []));
     }
 }

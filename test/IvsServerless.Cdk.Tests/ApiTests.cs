@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using IvsServerless.Api;
-using IvsServerless.Api.HttpApi;
 using IvsServerless.Cdk.Tests.Support;
+using IvsServerless.Deployment.Functions;
+using IvsServerless.Deployment.Routes;
 using IvsServerless.Lambda;
 
 namespace IvsServerless.Cdk.Tests;
@@ -17,7 +17,7 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     [Fact]
     public void The_api_declares_one_route_per_entry_of_the_route_table()
     {
-        Assert.Equal(ApiEndpoints.Catalogue().Select(r => r.Key).Order(StringComparer.Ordinal), Routes(_default).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(ApiRoutes.All.Select(r => r.Key).Order(StringComparer.Ordinal), Routes(_default).Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     [Fact]
     public void Each_route_reaches_the_function_whose_handler_serves_its_route_group()
     {
-        var groups = ApiEndpoints.Catalogue().ToDictionary(r => r.Key, r => r.Group);
+        var groups = ApiRoutes.All.ToDictionary(r => r.Key, r => r.Group);
         foreach (var (key, route) in Routes(_default))
         {
             // Target: "integrations/<integration id>" as an Fn::Join.
@@ -52,7 +52,7 @@ public sealed class ApiTests(SynthesizedStacks stacks)
             var functionId = SynthesizedStack.Target(_default.Properties(integrationId)["IntegrationUri"]);
             var handler = _default.Properties(functionId)["Handler"]!.GetValue<string>();
 
-            Assert.Contains(groups[key], FunctionHandlers.ApiRouteGroups[handler]);
+            Assert.Contains(groups[key], BackendFunctions.Named(handler).RouteGroups);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
 using IvsServerless.Cdk.Tests.Support;
+using IvsServerless.Deployment.Functions;
+using IvsServerless.Deployment.Routes;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.Lambda;
 
@@ -49,13 +51,15 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
         stacks.Configured.Template.HasResource("AWS::DynamoDB::Table", new Dictionary<string, object> { ["DeletionPolicy"] = "Delete" });
     }
 
+    /// <summary>The functions of every deployment (key-rotation comes with self-signed tokens).</summary>
+    private static readonly string[] Deployed = ["compositions", "ivs-events", "reconciler", "stages", "tokens"];
+
     [Fact]
     public void Every_handler_name_used_in_the_stack_is_in_the_lambda_dispatch_table()
     {
-        Assert.Equal(Handlers.Deployed.Order(StringComparer.Ordinal), _default.FunctionIdsByHandler().Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(Handlers.Deployed.Append(Handlers.KeyRotation).Order(StringComparer.Ordinal), stacks.Configured.FunctionIdsByHandler().Keys.Order(StringComparer.Ordinal));
-        Assert.Subset(Handlers.Deployed.ToHashSet(), new HashSet<string> { Handlers.Stages, Handlers.Tokens, Handlers.Compositions });
-        Assert.All(stacks.Configured.FunctionIdsByHandler().Keys, name => Assert.Contains(name, FunctionHandlers.Names));
+        Assert.Equal(Deployed, _default.FunctionIdsByHandler().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(Deployed.Append("key-rotation").Order(StringComparer.Ordinal), stacks.Configured.FunctionIdsByHandler().Keys.Order(StringComparer.Ordinal));
+        Assert.All(stacks.Configured.FunctionIdsByHandler().Keys, name => Assert.Contains(name, FunctionHandlers.Registry().Names));
     }
 
     [Fact]
@@ -69,7 +73,7 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_function_runs_the_aot_bootstrap_on_al2023_with_explicit_memory_timeout_json_logs_and_tracing()
     {
-        Assert.Equal(Handlers.Deployed.Count, _default.FunctionIdsByHandler().Count);
+        Assert.Equal(Deployed.Length, _default.FunctionIdsByHandler().Count);
         foreach (var stack in stacks.Both)
         {
             foreach (var id in stack.FunctionIdsByHandler().Values)
@@ -128,17 +132,14 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
             Assert.False(variables.ContainsKey("AWS_REGION"));
         }
 
-        Assert.Equal("720", Variables(_default, Handlers.Tokens)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
-        Assert.Equal("60", Variables(stacks.Configured, Handlers.Tokens)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
-        if (Handlers.Deployed.Contains(Handlers.Reconciler))
-        {
-            Assert.Equal("15", Variables(stacks.Configured, Handlers.Reconciler)["IDLE_STAGE_MINUTES"]!.GetValue<string>());
-        }
+        Assert.Equal("720", Variables(_default, BackendFunctions.Tokens.Handler)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
+        Assert.Equal("60", Variables(stacks.Configured, BackendFunctions.Tokens.Handler)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
+        Assert.Equal("15", Variables(stacks.Configured, BackendFunctions.Reconciler.Handler)["IDLE_STAGE_MINUTES"]!.GetValue<string>());
 
         // Compositions need both configurations; without a bucket the function answers "not configured".
-        Assert.False(Variables(_default, Handlers.Compositions).ContainsKey("COMPOSITION_STORAGE_CONFIGURATION_ARN"));
-        Assert.False(Variables(_default, Handlers.Compositions).ContainsKey("COMPOSITION_ENCODER_CONFIGURATION_ARN"));
-        var configured = Variables(stacks.Configured, Handlers.Compositions);
+        Assert.False(Variables(_default, BackendFunctions.Compositions.Handler).ContainsKey("COMPOSITION_STORAGE_CONFIGURATION_ARN"));
+        Assert.False(Variables(_default, BackendFunctions.Compositions.Handler).ContainsKey("COMPOSITION_ENCODER_CONFIGURATION_ARN"));
+        var configured = Variables(stacks.Configured, BackendFunctions.Compositions.Handler);
         Assert.Equal(stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single().Id, SynthesizedStack.Target(configured["COMPOSITION_STORAGE_CONFIGURATION_ARN"]));
         Assert.Equal(stacks.Configured.Resources("AWS::IVS::EncoderConfiguration").Single().Id, SynthesizedStack.Target(configured["COMPOSITION_ENCODER_CONFIGURATION_ARN"]));
         Assert.Equal("arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234", configured["COMPOSITION_CHANNEL_ARN"]!.GetValue<string>());

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using IvsServerless.Cdk.Tests.Support;
-using IvsServerless.LocalBus;
+using IvsServerless.Deployment.Functions;
+using IvsServerless.Deployment.Routes;
 
 namespace IvsServerless.Cdk.Tests;
 
@@ -9,26 +10,16 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
 {
     private readonly SynthesizedStack _default = stacks.Default;
 
-    private static bool EventsDeployed => Handlers.Deployed.Contains(Handlers.IvsEvents);
-
-    private static bool ReconcilerDeployed => Handlers.Deployed.Contains(Handlers.Reconciler);
-
     [Fact]
     public void The_three_ivs_rules_use_the_local_bus_patterns_and_target_the_ivs_events_function()
     {
         var patterns = _default.Resources("AWS::Events::Rule")
             .Where(r => r.Resource["Properties"]!["EventPattern"] is not null)
             .ToList();
-        if (!EventsDeployed)
-        {
-            Assert.Empty(patterns);
-            return;
-        }
-
-        var ivsEvents = _default.FunctionIdsByHandler()[Handlers.IvsEvents];
+        var ivsEvents = _default.FunctionIdsByHandler()[BackendFunctions.IvsEvents.Handler];
 
         Assert.Equal(
-            IvsRules.All.Select(r => Canonical(JsonNode.Parse(r.Value)!)).Order(StringComparer.Ordinal),
+            BackendFunctions.IvsEvents.Rules.Select(r => Canonical(JsonNode.Parse(r.Pattern)!)).Order(StringComparer.Ordinal),
             patterns.Select(r => Canonical(r.Resource["Properties"]!["EventPattern"]!)).Order(StringComparer.Ordinal));
         Assert.All(patterns, r => Assert.Equal(ivsEvents, SynthesizedStack.Target(Assert.Single(r.Resource["Properties"]!["Targets"]!.AsArray())!["Arn"])));
     }
@@ -37,23 +28,17 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     public void The_reconciler_runs_every_minute()
     {
         var schedules = _default.Resources("AWS::Events::Rule").Where(r => r.Resource["Properties"]!["ScheduleExpression"] is not null).ToList();
-        if (!ReconcilerDeployed)
-        {
-            Assert.Empty(schedules);
-            return;
-        }
-
         var schedule = Assert.Single(schedules);
 
         Assert.Equal("rate(1 minute)", schedule.Resource["Properties"]!["ScheduleExpression"]!.GetValue<string>());
-        Assert.Equal(_default.FunctionIdsByHandler()[Handlers.Reconciler],
+        Assert.Equal(_default.FunctionIdsByHandler()[BackendFunctions.Reconciler.Handler],
             SynthesizedStack.Target(Assert.Single(schedule.Resource["Properties"]!["Targets"]!.AsArray())!["Arn"]));
     }
 
     [Fact]
     public void Every_rule_target_has_a_retry_policy_and_an_encrypted_dead_letter_queue()
     {
-        var rules = (EventsDeployed ? 3 : 0) + (ReconcilerDeployed ? 1 : 0);
+        const int rules = 3 + 1;
         Assert.Equal(rules, _default.Resources("AWS::Events::Rule").Count());
         Assert.Equal(rules + 1, stacks.Configured.Resources("AWS::Events::Rule").Count());
         foreach (var stack in stacks.Both)
@@ -73,16 +58,9 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void An_event_the_ivs_events_function_fails_on_every_attempt_goes_to_the_rules_dead_letter_queue_not_away()
     {
-        var configs = _default.Resources("AWS::Lambda::EventInvokeConfig").ToList();
-        if (!EventsDeployed)
-        {
-            Assert.Empty(configs);
-            return;
-        }
-
-        var (_, config) = Assert.Single(configs);
+        var (_, config) = Assert.Single(_default.Resources("AWS::Lambda::EventInvokeConfig"));
         var properties = config["Properties"]!;
-        Assert.Equal(_default.FunctionIdsByHandler()[Handlers.IvsEvents], SynthesizedStack.Target(properties["FunctionName"]));
+        Assert.Equal(_default.FunctionIdsByHandler()[BackendFunctions.IvsEvents.Handler], SynthesizedStack.Target(properties["FunctionName"]));
         Assert.Equal(2, properties["MaximumRetryAttempts"]!.GetValue<int>());
         Assert.Equal(6 * 3600, properties["MaximumEventAgeInSeconds"]!.GetValue<int>());
         var queue = SynthesizedStack.Target(properties["DestinationConfig"]!["OnFailure"]!["Destination"]);
@@ -110,7 +88,7 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_dead_letter_queue_alarms_on_its_first_message()
     {
-        Assert.Equal((EventsDeployed ? 1 : 0) + (ReconcilerDeployed ? 1 : 0), _default.Resources("AWS::SQS::Queue").Count());
+        Assert.Equal(2, _default.Resources("AWS::SQS::Queue").Count());
         foreach (var stack in stacks.Both)
         {
             var alarms = Alarms(stack);

@@ -1,4 +1,6 @@
 using IvsServerless.Cdk.Tests.Support;
+using IvsServerless.Deployment.Functions;
+using IvsServerless.Deployment.Routes;
 
 namespace IvsServerless.Cdk.Tests;
 
@@ -33,22 +35,15 @@ public sealed class IamTests(SynthesizedStacks stacks)
     {
         var stack = stacks.Configured;
 
-        Assert.Equal(["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], stack.IvsActionsOf(Handlers.Stages));
-        Assert.Equal(["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], stacks.Default.IvsActionsOf(Handlers.Tokens));
-        Assert.Equal(["ivs:DisconnectParticipant", "ivs:GetStage"], stack.IvsActionsOf(Handlers.Tokens));
-        Assert.Equal(["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:ListPublicKeys", "ivs:TagResource"], stack.IvsActionsOf(Handlers.KeyRotation));
-        Assert.Equal(["ivs:StartComposition", "ivs:StopComposition", "ivs:TagResource"], stack.IvsActionsOf(Handlers.Compositions));
-        if (Handlers.Deployed.Contains(Handlers.IvsEvents))
-        {
-            Assert.Empty(stack.IvsActionsOf(Handlers.IvsEvents));
-        }
-
-        if (Handlers.Deployed.Contains(Handlers.Reconciler))
-        {
-            Assert.Equal(
-                ["ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions", "ivs:ListStages", "ivs:TagResource"],
-                stack.IvsActionsOf(Handlers.Reconciler));
-        }
+        Assert.Equal(["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], stack.IvsActionsOf(BackendFunctions.Stages.Handler));
+        Assert.Equal(["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], stacks.Default.IvsActionsOf(BackendFunctions.Tokens.Handler));
+        Assert.Equal(["ivs:DisconnectParticipant", "ivs:GetStage"], stack.IvsActionsOf(BackendFunctions.Tokens.Handler));
+        Assert.Equal(["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:ListPublicKeys", "ivs:TagResource"], stack.IvsActionsOf(BackendFunctions.KeyRotation.Handler));
+        Assert.Equal(["ivs:StartComposition", "ivs:StopComposition", "ivs:TagResource"], stack.IvsActionsOf(BackendFunctions.Compositions.Handler));
+        Assert.Empty(stack.IvsActionsOf(BackendFunctions.IvsEvents.Handler));
+        Assert.Equal(
+            ["ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions", "ivs:ListStages", "ivs:TagResource"],
+            stack.IvsActionsOf(BackendFunctions.Reconciler.Handler));
     }
 
     [Fact]
@@ -72,7 +67,7 @@ public sealed class IamTests(SynthesizedStacks stacks)
     [Fact]
     public void Compositions_start_only_with_this_deployment_s_configurations_and_channel()
     {
-        var statements = stacks.Configured.StatementsOf(stacks.Configured.RoleOf(stacks.Configured.FunctionIdsByHandler()[Handlers.Compositions]));
+        var statements = stacks.Configured.StatementsOf(stacks.Configured.RoleOf(stacks.Configured.FunctionIdsByHandler()[BackendFunctions.Compositions.Handler]));
         var start = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Contains("ivs:StartComposition"));
         var resources = TemplateQueries.ResourcesOf(start).Select(r => r!.ToJsonString()).ToList();
 
@@ -91,11 +86,11 @@ public sealed class IamTests(SynthesizedStacks stacks)
         var table = stack.Resources("AWS::DynamoDB::Table").Single().Id;
         var expected = new Dictionary<string, string[]>
         {
-            [Handlers.Stages] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-            [Handlers.Tokens] = ["dynamodb:GetItem"],
-            [Handlers.Compositions] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-            [Handlers.IvsEvents] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-            [Handlers.Reconciler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            [BackendFunctions.Stages.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+            [BackendFunctions.Tokens.Handler] = ["dynamodb:GetItem"],
+            [BackendFunctions.Compositions.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            [BackendFunctions.IvsEvents.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            [BackendFunctions.Reconciler.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
         };
 
         foreach (var (handler, functionId) in stack.FunctionIdsByHandler())

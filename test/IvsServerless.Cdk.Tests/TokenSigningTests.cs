@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using IvsServerless.Cdk.Tests.Support;
+using IvsServerless.Deployment.Functions;
+using IvsServerless.Deployment.Routes;
 
 namespace IvsServerless.Cdk.Tests;
 
@@ -16,20 +18,20 @@ public sealed class TokenSigningTests(SynthesizedStacks stacks)
     [Fact]
     public void Api_mode_has_no_signing_key_rotation_or_key()
     {
-        Assert.DoesNotContain(Handlers.KeyRotation, stacks.Default.FunctionIdsByHandler().Keys);
+        Assert.DoesNotContain(BackendFunctions.KeyRotation.Handler, stacks.Default.FunctionIdsByHandler().Keys);
         Assert.Empty(stacks.Default.Resources("AWS::KMS::Key"));
         Assert.Empty(stacks.Default.Resources("Custom::ParticipantTokenSigningKeys"));
-        Assert.False(stacks.Default.Properties(stacks.Default.FunctionIdsByHandler()[Handlers.Tokens])["Environment"]!["Variables"]!.AsObject().ContainsKey("TOKEN_MODE"));
+        Assert.False(stacks.Default.Properties(stacks.Default.FunctionIdsByHandler()[BackendFunctions.Tokens.Handler])["Environment"]!["Variables"]!.AsObject().ContainsKey("TOKEN_MODE"));
     }
 
     [Fact]
     public void The_tokens_function_signs_with_the_key_in_the_parameter()
     {
-        Assert.Equal("self-signed", Variables(Handlers.Tokens)["TOKEN_MODE"]!.GetValue<string>());
-        Assert.Equal(Parameter, Variables(Handlers.Tokens)["TOKEN_SIGNING_KEY_PARAMETER"]!.GetValue<string>());
-        Assert.Equal(Parameter, Variables(Handlers.KeyRotation)["TOKEN_SIGNING_KEY_PARAMETER"]!.GetValue<string>());
+        Assert.Equal("self-signed", Variables(BackendFunctions.Tokens.Handler)["TOKEN_MODE"]!.GetValue<string>());
+        Assert.Equal(Parameter, Variables(BackendFunctions.Tokens.Handler)["TOKEN_SIGNING_KEY_PARAMETER"]!.GetValue<string>());
+        Assert.Equal(Parameter, Variables(BackendFunctions.KeyRotation.Handler)["TOKEN_SIGNING_KEY_PARAMETER"]!.GetValue<string>());
         var key = Assert.Single(_selfSigned.Resources("AWS::KMS::Key"));
-        Assert.Equal(key.Id, SynthesizedStack.Target(Variables(Handlers.KeyRotation)["TOKEN_SIGNING_KMS_KEY_ID"]));
+        Assert.Equal(key.Id, SynthesizedStack.Target(Variables(BackendFunctions.KeyRotation.Handler)["TOKEN_SIGNING_KMS_KEY_ID"]));
         Assert.True(key.Resource["Properties"]!["EnableKeyRotation"]!.GetValue<bool>());
     }
 
@@ -45,7 +47,7 @@ public sealed class TokenSigningTests(SynthesizedStacks stacks)
     [Fact]
     public void Rotation_runs_on_every_deploy_through_a_custom_resource_and_hourly_on_a_schedule()
     {
-        var rotation = _selfSigned.FunctionIdsByHandler()[Handlers.KeyRotation];
+        var rotation = _selfSigned.FunctionIdsByHandler()[BackendFunctions.KeyRotation.Handler];
         var custom = Assert.Single(_selfSigned.Resources("Custom::ParticipantTokenSigningKeys")).Resource["Properties"]!;
         Assert.Equal(Parameter, custom["ParameterName"]!.GetValue<string>());
         var framework = _selfSigned.Properties(SynthesizedStack.Target(custom["ServiceToken"]));
@@ -59,7 +61,7 @@ public sealed class TokenSigningTests(SynthesizedStacks stacks)
     [Fact]
     public void Tokens_may_only_read_the_parameter_and_decrypt_through_ssm()
     {
-        var statements = _selfSigned.StatementsOf(_selfSigned.RoleOf(_selfSigned.FunctionIdsByHandler()[Handlers.Tokens]));
+        var statements = _selfSigned.StatementsOf(_selfSigned.RoleOf(_selfSigned.FunctionIdsByHandler()[BackendFunctions.Tokens.Handler]));
 
         var ssm = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("ssm:", StringComparison.Ordinal)));
         Assert.Equal(["ssm:GetParameter"], TemplateQueries.Strings(ssm["Action"]));
@@ -72,7 +74,7 @@ public sealed class TokenSigningTests(SynthesizedStacks stacks)
     [Fact]
     public void Rotation_may_write_read_and_delete_only_that_parameter_and_use_the_key_through_ssm()
     {
-        var statements = _selfSigned.StatementsOf(_selfSigned.RoleOf(_selfSigned.FunctionIdsByHandler()[Handlers.KeyRotation]));
+        var statements = _selfSigned.StatementsOf(_selfSigned.RoleOf(_selfSigned.FunctionIdsByHandler()[BackendFunctions.KeyRotation.Handler]));
 
         var ssm = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("ssm:", StringComparison.Ordinal)));
         Assert.Equal(["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"], TemplateQueries.Strings(ssm["Action"]));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using IvsServerless.Deployment.Functions;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsEmulator;
 using IvsServerless.Testing;
@@ -64,7 +65,7 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
         {
             var error = await runtime.WaitForInitErrorAsync();
             Assert.Equal("Runtime.NoSuchHandler", error.ErrorTypeHeader);
-            Assert.Contains(FunctionHandlers.Api, Encoding.UTF8.GetString(error.Body), StringComparison.Ordinal);
+            Assert.Contains(BackendFunctions.Api.Handler, Encoding.UTF8.GetString(error.Body), StringComparison.Ordinal);
         }
         finally
         {

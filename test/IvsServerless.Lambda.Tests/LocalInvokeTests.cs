@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using IvsServerless.Core.Stages;
+using IvsServerless.Deployment.Functions;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.Lambda.Runtime;
 using IvsServerless.Local;
@@ -36,7 +37,7 @@ public sealed class LocalInvokeTests : IAsyncLifetime
         }
 
         var sample = RepoPaths.Combine("events/stage-update/participant-published.json");
-        var result = await RunAsync([LocalInvoke.Command, FunctionHandlers.IvsEvents, sample], withTable: true);
+        var result = await RunAsync([LocalInvoke.Command, BackendFunctions.IvsEvents.Handler, sample], withTable: true);
 
         Assert.True(result.Succeeded, result.Describe());
         var outcome = JsonDocument.Parse(result.StandardOutput).RootElement;
@@ -56,12 +57,12 @@ public sealed class LocalInvokeTests : IAsyncLifetime
 
         var unknown = await RunAsync([LocalInvoke.Command, "no-such-handler", sample], withTable: true);
         Assert.Equal(2, unknown.ExitCode);
-        Assert.Contains(FunctionHandlers.IvsEvents, unknown.StandardError, StringComparison.Ordinal);
+        Assert.Contains(BackendFunctions.IvsEvents.Handler, unknown.StandardError, StringComparison.Ordinal);
 
-        var missingFile = await RunAsync([LocalInvoke.Command, FunctionHandlers.IvsEvents, "/no/such/file.json"], withTable: true);
+        var missingFile = await RunAsync([LocalInvoke.Command, BackendFunctions.IvsEvents.Handler, "/no/such/file.json"], withTable: true);
         Assert.Equal(2, missingFile.ExitCode);
 
-        var unconfigured = await RunAsync([LocalInvoke.Command, FunctionHandlers.IvsEvents, sample], withTable: false);
+        var unconfigured = await RunAsync([LocalInvoke.Command, BackendFunctions.IvsEvents.Handler, sample], withTable: false);
         Assert.Equal(1, unconfigured.ExitCode);
         Assert.Contains("TABLE_NAME is required", unconfigured.StandardError, StringComparison.Ordinal);
         Assert.Equal("", unconfigured.StandardOutput);

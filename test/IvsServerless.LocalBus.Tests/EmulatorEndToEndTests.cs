@@ -1,8 +1,9 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using IvsServerless.IvsEmulator;
+using System.Text.Json;
+using IvsServerless.Deployment.Events;
 using IvsServerless.IvsEmulator.Events;
+using IvsServerless.IvsEmulator;
 
 namespace IvsServerless.LocalBus.Tests;
 
@@ -17,8 +18,8 @@ public class EmulatorEndToEndTests
         await using var bus = new LocalEventBus(new LocalEventBusOptions { Delay = (_, _) => Task.CompletedTask });
         var stageUpdates = new RecordingHandler();
         var compositions = new RecordingHandler();
-        bus.AddRule(IvsRules.StageUpdateRuleName, IvsRules.StageUpdatePattern, stageUpdates);
-        bus.AddRule(IvsRules.CompositionStateChangeRuleName, IvsRules.CompositionStateChangePattern, compositions);
+        bus.AddRule(IvsRules.StageUpdate.Name, IvsRules.StageUpdate.Pattern, stageUpdates);
+        bus.AddRule(IvsRules.CompositionStateChange.Name, IvsRules.CompositionStateChange.Pattern, compositions);
         using var stop = new CancellationTokenSource();
         var pump = bus.RunAsync(sink.Reader, e => JsonSerializer.SerializeToUtf8Bytes(e.ToEnvelope()), stop.Token);
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using IvsServerless.Deployment.Events;
 
 namespace IvsServerless.LocalBus.Tests;
 
@@ -6,9 +7,9 @@ public class IvsRulesTests
 {
     private static readonly Dictionary<string, string> PatternByFolder = new()
     {
-        ["stage-update"] = IvsRules.StageUpdatePattern,
-        ["participant-recording-state-change"] = IvsRules.ParticipantRecordingStateChangePattern,
-        ["composition-state-change"] = IvsRules.CompositionStateChangePattern,
+        ["stage-update"] = IvsRules.StageUpdate.Pattern,
+        ["participant-recording-state-change"] = IvsRules.ParticipantRecordingStateChange.Pattern,
+        ["composition-state-change"] = IvsRules.CompositionStateChange.Pattern,
     };
 
     public static TheoryData<string, string> Samples()
@@ -42,12 +43,12 @@ public class IvsRulesTests
     public void A_wrong_source_matches_no_rule()
     {
         var envelope = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "bad", "wrong-source.json")));
-        Assert.All(IvsRules.All, rule => Assert.False(EventPattern.Parse(rule.Value).Matches(envelope)));
+        Assert.All(IvsRules.All, rule => Assert.False(EventPattern.Parse(rule.Pattern).Matches(envelope)));
     }
 
     [Fact]
     public void All_lists_the_three_rules_once() =>
         Assert.Equal(
-            [IvsRules.StageUpdatePattern, IvsRules.ParticipantRecordingStateChangePattern, IvsRules.CompositionStateChangePattern],
-            IvsRules.All.Select(r => r.Value));
+            [IvsRules.StageUpdate.Pattern, IvsRules.ParticipantRecordingStateChange.Pattern, IvsRules.CompositionStateChange.Pattern],
+            IvsRules.All.Select(r => r.Pattern));
 }

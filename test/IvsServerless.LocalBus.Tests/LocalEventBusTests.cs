@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using IvsServerless.Deployment.Events;
 
 namespace IvsServerless.LocalBus.Tests;
 
@@ -33,8 +34,8 @@ public class LocalEventBusTests
         await using var _bus = bus;
         var stage = new RecordingHandler();
         var composition = new RecordingHandler();
-        bus.AddRule(IvsRules.StageUpdateRuleName, IvsRules.StageUpdatePattern, stage);
-        bus.AddRule(IvsRules.CompositionStateChangeRuleName, IvsRules.CompositionStateChangePattern, composition);
+        bus.AddRule(IvsRules.StageUpdate.Name, IvsRules.StageUpdate.Pattern, stage);
+        bus.AddRule(IvsRules.CompositionStateChange.Name, IvsRules.CompositionStateChange.Pattern, composition);
 
         var sent = Event("IVS Stage Update");
         Assert.Equal(1, await bus.PublishAsync(sent));
@@ -52,7 +53,7 @@ public class LocalEventBusTests
         await using var _bus = bus;
         var a = new RecordingHandler();
         var b = new RecordingHandler();
-        bus.AddRule("a", IvsRules.StageUpdatePattern, a);
+        bus.AddRule("a", IvsRules.StageUpdate.Pattern, a);
         bus.AddRule("b", """{"source":[{"prefix":"aws."}]}""", b);
 
         Assert.Equal(2, await bus.PublishAsync(Event("IVS Stage Update")));
@@ -66,7 +67,7 @@ public class LocalEventBusTests
         var (bus, delays) = NewBus();
         await using var _bus = bus;
         var flaky = new RecordingHandler(failures: 2);
-        bus.AddRule("stage", IvsRules.StageUpdatePattern, flaky);
+        bus.AddRule("stage", IvsRules.StageUpdate.Pattern, flaky);
 
         await bus.PublishAsync(Event("IVS Stage Update"));
 
@@ -83,8 +84,8 @@ public class LocalEventBusTests
         await using var _bus = bus;
         var broken = new RecordingHandler(failures: int.MaxValue, error: "table is gone");
         var healthy = new RecordingHandler();
-        bus.AddRule("broken", IvsRules.StageUpdatePattern, broken);
-        bus.AddRule("healthy", IvsRules.StageUpdatePattern, healthy);
+        bus.AddRule("broken", IvsRules.StageUpdate.Pattern, broken);
+        bus.AddRule("healthy", IvsRules.StageUpdate.Pattern, healthy);
 
         var sent = Event("IVS Stage Update");
         await bus.PublishAsync(sent);
@@ -108,7 +109,7 @@ public class LocalEventBusTests
         var (bus, _) = NewBus();
         await using var _bus = bus;
         var stage = new RecordingHandler();
-        bus.AddRule("stage", IvsRules.StageUpdatePattern, stage);
+        bus.AddRule("stage", IvsRules.StageUpdate.Pattern, stage);
 
         Assert.Equal(0, await bus.PublishAsync(Event("IVS Stage Update", source: "custom.app")));
         Assert.Equal(0, await bus.PublishAsync(Event("Something Else")));
@@ -123,7 +124,7 @@ public class LocalEventBusTests
         var (bus, _) = NewBus();
         await using var _bus = bus;
         var stage = new RecordingHandler();
-        bus.AddRule("stage", IvsRules.StageUpdatePattern, stage);
+        bus.AddRule("stage", IvsRules.StageUpdate.Pattern, stage);
 
         var sent = Enumerable.Range(0, 200).Select(_ => Event("IVS Stage Update")).ToList();
         await Task.WhenAll(sent.Select(e => Task.Run(() => bus.PublishAsync(e))));
@@ -148,8 +149,8 @@ public class LocalEventBusTests
     {
         var (bus, _) = NewBus();
         await using var _bus = bus;
-        bus.AddRule("stage", IvsRules.StageUpdatePattern, new RecordingHandler());
-        Assert.Throws<ArgumentException>(() => bus.AddRule("stage", IvsRules.CompositionStateChangePattern, new RecordingHandler()));
+        bus.AddRule("stage", IvsRules.StageUpdate.Pattern, new RecordingHandler());
+        Assert.Throws<ArgumentException>(() => bus.AddRule("stage", IvsRules.CompositionStateChange.Pattern, new RecordingHandler()));
     }
 
     [Fact]
@@ -158,7 +159,7 @@ public class LocalEventBusTests
         var (bus, _) = NewBus();
         await using var _bus = bus;
         var stage = new RecordingHandler();
-        bus.AddRule("stage", IvsRules.StageUpdatePattern, stage);
+        bus.AddRule("stage", IvsRules.StageUpdate.Pattern, stage);
         var source = Channel.CreateUnbounded<string>();
         using var stop = new CancellationTokenSource();
         var pump = bus.RunAsync(source.Reader, s => System.Text.Encoding.UTF8.GetBytes(s), stop.Token);

@@ -1,55 +1,79 @@
+using Amazon.CDK;
 using Amazon.CDK.AWS.DynamoDB;
 using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using IvsServerless.Cdk.Constructs;
+using IvsServerless.Deployment.Access;
 
 namespace IvsServerless.Cdk.Access;
 
-/// <summary>The IVS actions one function's code calls, on which resources.</summary>
-public sealed record IvsGrant(IReadOnlyList<string> Actions, IReadOnlyList<string> Resources);
+/// <summary>The participant-token signing key: its SSM SecureString and the KMS key that encrypts it.</summary>
+public sealed record SigningKeyLocation(string ParameterName, string ParameterArn, IKey Key);
+
+/// <summary>What the contract's grants name, in this stack: the table, the IVS resources, the signing key if any.</summary>
+public sealed record GrantTargets(ITable Table, IvsResources Ivs, string? CompositionChannelArn, SigningKeyLocation? SigningKey);
 
 /// <summary>
-/// Least privilege, one function at a time: exactly the IVS and DynamoDB actions its code calls, on this stack's
-/// table (and its indexes only where the code queries them). Nothing here uses a wildcard action or <c>Resource: "*"</c>.
+/// Least privilege, one function at a time: exactly the actions the contract declares for its code (see
+/// <see cref="AwsAccess"/>), on this stack's resources. <c>Resource: "*"</c> only where AWS has no resource type.
 /// </summary>
 public static class FunctionAccess
 {
-    /// <summary>Item reads, by key only.</summary>
-    public static readonly string[] Read = ["dynamodb:GetItem"];
-
-    /// <summary>Key reads and queries (on the table and, where granted, its indexes).</summary>
-    public static readonly string[] ReadAndQuery = ["dynamodb:GetItem", "dynamodb:Query"];
-
-    /// <summary>Grants DynamoDB actions on the table; queries on its indexes too when <paramref name="indexQueries"/>.</summary>
-    public static void GrantTable(Role role, ITable table, IEnumerable<string> actions, bool indexQueries)
+    public static void Grant(Role role, AwsAccess access, GrantTargets targets)
     {
         ArgumentNullException.ThrowIfNull(role);
-        ArgumentNullException.ThrowIfNull(table);
-        var list = actions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(targets);
+        foreach (var grant in access.Ivs)
         {
-            Sid = "Table",
-            Actions = list,
-            Resources = [table.TableArn],
-        }));
-        if (indexQueries && list.Contains("dynamodb:Query"))
+            Allow(role, grant.Sid, grant.Actions, [.. grant.Resources.SelectMany(r => Arns(r, role, targets))]);
+        }
+
+        if (access.Table is { } table)
         {
+            var actions = table.Actions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            Allow(role, "Table", actions, [targets.Table.TableArn]);
+            if (table.IndexQueries && actions.Contains(TableActions.Query))
+            {
+                Allow(role, "TableIndexes", [TableActions.Query], [targets.Table.TableArn + "/index/*"]);
+            }
+        }
+
+        if (access.SigningKey is { } signingKey)
+        {
+            var key = targets.SigningKey ?? throw new InvalidOperationException("The function reads the signing key, but the stack has none.");
+            Allow(role, "SigningKeyParameter", signingKey.ParameterActions, [key.ParameterArn]);
+            var stack = Stack.Of(role);
             role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
             {
-                Sid = "TableIndexes",
-                Actions = ["dynamodb:Query"],
-                Resources = [table.TableArn + "/index/*"],
+                Sid = "SigningKeyEncryption",
+                Actions = [.. signingKey.KmsActions],
+                Resources = [key.Key.KeyArn],
+                Conditions = new Dictionary<string, object>
+                {
+                    ["StringEquals"] = new Dictionary<string, object> { ["kms:ViaService"] = $"ssm.{stack.Region}.{stack.UrlSuffix}" },
+                },
             }));
         }
     }
 
-    public static void GrantIvs(Role role, IvsGrant grant, string sid = "Ivs")
+    private static void Allow(Role role, string sid, IEnumerable<string> actions, string[] resources) =>
+        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps { Sid = sid, Actions = [.. actions], Resources = resources }));
+
+    /// <summary>The ARNs a contract resource stands for here; none for an optional resource the deployment lacks.</summary>
+    private static IEnumerable<string> Arns(IvsResource resource, Role role, GrantTargets targets)
     {
-        ArgumentNullException.ThrowIfNull(role);
-        ArgumentNullException.ThrowIfNull(grant);
-        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        var stack = Stack.Of(role);
+        return resource switch
         {
-            Sid = sid,
-            Actions = [.. grant.Actions],
-            Resources = [.. grant.Resources],
-        }));
+            IvsResource.Stages => [IvsArns.Stages(stack)],
+            IvsResource.Compositions => [IvsArns.Compositions(stack)],
+            IvsResource.PublicKeys => [IvsArns.PublicKeys(stack)],
+            IvsResource.EncoderConfiguration => [targets.Ivs.EncoderConfiguration.AttrArn],
+            IvsResource.StorageConfiguration => targets.Ivs.StorageConfiguration is { } storage ? [storage.AttrArn] : [],
+            IvsResource.CompositionChannel => targets.CompositionChannelArn is { } channel ? [channel] : [],
+            IvsResource.Any => ["*"],
+            _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "No ARN for this IVS resource."),
+        };
     }
 }

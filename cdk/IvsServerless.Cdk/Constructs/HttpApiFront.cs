@@ -3,8 +3,7 @@ using Amazon.CDK.AWS.Apigatewayv2;
 using Amazon.CDK.AwsApigatewayv2Authorizers;
 using Amazon.CDK.AwsApigatewayv2Integrations;
 using Constructs;
-using IvsServerless.Api;
-using IvsServerless.Api.HttpApi;
+using IvsServerless.Deployment.Routes;
 using HttpMethod = Amazon.CDK.AWS.Apigatewayv2.HttpMethod;
 
 namespace IvsServerless.Cdk.Constructs;
@@ -19,7 +18,7 @@ public sealed record HttpApiFrontProps(
     IReadOnlyDictionary<string, ServerlessFunction> FunctionsByRouteGroup);
 
 /// <summary>
-/// The HTTP API: one route per entry of the API's route table (<see cref="ApiEndpoints.Catalogue"/>), each integrated
+/// The HTTP API: one route per route of the contract (<see cref="ApiRoutes"/>), each integrated
 /// with the function of its route group, all behind the JWT authorizer except <c>GET /health</c>; throttled at the stage.
 /// </summary>
 public sealed class HttpApiFront : Construct
@@ -31,8 +30,7 @@ public sealed class HttpApiFront : Construct
     public HttpApiFront(Construct scope, string id, HttpApiFrontProps props) : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        var catalogue = ApiEndpoints.Catalogue();
-        var missing = catalogue.Select(r => r.Group).Distinct().Where(g => !props.FunctionsByRouteGroup.ContainsKey(g)).ToList();
+        var missing = ApiRoutes.All.Select(r => r.Group).Distinct().Where(g => !props.FunctionsByRouteGroup.ContainsKey(g)).ToList();
         if (missing.Count > 0)
         {
             throw new ArgumentException("No function serves the route groups " + string.Join(", ", missing) + ".", nameof(props));
@@ -70,15 +68,14 @@ public sealed class HttpApiFront : Construct
             f => f,
             f => new HttpLambdaIntegration(f.Node.Id + "Integration", f.Function));
 
-        foreach (var (key, group) in catalogue)
+        foreach (var route in ApiRoutes.All)
         {
-            var (method, path) = (key[..key.IndexOf(' ', StringComparison.Ordinal)], key[(key.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
             Api.AddRoutes(new AddRoutesOptions
             {
-                Path = path,
-                Methods = [Enum.Parse<HttpMethod>(method)],
-                Integration = integrations[props.FunctionsByRouteGroup[group]],
-                Authorizer = group == RouteGroups.Health ? new HttpNoneAuthorizer() : authorizer,
+                Path = route.Template,
+                Methods = [Enum.Parse<HttpMethod>(route.Method)],
+                Integration = integrations[props.FunctionsByRouteGroup[route.Group]],
+                Authorizer = route.RequiresAuthorization ? authorizer : new HttpNoneAuthorizer(),
             });
         }
     }

@@ -1,7 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Ivs;
 using Constructs;
-using IvsServerless.Api.Stages;
+using IvsServerless.Core.Stages;
 
 namespace IvsServerless.Cdk.Constructs;
 
@@ -21,7 +21,7 @@ public sealed class IvsResources : Construct
     public IvsResources(Construct scope, string id, IvsResourcesProps props) : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        CfnTag[] tags = [new CfnTag { Key = StageService.ManagedByTag, Value = props.DeploymentTag }];
+        CfnTag[] tags = [new CfnTag { Key = StageTags.ManagedBy, Value = props.DeploymentTag }];
         EncoderConfiguration = new CfnEncoderConfiguration(this, "EncoderConfiguration", new CfnEncoderConfigurationProps
         {
             Video = new CfnEncoderConfiguration.VideoProperty { Width = 1280, Height = 720, Framerate = 30, Bitrate = 2_500_000 },

@@ -1,18 +1,21 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
+using IvsServerless.Deployment.Functions;
+using IvsServerless.Deployment.Settings;
 
 namespace IvsServerless.Cdk.Constructs;
 
-public sealed record ReconciliationProps(ServerlessFunction Reconciler, Duration Interval);
+public sealed record ReconciliationProps(FunctionFoundation Foundation, int IdleStageMinutes);
 
 /// <summary>
-/// The reconciler on a schedule: repairs what events missed (presence from IVS, sessions) and sweeps idle stages.
+/// The reconciler on its schedule: repairs what events missed (presence from IVS, sessions) and sweeps idle stages.
 /// A missed run is retried twice, then dead-lettered; the next tick redoes the work anyway.
 /// </summary>
 public sealed class Reconciliation : Construct
 {
+    public ServerlessFunction Function { get; }
+
     public Rule Schedule { get; }
 
     public Queue DeadLetterQueue { get; }
@@ -20,7 +23,9 @@ public sealed class Reconciliation : Construct
     public Reconciliation(Construct scope, string id, ReconciliationProps props) : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
+        Function = new ServerlessFunction(this, "ReconcilerFunction",
+            new ServerlessFunctionProps(BackendFunctions.Reconciler, props.Foundation, new ReconcilerSettings { IdleStageMinutes = props.IdleStageMinutes }.Variables()));
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");
-        Schedule = ScheduledRuns.Create(this, props.Reconciler, props.Interval, $"Runs the {props.Reconciler.Handler} function", DeadLetterQueue);
+        Schedule = ScheduledRuns.Create(this, Function, $"Runs the {Function.Handler} function", DeadLetterQueue);
     }
 }

@@ -6,11 +6,15 @@ using Constructs;
 
 namespace IvsServerless.Cdk.Constructs;
 
-/// <summary>A function run on a fixed rate: a failed run is retried twice, then dead-lettered.</summary>
+/// <summary>A function run at its declared rate: a failed run is retried twice, then dead-lettered.</summary>
 public static class ScheduledRuns
 {
-    public static Rule Create(Construct scope, ServerlessFunction function, Duration interval, string description, Queue deadLetterQueue) =>
-        new(scope, "Schedule", new RuleProps
+    public static Rule Create(Construct scope, ServerlessFunction function, string description, Queue deadLetterQueue)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var interval = Duration.Seconds((function.Declaration.Schedule
+            ?? throw new ArgumentException($"The {function.Handler} function declares no schedule.", nameof(function))).TotalSeconds);
+        return new(scope, "Schedule", new RuleProps
         {
             Description = description,
             Schedule = Schedule.Rate(interval),
@@ -26,4 +30,5 @@ public static class ScheduledRuns
                 }),
             ],
         });
+    }
 }

@@ -3,28 +3,31 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
+using IvsServerless.Cdk.Access;
+using IvsServerless.Core.Tokens;
+using IvsServerless.Deployment.Functions;
+using IvsServerless.Deployment.Settings;
 using Architecture = Amazon.CDK.AWS.Lambda.Architecture;
 using Function = Amazon.CDK.AWS.Lambda.Function;
 
 namespace IvsServerless.Cdk.Constructs;
 
-/// <param name="Handler">The <c>_HANDLER</c> value: which handler of the one bootstrap executable this function runs.</param>
+/// <summary>What every function of the stack shares: the one executable, the table, the deployment tag, the grant targets.</summary>
 /// <param name="AssetDirectory">The directory holding the published <c>bootstrap</c> (dotnet publish src/IvsServerless.Lambda).</param>
 /// <param name="Architecture">x86_64 or arm64, matching the runtime identifier of the publish.</param>
+public sealed record FunctionFoundation(string AssetDirectory, string Architecture, TableSettings Table, TokenMintingMode TokenMode, GrantTargets Targets);
+
+/// <param name="Environment">The function's settings beyond the table's (written by the contract's settings records).</param>
 public sealed record ServerlessFunctionProps(
-    string Handler,
-    string Description,
-    string AssetDirectory,
-    string Architecture,
-    int MemorySizeMb,
-    Duration Timeout,
-    IReadOnlyDictionary<string, string> Environment,
+    FunctionDeclaration Declaration,
+    FunctionFoundation Foundation,
+    IEnumerable<KeyValuePair<string, string>>? Environment = null,
     RetentionDays LogRetention = RetentionDays.ONE_MONTH);
 
 /// <summary>
-/// One function of the backend: provided.al2023 running the Native AOT <c>bootstrap</c>, its own role (nothing but
-/// writing to its own log group and X-Ray until a construct grants more), JSON logs into a log group with retention,
-/// active tracing, and explicit memory and timeout.
+/// One function of the contract: provided.al2023 running the Native AOT <c>bootstrap</c> with the declared handler,
+/// memory and timeout; its own role with exactly the declared grants (plus writing its own log group and X-Ray); JSON
+/// logs into a log group with retention; active tracing.
 /// </summary>
 public sealed class ServerlessFunction : Construct
 {
@@ -34,12 +37,15 @@ public sealed class ServerlessFunction : Construct
 
     public LogGroup LogGroup { get; }
 
-    public string Handler { get; }
+    public FunctionDeclaration Declaration { get; }
+
+    public string Handler => Declaration.Handler;
 
     public ServerlessFunction(Construct scope, string id, ServerlessFunctionProps props) : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Handler = props.Handler;
+        Declaration = props.Declaration;
+        var foundation = props.Foundation;
 
         // Own log group: retention is set here, and the role can write to it without logs:* on "*".
         LogGroup = new LogGroup(this, "Logs", new LogGroupProps
@@ -51,28 +57,30 @@ public sealed class ServerlessFunction : Construct
         Role = new Role(this, "Role", new RoleProps
         {
             AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
-            Description = $"The {props.Handler} function (least privilege: only what its code calls)",
+            Description = $"The {Handler} function (least privilege: only what its code calls)",
         });
         Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Actions = ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resources = [LogGroup.LogGroupArn],
         }));
-
         Function = new Function(this, "Function", new FunctionProps
         {
-            Description = props.Description,
+            Description = Declaration.Description,
             Runtime = Runtime.PROVIDED_AL2023,
-            Handler = props.Handler,
-            Code = Code.FromAsset(props.AssetDirectory),
-            Architecture = props.Architecture == "arm64" ? Architecture.ARM_64 : Architecture.X86_64,
-            MemorySize = props.MemorySizeMb,
-            Timeout = props.Timeout,
+            Handler = Handler,
+            Code = Code.FromAsset(foundation.AssetDirectory),
+            Architecture = foundation.Architecture == "arm64" ? Architecture.ARM_64 : Architecture.X86_64,
+            MemorySize = Declaration.MemoryMb,
+            Timeout = Duration.Seconds(Declaration.Timeout.TotalSeconds),
             Role = Role,
             LogGroup = LogGroup,
             LoggingFormat = LoggingFormat.JSON,
             Tracing = Tracing.ACTIVE,
-            Environment = props.Environment.ToDictionary(e => e.Key, e => e.Value),
+            Environment = foundation.Table.Variables().Concat(props.Environment ?? []).ToDictionary(e => e.Key, e => e.Value),
         });
+
+        // After the function, whose tracing adds the X-Ray statement first (the policy reads in the order granted).
+        FunctionAccess.Grant(Role, Declaration.AccessFor(foundation.TokenMode), foundation.Targets);
     }
 }

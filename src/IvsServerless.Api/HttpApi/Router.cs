@@ -1,18 +1,24 @@
 using IvsServerless.Api.Errors;
+using IvsServerless.Deployment.Routes;
 
 namespace IvsServerless.Api.HttpApi;
 
 public delegate Task<APIGatewayHttpApiV2ProxyResponse> Endpoint(ApiCall call);
 
-/// <summary>A route as API Gateway names it: <c>POST /stages/{stageId}/participant-tokens</c>.</summary>
-public sealed record Route(string Method, string Template, Endpoint Endpoint)
+/// <summary>A route of the contract (<see cref="ApiRoutes"/>) bound to the endpoint that serves it.</summary>
+public sealed record Route(RouteDeclaration Declaration, Endpoint Endpoint)
 {
-    public string Key => $"{Method} {Template}";
+    public string Method => Declaration.Method;
+
+    public string Template => Declaration.Template;
+
+    /// <summary>As API Gateway names it: <c>POST /stages/{stageId}/participant-tokens</c>.</summary>
+    public string Key => Declaration.Key;
 
     /// <summary>The function that serves this route in AWS (see <see cref="RouteGroups"/>).</summary>
-    public string Group { get; init; } = RouteGroups.Stages;
+    public string Group => Declaration.Group;
 
-    internal string[] Segments { get; } = Template.Trim('/').Split('/');
+    internal string[] Segments { get; } = Declaration.Template.Trim('/').Split('/');
 
     /// <summary>The path parameters if <paramref name="path"/> fits the template, else null.</summary>
     internal Dictionary<string, string>? Match(string path)

@@ -1,11 +1,12 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Threading.Channels;
 using Amazon.Runtime;
 using IvsServerless.Core.Events;
-using IvsServerless.IvsEmulator;
+using IvsServerless.Deployment.Events;
 using IvsServerless.IvsEmulator.Events;
+using IvsServerless.IvsEmulator;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
 using IvsServerless.LocalBus;
@@ -56,7 +57,7 @@ public sealed class EmulatorEventPipeline : IAsyncDisposable
     public void RouteTo(ILambdaHandler handler)
     {
         var observed = new Observed(handler, _handled);
-        foreach (var (rule, pattern) in IvsRules.All)
+        foreach (var (rule, pattern) in IvsRules.All.Select(r => (r.Name, r.Pattern)))
         {
             _bus.AddRule(rule, pattern, observed);
         }

@@ -6,21 +6,21 @@ using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Lambda.Destinations;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
-using IvsServerless.LocalBus;
+using IvsServerless.Deployment.Functions;
 using EventPattern = Amazon.CDK.AWS.Events.EventPattern;
 
 namespace IvsServerless.Cdk.Constructs;
 
-/// <param name="Rules">Rule name → EventBridge pattern JSON (<see cref="IvsRules.All"/>: the local bus routes by the same patterns).</param>
-public sealed record IvsEventRoutingProps(ServerlessFunction Target, IReadOnlyList<KeyValuePair<string, string>> Rules);
+public sealed record EventProjectionProps(FunctionFoundation Foundation);
 
 /// <summary>
-/// IVS → EventBridge (default bus) → the ivs-events function: one rule per IVS detail-type. EventBridge invokes Lambda
-/// asynchronously, so two failure paths end in the same dead-letter queue (alarmed) to redrive: an invocation EventBridge
-/// could not make (the rule target's retry policy and DLQ), and an event the function failed on every attempt (Lambda's
-/// asynchronous retries, then the function's on-failure destination) — without the latter, Lambda discards it.
+/// IVS → EventBridge (default bus) → the <c>ivs-events</c> function, with the contract's rules (one per IVS detail-type;
+/// the local bus routes by the same patterns). EventBridge invokes Lambda asynchronously, so two failure paths end in the
+/// same dead-letter queue (alarmed) to redrive: an invocation EventBridge could not make (the rule target's retry policy
+/// and DLQ), and an event the function failed on every attempt (Lambda's asynchronous retries, then the function's
+/// on-failure destination) — without the latter, Lambda discards it.
 /// </summary>
-public sealed class IvsEventRouting : Construct
+public sealed class EventProjection : Construct
 {
     /// <summary>How long EventBridge keeps retrying one event (the projection is idempotent and order-tolerant).</summary>
     public static readonly Duration MaxEventAge = Duration.Hours(2);
@@ -33,35 +33,33 @@ public sealed class IvsEventRouting : Construct
     /// <summary>How long Lambda keeps an event of a failing or throttled function queued for retries (its maximum).</summary>
     public static readonly Duration FunctionMaxEventAge = Duration.Hours(6);
 
+    public ServerlessFunction Function { get; }
+
     public Queue DeadLetterQueue { get; }
 
     public IReadOnlyList<Rule> Rules { get; }
 
-    public IvsEventRouting(Construct scope, string id, IvsEventRoutingProps props) : base(scope, id)
+    public EventProjection(Construct scope, string id, EventProjectionProps props) : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
+        Function = new ServerlessFunction(this, "IvsEventsFunction", new ServerlessFunctionProps(BackendFunctions.IvsEvents, props.Foundation));
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");
-        var rules = new List<Rule>();
-        foreach (var (name, pattern) in props.Rules)
+        Rules = [.. Function.Declaration.Rules.Select(rule => new Rule(this, rule.Name, new RuleProps
         {
-            rules.Add(new Rule(this, name, new RuleProps
-            {
-                Description = $"IVS events ({name}) to the {props.Target.Handler} function",
-                EventPattern = Parse(pattern),
-                Targets =
-                [
-                    new LambdaFunction(props.Target.Function, new LambdaFunctionProps
-                    {
-                        RetryAttempts = RetryAttempts,
-                        MaxEventAge = MaxEventAge,
-                        DeadLetterQueue = DeadLetterQueue,
-                    }),
-                ],
-            }));
-        }
+            Description = $"IVS events ({rule.Name}) to the {Function.Handler} function",
+            EventPattern = Parse(rule.Pattern),
+            Targets =
+            [
+                new LambdaFunction(Function.Function, new LambdaFunctionProps
+                {
+                    RetryAttempts = RetryAttempts,
+                    MaxEventAge = MaxEventAge,
+                    DeadLetterQueue = DeadLetterQueue,
+                }),
+            ],
+        }))];
 
-        Rules = rules;
-        props.Target.Function.ConfigureAsyncInvoke(new EventInvokeConfigOptions
+        Function.Function.ConfigureAsyncInvoke(new EventInvokeConfigOptions
         {
             RetryAttempts = FunctionRetryAttempts,
             MaxEventAge = FunctionMaxEventAge,
@@ -69,7 +67,7 @@ public sealed class IvsEventRouting : Construct
         });
     }
 
-    /// <summary>The shared pattern JSON as a CDK pattern; anything but source and detail-type is refused rather than dropped.</summary>
+    /// <summary>The contract's pattern JSON as a CDK pattern; anything but source and detail-type is refused rather than dropped.</summary>
     public static EventPattern Parse(string patternJson)
     {
         using var document = JsonDocument.Parse(patternJson);

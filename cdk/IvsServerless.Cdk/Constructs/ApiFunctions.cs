@@ -1,0 +1,56 @@
+using Constructs;
+using IvsServerless.Cdk.Access;
+using IvsServerless.Deployment.Functions;
+using IvsServerless.Deployment.Settings;
+
+namespace IvsServerless.Cdk.Constructs;
+
+public sealed record ApiFunctionsProps(FunctionFoundation Foundation, int TokenMaxDurationMinutes);
+
+/// <summary>
+/// The HTTP API's functions, one per concern (stages, participant tokens, compositions), each with its own role: the
+/// contract's declarations with their settings.
+/// </summary>
+public sealed class ApiFunctions : Construct
+{
+    public IReadOnlyList<ServerlessFunction> Functions { get; }
+
+    /// <summary>Which function serves each route group (every group of the contract).</summary>
+    public IReadOnlyDictionary<string, ServerlessFunction> ByRouteGroup { get; }
+
+    public ApiFunctions(Construct scope, string id, ApiFunctionsProps props) : base(scope, id)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        ServerlessFunction Function(string constructId, FunctionDeclaration declaration, IEnumerable<KeyValuePair<string, string>>? environment = null) =>
+            new(this, constructId, new ServerlessFunctionProps(declaration, props.Foundation, environment));
+
+        var targets = props.Foundation.Targets;
+
+        // Self-signed tokens are signed with the key the key rotation keeps; API tokens need no key.
+        var tokens = new TokenSettings
+        {
+            Mode = props.Foundation.TokenMode,
+            MaxDurationMinutes = props.TokenMaxDurationMinutes,
+            SigningKeyParameter = targets.SigningKey?.ParameterName,
+        };
+
+        // Compositions need the encoder configuration and a destination: S3 recording, an IVS channel, or both.
+        var destination = targets.Ivs.StorageConfiguration?.AttrArn ?? targets.CompositionChannelArn;
+        var compositions = new CompositionSettings
+        {
+            StorageConfigurationArn = targets.Ivs.StorageConfiguration?.AttrArn,
+            ChannelArn = targets.CompositionChannelArn,
+            EncoderConfigurationArn = destination is null ? null : targets.Ivs.EncoderConfiguration.AttrArn,
+        };
+
+        Functions =
+        [
+            Function("StagesFunction", BackendFunctions.Stages),
+            Function("TokensFunction", BackendFunctions.Tokens, tokens.Variables()),
+            Function("CompositionsFunction", BackendFunctions.Compositions, compositions.Variables()),
+        ];
+        ByRouteGroup = Functions
+            .SelectMany(f => f.Declaration.RouteGroups.Select(group => (group, f)))
+            .ToDictionary(p => p.group, p => p.f, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,144 @@
+using IvsServerless.Deployment.Access;
+using IvsServerless.Deployment.Events;
+using static IvsServerless.Deployment.Access.TableActions;
+using Groups = IvsServerless.Deployment.Routes.RouteGroups;
+
+namespace IvsServerless.Deployment.Functions;
+
+/// <summary>
+/// Every function of the backend. The grants say exactly what each function's code calls; the comments name the code.
+/// </summary>
+public static class BackendFunctions
+{
+    // API Gateway waits at most 30 s; the API functions answer well inside 10.
+    private const int ApiMemoryMb = 512;
+
+    /// <summary>The whole HTTP API in one function: the local host, <c>bootstrap invoke</c>, a single-function deployment.</summary>
+    public static FunctionDeclaration Api { get; } = new("api", FunctionKind.HttpApi, "HTTP API: every route")
+    {
+        MemoryMb = ApiMemoryMb,
+        Presence = FunctionPresence.NotDeployed,
+        RouteGroups = Groups.All,
+    };
+
+    /// <summary>
+    /// StageService: CreateStage (tagged with owner and deployment: creating with tags needs ivs:TagResource), UpdateStage
+    /// (rename), DeleteStage. Stages are listed from DynamoDB (owner and live indexes), never from IVS.
+    /// </summary>
+    public static FunctionDeclaration Stages { get; } = new("stages", FunctionKind.HttpApi, "HTTP API: stages")
+    {
+        MemoryMb = ApiMemoryMb,
+        RouteGroups = [Groups.Stages, Groups.Health],
+        Access = new AwsAccess
+        {
+            Ivs = [new("Ivs", ["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], [IvsResource.Stages])],
+            Table = new([GetItem, PutItem, Query], IndexQueries: true),
+        },
+    };
+
+    /// <summary>
+    /// TokenService: CreateParticipantToken; ParticipantService: DisconnectParticipant. Both read the stage item.
+    /// Self-signed tokens are signed in the function instead, but need the stage's endpoints: stages stored before
+    /// endpoints were cached get them once from GetStage and keep them on the stage item (PutItem).
+    /// </summary>
+    public static FunctionDeclaration Tokens { get; } = new("tokens", FunctionKind.HttpApi, "HTTP API: participant tokens and kicks")
+    {
+        MemoryMb = ApiMemoryMb,
+        RouteGroups = [Groups.Tokens],
+        Access = new AwsAccess
+        {
+            Ivs = [new("Ivs", ["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], [IvsResource.Stages])],
+            Table = new([GetItem]),
+        },
+        SelfSignedAccess = new AwsAccess
+        {
+            Ivs = [new("Ivs", ["ivs:DisconnectParticipant", "ivs:GetStage"], [IvsResource.Stages])],
+            Table = new([GetItem, PutItem]),
+            SigningKey = SigningKeyGrant.Read,
+        },
+    };
+
+    /// <summary>
+    /// CompositionService: StartComposition (on the stage, with the encoder and storage configurations and the channel,
+    /// tagged), StopComposition. The store writes the composition and its idempotency claim in one transaction.
+    /// </summary>
+    public static FunctionDeclaration Compositions { get; } = new("compositions", FunctionKind.HttpApi, "HTTP API: compositions")
+    {
+        MemoryMb = ApiMemoryMb,
+        RouteGroups = [Groups.Compositions],
+        Access = new AwsAccess
+        {
+            Ivs =
+            [
+                new("IvsStart", ["ivs:StartComposition"],
+                    [IvsResource.Compositions, IvsResource.Stages, IvsResource.EncoderConfiguration, IvsResource.StorageConfiguration,
+                        IvsResource.CompositionChannel]),
+                new("IvsComposition", ["ivs:StopComposition", "ivs:TagResource"], [IvsResource.Compositions]),
+            ],
+            Table = new([GetItem, PutItem, Query, UpdateItem]),
+        },
+    };
+
+    /// <summary>
+    /// IvsEventService: reads the stage and composition items, applies the event to the projection (field-group updates,
+    /// session items), records the live session on the stage, moves composition state, stores rejected events. No IVS call.
+    /// </summary>
+    public static FunctionDeclaration IvsEvents { get; } =
+        new("ivs-events", FunctionKind.IvsEvents, "IVS EventBridge events into the DynamoDB projection")
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+            Rules = IvsRules.All,
+            Access = new AwsAccess { Table = new([GetItem, PutItem, Query, UpdateItem]) },
+        };
+
+    /// <summary>
+    /// ReconcilerService and IdleStageSweeper: list this deployment's IVS stages (ListStages has no resource type), read
+    /// each one's sessions, participants and participant events, tag orphans, delete idle stages; the checkpoint item,
+    /// stage items and projection items in the table. Overlapping runs are kept apart by its lease in the table, not by
+    /// reserved concurrency (which new accounts, limited to 10 concurrent executions, cannot grant).
+    /// </summary>
+    public static FunctionDeclaration Reconciler { get; } =
+        new("reconciler", FunctionKind.Reconciler, "Scheduled repair of the projection and idle-stage sweep")
+        {
+            MemoryMb = 512,
+            Timeout = TimeSpan.FromSeconds(55),
+            Schedule = TimeSpan.FromMinutes(1),
+            Access = new AwsAccess
+            {
+                Ivs =
+                [
+                    new("Ivs",
+                        ["ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions", "ivs:TagResource"],
+                        [IvsResource.Stages]),
+                    new("IvsListStages", ["ivs:ListStages"], [IvsResource.Any]),
+                ],
+                Table = new([GetItem, PutItem, Query, UpdateItem]),
+            },
+        };
+
+    /// <summary>
+    /// SigningKeyRotation: imports, lists (no resource type), tags and deletes this deployment's IVS public keys, and
+    /// keeps the private key in its SSM SecureString. Runs on every deploy (custom resource) and on its schedule.
+    /// </summary>
+    public static FunctionDeclaration KeyRotation { get; } =
+        new("key-rotation", FunctionKind.KeyRotation, "Rotates the participant-token signing key")
+        {
+            Timeout = TimeSpan.FromMinutes(1),
+            Presence = FunctionPresence.WithSelfSignedTokens,
+            Schedule = TimeSpan.FromHours(1),
+            Access = new AwsAccess
+            {
+                Ivs =
+                [
+                    new("IvsPublicKeys", ["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:TagResource"], [IvsResource.PublicKeys]),
+                    new("IvsListPublicKeys", ["ivs:ListPublicKeys"], [IvsResource.Any]),
+                ],
+                SigningKey = SigningKeyGrant.Rotate,
+            },
+        };
+
+    public static IReadOnlyList<FunctionDeclaration> All { get; } = [Api, Stages, Tokens, Compositions, IvsEvents, Reconciler, KeyRotation];
+
+    public static FunctionDeclaration Named(string handler) =>
+        All.FirstOrDefault(f => f.Handler == handler) ?? throw new ArgumentException($"No function has the handler '{handler}'.", nameof(handler));
+}

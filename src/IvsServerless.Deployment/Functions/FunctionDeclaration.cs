@@ -1,0 +1,71 @@
+using IvsServerless.Core.Tokens;
+using IvsServerless.Deployment.Access;
+using IvsServerless.Deployment.Events;
+
+namespace IvsServerless.Deployment.Functions;
+
+/// <summary>What a function runs: the Lambda entry builds the matching handler for it.</summary>
+public enum FunctionKind
+{
+    /// <summary>HTTP API routes of its <see cref="FunctionDeclaration.RouteGroups"/> (payload 2.0).</summary>
+    HttpApi,
+
+    /// <summary>IVS EventBridge events into the DynamoDB projection.</summary>
+    IvsEvents,
+
+    /// <summary>The scheduled repair of the projection and idle-stage sweep.</summary>
+    Reconciler,
+
+    /// <summary>Signing-key rotation (schedule) and teardown (custom resource).</summary>
+    KeyRotation,
+}
+
+/// <summary>Where a function exists.</summary>
+public enum FunctionPresence
+{
+    /// <summary>Every deployment.</summary>
+    Always,
+
+    /// <summary>Only deployments that sign participant tokens themselves (<c>tokenMode=self-signed</c>).</summary>
+    WithSelfSignedTokens,
+
+    /// <summary>Not deployed by the stack: the local host, <c>bootstrap invoke</c>, a single-function deployment.</summary>
+    NotDeployed,
+}
+
+/// <summary>
+/// One function, declared once: its <c>_HANDLER</c> name, size, what triggers it (routes, event rules, schedule)
+/// and every AWS action its code calls. Its environment is written and read by the records in <c>Settings/</c>.
+/// </summary>
+public sealed record FunctionDeclaration(string Handler, FunctionKind Kind, string Description)
+{
+    public int MemoryMb { get; init; } = 256;
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public FunctionPresence Presence { get; init; } = FunctionPresence.Always;
+
+    /// <summary>For <see cref="FunctionKind.HttpApi"/>: the route groups it serves.</summary>
+    public IReadOnlyList<string> RouteGroups { get; init; } = [];
+
+    public IReadOnlyList<EventRule> Rules { get; init; } = [];
+
+    /// <summary>How often an EventBridge schedule runs it in AWS; null: not scheduled.</summary>
+    public TimeSpan? Schedule { get; init; }
+
+    /// <summary>What its role may do (with API-minted participant tokens, where that matters).</summary>
+    public AwsAccess Access { get; init; } = AwsAccess.None;
+
+    /// <summary>What its role may do when tokens are self-signed, where that differs from <see cref="Access"/>.</summary>
+    public AwsAccess? SelfSignedAccess { get; init; }
+
+    public AwsAccess AccessFor(TokenMintingMode mode) =>
+        mode == TokenMintingMode.SelfSigned && SelfSignedAccess is { } selfSigned ? selfSigned : Access;
+
+    public bool IsDeployedWith(TokenMintingMode mode) => Presence switch
+    {
+        FunctionPresence.Always => true,
+        FunctionPresence.WithSelfSignedTokens => mode == TokenMintingMode.SelfSigned,
+        _ => false,
+    };
+}

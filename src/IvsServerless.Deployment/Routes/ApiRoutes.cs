@@ -1,0 +1,49 @@
+namespace IvsServerless.Deployment.Routes;
+
+/// <summary>A route as API Gateway names it (<c>POST /stages/{stageId}/participant-tokens</c>) and the group whose function serves it.</summary>
+public sealed record RouteDeclaration(string Method, string Template, string Group)
+{
+    public string Key => $"{Method} {Template}";
+
+    /// <summary>Only <c>GET /health</c> is served without the JWT authorizer.</summary>
+    public bool RequiresAuthorization => Group != RouteGroups.Health;
+}
+
+/// <summary>
+/// The HTTP API's routes. The API binds one endpoint to each (and refuses to start if one is missing), the CDK stack
+/// declares one API Gateway route per entry, the local front serves them, and openapi.yaml lists exactly these.
+/// </summary>
+public static class ApiRoutes
+{
+    public static RouteDeclaration CreateStage { get; } = new("POST", "/stages", RouteGroups.Stages);
+    public static RouteDeclaration ListStages { get; } = new("GET", "/stages", RouteGroups.Stages);
+    public static RouteDeclaration GetStage { get; } = new("GET", "/stages/{stageId}", RouteGroups.Stages);
+    public static RouteDeclaration ListSessions { get; } = new("GET", "/stages/{stageId}/sessions", RouteGroups.Stages);
+    public static RouteDeclaration GetSession { get; } = new("GET", "/stages/{stageId}/sessions/{sessionId}", RouteGroups.Stages);
+    public static RouteDeclaration UpdateStage { get; } = new("PATCH", "/stages/{stageId}", RouteGroups.Stages);
+    public static RouteDeclaration DeleteStage { get; } = new("DELETE", "/stages/{stageId}", RouteGroups.Stages);
+    public static RouteDeclaration CreateParticipantToken { get; } = new("POST", "/stages/{stageId}/participant-tokens", RouteGroups.Tokens);
+    public static RouteDeclaration DisconnectParticipant { get; } =
+        new("POST", "/stages/{stageId}/participants/{participantId}/disconnect", RouteGroups.Tokens);
+    public static RouteDeclaration StartComposition { get; } = new("POST", "/stages/{stageId}/compositions", RouteGroups.Compositions);
+    public static RouteDeclaration ListCompositions { get; } = new("GET", "/stages/{stageId}/compositions", RouteGroups.Compositions);
+    public static RouteDeclaration StopComposition { get; } =
+        new("DELETE", "/stages/{stageId}/compositions/{compositionId}", RouteGroups.Compositions);
+
+    /// <summary>The one route without the JWT authorizer: it reads no caller and touches no store or service.</summary>
+    public static RouteDeclaration Health { get; } = new("GET", "/health", RouteGroups.Health);
+
+    /// <summary>Every route, in the order the router tries them.</summary>
+    public static IReadOnlyList<RouteDeclaration> All { get; } =
+    [
+        CreateStage, ListStages, GetStage, ListSessions, GetSession, UpdateStage, DeleteStage,
+        CreateParticipantToken, DisconnectParticipant, StartComposition, ListCompositions, StopComposition, Health,
+    ];
+
+    /// <summary>The routes of the given groups, in table order.</summary>
+    public static IReadOnlyList<RouteDeclaration> Of(IEnumerable<string> groups)
+    {
+        var wanted = groups.ToHashSet(StringComparer.Ordinal);
+        return [.. All.Where(r => wanted.Contains(r.Group))];
+    }
+}

@@ -1,0 +1,32 @@
+namespace IvsServerless.Deployment.Settings;
+
+/// <summary>
+/// Everything a function reads from its environment, validated once at init: a missing or bad setting is an init
+/// error naming the variable (all of them at once), not a failure on the first request. Every function reads the whole
+/// schema; each only uses its part, and the stack writes only that part.
+/// </summary>
+public sealed record FunctionSettings(
+    AwsEndpointSettings Aws,
+    TableSettings Table,
+    TokenSettings Tokens,
+    CompositionSettings Compositions,
+    ReconcilerSettings Reconciler)
+{
+    public static FunctionSettings From(Func<string, string?> environment)
+    {
+        var reader = new EnvironmentReader(environment);
+        var settings = new FunctionSettings(
+            AwsEndpointSettings.Read(reader),
+            TableSettings.Read(reader),
+            TokenSettings.Read(reader),
+            CompositionSettings.Read(reader),
+            ReconcilerSettings.Read(reader));
+        reader.ThrowIfInvalid();
+        return settings;
+    }
+
+    /// <summary>The environment that reads back as these settings.</summary>
+    public IReadOnlyDictionary<string, string> Variables() =>
+        Aws.Variables().Concat(Table.Variables()).Concat(Tokens.Variables()).Concat(Compositions.Variables()).Concat(Reconciler.Variables())
+            .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+}
