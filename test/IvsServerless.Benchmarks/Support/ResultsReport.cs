@@ -70,8 +70,8 @@ public static class ResultsReport
         Line($"The figures of one run of `dotnet run -c Release --project test/IvsServerless.Benchmarks -- all --out <file>`, " +
              $"rendered from its JSON summary [`{sourceName}`]({sourceName}) (what the run printed: " +
              $"[`{Path.ChangeExtension(sourceName, ".txt")}`]({Path.ChangeExtension(sourceName, ".txt")})). " +
-             "How each benchmark measures and what its targets are: [docs/performance.md](../../../docs/performance.md). " +
-             "Compare runs by ratios (AOT/JIT, local engines/in memory, tokens/SignData), not absolute times, across machines.");
+             "How each benchmark measures, what its targets are, and how to compare runs: " +
+             "[docs/performance.md](../../../docs/performance.md).");
         Line();
         Line("## Machine");
         Line();
