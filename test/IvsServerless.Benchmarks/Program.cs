@@ -24,12 +24,18 @@ IBenchmark[] benchmarks =
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("usage: dotnet run -c Release --project test/IvsServerless.Benchmarks -- <name|all> [options] [--out summary.json]");
+    Console.WriteLine("       dotnet run -c Release --project test/IvsServerless.Benchmarks -- report <summary.json> [--out file.md]");
     foreach (var b in benchmarks)
     {
         Console.WriteLine($"  {b.Name,-14} {b.Description}");
     }
 
     return args.Length == 0 ? 2 : 0;
+}
+
+if (args[0] == "report")
+{
+    return await ResultsReport.RunAsync(args.Skip(1).ToArray());
 }
 
 var selected = args[0] == "all" ? benchmarks : benchmarks.Where(b => b.Name == args[0]).ToArray();

@@ -69,10 +69,10 @@ public sealed class DeploymentSettingsTests
     }
 
     [Fact]
-    public void Every_context_key_is_documented_in_the_cdk_readme()
+    public void Every_context_key_is_documented_in_the_deploy_guide()
     {
-        var readme = File.ReadAllText(Path.Combine(Support.Repository.Root, "cdk", "README.md"));
+        var guide = File.ReadAllText(Path.Combine(Support.Repository.Root, "docs", "deploy.md"));
 
-        Assert.All(DeploymentSettings.ContextKeys, key => Assert.Contains($"`{key}`", readme, StringComparison.Ordinal));
+        Assert.All(DeploymentSettings.ContextKeys, key => Assert.Contains($"`{key}`", guide, StringComparison.Ordinal));
     }
 }
