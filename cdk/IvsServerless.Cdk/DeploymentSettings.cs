@@ -62,7 +62,7 @@ public sealed partial record DeploymentSettings
     /// <summary>Optional address subscribed to the alarm topic.</summary>
     public string? AlarmEmail { get; init; }
 
-    /// <summary>The context keys, documented in README.md and cdk/README.md.</summary>
+    /// <summary>The context keys, documented in docs/deploy.md (a test checks each is).</summary>
     public static IReadOnlyList<string> ContextKeys { get; } =
     [
         "jwtIssuer", "jwtAudience", "corsAllowedOrigins", "idleStageTimeoutMinutes", "tokenMaxDurationMinutes",
