@@ -33,19 +33,17 @@ public sealed class IvsServerlessStack : Stack
         var settings = props.Settings;
         Data = new DataStore(this, "Data", new DataStoreProps(settings.RemovalPolicy));
         Ivs = new IvsResources(this, "IvsResources", new IvsResourcesProps(settings.CompositionBucketName, settings.DeploymentTag));
-        var foundation = new FunctionFoundation(props.LambdaAssetDirectory, settings.Architecture,
-            new TableSettings(Data.Table.TableName, settings.DeploymentTag), settings.TokenMode,
+        var foundation = new FunctionFoundation(props.LambdaAssetDirectory, settings, new TableSettings(Data.Table.TableName, settings.DeploymentTag),
             new GrantTargets(Data.Table, Ivs, settings.CompositionChannelArn, SigningKey: null));
         if (settings.SelfSignedTokens)
         {
-            TokenSigning = new KeyRotation(this, "TokenSigning",
-                new KeyRotationProps(foundation, $"/{StackName}/participant-token-signing-key", settings.TokenMaxDurationMinutes));
+            TokenSigning = new KeyRotation(this, "TokenSigning", new KeyRotationProps(foundation));
             foundation = foundation with { Targets = foundation.Targets with { SigningKey = TokenSigning.SigningKey } };
         }
 
-        ApiFunctions = new ApiFunctions(this, "ApiFunctions", new ApiFunctionsProps(foundation, settings.TokenMaxDurationMinutes));
+        ApiFunctions = new ApiFunctions(this, "ApiFunctions", new ApiFunctionsProps(foundation));
         Events = new EventProjection(this, "IvsEvents", new EventProjectionProps(foundation));
-        Reconciliation = new Reconciliation(this, "Reconciliation", new ReconciliationProps(foundation, settings.IdleStageTimeoutMinutes));
+        Reconciliation = new Reconciliation(this, "Reconciliation", new ReconciliationProps(foundation));
 
         var (issuer, audiences) = (settings.JwtIssuer, settings.JwtAudiences);
         if (issuer is null)
@@ -79,17 +77,4 @@ public sealed class IvsServerlessStack : Stack
 
     private void Output(string id, string value, string description) =>
         _ = new CfnOutput(this, id, new CfnOutputProps { Value = value, Description = description });
-
-    /// <summary>Statements that must name <c>Resource: "*"</c> because AWS offers no resource-level permission for their actions.</summary>
-    public static IReadOnlyDictionary<string, string> StarResourceActions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        // Added by Tracing.ACTIVE: X-Ray's PutTraceSegments/PutTelemetryRecords have no resource types.
-        ["xray:PutTraceSegments"] = "X-Ray accepts no resource-level permission for sending traces",
-        ["xray:PutTelemetryRecords"] = "X-Ray accepts no resource-level permission for sending telemetry",
-
-        // key-rotation (self-signed tokens) lists the account's public keys to find its own and count the quota;
-        // the reconciler lists stages to find this deployment's (by tag) and orphans of failed creates.
-        ["ivs:ListPublicKeys"] = "IVS list actions have no resource type",
-        ["ivs:ListStages"] = "IVS list actions have no resource type",
-    };
 }

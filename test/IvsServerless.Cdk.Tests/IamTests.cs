@@ -1,3 +1,4 @@
+using IvsServerless.Cdk.Access;
 using IvsServerless.Cdk.Tests.Support;
 using IvsServerless.Deployment.Functions;
 using IvsServerless.Deployment.Routes;
@@ -20,12 +21,12 @@ public sealed class IamTests(SynthesizedStacks stacks)
     [Fact]
     public void Resource_star_appears_only_for_actions_aws_offers_no_resource_level_permission_for()
     {
-        Assert.All(IvsServerlessStack.StarResourceActions.Values, reason => Assert.False(string.IsNullOrWhiteSpace(reason)));
+        Assert.All(FunctionAccess.StarResourceActions.Values, reason => Assert.False(string.IsNullOrWhiteSpace(reason)));
         foreach (var stack in new[] { stacks.Default, stacks.Configured })
         {
             foreach (var statement in stack.AllStatements().Where(s => TemplateQueries.ResourcesOf(s).Any(r => r?.ToJsonString() == "\"*\"")))
             {
-                Assert.All(TemplateQueries.Strings(statement["Action"]), action => Assert.Contains(action, IvsServerlessStack.StarResourceActions.Keys));
+                Assert.All(TemplateQueries.Strings(statement["Action"]), action => Assert.Contains(action, FunctionAccess.StarResourceActions.Keys));
             }
         }
     }
@@ -58,7 +59,7 @@ public sealed class IamTests(SynthesizedStacks stacks)
                     text.Contains(":ivs:", StringComparison.Ordinal) && text.Contains("AWS::AccountId", StringComparison.Ordinal)
                     || text.Contains("EncoderConfiguration", StringComparison.Ordinal) || text.Contains("StorageConfiguration", StringComparison.Ordinal)
                     || text == "\"arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234\""
-                    || text == "\"*\"" && TemplateQueries.Strings(statement["Action"]).All(IvsServerlessStack.StarResourceActions.ContainsKey),
+                    || text == "\"*\"" && TemplateQueries.Strings(statement["Action"]).All(FunctionAccess.StarResourceActions.ContainsKey),
                     text);
             });
         }

@@ -19,6 +19,19 @@ public sealed record GrantTargets(ITable Table, IvsResources Ivs, string? Compos
 /// </summary>
 public static class FunctionAccess
 {
+    /// <summary>Statements that must name <c>Resource: "*"</c> because AWS offers no resource-level permission for their actions.</summary>
+    public static IReadOnlyDictionary<string, string> StarResourceActions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        // Added by Tracing.ACTIVE: X-Ray's PutTraceSegments/PutTelemetryRecords have no resource types.
+        ["xray:PutTraceSegments"] = "X-Ray accepts no resource-level permission for sending traces",
+        ["xray:PutTelemetryRecords"] = "X-Ray accepts no resource-level permission for sending telemetry",
+
+        // key-rotation (self-signed tokens) lists the account's public keys to find its own and count the quota;
+        // the reconciler lists stages to find this deployment's (by tag) and orphans of failed creates.
+        ["ivs:ListPublicKeys"] = "IVS list actions have no resource type",
+        ["ivs:ListStages"] = "IVS list actions have no resource type",
+    };
+
     public static void Grant(Role role, AwsAccess access, GrantTargets targets)
     {
         ArgumentNullException.ThrowIfNull(role);

@@ -5,7 +5,7 @@ using IvsServerless.Deployment.Settings;
 
 namespace IvsServerless.Cdk.Constructs;
 
-public sealed record ApiFunctionsProps(FunctionFoundation Foundation, int TokenMaxDurationMinutes);
+public sealed record ApiFunctionsProps(FunctionFoundation Foundation);
 
 /// <summary>
 /// The HTTP API's functions, one per concern (stages, participant tokens, compositions), each with its own role: the
@@ -29,8 +29,8 @@ public sealed class ApiFunctions : Construct
         // Self-signed tokens are signed with the key the key rotation keeps; API tokens need no key.
         var tokens = new TokenSettings
         {
-            Mode = props.Foundation.TokenMode,
-            MaxDurationMinutes = props.TokenMaxDurationMinutes,
+            Mode = props.Foundation.Settings.TokenMode,
+            MaxDurationMinutes = props.Foundation.Settings.TokenMaxDurationMinutes,
             SigningKeyParameter = targets.SigningKey?.ParameterName,
         };
 

@@ -13,10 +13,7 @@ using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
 
 namespace IvsServerless.Cdk.Constructs;
 
-/// <param name="ParameterName">The SSM SecureString that will hold the current private key. The rotation function
-/// creates and overwrites it; the template only names it, so no key material is ever in CloudFormation.</param>
-/// <param name="TokenMaxDurationMinutes">The longest token lifetime: retired keys are kept that long.</param>
-public sealed record KeyRotationProps(FunctionFoundation Foundation, string ParameterName, int TokenMaxDurationMinutes);
+public sealed record KeyRotationProps(FunctionFoundation Foundation);
 
 /// <summary>
 /// Self-signed participant tokens (context <c>tokenMode=self-signed</c>): a KMS key that encrypts the private key
@@ -51,14 +48,17 @@ public sealed class KeyRotation : Construct
             RemovalPolicy = RemovalPolicy.DESTROY,
             PendingWindow = Duration.Days(7),
         });
-        SigningKey = new SigningKeyLocation(
-            props.ParameterName, $"arn:{stack.Partition}:ssm:{stack.Region}:{stack.Account}:parameter{props.ParameterName}", Key);
+        // The SSM SecureString that will hold the current private key. The rotation function creates and overwrites it;
+        // the template only names it, so no key material is ever in CloudFormation.
+        var parameterName = $"/{stack.StackName}/participant-token-signing-key";
+        SigningKey = new SigningKeyLocation(parameterName, $"arn:{stack.Partition}:ssm:{stack.Region}:{stack.Account}:parameter{parameterName}", Key);
 
         var foundation = props.Foundation with { Targets = props.Foundation.Targets with { SigningKey = SigningKey } };
         var settings = new TokenSettings
         {
-            MaxDurationMinutes = props.TokenMaxDurationMinutes,
-            SigningKeyParameter = props.ParameterName,
+            // Retired keys are kept for the longest token lifetime.
+            MaxDurationMinutes = props.Foundation.Settings.TokenMaxDurationMinutes,
+            SigningKeyParameter = parameterName,
             SigningKmsKeyId = Key.KeyArn,
         };
         Function = new ServerlessFunction(this, "KeyRotationFunction", new ServerlessFunctionProps(BackendFunctions.KeyRotation, foundation, settings.Variables()));
@@ -86,7 +86,7 @@ public sealed class KeyRotation : Construct
             ResourceType = "Custom::ParticipantTokenSigningKeys",
 
             // A changed parameter re-runs rotation (Update) on deploy.
-            Properties = new Dictionary<string, object> { ["ParameterName"] = props.ParameterName },
+            Properties = new Dictionary<string, object> { ["ParameterName"] = parameterName },
         });
 
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");

@@ -6,7 +6,7 @@ using IvsServerless.Deployment.Settings;
 
 namespace IvsServerless.Cdk.Constructs;
 
-public sealed record ReconciliationProps(FunctionFoundation Foundation, int IdleStageMinutes);
+public sealed record ReconciliationProps(FunctionFoundation Foundation);
 
 /// <summary>
 /// The reconciler on its schedule: repairs what events missed (presence from IVS, sessions) and sweeps idle stages.
@@ -24,7 +24,7 @@ public sealed class Reconciliation : Construct
     {
         ArgumentNullException.ThrowIfNull(props);
         Function = new ServerlessFunction(this, "ReconcilerFunction",
-            new ServerlessFunctionProps(BackendFunctions.Reconciler, props.Foundation, new ReconcilerSettings { IdleStageMinutes = props.IdleStageMinutes }.Variables()));
+            new ServerlessFunctionProps(BackendFunctions.Reconciler, props.Foundation, new ReconcilerSettings { IdleStageMinutes = props.Foundation.Settings.IdleStageTimeoutMinutes }.Variables()));
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");
         Schedule = ScheduledRuns.Create(this, Function, $"Runs the {Function.Handler} function", DeadLetterQueue);
     }

@@ -4,7 +4,6 @@ using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
 using IvsServerless.Cdk.Access;
-using IvsServerless.Core.Tokens;
 using IvsServerless.Deployment.Functions;
 using IvsServerless.Deployment.Settings;
 using Architecture = Amazon.CDK.AWS.Lambda.Architecture;
@@ -12,10 +11,9 @@ using Function = Amazon.CDK.AWS.Lambda.Function;
 
 namespace IvsServerless.Cdk.Constructs;
 
-/// <summary>What every function of the stack shares: the one executable, the table, the deployment tag, the grant targets.</summary>
+/// <summary>What every function construct shares: the one executable, the operator's settings, the table, the grant targets.</summary>
 /// <param name="AssetDirectory">The directory holding the published <c>bootstrap</c> (dotnet publish src/IvsServerless.Lambda).</param>
-/// <param name="Architecture">x86_64 or arm64, matching the runtime identifier of the publish.</param>
-public sealed record FunctionFoundation(string AssetDirectory, string Architecture, TableSettings Table, TokenMintingMode TokenMode, GrantTargets Targets);
+public sealed record FunctionFoundation(string AssetDirectory, DeploymentSettings Settings, TableSettings Table, GrantTargets Targets);
 
 /// <param name="Environment">The function's settings beyond the table's (written by the contract's settings records).</param>
 public sealed record ServerlessFunctionProps(
@@ -70,7 +68,7 @@ public sealed class ServerlessFunction : Construct
             Runtime = Runtime.PROVIDED_AL2023,
             Handler = Handler,
             Code = Code.FromAsset(foundation.AssetDirectory),
-            Architecture = foundation.Architecture == "arm64" ? Architecture.ARM_64 : Architecture.X86_64,
+            Architecture = foundation.Settings.Architecture == "arm64" ? Architecture.ARM_64 : Architecture.X86_64,
             MemorySize = Declaration.MemoryMb,
             Timeout = Duration.Seconds(Declaration.Timeout.TotalSeconds),
             Role = Role,
@@ -81,6 +79,6 @@ public sealed class ServerlessFunction : Construct
         });
 
         // After the function, whose tracing adds the X-Ray statement first (the policy reads in the order granted).
-        FunctionAccess.Grant(Role, Declaration.AccessFor(foundation.TokenMode), foundation.Targets);
+        FunctionAccess.Grant(Role, Declaration.AccessFor(foundation.Settings.TokenMode), foundation.Targets);
     }
 }
