@@ -25,6 +25,9 @@ public sealed partial record DeploymentSettings
     /// <summary>Stages with no participant for this long are deleted by the reconciler's sweep.</summary>
     public int IdleStageTimeoutMinutes { get; init; } = ReconcilerSettings.DefaultIdleStageMinutes;
 
+    /// <summary>The reconciler's calls per second per IVS operation; lower it when other apps share the account's IVS quota.</summary>
+    public int ReconcilerCallsPerSecond { get; init; } = ReconcilerSettings.MaxCallsPerSecond;
+
     /// <summary>Upper bound on participant token lifetime (IVS allows at most 20160 minutes, 14 days).</summary>
     public int TokenMaxDurationMinutes { get; init; } = TokenSettings.DefaultMaxDurationMinutes;
 
@@ -65,7 +68,7 @@ public sealed partial record DeploymentSettings
     /// <summary>The context keys, documented in docs/deploy.md (a test checks each is).</summary>
     public static IReadOnlyList<string> ContextKeys { get; } =
     [
-        "jwtIssuer", "jwtAudience", "corsAllowedOrigins", "idleStageTimeoutMinutes", "tokenMaxDurationMinutes",
+        "jwtIssuer", "jwtAudience", "corsAllowedOrigins", "idleStageTimeoutMinutes", "reconcilerCallsPerSecond", "tokenMaxDurationMinutes",
         "compositionBucketName", "compositionChannelArn", "deploymentTag", "removalPolicy", "architecture", "apiRateLimit", "apiBurstLimit",
         "allowSelfSignUp", "alarmEmail", "tokenMode", "stackName",
     ];
@@ -172,6 +175,7 @@ public sealed partial record DeploymentSettings
             JwtAudiences = audiences,
             CorsAllowedOrigins = origins,
             IdleStageTimeoutMinutes = Number("idleStageTimeoutMinutes", defaults.IdleStageTimeoutMinutes, ReconcilerSettings.MinIdleStageMinutes, ReconcilerSettings.MaxIdleStageMinutes),
+            ReconcilerCallsPerSecond = Number("reconcilerCallsPerSecond", defaults.ReconcilerCallsPerSecond, 1, ReconcilerSettings.MaxCallsPerSecond),
             TokenMaxDurationMinutes = Number("tokenMaxDurationMinutes", defaults.TokenMaxDurationMinutes, 1, TokenSettings.IvsMaximumDurationMinutes),
             CompositionBucketName = Matching("compositionBucketName", BucketName(), "an S3 bucket name"),
             CompositionChannelArn = Matching("compositionChannelArn", ChannelArn(), "an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>)"),

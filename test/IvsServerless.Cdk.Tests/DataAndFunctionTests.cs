@@ -135,6 +135,8 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
         Assert.Equal("720", Variables(_default, BackendFunctions.Tokens.Handler)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
         Assert.Equal("60", Variables(stacks.Configured, BackendFunctions.Tokens.Handler)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
         Assert.Equal("15", Variables(stacks.Configured, BackendFunctions.Reconciler.Handler)["IDLE_STAGE_MINUTES"]!.GetValue<string>());
+        Assert.Equal("5", Variables(_default, BackendFunctions.Reconciler.Handler)["RECONCILER_CALLS_PER_SECOND"]!.GetValue<string>());
+        Assert.Equal("2", Variables(stacks.Configured, BackendFunctions.Reconciler.Handler)["RECONCILER_CALLS_PER_SECOND"]!.GetValue<string>());
 
         // Compositions need both configurations; without a bucket the function answers "not configured".
         Assert.False(Variables(_default, BackendFunctions.Compositions.Handler).ContainsKey("COMPOSITION_STORAGE_CONFIGURATION_ARN"));

@@ -45,6 +45,7 @@ public sealed class DeploymentSettingsTests
     [InlineData("corsAllowedOrigins", "https://app.example.com/path", "is not an origin")]
     [InlineData("tokenMaxDurationMinutes", "20161", "tokenMaxDurationMinutes must be a whole number from 1 to 20160")]
     [InlineData("idleStageTimeoutMinutes", "soon", "idleStageTimeoutMinutes must be")]
+    [InlineData("reconcilerCallsPerSecond", "6", "reconcilerCallsPerSecond must be a whole number from 1 to 5")]
     [InlineData("removalPolicy", "snapshot", "removalPolicy must be retain or destroy")]
     [InlineData("architecture", "x86", "architecture must be x86_64 or arm64")]
     [InlineData("compositionBucketName", "Not_A_Bucket", "compositionBucketName must be an S3 bucket name")]

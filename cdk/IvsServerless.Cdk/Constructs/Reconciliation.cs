@@ -24,7 +24,11 @@ public sealed class Reconciliation : Construct
     {
         ArgumentNullException.ThrowIfNull(props);
         Function = new ServerlessFunction(this, "ReconcilerFunction",
-            new ServerlessFunctionProps(BackendFunctions.Reconciler, props.Foundation, new ReconcilerSettings { IdleStageMinutes = props.Foundation.Settings.IdleStageTimeoutMinutes }.Variables()));
+            new ServerlessFunctionProps(BackendFunctions.Reconciler, props.Foundation, new ReconcilerSettings
+            {
+                IdleStageMinutes = props.Foundation.Settings.IdleStageTimeoutMinutes,
+                CallsPerSecond = props.Foundation.Settings.ReconcilerCallsPerSecond,
+            }.Variables()));
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");
         Schedule = ScheduledRuns.Create(this, Function, $"Runs the {Function.Handler} function", DeadLetterQueue);
     }

@@ -61,6 +61,7 @@ public sealed class SynthesizedStacks : IDisposable
             ["architecture"] = "arm64",
             ["tokenMaxDurationMinutes"] = "60",
             ["idleStageTimeoutMinutes"] = "15",
+            ["reconcilerCallsPerSecond"] = "2",
             ["alarmEmail"] = "ops@example.com",
             ["tokenMode"] = "self-signed",
         });
