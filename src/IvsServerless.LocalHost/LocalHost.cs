@@ -205,18 +205,25 @@ public sealed class LocalHost : IAsyncDisposable
         }
         finally
         {
-            if (dynamoStart is not null)
-            {
-                // Started but not handed over (something else failed first): stop the JVM before leaving.
-                try
-                {
-                    (await dynamoStart.ConfigureAwait(false)).Dispose();
-                }
-                catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or IOException)
-                {
-                    // The first failure is the one to report.
-                }
-            }
+            await StopUnclaimedAsync(dynamoStart).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A JVM started but not handed over (something else failed first) is stopped before leaving.</summary>
+    private static async Task StopUnclaimedAsync(Task<DynamoDbLocalEngine>? dynamoStart)
+    {
+        if (dynamoStart is null)
+        {
+            return;
+        }
+
+        try
+        {
+            (await dynamoStart.ConfigureAwait(false)).Dispose();
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or IOException)
+        {
+            // The first failure is the one to report.
         }
     }
 
