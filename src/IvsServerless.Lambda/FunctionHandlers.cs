@@ -23,12 +23,18 @@ public static class FunctionHandlers
         return registry;
     }
 
-    private static ILambdaHandler Create(FunctionDeclaration function, FunctionServices services) => function.Kind switch
+    /// <summary>The handler of a function of the contract, as the composition root builds it for its kind.</summary>
+    public static ILambdaHandler Create(FunctionDeclaration function, FunctionServices services)
     {
-        FunctionKind.HttpApi => services.CreateApiHandler(function.RouteGroups),
-        FunctionKind.IvsEvents => services.CreateIvsEventsHandler(),
-        FunctionKind.Reconciler => services.CreateReconcilerHandler(),
-        FunctionKind.KeyRotation => services.CreateKeyRotationHandler(),
-        _ => throw new InvalidOperationException($"No handler is built for functions of kind {function.Kind}."),
-    };
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(services);
+        return function.Kind switch
+        {
+            FunctionKind.HttpApi => services.CreateApiHandler(function.RouteGroups),
+            FunctionKind.IvsEvents => services.CreateIvsEventsHandler(),
+            FunctionKind.Reconciler => services.CreateReconcilerHandler(),
+            FunctionKind.KeyRotation => services.CreateKeyRotationHandler(),
+            _ => throw new InvalidOperationException($"No handler is built for functions of kind {function.Kind}."),
+        };
+    }
 }

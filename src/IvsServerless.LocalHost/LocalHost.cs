@@ -48,6 +48,8 @@ public sealed class LocalHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private LocalEventBus? _bus;
+    // Made once the console is bound (its address is the issuer); the console's issuer routes read it per request.
+    private DevTokenIssuer? _issuer;
     private int _disposed;
 
     private LocalHost(LocalHostOptions options) => Options = options;
@@ -133,140 +135,193 @@ public sealed class LocalHost : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// In order: the ports checked, the engines, the functions on them, the front doors to them. Every part joins
+    /// <see cref="_parts"/> as it starts, so on a failure <see cref="StartAsync"/> stops exactly what had started
+    /// (a JVM still starting is stopped by <see cref="StartEnginesAsync"/>).
+    /// </summary>
     private async Task StartPartsAsync(CancellationToken cancellationToken)
     {
-        var options = Options;
-        var time = options.TimeProvider;
-        foreach (var (component, port) in options.Ports())
+        RefuseTakenPorts();
+
+        var engines = await StartEnginesAsync(cancellationToken).ConfigureAwait(false);
+        EmulatorUrl = engines.Emulator.BaseAddress;
+        DynamoDbUrl = engines.DynamoDbUrl;
+
+        var functions = StartFunctions(engines);
+        Functions = functions.Names;
+        ApiRoutes = functions.Routes.Keys;
+        ReconcilerScheduled = functions.Scheduled;
+
+        var front = await StartFrontAsync(functions, cancellationToken).ConfigureAwait(false);
+        ConsoleUrl = front.ConsoleUrl;
+        IssuerUrl = front.IssuerUrl;
+        ApiUrl = front.ApiUrl;
+    }
+
+    /// <summary>A port the options name that is taken stops the start before anything runs.</summary>
+    private void RefuseTakenPorts()
+    {
+        foreach (var (component, port) in Options.Ports())
         {
             var isDynamo = component == "DynamoDB Local";
-            if (port != 0 && (!isDynamo || options.StartDynamoDbLocal) && !LocalUrls.IsFree(port, allInterfaces: isDynamo))
+            if (port != 0 && (!isDynamo || Options.StartDynamoDbLocal) && !LocalUrls.IsFree(port, allInterfaces: isDynamo))
             {
                 throw new PortInUseException(component, port);
             }
         }
+    }
 
-        // DynamoDB Local (a JVM) is the slow part: it starts while everything else does.
-        var dynamoStart = options.StartDynamoDbLocal
-            ? DynamoDbLocalEngine.StartAsync(new DynamoDbLocalOptions { Port = options.DynamoDbPort }, cancellationToken)
+    /// <summary>The IVS emulator (its events, the composition resources made in it) and DynamoDB with the table.</summary>
+    private sealed record Engines(EmulatorServer Emulator, ChannelEventSink Events, string StorageArn, string EncoderArn, Uri DynamoDbUrl);
+
+    /// <summary>
+    /// The emulator, with the resources compositions need, and DynamoDB Local (or the endpoint given), with the
+    /// table. The JVM is the slow part: it starts while the emulator does, and is stopped if anything here fails.
+    /// </summary>
+    private async Task<Engines> StartEnginesAsync(CancellationToken cancellationToken)
+    {
+        var dynamoStart = Options.StartDynamoDbLocal
+            ? DynamoDbLocalEngine.StartAsync(new DynamoDbLocalOptions { Port = Options.DynamoDbPort }, cancellationToken)
             : null;
         try
         {
             var events = new ChannelEventSink();
-            var emulator = await StartOrExplainAsync("IVS emulator", options.EmulatorPort,
-                () => EmulatorServer.StartAsync(LocalUrls.Loopback(options.EmulatorPort), new EmulatorOptions { Region = options.Region }, time, events))
+            var emulator = await StartOrExplainAsync("IVS emulator", Options.EmulatorPort,
+                () => EmulatorServer.StartAsync(LocalUrls.Loopback(Options.EmulatorPort), new EmulatorOptions { Region = Options.Region }, Options.TimeProvider, events))
                 .ConfigureAwait(false);
             _parts.Add(emulator);
-            EmulatorUrl = emulator.BaseAddress;
+            var (storageArn, encoderArn) = CreateCompositionResources(emulator.Emulator, Options.Region);
 
-            var issuerHolder = new DevTokenIssuer[1];
-            var console = ConsoleSite.Create(options.ConsolePort, new ConsoleSiteContext(
-                ConsoleConfig, () => issuerHolder[0], () => EmulatorUrl, () => DeadLetters));
-            _parts.Add(console);
-            await StartOrExplainAsync("console", options.ConsolePort, () => console.StartAsync(cancellationToken)).ConfigureAwait(false);
-            ConsoleUrl = console.BaseAddress;
-            IssuerUrl = ConsoleUrl.GetLeftPart(UriPartial.Authority);
-            var issuer = new DevTokenIssuer(IssuerUrl, options.Audience, time, options.DevTokenLifetime);
-            _parts.Add(new DisposableAdapter(issuer));
-            issuerHolder[0] = issuer;
-
-            var (storageArn, encoderArn) = CreateCompositionResources(emulator.Emulator, options.Region);
-
+            var dynamoDbUrl = Options.DynamoDbEndpoint!;
             if (dynamoStart is not null)
             {
                 var engine = await dynamoStart.ConfigureAwait(false);
                 dynamoStart = null;
                 _parts.Insert(0, engine);
-                DynamoDbUrl = new Uri(engine.ServiceUrl);
-            }
-            else
-            {
-                DynamoDbUrl = options.DynamoDbEndpoint!;
+                dynamoDbUrl = new Uri(engine.ServiceUrl);
             }
 
-            await CreateTableAsync(cancellationToken).ConfigureAwait(false);
-
-            var services = new FunctionServices(new FunctionSettings(
-                new AwsEndpointSettings(options.Region) { IvsEndpoint = EmulatorUrl, DynamoDbEndpoint = DynamoDbUrl },
-                new TableSettings(options.TableName, DeploymentTag),
-                new TokenSettings(),
-                new CompositionSettings { StorageConfigurationArn = storageArn, EncoderConfigurationArn = encoderArn },
-                new ReconcilerSettings()), LocalCredentials);
-
-            var log = options.FunctionLog is { } output ? Stream.Synchronized(output) : Stream.Null;
-            LocalFunction Function(string name, ILambdaHandler handler) => new(name, handler, FunctionTimeout, log, time);
-
-            var apiHandler = services.CreateApiHandler();
-            var api = Function(BackendFunctions.Api.Handler, apiHandler);
-            var functions = new List<string> { api.Name };
-
-            _bus = new LocalEventBus();
-            _parts.Add(_bus);
-            StartEventPipeline(events, services, Function, functions);
-            StartReconciler(services, Function, functions);
-            Functions = functions;
-
-            var keysHttp = new HttpClient();
-            _parts.Add(new DisposableAdapter(keysHttp));
-            var keys = new OidcSigningKeys(keysHttp, IssuerUrl, time);
-            _parts.Add(new DisposableAdapter(keys));
-            var authorizer = new JwtAuthorizer(new JwtAuthorizerOptions(IssuerUrl, [options.Audience]), keys, time);
-            var consolePort = ConsoleUrl.Port;
-            var cors = new CorsSettings(
-                [LocalUrls.Loopback(consolePort), $"http://localhost:{consolePort}"],
-                ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-                ["authorization", "content-type", "idempotency-key"],
-                TimeSpan.FromMinutes(10));
-            var routes = new HttpApiRoutes(apiHandler.Routes.Select(r => r.Key));
-            ApiRoutes = routes.Keys;
-            var front = ApiFrontServer.Create(options.ApiPort, routes, authorizer, api, cors,
-                new EmulatorOptions().AccountId, time);
-            _parts.Add(front);
-            await StartOrExplainAsync("API front", options.ApiPort, () => front.StartAsync(cancellationToken)).ConfigureAwait(false);
-            ApiUrl = front.BaseAddress;
+            await CreateTableAsync(dynamoDbUrl, cancellationToken).ConfigureAwait(false);
+            return new Engines(emulator, events, storageArn, encoderArn, dynamoDbUrl);
         }
         finally
         {
-            if (dynamoStart is not null)
-            {
-                // Started but not handed over (something else failed first): stop the JVM before leaving.
-                try
-                {
-                    (await dynamoStart.ConfigureAwait(false)).Dispose();
-                }
-                catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or IOException)
-                {
-                    // The first failure is the one to report.
-                }
-            }
+            await StopUnclaimedAsync(dynamoStart).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A JVM started but not handed over (something else failed first) is stopped before leaving.</summary>
+    private static async Task StopUnclaimedAsync(Task<DynamoDbLocalEngine>? dynamoStart)
+    {
+        if (dynamoStart is null)
+        {
+            return;
+        }
+
+        try
+        {
+            (await dynamoStart.ConfigureAwait(false)).Dispose();
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or IOException)
+        {
+            // The first failure is the one to report.
+        }
+    }
+
+    /// <summary>The functions as the host runs them: the api behind the front, the others on the bus or a schedule.</summary>
+    private sealed record LocalFunctions(LocalFunction Api, HttpApiRoutes Routes, IReadOnlyList<string> Names, bool Scheduled);
 
     /// <summary>
-    /// EventBridge's part: the emulator's events (what IVS sends to the default bus) pumped through the local bus,
-    /// whose rules use the same patterns as the CDK rules (the contract's rules of <c>ivs-events</c>), to the ivs-events function.
+    /// The contract's functions as this host runs them, built by the composition root (<see cref="FunctionServices"/>,
+    /// as in Lambda) and wrapped as Lambda functions: the all-in-one <c>api</c> for the front, each function with event
+    /// rules on the local bus with those rules, each scheduled one on the host's schedule. Self-signed-only functions
+    /// (key rotation) do not run here: the host mints tokens through the emulator's API.
     /// </summary>
-    private void StartEventPipeline(ChannelEventSink events, FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
+    private LocalFunctions StartFunctions(Engines engines)
     {
-        var bus = _bus!;
-        var ivsEvents = function(BackendFunctions.IvsEvents.Handler, services.CreateIvsEventsHandler());
-        functions.Add(ivsEvents.Name);
-        foreach (var rule in BackendFunctions.IvsEvents.Rules)
+        var settings = LocalSettings(engines);
+        var services = new FunctionServices(settings, LocalCredentials);
+        var log = Options.FunctionLog is { } output ? Stream.Synchronized(output) : Stream.Null;
+        LocalFunction Function(FunctionDeclaration declaration) =>
+            new(declaration.Handler, FunctionHandlers.Create(declaration, services), FunctionTimeout, log, Options.TimeProvider);
+
+        var api = Function(BackendFunctions.Api);
+        var bus = StartEventBus();
+        var names = new List<string> { api.Name };
+        var scheduled = false;
+        foreach (var declaration in BackendFunctions.All.Where(f => f.Kind != FunctionKind.HttpApi && f.IsDeployedWith(settings.Tokens.Mode)))
         {
-            bus.AddRule(rule.Name, rule.Pattern, ivsEvents);
+            var function = Function(declaration);
+            names.Add(function.Name);
+            foreach (var rule in declaration.Rules)
+            {
+                bus.AddRule(rule.Name, rule.Pattern, function);
+            }
+
+            if (declaration.Schedule is not null)
+            {
+                _loops.Add(Task.Run(() => RunScheduleAsync(function, $"ivs-serverless-{declaration.Handler}", _stopping.Token)));
+                scheduled = true;
+            }
         }
 
-        _loops.Add(Task.Run(() => bus.RunAsync(events.Reader, e => Encoding.UTF8.GetBytes(e.ToJson()), _stopping.Token)));
+        _loops.Add(Task.Run(() => bus.RunAsync(engines.Events.Reader, e => Encoding.UTF8.GetBytes(e.ToJson()), _stopping.Token)));
+        return new LocalFunctions(api, new HttpApiRoutes(Deployment.Routes.ApiRoutes.Of(BackendFunctions.Api.RouteGroups).Select(r => r.Key)), names, scheduled);
     }
 
-    /// <summary>The reconciler on a short schedule (an EventBridge schedule rule, every minute, in AWS).</summary>
-    private void StartReconciler(FunctionServices services, Func<string, ILambdaHandler, LocalFunction> function, List<string> functions)
+    /// <summary>The functions' settings: what the deployment gives a Lambda function, pointed at the local engines.</summary>
+    private FunctionSettings LocalSettings(Engines engines) => new(
+        new AwsEndpointSettings(Options.Region) { IvsEndpoint = engines.Emulator.BaseAddress, DynamoDbEndpoint = engines.DynamoDbUrl },
+        new TableSettings(Options.TableName, DeploymentTag),
+        new TokenSettings(),
+        new CompositionSettings { StorageConfigurationArn = engines.StorageArn, EncoderConfigurationArn = engines.EncoderArn },
+        new ReconcilerSettings());
+
+    /// <summary>EventBridge's part: the emulator's events (what IVS sends to the default bus) go through the local bus.</summary>
+    private LocalEventBus StartEventBus()
     {
-        var reconciler = function(BackendFunctions.Reconciler.Handler, services.CreateReconcilerHandler());
-        functions.Add(reconciler.Name);
-        _loops.Add(Task.Run(() => RunScheduleAsync(reconciler, "ivs-serverless-reconciler", _stopping.Token)));
-        ReconcilerScheduled = true;
+        _bus = new LocalEventBus();
+        _parts.Add(_bus);
+        return _bus;
     }
+
+    /// <summary>The front doors: the console origin with the dev OIDC issuer, then the API front (JWT authorizer, CORS) to the api function.</summary>
+    private sealed record Front(Uri ConsoleUrl, string IssuerUrl, Uri ApiUrl);
+
+    private async Task<Front> StartFrontAsync(LocalFunctions functions, CancellationToken cancellationToken)
+    {
+        var console = ConsoleSite.Create(Options.ConsolePort, new ConsoleSiteContext(
+            ConsoleConfig, () => _issuer!, () => EmulatorUrl, () => DeadLetters));
+        _parts.Add(console);
+        await StartOrExplainAsync("console", Options.ConsolePort, () => console.StartAsync(cancellationToken)).ConfigureAwait(false);
+        var issuerUrl = console.BaseAddress.GetLeftPart(UriPartial.Authority);
+        _issuer = new DevTokenIssuer(issuerUrl, Options.Audience, Options.TimeProvider, Options.DevTokenLifetime);
+        _parts.Add(new DisposableAdapter(_issuer));
+
+        var front = ApiFrontServer.Create(Options.ApiPort, functions.Routes, Authorizer(issuerUrl), functions.Api, ConsoleCors(console.BaseAddress.Port),
+            new EmulatorOptions().AccountId, Options.TimeProvider);
+        _parts.Add(front);
+        await StartOrExplainAsync("API front", Options.ApiPort, () => front.StartAsync(cancellationToken)).ConfigureAwait(false);
+        return new Front(console.BaseAddress, issuerUrl, front.BaseAddress);
+    }
+
+    /// <summary>API Gateway's JWT authorizer for the dev issuer: its keys fetched from its JWKS like the real one does.</summary>
+    private JwtAuthorizer Authorizer(string issuerUrl)
+    {
+        var keysHttp = new HttpClient();
+        _parts.Add(new DisposableAdapter(keysHttp));
+        var keys = new OidcSigningKeys(keysHttp, issuerUrl, Options.TimeProvider);
+        _parts.Add(new DisposableAdapter(keys));
+        return new JwtAuthorizer(new JwtAuthorizerOptions(issuerUrl, [Options.Audience]), keys, Options.TimeProvider);
+    }
+
+    /// <summary>The API's CORS configuration: the console origin, under both of its local names.</summary>
+    private static CorsSettings ConsoleCors(int consolePort) => new(
+        [LocalUrls.Loopback(consolePort), $"http://localhost:{consolePort}"],
+        ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+        ["authorization", "content-type", "idempotency-key"],
+        TimeSpan.FromMinutes(10));
 
     /// <summary>Runs <paramref name="handler"/> every interval with a Scheduled Event, as an EventBridge schedule would.</summary>
     internal async Task RunScheduleAsync(LocalFunction handler, string ruleName, CancellationToken ct)
@@ -326,11 +381,11 @@ public sealed class LocalHost : IAsyncDisposable
             Arn("CreateEncoderConfiguration", """{"name":"local-hd"}""", "encoderConfiguration"));
     }
 
-    private async Task CreateTableAsync(CancellationToken cancellationToken)
+    private async Task CreateTableAsync(Uri dynamoDbUrl, CancellationToken cancellationToken)
     {
         using var client = new AmazonDynamoDBClient(LocalCredentials, new AmazonDynamoDBConfig
         {
-            ServiceURL = DynamoDbUrl.GetLeftPart(UriPartial.Authority),
+            ServiceURL = dynamoDbUrl.GetLeftPart(UriPartial.Authority),
             AuthenticationRegion = Options.Region,
         });
         try

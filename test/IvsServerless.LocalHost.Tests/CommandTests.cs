@@ -107,7 +107,7 @@ public sealed partial class CommandTests
     }
 
     /// <summary>Running DynamoDB Local JVMs listening on <paramref name="port"/>, from /proc.</summary>
-    private static List<int> JavaOnPort(int port) =>
+    internal static List<int> JavaOnPort(int port) =>
         [.. Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
             .Where(pid => pid > 0 && IsDynamoDbLocal(pid, port))];

@@ -88,4 +88,31 @@ public sealed class StartupTests
         Assert.Equal(port, refused.Port);
         Assert.Contains($"Port {port} for the {component} is in use", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_step_failing_after_the_JVM_started_stops_it_and_everything_else()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            // /proc is how this test proves the JVM is gone.
+            return;
+        }
+
+        int Free()
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            return ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var (dynamoPort, emulatorPort) = (Free(), Free());
+        // DynamoDB refuses the name (3-255 of a-z A-Z 0-9 _ . -) only when the table is created: after the JVM is ready.
+        var options = LocalHostOptions.OnFreePorts() with { DynamoDbPort = dynamoPort, EmulatorPort = emulatorPort, TableName = "no!" };
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => LocalHost.StartAsync(options));
+
+        Assert.Contains("Invalid table/index name", error.Message, StringComparison.Ordinal);
+        Assert.Empty(CommandTests.JavaOnPort(dynamoPort));
+        Assert.True(LocalUrls.IsFree(emulatorPort), "the emulator was stopped");
+    }
 }
