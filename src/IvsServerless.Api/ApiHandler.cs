@@ -10,8 +10,7 @@ using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
-using IvsServerless.Deployment.Routes;
-using IvsServerless.IvsRealTime;
+using IvsServerless.Core.Tokens.Minting;
 using IvsServerless.Lambda.Runtime;
 
 namespace IvsServerless.Api;
@@ -28,18 +27,20 @@ public sealed class ApiHandler : ILambdaHandler
     /// <param name="tokenMinter">How participant tokens are minted; null = the IVS API (<see cref="IvsApiTokenMinter"/>).</param>
     /// <param name="sessions">The session history (event projection); without it the session routes answer 503 and stages list no participants.</param>
     /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when null.</param>
-    public ApiHandler(IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, ApiOptions options, TimeProvider? time = null,
+    public ApiHandler(IStageStore stages, ICompositionStore compositions, ApiIvsPorts ivs, ApiOptions options, TimeProvider? time = null,
         IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null, IEnumerable<string>? routeGroups = null)
     {
+        ArgumentNullException.ThrowIfNull(ivs);
         ArgumentNullException.ThrowIfNull(options);
         options.TokenPolicy.Validate();
         _options = options;
         var access = new StageAccess(stages);
         var routes = ApiEndpoints.Routes(
-            new StageService(stages, compositions, ivs, access, options, time ?? TimeProvider.System),
-            new TokenService(stages, ivs, new TokenPolicy(options.TokenPolicy), tokenMinter ?? new IvsApiTokenMinter(ivs, time)),
-            new ParticipantService(access, ivs),
-            new CompositionService(access, compositions, ivs, options, time ?? TimeProvider.System),
+            new StageService(stages, compositions, ivs.Stages, access, options, time ?? TimeProvider.System),
+            new TokenService(stages, new StageEndpointResolver(stages, ivs.Stages), new TokenPolicy(options.TokenPolicy),
+                tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time)),
+            new ParticipantService(access, ivs.Participants),
+            new CompositionService(access, compositions, ivs.Compositions, options, time ?? TimeProvider.System),
             new SessionService(access, sessions, compositions));
         _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.TokenSigning;
-using IvsServerless.IvsRealTime;
 
 namespace IvsServerless.KeyRotation;
 
@@ -24,7 +24,7 @@ public sealed class PublicKeyQuotaException(string message) : Exception(message)
 /// and makes repeated runs harmless (idempotent). When the quota is full and nothing is safe to delete, the run fails
 /// with a clear error and changes nothing.
 /// </summary>
-public sealed class SigningKeyRotation(IIvsRealTimeClient ivs, ITokenSigningKeyStore store, KeyRotationOptions options, TimeProvider? time = null)
+public sealed class SigningKeyRotation(IPublicKeyRegistry ivs, ITokenSigningKeyStore store, KeyRotationOptions options, TimeProvider? time = null)
 {
     public const string ManagedByTag = "ivs-serverless:managed-by";
     public const string PurposeTag = "ivs-serverless:purpose";
@@ -36,7 +36,7 @@ public sealed class SigningKeyRotation(IIvsRealTimeClient ivs, ITokenSigningKeyS
     public async Task<RotationOutcome> RotateAsync(bool force, CancellationToken cancellationToken)
     {
         options.Validate();
-        var all = await ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var all = await ivs.ListPublicKeysAsync(cancellationToken).ConfigureAwait(false);
         var mine = all.Select(Managed).OfType<ManagedKey>().OrderBy(k => k.CreatedAt).ToList();
         var current = await store.GetAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
@@ -73,7 +73,7 @@ public sealed class SigningKeyRotation(IIvsRealTimeClient ivs, ITokenSigningKeyS
     public async Task<IReadOnlyList<string>> TeardownAsync(CancellationToken cancellationToken)
     {
         options.Validate();
-        var mine = (await ListAllAsync(cancellationToken).ConfigureAwait(false)).Select(Managed).OfType<ManagedKey>().ToList();
+        var mine = (await ivs.ListPublicKeysAsync(cancellationToken).ConfigureAwait(false)).Select(Managed).OfType<ManagedKey>().ToList();
         foreach (var key in mine)
         {
             await DeleteKeyAsync(key.Arn, cancellationToken).ConfigureAwait(false);
@@ -106,18 +106,12 @@ public sealed class SigningKeyRotation(IIvsRealTimeClient ivs, ITokenSigningKeyS
     {
         var pair = GeneratedSigningKeyPair.Create();
         var createdAt = _time.GetUtcNow();
-        var imported = await ivs.ImportPublicKeyAsync(new ImportPublicKeyRequest
+        var arn = await ivs.ImportPublicKeyAsync(KeyName(createdAt), pair.PublicKeyPem, new Dictionary<string, string>
         {
-            PublicKeyMaterial = pair.PublicKeyPem,
-            Name = KeyName(createdAt),
-            Tags = new Dictionary<string, string>
-            {
-                [ManagedByTag] = options.DeploymentTag,
-                [PurposeTag] = Purpose,
-                [CreatedAtTag] = createdAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-            },
+            [ManagedByTag] = options.DeploymentTag,
+            [PurposeTag] = Purpose,
+            [CreatedAtTag] = createdAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         }, cancellationToken).ConfigureAwait(false);
-        var arn = imported.PublicKey?.Arn ?? throw new InvalidOperationException("IVS returned no public key ARN.");
 
         try
         {
@@ -131,7 +125,7 @@ public sealed class SigningKeyRotation(IIvsRealTimeClient ivs, ITokenSigningKeyS
             {
                 await DeleteKeyAsync(arn, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IvsRealTimeException or HttpRequestException)
+            catch (Exception e) when (e is IvsServiceException or HttpRequestException)
             {
             }
 
@@ -152,37 +146,13 @@ public sealed class SigningKeyRotation(IIvsRealTimeClient ivs, ITokenSigningKeyS
         return $"{prefix}-token-signing-{createdAt.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
     }
 
-    private async Task DeleteKeyAsync(string arn, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ivs.DeletePublicKeyAsync(new DeletePublicKeyRequest { Arn = arn }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ResourceNotFoundException)
-        {
-            // Already deleted (an earlier attempt): the goal is reached.
-        }
-    }
+    // Already deleted (an earlier attempt) reaches the goal too.
+    private Task DeleteKeyAsync(string arn, CancellationToken cancellationToken) => ivs.DeletePublicKeyIfExistsAsync(arn, cancellationToken);
 
-    private async Task<List<PublicKeySummary>> ListAllAsync(CancellationToken cancellationToken)
+    private ManagedKey? Managed(RegisteredPublicKey key)
     {
-        var keys = new List<PublicKeySummary>();
-        string? next = null;
-        do
-        {
-            var page = await ivs.ListPublicKeysAsync(new ListPublicKeysRequest { NextToken = next, MaxResults = 100 }, cancellationToken)
-                .ConfigureAwait(false);
-            keys.AddRange(page.PublicKeys);
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
-
-        return keys;
-    }
-
-    private ManagedKey? Managed(PublicKeySummary key)
-    {
-        if (key.Arn is not { Length: > 0 } arn || key.Tags is not { } tags
+        var (arn, tags) = (key.Arn, key.Tags);
+        if (arn.Length == 0
             || !tags.TryGetValue(ManagedByTag, out var owner) || owner != options.DeploymentTag
             || !tags.TryGetValue(PurposeTag, out var purpose) || purpose != Purpose)
         {

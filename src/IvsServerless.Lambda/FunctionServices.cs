@@ -4,11 +4,13 @@ using Amazon.SimpleSystemsManagement;
 using IvsServerless.Api;
 using IvsServerless.EventHandlers;
 using IvsServerless.Core.Tokens;
+using IvsServerless.Core.Tokens.Minting;
 using IvsServerless.Core.TokenSigning;
 using IvsServerless.Deployment.Settings;
 using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
+using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.KeyRotation;
 using IvsServerless.Reconciler;
 
@@ -44,7 +46,7 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
         return new ApiHandler(
             new DynamoDbStageStore(dynamo, table),
             new DynamoDbCompositionStore(dynamo, table),
-            ivs,
+            ApiIvsPorts.Of(ivs),
             new ApiOptions
             {
                 DeploymentTag = settings.Table.DeploymentTag,
@@ -137,13 +139,14 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
         return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
 
-    private IvsRealTimeClient CreateIvs()
+    /// <summary>The IVS adapter over the typed client: every IVS port the functions' services take.</summary>
+    private IvsRealTimeAdapter CreateIvs()
     {
         var options = new IvsRealTimeClientOptions { Region = settings.Aws.Region, ServiceUrl = settings.Aws.IvsEndpoint?.ToString().TrimEnd('/') };
         options.Validate();
 
         // Redirects would replay a signed request to another host: never follow them.
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-        return new IvsRealTimeClient(http, options, credentials);
+        return new IvsRealTimeAdapter(new IvsRealTimeClient(http, options, credentials));
     }
 }

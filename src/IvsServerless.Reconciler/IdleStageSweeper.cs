@@ -1,7 +1,6 @@
 using System.Globalization;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Stages;
-using IvsServerless.IvsRealTime;
-using Stage = IvsServerless.Core.Stages.Stage;
 
 namespace IvsServerless.Reconciler;
 
@@ -14,7 +13,7 @@ namespace IvsServerless.Reconciler;
 public sealed class IdleStageSweeper(IStageStore stages, ReconcilerOptions options, TimeProvider time)
 {
     /// <summary>A stage with an item, not live: deleted like the API deletes (IVS stage, then item marked deleted).</summary>
-    public async Task<bool> SweepAsync(ThrottledIvs ivs, Stage item, CancellationToken ct)
+    public async Task<bool> SweepAsync(IStageInventory ivs, Stage item, CancellationToken ct)
     {
         var cutoff = time.GetUtcNow() - options.IdleStageAfter;
 
@@ -37,13 +36,13 @@ public sealed class IdleStageSweeper(IStageStore stages, ReconcilerOptions optio
     /// An IVS stage of this deployment with no live item. IVS keeps no creation time, so the first sweep that finds
     /// it tags it with <see cref="StageTags.OrphanSince"/>; it is deleted once that is older than the idle limit.
     /// </summary>
-    public async Task<OrphanOutcome> SweepOrphanAsync(ThrottledIvs ivs, StageSummary summary, CancellationToken ct)
+    public async Task<OrphanOutcome> SweepOrphanAsync(IStageInventory ivs, IvsStageSummary summary, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (summary.Tags?.GetValueOrDefault(StageTags.OrphanSince) is not { } text
+        if (summary.Tags.GetValueOrDefault(StageTags.OrphanSince) is not { } text
             || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
         {
-            await ivs.TagResourceAsync(summary.Arn, new Dictionary<string, string>(StringComparer.Ordinal)
+            await ivs.TagStageAsync(summary.Arn, new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 [StageTags.OrphanSince] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             }, ct).ConfigureAwait(false);
@@ -60,18 +59,18 @@ public sealed class IdleStageSweeper(IStageStore stages, ReconcilerOptions optio
     }
 
     /// <summary>Whether any session of the stage is active, or started or ended after <paramref name="cutoff"/>.</summary>
-    private static async Task<bool> HadActivitySinceAsync(ThrottledIvs ivs, string stageArn, DateTimeOffset cutoff, CancellationToken ct)
+    private static async Task<bool> HadActivitySinceAsync(IStageInventory ivs, string stageArn, DateTimeOffset cutoff, CancellationToken ct)
     {
         string? next = null;
         do
         {
             var page = await ivs.ListStageSessionsAsync(stageArn, next, ct).ConfigureAwait(false);
-            if (page.StageSessions.Any(s => s.EndTime is null || s.EndTime > cutoff || s.StartTime > cutoff))
+            if (page.Items.Any(s => s.EndTime is null || s.EndTime > cutoff || s.StartTime > cutoff))
             {
                 return true;
             }
 
-            next = page.NextToken;
+            next = page.NextCursor;
         }
         while (!string.IsNullOrEmpty(next));
 
@@ -79,17 +78,17 @@ public sealed class IdleStageSweeper(IStageStore stages, ReconcilerOptions optio
     }
 
     // IVS has no conditional delete: the last look narrows the window in which someone joins to one round trip.
-    private static async Task<bool> LastLookThenDeleteAsync(ThrottledIvs ivs, string stageArn, CancellationToken ct)
+    private static async Task<bool> LastLookThenDeleteAsync(IStageInventory ivs, string stageArn, CancellationToken ct)
     {
         try
         {
             var stage = await ivs.GetStageAsync(stageArn, ct).ConfigureAwait(false);
-            if (stage.Stage?.ActiveSessionId is not null)
+            if (stage.ActiveSessionId is not null)
             {
                 return false;
             }
         }
-        catch (ResourceNotFoundException)
+        catch (IvsResourceNotFoundException)
         {
             return true;
         }

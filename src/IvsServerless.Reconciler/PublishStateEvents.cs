@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using IvsServerless.Core.Events;
-using IvsServerless.IvsRealTime;
+using IvsServerless.Core.Ivs;
 
 namespace IvsServerless.Reconciler;
 
@@ -30,14 +30,14 @@ public static class PublishStateEvents
 
     /// <param name="apiEvents">Every event the API listed for the participant, in list order (newest first, as IVS lists them).</param>
     /// <returns>The repair event, or null when the API reports no publish event.</returns>
-    public static ParsedIvsEvent? Latest(string stageArn, string sessionId, string participantId, string? userId, IReadOnlyList<Event> apiEvents)
+    public static ParsedIvsEvent? Latest(string stageArn, string sessionId, string participantId, string? userId, IReadOnlyList<IvsParticipantEvent> apiEvents)
     {
         ArgumentNullException.ThrowIfNull(apiEvents);
 
         // Chronological order: by time, and for equal times the reverse of the newest-first list order.
         var publishEvents = apiEvents
             .Select((e, index) => (Event: e, Index: index))
-            .Where(x => x.Event.Name is EventName.PublishStarted or EventName.PublishStopped && x.Event.EventTime is not null)
+            .Where(x => x.Event.Name is IvsParticipantEventName.PublishStarted or IvsParticipantEventName.PublishStopped && x.Event.EventTime is not null)
             .OrderBy(x => x.Event.EventTime!.Value.UtcTicks)
             .ThenByDescending(x => x.Index)
             .ToList();
@@ -50,7 +50,7 @@ public static class PublishStateEvents
         var time = latest.EventTime!.Value.ToUniversalTime();
         var sameInstant = publishEvents.Count(x => x.Event.EventTime!.Value.UtcTicks == time.UtcTicks);
         var stamped = time.AddTicks(sameInstant);
-        var name = latest.Name == EventName.PublishStarted ? PublishStarted : PublishStopped;
+        var name = latest.Name == IvsParticipantEventName.PublishStarted ? PublishStarted : PublishStopped;
         return Build(stageArn, sessionId, participantId, userId ?? "", name, stamped);
     }
 

@@ -1,8 +1,9 @@
 using IvsServerless.Core.Events;
+using IvsServerless.Core.Ivs;
+using IvsServerless.Core.Paging;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Reconciliation;
 using IvsServerless.Core.Stages;
-using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
 
 namespace IvsServerless.Reconciler;
@@ -19,7 +20,7 @@ public sealed class ReconcilerService
     // A participant with more events than this (100 per page) is repaired from what the first pages hold.
     private const int MaxParticipantEventPages = 10;
 
-    private readonly IIvsRealTimeClient _ivs;
+    private readonly IStageInventory _ivs;
     private readonly IStageStore _stages;
     private readonly IProjectionStore _projection;
     private readonly IReconcilerCheckpointStore _checkpoints;
@@ -28,7 +29,7 @@ public sealed class ReconcilerService
     private readonly RateLimiter _limiter;
     private readonly IdleStageSweeper _sweeper;
 
-    public ReconcilerService(IIvsRealTimeClient ivs, IStageStore stages, IProjectionStore projection, IReconcilerCheckpointStore checkpoints,
+    public ReconcilerService(IStageInventory ivs, IStageStore stages, IProjectionStore projection, IReconcilerCheckpointStore checkpoints,
         ReconcilerOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -71,7 +72,7 @@ public sealed class ReconcilerService
         }
 
         report.Ran = true;
-        var ivs = new ThrottledIvs(_ivs, _limiter);
+        var ivs = new ThrottledStageInventory(_ivs, _limiter);
         using var budgetTimer = new CancellationTokenSource(budget, _time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, budgetTimer.Token);
         var position = checkpoint with { CycleStartedAt = checkpoint.CycleStartedAt ?? started };
@@ -80,12 +81,12 @@ public sealed class ReconcilerService
             while (true)
             {
                 var listedAt = _time.GetUtcNow();
-                ListStagesResponse page;
+                Page<IvsStageSummary> page;
                 try
                 {
                     page = await ivs.ListStagesAsync(position.PageToken, _options.StagesPageSize, deadline.Token).ConfigureAwait(false);
                 }
-                catch (ValidationException) when (position.PageToken is not null)
+                catch (IvsInvalidRequestException) when (position.PageToken is not null)
                 {
                     // A stored page token IVS no longer accepts (expired): start the cycle over rather than stall on it.
                     log.Log(LambdaLogLevel.Warning, "Stored ListStages token refused; starting a new cycle");
@@ -93,20 +94,20 @@ public sealed class ReconcilerService
                     continue;
                 }
 
-                for (var i = position.Position; i < page.Stages.Count; i++)
+                for (var i = position.Position; i < page.Items.Count; i++)
                 {
-                    await ReconcileStageAsync(ivs, page.Stages[i], listedAt, report, log, deadline.Token).ConfigureAwait(false);
+                    await ReconcileStageAsync(ivs, page.Items[i], listedAt, report, log, deadline.Token).ConfigureAwait(false);
                     position = position with { Position = i + 1 };
                 }
 
-                if (string.IsNullOrEmpty(page.NextToken))
+                if (string.IsNullOrEmpty(page.NextCursor))
                 {
                     report.CycleCompleted = true;
                     position = ReconcilerCheckpoint.Start;
                     break;
                 }
 
-                position = new ReconcilerCheckpoint(page.NextToken, 0, position.CycleStartedAt);
+                position = new ReconcilerCheckpoint(page.NextCursor, 0, position.CycleStartedAt);
                 if (!await _checkpoints.SaveAsync(runId, position, release: false, ct).ConfigureAwait(false))
                 {
                     log.Log(LambdaLogLevel.Warning, "Reconciler lease lost; stopping");
@@ -127,17 +128,17 @@ public sealed class ReconcilerService
         return Finish(report, ivs);
     }
 
-    private static ReconcileReport Finish(ReconcileReport report, ThrottledIvs ivs)
+    private static ReconcileReport Finish(ReconcileReport report, ThrottledStageInventory ivs)
     {
         report.IvsCalls = new Dictionary<string, int>(ivs.Calls, StringComparer.Ordinal);
         return report;
     }
 
-    private async Task ReconcileStageAsync(ThrottledIvs ivs, StageSummary summary, DateTimeOffset listedAt, ReconcileReport report,
+    private async Task ReconcileStageAsync(IStageInventory ivs, IvsStageSummary summary, DateTimeOffset listedAt, ReconcileReport report,
         ILambdaLogger log, CancellationToken ct)
     {
         report.StagesListed++;
-        if (summary.Tags?.GetValueOrDefault(StageTags.ManagedBy) != _options.DeploymentTag || summary.Arn.Length == 0)
+        if (summary.Tags.GetValueOrDefault(StageTags.ManagedBy) != _options.DeploymentTag || summary.Arn.Length == 0)
         {
             return;
         }
@@ -188,11 +189,11 @@ public sealed class ReconcilerService
                 log.Log(LambdaLogLevel.Information, "Idle stage deleted", KeyValuePair.Create("stageId", (object?)stageId));
             }
         }
-        catch (ResourceNotFoundException)
+        catch (IvsResourceNotFoundException)
         {
             // Deleted since it was listed: nothing left to reconcile.
         }
-        catch (Exception e) when (e is IvsRealTimeException or HttpRequestException)
+        catch (Exception e) when (e is IvsServiceException or HttpRequestException)
         {
             // One stage IVS will not answer for must not stop the rest; the next cycle tries it again.
             report.StagesFailed++;
@@ -201,7 +202,7 @@ public sealed class ReconcilerService
         }
     }
 
-    private async Task ReconcileSessionAsync(ThrottledIvs ivs, string stageArn, string stageId, string sessionId, ReconcileReport report,
+    private async Task ReconcileSessionAsync(IStageInventory ivs, string stageArn, string stageId, string sessionId, ReconcileReport report,
         CancellationToken ct)
     {
         string? next = null;
@@ -209,7 +210,7 @@ public sealed class ReconcilerService
         {
             var observedAt = _time.GetUtcNow();
             var page = await ivs.ListParticipantsAsync(stageArn, sessionId, next, ct).ConfigureAwait(false);
-            foreach (var participant in page.Participants)
+            foreach (var participant in page.Items)
             {
                 if (string.IsNullOrEmpty(participant.ParticipantId))
                 {
@@ -218,37 +219,37 @@ public sealed class ReconcilerService
 
                 await _projection.RecordPresenceAsync(new ParticipantPresence(
                     new ParticipantKey(stageId, sessionId, participant.ParticipantId),
-                    participant.State == ParticipantState.Connected,
+                    participant.Connected,
                     participant.UserId,
                     participant.FirstJoinTime,
-                    participant.Published == true,
+                    participant.Published,
                     observedAt), ct).ConfigureAwait(false);
                 report.PresenceRecorded++;
 
                 // Only a participant that ever published has publish events to repair (`published` is "ever" in IVS).
                 // Replicas get no Published/Unpublished events from IVS (replication events report them), so none here.
-                if (participant.Published == true && participant.ReplicationType != ReplicationType.Replica
+                if (participant.Published && !participant.IsReplica
                     && await RepairPublishStateAsync(ivs, stageArn, sessionId, participant, ct).ConfigureAwait(false))
                 {
                     report.PublishStatesRepaired++;
                 }
             }
 
-            next = page.NextToken;
+            next = page.NextCursor;
         }
         while (!string.IsNullOrEmpty(next));
     }
 
-    private async Task<bool> RepairPublishStateAsync(ThrottledIvs ivs, string stageArn, string sessionId, ParticipantSummary participant,
+    private async Task<bool> RepairPublishStateAsync(IStageInventory ivs, string stageArn, string sessionId, IvsParticipant participant,
         CancellationToken ct)
     {
-        var events = new List<Event>();
+        var events = new List<IvsParticipantEvent>();
         string? next = null;
         for (var pages = 0; pages < MaxParticipantEventPages; pages++)
         {
             var page = await ivs.ListParticipantEventsAsync(stageArn, sessionId, participant.ParticipantId!, next, ct).ConfigureAwait(false);
-            events.AddRange(page.Events);
-            next = page.NextToken;
+            events.AddRange(page.Items);
+            next = page.NextCursor;
             if (string.IsNullOrEmpty(next))
             {
                 break;

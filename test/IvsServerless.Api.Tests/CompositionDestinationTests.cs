@@ -4,6 +4,7 @@ using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Tests.Support;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsRealTime;
+using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
 
 namespace IvsServerless.Api.Tests;
@@ -80,7 +81,8 @@ public sealed class CompositionDestinationTests : IAsyncLifetime
         return [.. detail.Composition!.Destinations.Select(d => d.Configuration!)];
     }
 
-    private ApiHandler Handler(string? storage, string? channel, string encoder) => new(new InMemoryStageStore(), new InMemoryCompositionStore(), _ivs,
+    private ApiHandler Handler(string? storage, string? channel, string encoder) => new(new InMemoryStageStore(), new InMemoryCompositionStore(),
+        ApiIvsPorts.Of(new IvsRealTimeAdapter(_ivs)),
         new ApiOptions { DeploymentTag = "tests", CompositionStorageConfigurationArn = storage, CompositionChannelArn = channel, CompositionEncoderConfigurationArn = encoder });
 
     private static async Task<string> CreateStageAsync(ApiHandler handler)

@@ -6,6 +6,7 @@ using IvsServerless.Api.Tests.Support;
 using IvsServerless.Core.Stages;
 using Stage = IvsServerless.Core.Stages.Stage;
 using IvsServerless.IvsRealTime;
+using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
 
 namespace IvsServerless.Api.Tests;
@@ -153,7 +154,8 @@ public sealed class ErrorMappingTests
         var ivs = new IvsRealTimeClient(new HttpClient(ivsHttp),
             new IvsRealTimeClientOptions { Region = "us-east-1", ServiceUrl = "http://ivs.invalid", MaxAttempts = 1 },
             new BasicAWSCredentials("AKIDEXAMPLE", "secret"), delay: (_, _) => Task.CompletedTask);
-        return (new ApiHandler(stages, new InMemoryCompositionStore(), ivs, new ApiOptions { DeploymentTag = "tests" }), new StringWriterStream());
+        return (new ApiHandler(stages, new InMemoryCompositionStore(), ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new ApiOptions { DeploymentTag = "tests" }),
+            new StringWriterStream());
     }
 
     private static LambdaContext Context(StringWriterStream log) =>

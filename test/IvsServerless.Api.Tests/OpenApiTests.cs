@@ -1,5 +1,6 @@
 using IvsServerless.Api.Tests.Support;
 using IvsServerless.IvsRealTime;
+using IvsServerless.IvsRealTime.Adapter;
 
 namespace IvsServerless.Api.Tests;
 
@@ -17,7 +18,8 @@ public sealed class OpenApiTests
         var documented = DocumentedRoutes(lines);
         using var http = new HttpClient();
         var handler = new ApiHandler(new InMemoryStageStore(), new InMemoryCompositionStore(),
-            new IvsRealTimeClient(http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()),
+            ApiIvsPorts.Of(new IvsRealTimeAdapter(
+                new IvsRealTimeClient(http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()))),
             new ApiOptions { DeploymentTag = "tests" });
         var served = handler.Routes.Select(r => r.Key).Order(StringComparer.Ordinal).ToList();
 

@@ -2,6 +2,7 @@ using IvsServerless.Api.HttpApi;
 using IvsServerless.Deployment.Routes;
 using IvsServerless.Api.Tests.Support;
 using IvsServerless.IvsRealTime;
+using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
 
 namespace IvsServerless.Api.Tests;
@@ -17,7 +18,8 @@ public sealed class RouteGroupTests : IDisposable
     public void Dispose() => _http.Dispose();
 
     private ApiHandler Handler(params string[]? groups) => new(new InMemoryStageStore(), new InMemoryCompositionStore(),
-        new IvsRealTimeClient(_http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()),
+        ApiIvsPorts.Of(new IvsRealTimeAdapter(
+            new IvsRealTimeClient(_http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()))),
         new ApiOptions { DeploymentTag = "tests" }, routeGroups: groups);
 
     [Fact]

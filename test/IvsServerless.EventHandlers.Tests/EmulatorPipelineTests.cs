@@ -2,6 +2,7 @@ using System.Text.Json;
 using IvsServerless.Api;
 using IvsServerless.Core.Projection;
 using IvsServerless.Infrastructure.DynamoDb;
+using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
 using IvsServerless.Testing.ApiSupport;
 using IvsServerless.Testing.Pipeline;
@@ -21,8 +22,8 @@ public sealed class EmulatorPipelineTests(EventsTable table) : IClassFixture<Eve
     public async Task InitializeAsync()
     {
         _pipeline = await EmulatorEventPipeline.StartAsync();
-        _api = new ApiHandler(table.Stages, table.Compositions, _pipeline.Ivs, new ApiOptions { DeploymentTag = "tests" },
-            sessions: new DynamoDbSessionHistory(table.Client, table.Options));
+        _api = new ApiHandler(table.Stages, table.Compositions, ApiIvsPorts.Of(new IvsRealTimeAdapter(_pipeline.Ivs)),
+            new ApiOptions { DeploymentTag = "tests" }, sessions: new DynamoDbSessionHistory(table.Client, table.Options));
         _pipeline.RouteTo(new IvsEventsHandler(table.Service()));
     }
 

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 using IvsServerless.Api.Errors;
 using IvsServerless.Api.Stages;
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Tokens;
-using Ivs = IvsServerless.IvsRealTime;
 
 namespace IvsServerless.Api.Compositions;
 
@@ -14,7 +14,7 @@ namespace IvsServerless.Api.Compositions;
 /// A start is idempotent per stage and <c>Idempotency-Key</c>: a retry returns the first composition.
 /// </summary>
 public sealed partial class CompositionService(
-    StageAccess access, ICompositionStore store, Ivs.IIvsRealTimeClient ivs, ApiOptions options, TimeProvider time)
+    StageAccess access, ICompositionStore store, ICompositionControl ivs, ApiOptions options, TimeProvider time)
 {
     private static readonly HashSet<string> Finished = new(StringComparer.Ordinal) { "STOPPED", "FAILED" };
 
@@ -40,15 +40,14 @@ public sealed partial class CompositionService(
 
         // Derived from stage and key, so a start that reached IVS but not our store is deduplicated by IVS on retry.
         var token = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(stageId + ":" + key)))[..64];
-        var started = await ivs.StartCompositionAsync(new Ivs.StartCompositionRequest
-        {
-            StageArn = stage.StageArn,
-            IdempotencyToken = token,
-            Destinations = Destinations(),
-            Tags = new Dictionary<string, string> { [StageService.OwnerTag] = caller.UserId, [StageService.ManagedByTag] = options.DeploymentTag },
-        }, ct).ConfigureAwait(false);
+        var started = await ivs.StartAsync(new CompositionStart(
+            stage.StageArn,
+            token,
+            new CompositionDestinations(options.CompositionEncoderConfigurationArn!, options.CompositionStorageConfigurationArn, options.CompositionChannelArn),
+            new Dictionary<string, string> { [StageService.OwnerTag] = caller.UserId, [StageService.ManagedByTag] = options.DeploymentTag }), ct)
+            .ConfigureAwait(false);
 
-        var composition = new Composition(started.Composition!.Arn, stageId, caller.UserId, key, StateName(started.Composition.State), time.GetUtcNow());
+        var composition = new Composition(started.Arn, stageId, caller.UserId, key, started.State, time.GetUtcNow());
         try
         {
             await store.AddAsync(composition, ct).ConfigureAwait(false);
@@ -60,30 +59,6 @@ public sealed partial class CompositionService(
             var winner = await store.FindByIdempotencyKeyAsync(stageId, key, ct).ConfigureAwait(false);
             return (winner ?? composition, false);
         }
-    }
-
-    /// <summary>Recording to S3 and/or broadcasting to an IVS channel, with the deployment's encoder configuration.</summary>
-    private List<Ivs.DestinationConfiguration> Destinations()
-    {
-        var encoder = options.CompositionEncoderConfigurationArn!;
-        var destinations = new List<Ivs.DestinationConfiguration>();
-        if (options.CompositionStorageConfigurationArn is { } storage)
-        {
-            destinations.Add(new Ivs.DestinationConfiguration
-            {
-                S3 = new Ivs.S3DestinationConfiguration { StorageConfigurationArn = storage, EncoderConfigurationArns = [encoder] },
-            });
-        }
-
-        if (options.CompositionChannelArn is { } channel)
-        {
-            destinations.Add(new Ivs.DestinationConfiguration
-            {
-                Channel = new Ivs.ChannelDestinationConfiguration { ChannelArn = channel, EncoderConfigurationArn = encoder },
-            });
-        }
-
-        return destinations;
     }
 
     public async Task<IReadOnlyList<Composition>> ListAsync(Caller caller, string stageId, CancellationToken ct)
@@ -105,24 +80,15 @@ public sealed partial class CompositionService(
 
         try
         {
-            await ivs.StopCompositionAsync(new Ivs.StopCompositionRequest { Arn = composition.CompositionArn }, ct).ConfigureAwait(false);
+            await ivs.StopAsync(composition.CompositionArn, ct).ConfigureAwait(false);
         }
-        catch (Ivs.ResourceNotFoundException)
+        catch (IvsResourceNotFoundException)
         {
             // IVS already cleaned it up.
         }
 
         await store.SetStateAsync(stageId, compositionId, "STOPPING", null, ct).ConfigureAwait(false);
     }
-
-    private static string StateName(Ivs.CompositionState state) => state switch
-    {
-        Ivs.CompositionState.Starting => "STARTING",
-        Ivs.CompositionState.Active => "ACTIVE",
-        Ivs.CompositionState.Stopping => "STOPPING",
-        Ivs.CompositionState.Stopped => "STOPPED",
-        _ => "FAILED",
-    };
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPattern();

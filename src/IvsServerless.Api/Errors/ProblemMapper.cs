@@ -1,10 +1,10 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using IvsServerless.Api.HttpApi;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.TokenSigning;
-using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
 
 namespace IvsServerless.Api.Errors;
@@ -31,11 +31,11 @@ public static class ProblemMapper
             InvalidCursorException => Make(400, "invalid-cursor", "Bad Request", "The cursor is not valid.", requestId,
                 new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of a previous page."] }),
             StageConflictException => Make(409, "conflict", "Conflict", "The stage was changed concurrently; retry.", requestId),
-            ThrottlingException => Throttled(headers, requestId),
+            IvsThrottledException => Throttled(headers, requestId),
             TokenSigningUnavailableException => Make(503, "token-signing-unavailable", "Service Unavailable", "Participant tokens cannot be signed right now; try again later.", requestId),
-            ServiceQuotaExceededException => Make(503, "quota-exceeded", "Service Unavailable", "A video service quota is exhausted; try again later.", requestId),
-            ResourceNotFoundException => Make(404, "not-found", "Not Found", "The resource does not exist.", requestId),
-            IvsRealTimeException => Make(502, "upstream-error", "Bad Gateway", "The video service failed; try again.", requestId),
+            IvsQuotaExceededException => Make(503, "quota-exceeded", "Service Unavailable", "A video service quota is exhausted; try again later.", requestId),
+            IvsResourceNotFoundException => Make(404, "not-found", "Not Found", "The resource does not exist.", requestId),
+            IvsServiceException => Make(502, "upstream-error", "Bad Gateway", "The video service failed; try again.", requestId),
             HttpRequestException or SocketException or IOException => Make(502, "upstream-unreachable", "Bad Gateway", "The video service could not be reached; try again.", requestId),
             OperationCanceledException or TimeoutException => Make(503, "timeout", "Service Unavailable", "The request ran out of time; try again.", requestId),
             _ => Make(500, "internal-error", "Internal Server Error", "Something went wrong on our side.", requestId),

@@ -1,12 +1,12 @@
 using IvsServerless.Api.Contracts;
 using IvsServerless.Api.Errors;
 using IvsServerless.Api.Stages;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Tokens;
-using Ivs = IvsServerless.IvsRealTime;
 
 namespace IvsServerless.Api.Participants;
 
-public sealed class ParticipantService(StageAccess access, Ivs.IIvsRealTimeClient ivs)
+public sealed class ParticipantService(StageAccess access, IParticipantControl ivs)
 {
     /// <summary>IVS limits the reason to 128 characters.</summary>
     public const int MaxReasonLength = 128;
@@ -22,14 +22,9 @@ public sealed class ParticipantService(StageAccess access, Ivs.IIvsRealTimeClien
         var stage = await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
         try
         {
-            await ivs.DisconnectParticipantAsync(new Ivs.DisconnectParticipantRequest
-            {
-                StageArn = stage.StageArn,
-                ParticipantId = participantId,
-                Reason = body.Reason,
-            }, ct).ConfigureAwait(false);
+            await ivs.DisconnectAsync(stage.StageArn, participantId, body.Reason, ct).ConfigureAwait(false);
         }
-        catch (Ivs.ResourceNotFoundException)
+        catch (IvsResourceNotFoundException)
         {
             throw new NotFoundException("participant-not-found", "The participant is not connected to this stage.");
         }

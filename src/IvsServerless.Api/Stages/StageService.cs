@@ -1,17 +1,17 @@
 using IvsServerless.Api.Contracts;
 using IvsServerless.Api.Errors;
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
-using Ivs = IvsServerless.IvsRealTime;
 
 namespace IvsServerless.Api.Stages;
 
 public sealed class StageService(
     IStageStore store,
     ICompositionStore compositions,
-    Ivs.IIvsRealTimeClient ivs,
+    IStageProvisioning ivs,
     StageAccess access,
     ApiOptions options,
     TimeProvider time)
@@ -28,16 +28,13 @@ public sealed class StageService(
         var invited = input.UserIds("invitedUserIds", body.InvitedUserIds, Stage.MaxInvitedUsers, caller.UserId);
         input.ThrowIfInvalid();
 
-        var created = await ivs.CreateStageAsync(new Ivs.CreateStageRequest
-        {
-            Name = name,
-            Tags = new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag },
-        }, ct).ConfigureAwait(false);
-        var arn = created.Stage?.Arn ?? throw new InvalidOperationException("IVS returned no stage.");
+        var created = await ivs.CreateStageAsync(name!,
+            new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag }, ct).ConfigureAwait(false);
+        var arn = created.Arn;
 
         var stage = new Stage(IdOf(arn), arn, name!, caller.UserId, visibility!.Value,
             coHosts ?? new HashSet<string>(), invited ?? new HashSet<string>(), time.GetUtcNow(),
-            Endpoints: Tokens.TokenService.StageEndpointsOf(created.Stage));
+            Endpoints: created.Endpoints);
         try
         {
             await store.AddAsync(stage, ct).ConfigureAwait(false);
@@ -109,7 +106,7 @@ public sealed class StageService(
             if (updated.Name != current.Name)
             {
                 // Renaming first keeps the IVS console in step; it is idempotent, so a retry may repeat it.
-                await ivs.UpdateStageAsync(new Ivs.UpdateStageRequest { Arn = current.StageArn, Name = updated.Name }, ct).ConfigureAwait(false);
+                await ivs.RenameStageAsync(current.StageArn, updated.Name, ct).ConfigureAwait(false);
             }
 
             try
@@ -130,7 +127,7 @@ public sealed class StageService(
             async (stage, token) =>
             {
                 // Already gone (an earlier attempt, or deleted outside this API) reaches the goal too.
-                await Ivs.IvsRealTimeClientExtensions.DeleteStageIfExistsAsync(ivs, stage.StageArn, token).ConfigureAwait(false);
+                await ivs.DeleteStageIfExistsAsync(stage.StageArn, token).ConfigureAwait(false);
                 return true;
             },
             options.ConflictRetries,
@@ -142,9 +139,9 @@ public sealed class StageService(
     {
         try
         {
-            await ivs.DeleteStageAsync(new Ivs.DeleteStageRequest { Arn = arn }, CancellationToken.None).ConfigureAwait(false);
+            await ivs.DeleteStageIfExistsAsync(arn, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is Ivs.IvsRealTimeException or HttpRequestException)
+        catch (Exception e) when (e is IvsServiceException or HttpRequestException)
         {
             // The stage keeps its managed-by tag, so the reconciler's sweep can still find and remove it;
             // the original failure is the one worth reporting.

@@ -1,9 +1,9 @@
 using System.Text;
 using IvsServerless.Api.Contracts;
 using IvsServerless.Api.Errors;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
-using Ivs = IvsServerless.IvsRealTime;
 
 namespace IvsServerless.Api.Tokens;
 
@@ -12,7 +12,7 @@ namespace IvsServerless.Api.Tokens;
 /// (IVS API or self-signed) mints exactly what was granted.
 /// The token is a bearer secret: it is returned, never logged or put in an exception.
 /// </summary>
-public sealed class TokenService(IStageStore store, Ivs.IIvsRealTimeClient ivs, TokenPolicy policy, IParticipantTokenMinter minter)
+public sealed class TokenService(IStageStore store, StageEndpointResolver endpoints, TokenPolicy policy, IParticipantTokenMinter minter)
 {
     public async Task<TokenView> IssueAsync(Caller caller, string stageId, CreateTokenBody body, CancellationToken ct)
     {
@@ -21,12 +21,22 @@ public sealed class TokenService(IStageStore store, Ivs.IIvsRealTimeClient ivs, 
         var decision = policy.Decide(stage, caller, request);
         var grant = decision.Grant ?? throw Refusal(decision);
 
-        if (minter.NeedsStageEndpoints && stage!.Endpoints is null)
+        MintedToken minted;
+        try
         {
-            stage = await CacheEndpointsAsync(stage, ct).ConfigureAwait(false);
+            if (minter.NeedsStageEndpoints)
+            {
+                stage = await endpoints.WithEndpointsAsync(stage!, ct).ConfigureAwait(false);
+            }
+
+            minted = await minter.MintAsync(stage!, grant, ct).ConfigureAwait(false);
+        }
+        catch (IvsResourceNotFoundException)
+        {
+            // Deleted in IVS but not yet in our store (or the reverse race): same answer as a missing stage.
+            throw NotFoundException.Stage();
         }
 
-        var minted = await minter.MintAsync(stage!, grant, ct).ConfigureAwait(false);
         return new TokenView
         {
             Token = minted.Token,
@@ -35,40 +45,6 @@ public sealed class TokenService(IStageStore store, Ivs.IIvsRealTimeClient ivs, 
             Capabilities = TokenCapabilities.Names(grant.Capabilities),
         };
     }
-
-    /// <summary>
-    /// Stages stored before endpoints were cached: read them from IVS once and keep them on the stage record. A lost
-    /// race only skips the write (the next token retries it); the endpoints read are right either way.
-    /// </summary>
-    private async Task<Stage> CacheEndpointsAsync(Stage stage, CancellationToken ct)
-    {
-        Ivs.GetStageResponse response;
-        try
-        {
-            response = await ivs.GetStageAsync(new Ivs.GetStageRequest { Arn = stage.StageArn }, ct).ConfigureAwait(false);
-        }
-        catch (Ivs.ResourceNotFoundException)
-        {
-            throw NotFoundException.Stage();
-        }
-
-        var endpoints = StageEndpointsOf(response.Stage)
-            ?? throw new InvalidOperationException($"IVS returned no events/whip endpoints for stage {stage.StageId}.");
-        var updated = stage with { Endpoints = endpoints, Version = stage.Version + 1 };
-        try
-        {
-            await store.UpdateAsync(updated, ct).ConfigureAwait(false);
-            return updated;
-        }
-        catch (StageConflictException)
-        {
-            return stage with { Endpoints = endpoints };
-        }
-    }
-
-    /// <summary>The endpoints a self-signed token needs, or null when IVS did not return both.</summary>
-    public static StageEndpoints? StageEndpointsOf(Ivs.Stage? stage) =>
-        stage?.Endpoints is { Events: { Length: > 0 } events, Whip: { Length: > 0 } whip } ? new StageEndpoints(events, whip) : null;
 
     private static TokenRequest ToRequest(CreateTokenBody body)
     {

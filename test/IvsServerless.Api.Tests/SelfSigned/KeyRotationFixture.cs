@@ -1,5 +1,7 @@
+using IvsServerless.Core.Tokens.Minting;
 using IvsServerless.Core.TokenSigning;
 using IvsServerless.Infrastructure.TokenSigning;
+using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.KeyRotation;
 using IvsServerless.Api.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -23,7 +25,7 @@ public sealed class SelfSignedSystem : IAsyncDisposable
         RotationTime = rotationTime;
         Cache = cache;
         Options = new KeyRotationOptions { DeploymentTag = "tests", MaxTokenLifetime = MaxTokenLifetime, SigningKeyCacheTtl = SigningKeyCache.DefaultTtl };
-        Rotation = new SigningKeyRotation(api.Ivs, keys, Options, rotationTime);
+        Rotation = new SigningKeyRotation(new IvsRealTimeAdapter(api.Ivs), keys, Options, rotationTime);
     }
 
     public ApiHarness Api { get; }

@@ -5,6 +5,7 @@ using IvsServerless.Api.Tests.Support;
 using IvsServerless.Core.TokenSigning;
 using IvsServerless.KeyRotation;
 using IvsServerless.IvsRealTime;
+using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
 using static IvsServerless.Api.Tests.SelfSigned.SelfSignedTokenTests;
 
@@ -122,7 +123,7 @@ public sealed class KeyRotationTests
         await using var system = await SelfSignedSystem.StartAsync();
         var first = await system.Rotation.RotateAsync(force: false, CancellationToken.None);
 
-        var failing = new SigningKeyRotation(system.Api.Ivs, new FailingPutStore(system.Keys), system.Options, system.RotationTime);
+        var failing = new SigningKeyRotation(new IvsRealTimeAdapter(system.Api.Ivs), new FailingPutStore(system.Keys), system.Options, system.RotationTime);
         await Assert.ThrowsAsync<IOException>(() => failing.RotateAsync(force: true, CancellationToken.None));
         Assert.Equal([first.CurrentKeyArn], (await ListKeysAsync(system)).Select(k => k.Arn));
 

@@ -10,6 +10,7 @@ using IvsServerless.Core.Tokens;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsRealTime;
+using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
 using IvsServerless.Testing;
 using IvsServerless.Testing.Projection;
@@ -37,7 +38,7 @@ public sealed class ApiHarness : IAsyncDisposable
         _stages = stages;
         _compositions = compositions;
         _dynamo = dynamo;
-        Handler = new ApiHandler(stages, compositions, ivs, new ApiOptions
+        Handler = new ApiHandler(stages, compositions, ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new ApiOptions
         {
             DeploymentTag = "tests",
             CompositionStorageConfigurationArn = storageArn,

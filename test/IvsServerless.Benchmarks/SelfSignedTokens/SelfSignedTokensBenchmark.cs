@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
+using IvsServerless.Core.Tokens.Minting;
 using IvsServerless.Core.TokenSigning;
 
 using IvsServerless.Benchmarks.Support;

@@ -4,9 +4,11 @@ using Amazon.Runtime;
 using IvsServerless.Api;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Stages;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
+using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
 using IvsServerless.Testing.ApiSupport;
 
@@ -20,11 +22,11 @@ public sealed class ApiUnderTest : IDisposable
 {
     private readonly IDisposable? _clients;
 
-    private ApiUnderTest(string kind, IStageStore stages, ICompositionStore compositions, IIvsRealTimeClient ivs, IDisposable? clients)
+    private ApiUnderTest(string kind, IStageStore stages, ICompositionStore compositions, ApiIvsPorts ivs, IDisposable? clients)
     {
         Kind = kind;
         Stages = stages;
-        Ivs = ivs;
+        Tokens = ivs.Tokens;
         Handler = new ApiHandler(stages, compositions, ivs, new ApiOptions { DeploymentTag = "benchmarks" });
         _clients = clients;
     }
@@ -36,8 +38,8 @@ public sealed class ApiUnderTest : IDisposable
     /// <summary>The store behind the handler, for timing the engines' share of a request.</summary>
     public IStageStore Stages { get; }
 
-    /// <summary>The IVS client behind the handler, for timing the engines' share of a request.</summary>
-    public IIvsRealTimeClient Ivs { get; }
+    /// <summary>The IVS token port behind the handler, for timing the engines' share of a request.</summary>
+    public IParticipantTokenIssuer Tokens { get; }
 
     /// <summary>DynamoDB Local through the production store adapters, the emulator through the signed IVS client.</summary>
     public static ApiUnderTest OnLocalEngines(LocalEngines engines)
@@ -49,11 +51,15 @@ public sealed class ApiUnderTest : IDisposable
         var ivs = new IvsRealTimeClient(http,
             new IvsRealTimeClientOptions { Region = LocalEngines.Region, ServiceUrl = engines.Ivs.BaseAddress.ToString().TrimEnd('/') },
             new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
-        return new ApiUnderTest("local-engines", new DynamoDbStageStore(dynamo, table), new DynamoDbCompositionStore(dynamo, table), ivs, new Clients(dynamo, http));
+        return new ApiUnderTest("local-engines", new DynamoDbStageStore(dynamo, table), new DynamoDbCompositionStore(dynamo, table),
+            ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new Clients(dynamo, http));
     }
 
-    public static ApiUnderTest InMemory() =>
-        new("in-memory", new InMemoryStageStore(), new InMemoryCompositionStore(), new InMemoryIvsRealTimeClient(), null);
+    public static ApiUnderTest InMemory()
+    {
+        var ivs = new InMemoryIvs();
+        return new("in-memory", new InMemoryStageStore(), new InMemoryCompositionStore(), new ApiIvsPorts(ivs, ivs, NotMeasured.Instance, NotMeasured.Instance), null);
+    }
 
     /// <summary>Sends one request; returns its status code and body.</summary>
     public async Task<(int Status, string Body)> SendAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -76,6 +82,21 @@ public sealed class ApiUnderTest : IDisposable
     }
 
     public void Dispose() => _clients?.Dispose();
+
+    /// <summary>The routes the benchmarks do not send (disconnect, compositions) have no in-memory IVS.</summary>
+    private sealed class NotMeasured : IParticipantControl, ICompositionControl
+    {
+        public static readonly NotMeasured Instance = new();
+
+        public Task DisconnectAsync(string stageArn, string participantId, string? reason, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no participants.");
+
+        public Task<StartedComposition> StartAsync(CompositionStart start, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no compositions.");
+
+        public Task StopAsync(string compositionArn, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no compositions.");
+    }
 
     private sealed class Clients(AmazonDynamoDBClient dynamo, HttpClient http) : IDisposable
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using IvsServerless.Benchmarks.Support;
-using IvsServerless.IvsRealTime;
+using IvsServerless.Core.Tokens;
 using IvsServerless.Testing.ApiSupport;
 
 namespace IvsServerless.Benchmarks.WarmLatency;
@@ -13,6 +13,10 @@ namespace IvsServerless.Benchmarks.WarmLatency;
 public sealed class WarmLatencyBenchmark : IBenchmark
 {
     public const double TargetMintP99Milliseconds = 15;
+
+    // IVS's defaults for a token (12 hours, publish and subscribe), minted straight through the IVS token port.
+    private static readonly TokenGrant ViewerGrant =
+        new("viewer-1", ParticipantCapabilities.PublishAndSubscribe, TimeSpan.FromHours(12), new Dictionary<string, string>());
 
     public string Name => "warm-latency";
 
@@ -70,7 +74,7 @@ public sealed class WarmLatencyBenchmark : IBenchmark
         var parts = new (string Name, Func<Task> Call)[]
         {
             ("dynamodb_get_stage", () => local.Stages.FindAsync(stage.StageId, cancellationToken)),
-            ("ivs_create_participant_token", () => local.Ivs.CreateParticipantTokenAsync(new CreateParticipantTokenRequest { StageArn = stage.StageArn, UserId = "viewer-1" }, cancellationToken)),
+            ("ivs_create_participant_token", () => local.Tokens.CreateParticipantTokenAsync(stage.StageArn, ViewerGrant, cancellationToken)),
         };
         foreach (var (name, call) in parts)
         {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
+using IvsServerless.Core.Tokens.Minting;
 using IvsServerless.Core.TokenSigning;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,14 +1,15 @@
 using System.Globalization;
+using IvsServerless.Core.Ivs;
+using IvsServerless.Core.Paging;
 using IvsServerless.Core.Stages;
-using IvsServerless.IvsRealTime;
 
 namespace IvsServerless.Reconciler.Tests.Fakes;
 
 /// <summary>
-/// An in-memory IVS with just the operations the reconciler uses. Records when each call arrived (on the test's
+/// The reconciler's IVS port in memory. Records when each call arrived (on the test's
 /// clock) so tests can check the call rate; lists newest first like IVS; pages with plain index tokens.
 /// </summary>
-public sealed class FakeIvs(TimeProvider time) : UnsupportedIvs
+public sealed class FakeIvs(TimeProvider time) : IStageInventory
 {
     public const string Region = "us-east-1";
     public const string Account = "123456789012";
@@ -42,93 +43,82 @@ public sealed class FakeIvs(TimeProvider time) : UnsupportedIvs
 
     public int CallsOf(string operation) => Calls.Count(c => c.Operation == operation);
 
-    public override Task<ListStagesResponse> ListStagesAsync(ListStagesRequest request, CancellationToken cancellationToken = default)
+    public Task<Page<IvsStageSummary>> ListStagesAsync(string? nextToken, int pageSize, CancellationToken cancellationToken)
     {
         Record("ListStages");
-        if (request.NextToken is { } refused && RefusedTokens.Contains(refused))
+        if (nextToken is { } refused && RefusedTokens.Contains(refused))
         {
-            throw new ValidationException("The next token is invalid.");
+            throw new IvsInvalidRequestException("The next token is invalid.");
         }
 
-        var start = request.NextToken is null ? 0 : int.Parse(request.NextToken, CultureInfo.InvariantCulture);
-        var size = Math.Min(request.MaxResults ?? 100, StagesPageLimit);
-        var page = Stages.Skip(start).Take(size).Select(s => new StageSummary
-        {
-            Arn = s.Arn,
-            ActiveSessionId = s.ActiveSession?.Id,
-            Tags = new Dictionary<string, string>(s.Tags),
-        }).ToList();
+        var start = nextToken is null ? 0 : int.Parse(nextToken, CultureInfo.InvariantCulture);
+        var size = Math.Min(pageSize, StagesPageLimit);
+        var page = Stages.Skip(start).Take(size)
+            .Select(s => new IvsStageSummary(s.Arn, s.ActiveSession?.Id, new Dictionary<string, string>(s.Tags)))
+            .ToList();
         var next = start + size < Stages.Count ? (start + size).ToString(CultureInfo.InvariantCulture) : null;
-        return Task.FromResult(new ListStagesResponse { Stages = page, NextToken = next });
+        return Task.FromResult(new Page<IvsStageSummary>(page, next));
     }
 
-    public override Task<GetStageResponse> GetStageAsync(GetStageRequest request, CancellationToken cancellationToken = default)
+    public Task<IvsStage> GetStageAsync(string stageArn, CancellationToken cancellationToken)
     {
-        Record("GetStage", request.Arn);
-        var stage = Find(request.Arn);
-        return Task.FromResult(new GetStageResponse { Stage = new IvsServerless.IvsRealTime.Stage { Arn = stage.Arn, ActiveSessionId = stage.ActiveSession?.Id } });
+        Record("GetStage", stageArn);
+        var stage = Find(stageArn);
+        return Task.FromResult(new IvsStage(stage.Arn, stage.ActiveSession?.Id));
     }
 
-    public override Task<DeleteStageResponse> DeleteStageAsync(DeleteStageRequest request, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteStageIfExistsAsync(string stageArn, CancellationToken cancellationToken)
     {
-        Record("DeleteStage", request.Arn);
-        var stage = Find(request.Arn);
+        Record("DeleteStage", stageArn);
+        if (Stages.SingleOrDefault(s => s.Arn == stageArn) is not { } stage)
+        {
+            return Task.FromResult(false);
+        }
+
         Stages.Remove(stage);
         Deleted.Add(stage.Arn);
-        return Task.FromResult(new DeleteStageResponse());
+        return Task.FromResult(true);
     }
 
     public List<string> Deleted { get; } = [];
 
-    public override Task<TagResourceResponse> TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default)
+    public Task TagStageAsync(string stageArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        Record("TagResource", request.ResourceArn);
-        var stage = Find(request.ResourceArn);
-        foreach (var (key, value) in request.Tags)
+        Record("TagResource", stageArn);
+        var stage = Find(stageArn);
+        foreach (var (key, value) in tags)
         {
             stage.Tags[key] = value;
         }
 
-        return Task.FromResult(new TagResourceResponse());
+        return Task.CompletedTask;
     }
 
-    public override Task<ListStageSessionsResponse> ListStageSessionsAsync(ListStageSessionsRequest request, CancellationToken cancellationToken = default)
+    public Task<Page<IvsStageSession>> ListStageSessionsAsync(string stageArn, string? nextToken, CancellationToken cancellationToken)
     {
-        Record("ListStageSessions", request.StageArn);
-        var stage = Find(request.StageArn);
-        return Task.FromResult(new ListStageSessionsResponse
-        {
-            StageSessions = [.. Enumerable.Reverse(stage.Sessions).Select(s => new StageSessionSummary { SessionId = s.Id, StartTime = s.Start, EndTime = s.End })],
-        });
+        Record("ListStageSessions", stageArn);
+        var stage = Find(stageArn);
+        return Task.FromResult(new Page<IvsStageSession>([.. Enumerable.Reverse(stage.Sessions).Select(s => new IvsStageSession(s.Id, s.Start, s.End))], null));
     }
 
-    public override Task<ListParticipantsResponse> ListParticipantsAsync(ListParticipantsRequest request, CancellationToken cancellationToken = default)
+    public Task<Page<IvsParticipant>> ListParticipantsAsync(string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken)
     {
-        Record("ListParticipants", request.StageArn);
-        var session = Find(request.StageArn).Sessions.Single(s => s.Id == request.SessionId);
-        return Task.FromResult(new ListParticipantsResponse
-        {
-            Participants = [.. session.Participants.Select(p => new ParticipantSummary
-            {
-                ParticipantId = p.Id,
-                UserId = p.UserId,
-                State = p.Connected ? ParticipantState.Connected : ParticipantState.Disconnected,
-                FirstJoinTime = p.FirstJoinTime,
-                Published = p.PublishedEver,
-            })],
-        });
+        Record("ListParticipants", stageArn);
+        var session = Find(stageArn).Sessions.Single(s => s.Id == sessionId);
+        return Task.FromResult(new Page<IvsParticipant>(
+            [.. session.Participants.Select(p => new IvsParticipant(p.Id, p.UserId, p.Connected, p.FirstJoinTime, p.PublishedEver))], null));
     }
 
-    public override Task<ListParticipantEventsResponse> ListParticipantEventsAsync(ListParticipantEventsRequest request,
-        CancellationToken cancellationToken = default)
+    public Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(string stageArn, string sessionId, string participantId, string? nextToken,
+        CancellationToken cancellationToken)
     {
-        Record("ListParticipantEvents", request.StageArn);
-        var participant = Find(request.StageArn).Sessions.Single(s => s.Id == request.SessionId).Participants.Single(p => p.Id == request.ParticipantId);
-        return Task.FromResult(new ListParticipantEventsResponse { Events = [.. participant.EventsNewestFirst] });
+        Record("ListParticipantEvents", stageArn);
+        var participant = Find(stageArn).Sessions.Single(s => s.Id == sessionId).Participants.Single(p => p.Id == participantId);
+        return Task.FromResult(new Page<IvsParticipantEvent>([.. participant.EventsNewestFirst], null));
     }
 
     private FakeStage Find(string arn) =>
-        Stages.SingleOrDefault(s => s.Arn == arn) ?? throw new ResourceNotFoundException("Stage not found.");
+        Stages.SingleOrDefault(s => s.Arn == arn) ?? throw new IvsResourceNotFoundException("Stage not found.");
 
     /// <summary>Runs before each call is answered: lets a test change the world between two calls of a pass.</summary>
     public Action<string, string>? BeforeAnswer { get; set; }
@@ -172,7 +162,7 @@ public sealed class FakeSession(string id, DateTimeOffset start)
     public FakeParticipant Join(string participantId, string userId, DateTimeOffset at)
     {
         var participant = new FakeParticipant(participantId, userId, at);
-        participant.EventsNewestFirst.Insert(0, new Event { Name = EventName.Joined, ParticipantId = participantId, EventTime = at });
+        participant.EventsNewestFirst.Insert(0, new IvsParticipantEvent(IvsParticipantEventName.Joined, at));
         Participants.Add(participant);
         return participant;
     }
@@ -196,19 +186,19 @@ public sealed class FakeParticipant(string id, string userId, DateTimeOffset fir
     public bool Connected { get; set; } = true;
     public bool Publishing { get; private set; }
     public bool PublishedEver { get; private set; }
-    public List<Event> EventsNewestFirst { get; } = [];
+    public List<IvsParticipantEvent> EventsNewestFirst { get; } = [];
 
     public FakeParticipant Publish(DateTimeOffset at)
     {
         Publishing = PublishedEver = true;
-        EventsNewestFirst.Insert(0, new Event { Name = EventName.PublishStarted, ParticipantId = Id, EventTime = at });
+        EventsNewestFirst.Insert(0, new IvsParticipantEvent(IvsParticipantEventName.PublishStarted, at));
         return this;
     }
 
     public FakeParticipant Unpublish(DateTimeOffset at)
     {
         Publishing = false;
-        EventsNewestFirst.Insert(0, new Event { Name = EventName.PublishStopped, ParticipantId = Id, EventTime = at });
+        EventsNewestFirst.Insert(0, new IvsParticipantEvent(IvsParticipantEventName.PublishStopped, at));
         return this;
     }
 
@@ -220,6 +210,6 @@ public sealed class FakeParticipant(string id, string userId, DateTimeOffset fir
         }
 
         Connected = false;
-        EventsNewestFirst.Insert(0, new Event { Name = EventName.Left, ParticipantId = Id, EventTime = at });
+        EventsNewestFirst.Insert(0, new IvsParticipantEvent(IvsParticipantEventName.Left, at));
     }
 }

@@ -4,9 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using IvsServerless.Core.Stages;
-using IvsServerless.Core.Tokens;
+using IvsServerless.Core.TokenSigning;
 
-namespace IvsServerless.Core.TokenSigning;
+namespace IvsServerless.Core.Tokens.Minting;
 
 /// <summary>
 /// Mints participant tokens without an IVS call: ES384 JWTs with exactly the header and claims IVS requires of

@@ -1,0 +1,292 @@
+using IvsServerless.Core.Ivs;
+using IvsServerless.Core.Paging;
+using IvsServerless.Core.Tokens;
+using CoreStageEndpoints = IvsServerless.Core.Stages.StageEndpoints;
+
+namespace IvsServerless.IvsRealTime.Adapter;
+
+/// <summary>
+/// Every IVS port of the domain over the typed client: translates the domain's arguments into IVS requests, IVS
+/// responses into domain records, and IVS refusals (<see cref="IvsRealTimeException"/>) into
+/// <see cref="IvsServiceException"/> subclasses (<see cref="Translate"/>). Network failures and cancellation pass unchanged.
+/// One instance serves every port a function needs; it holds no state besides the client.
+/// </summary>
+public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
+    : IStageProvisioning, IStageInventory, IParticipantControl, ICompositionControl, IParticipantTokenIssuer, IPublicKeyRegistry
+{
+    /// <summary>The most IVS returns per page; the reconciler and key rotation list whole sets.</summary>
+    private const int MaxPageSize = 100;
+
+    // Stages (provisioning and inventory)
+
+    public async Task<IvsStage> CreateStageAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var created = await CallAsync(() => ivs.CreateStageAsync(new CreateStageRequest { Name = name, Tags = tags }, cancellationToken)).ConfigureAwait(false);
+        return ToIvsStage(created.Stage ?? throw new InvalidOperationException("IVS returned no stage."));
+    }
+
+    /// <remarks>A response without a stage reads as a stage with no live session and no endpoints.</remarks>
+    public async Task<IvsStage> GetStageAsync(string stageArn, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync(() => ivs.GetStageAsync(new GetStageRequest { Arn = stageArn }, cancellationToken)).ConfigureAwait(false);
+        return response.Stage is { } stage ? ToIvsStage(stage) : new IvsStage(stageArn);
+    }
+
+    public Task RenameStageAsync(string stageArn, string name, CancellationToken cancellationToken) =>
+        CallAsync(() => ivs.UpdateStageAsync(new UpdateStageRequest { Arn = stageArn, Name = name }, cancellationToken));
+
+    public Task<bool> DeleteStageIfExistsAsync(string stageArn, CancellationToken cancellationToken) =>
+        CallAsync(() => ivs.DeleteStageIfExistsAsync(stageArn, cancellationToken));
+
+    public async Task<Page<IvsStageSummary>> ListStagesAsync(string? nextToken, int pageSize, CancellationToken cancellationToken)
+    {
+        var page = await CallAsync(() => ivs.ListStagesAsync(new ListStagesRequest { NextToken = nextToken, MaxResults = pageSize }, cancellationToken))
+            .ConfigureAwait(false);
+        return new Page<IvsStageSummary>(
+            [.. page.Stages.Select(s => new IvsStageSummary(s.Arn, s.ActiveSessionId, s.Tags ?? new Dictionary<string, string>()))],
+            page.NextToken);
+    }
+
+    public Task TagStageAsync(string stageArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        CallAsync(() => ivs.TagResourceAsync(new TagResourceRequest { ResourceArn = stageArn, Tags = tags }, cancellationToken));
+
+    /// <summary>The endpoints a self-signed token needs, or null when IVS did not return both.</summary>
+    internal static IvsStage ToIvsStage(Stage stage) =>
+        new(stage.Arn, stage.ActiveSessionId,
+            stage.Endpoints is { Events: { Length: > 0 } events, Whip: { Length: > 0 } whip } ? new CoreStageEndpoints(events, whip) : null);
+
+    // Sessions, participants and their events (inventory)
+
+    public async Task<Page<IvsStageSession>> ListStageSessionsAsync(string stageArn, string? nextToken, CancellationToken cancellationToken)
+    {
+        var page = await CallAsync(() => ivs.ListStageSessionsAsync(new ListStageSessionsRequest
+        {
+            StageArn = stageArn,
+            NextToken = nextToken,
+            MaxResults = MaxPageSize,
+        }, cancellationToken)).ConfigureAwait(false);
+        return new Page<IvsStageSession>([.. page.StageSessions.Select(s => new IvsStageSession(s.SessionId, s.StartTime, s.EndTime))], page.NextToken);
+    }
+
+    public async Task<Page<IvsParticipant>> ListParticipantsAsync(string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken)
+    {
+        var page = await CallAsync(() => ivs.ListParticipantsAsync(new ListParticipantsRequest
+        {
+            StageArn = stageArn,
+            SessionId = sessionId,
+            NextToken = nextToken,
+            MaxResults = MaxPageSize,
+        }, cancellationToken)).ConfigureAwait(false);
+        return new Page<IvsParticipant>(
+            [.. page.Participants.Select(p => new IvsParticipant(p.ParticipantId, p.UserId, p.State == ParticipantState.Connected, p.FirstJoinTime,
+                p.Published == true, p.ReplicationType == ReplicationType.Replica))],
+            page.NextToken);
+    }
+
+    public async Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(string stageArn, string sessionId, string participantId, string? nextToken,
+        CancellationToken cancellationToken)
+    {
+        var page = await CallAsync(() => ivs.ListParticipantEventsAsync(new ListParticipantEventsRequest
+        {
+            StageArn = stageArn,
+            SessionId = sessionId,
+            ParticipantId = participantId,
+            NextToken = nextToken,
+            MaxResults = MaxPageSize,
+        }, cancellationToken)).ConfigureAwait(false);
+        return new Page<IvsParticipantEvent>([.. page.Events.Select(e => new IvsParticipantEvent(NameOf(e.Name), e.EventTime))], page.NextToken);
+    }
+
+    internal static IvsParticipantEventName NameOf(EventName? name) => name switch
+    {
+        EventName.Joined => IvsParticipantEventName.Joined,
+        EventName.Left => IvsParticipantEventName.Left,
+        EventName.PublishStarted => IvsParticipantEventName.PublishStarted,
+        EventName.PublishStopped => IvsParticipantEventName.PublishStopped,
+        EventName.SubscribeStarted => IvsParticipantEventName.SubscribeStarted,
+        EventName.SubscribeStopped => IvsParticipantEventName.SubscribeStopped,
+        EventName.PublishError => IvsParticipantEventName.PublishError,
+        EventName.SubscribeError => IvsParticipantEventName.SubscribeError,
+        EventName.JoinError => IvsParticipantEventName.JoinError,
+        EventName.ReplicationStarted => IvsParticipantEventName.ReplicationStarted,
+        EventName.ReplicationStopped => IvsParticipantEventName.ReplicationStopped,
+        EventName.TokenExchanged => IvsParticipantEventName.TokenExchanged,
+        _ => IvsParticipantEventName.Unknown,
+    };
+
+    // Participants and their tokens
+
+    public Task DisconnectAsync(string stageArn, string participantId, string? reason, CancellationToken cancellationToken) =>
+        CallAsync(() => ivs.DisconnectParticipantAsync(new DisconnectParticipantRequest
+        {
+            StageArn = stageArn,
+            ParticipantId = participantId,
+            Reason = reason,
+        }, cancellationToken));
+
+    public async Task<IssuedParticipantToken> CreateParticipantTokenAsync(string stageArn, TokenGrant grant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        var minted = await CallAsync(() => ivs.CreateParticipantTokenAsync(new CreateParticipantTokenRequest
+        {
+            StageArn = stageArn,
+            UserId = grant.UserId,
+            Duration = (int)grant.Duration.TotalMinutes,
+            Attributes = grant.Attributes,
+            Capabilities = CapabilitiesOf(grant.Capabilities),
+        }, cancellationToken)).ConfigureAwait(false);
+        var token = minted.ParticipantToken ?? throw new InvalidOperationException("IVS returned no participant token.");
+        return new IssuedParticipantToken(
+            token.Token ?? throw new InvalidOperationException("IVS returned no token."),
+            token.ParticipantId,
+            token.ExpirationTime);
+    }
+
+    internal static List<ParticipantTokenCapability> CapabilitiesOf(ParticipantCapabilities capabilities)
+    {
+        var list = new List<ParticipantTokenCapability>(2);
+        if (capabilities.HasFlag(ParticipantCapabilities.Publish))
+        {
+            list.Add(ParticipantTokenCapability.Publish);
+        }
+
+        if (capabilities.HasFlag(ParticipantCapabilities.Subscribe))
+        {
+            list.Add(ParticipantTokenCapability.Subscribe);
+        }
+
+        return list;
+    }
+
+    // Compositions
+
+    public async Task<StartedComposition> StartAsync(CompositionStart start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var started = await CallAsync(() => ivs.StartCompositionAsync(new StartCompositionRequest
+        {
+            StageArn = start.StageArn,
+            IdempotencyToken = start.IdempotencyToken,
+            Destinations = DestinationsOf(start.Destinations),
+            Tags = start.Tags,
+        }, cancellationToken)).ConfigureAwait(false);
+        var composition = started.Composition ?? throw new InvalidOperationException("IVS returned no composition.");
+        return new StartedComposition(composition.Arn, StateName(composition.State));
+    }
+
+    public Task StopAsync(string compositionArn, CancellationToken cancellationToken) =>
+        CallAsync(() => ivs.StopCompositionAsync(new StopCompositionRequest { Arn = compositionArn }, cancellationToken));
+
+    /// <summary>Recording to S3 and/or broadcasting to an IVS channel, with the deployment's encoder configuration.</summary>
+    internal static List<DestinationConfiguration> DestinationsOf(CompositionDestinations destinations)
+    {
+        var list = new List<DestinationConfiguration>(2);
+        if (destinations.StorageConfigurationArn is { } storage)
+        {
+            list.Add(new DestinationConfiguration
+            {
+                S3 = new S3DestinationConfiguration { StorageConfigurationArn = storage, EncoderConfigurationArns = [destinations.EncoderConfigurationArn] },
+            });
+        }
+
+        if (destinations.ChannelArn is { } channel)
+        {
+            list.Add(new DestinationConfiguration
+            {
+                Channel = new ChannelDestinationConfiguration { ChannelArn = channel, EncoderConfigurationArn = destinations.EncoderConfigurationArn },
+            });
+        }
+
+        return list;
+    }
+
+    private static string StateName(CompositionState state) => state switch
+    {
+        CompositionState.Starting => "STARTING",
+        CompositionState.Active => "ACTIVE",
+        CompositionState.Stopping => "STOPPING",
+        CompositionState.Stopped => "STOPPED",
+        _ => "FAILED",
+    };
+
+    // Public keys
+
+    public async Task<string> ImportPublicKeyAsync(string name, string publicKeyPem, IReadOnlyDictionary<string, string> tags,
+        CancellationToken cancellationToken)
+    {
+        var imported = await CallAsync(() => ivs.ImportPublicKeyAsync(new ImportPublicKeyRequest
+        {
+            PublicKeyMaterial = publicKeyPem,
+            Name = name,
+            Tags = tags,
+        }, cancellationToken)).ConfigureAwait(false);
+        return imported.PublicKey?.Arn ?? throw new InvalidOperationException("IVS returned no public key ARN.");
+    }
+
+    public async Task<IReadOnlyList<RegisteredPublicKey>> ListPublicKeysAsync(CancellationToken cancellationToken)
+    {
+        var keys = new List<RegisteredPublicKey>();
+        string? next = null;
+        do
+        {
+            var page = await CallAsync(() => ivs.ListPublicKeysAsync(new ListPublicKeysRequest { NextToken = next, MaxResults = MaxPageSize }, cancellationToken))
+                .ConfigureAwait(false);
+            keys.AddRange(page.PublicKeys.Select(k => new RegisteredPublicKey(k.Arn ?? "", k.Tags ?? new Dictionary<string, string>())));
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        return keys;
+    }
+
+    public async Task<bool> DeletePublicKeyIfExistsAsync(string keyArn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ivs.DeletePublicKeyAsync(new DeletePublicKeyRequest { Arn = keyArn }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ResourceNotFoundException)
+        {
+            return false;
+        }
+        catch (IvsRealTimeException e)
+        {
+            throw Translate(e);
+        }
+    }
+
+    // Errors
+
+    /// <summary>
+    /// The domain's exception for an IVS refusal: not found, throttled, quota, validation and conflict keep their meaning;
+    /// every other error (access denied, internal, unmodeled) is a plain <see cref="IvsServiceException"/>. The IVS
+    /// exception stays the inner exception, for logs.
+    /// </summary>
+    public static IvsServiceException Translate(IvsRealTimeException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var (message, code, requestId) = (exception.Message, exception.ErrorType, exception.RequestId);
+        return exception switch
+        {
+            ResourceNotFoundException => new IvsResourceNotFoundException(message, code, requestId, exception),
+            ThrottlingException => new IvsThrottledException(message, code, requestId, exception),
+            ServiceQuotaExceededException => new IvsQuotaExceededException(message, code, requestId, exception),
+            ValidationException => new IvsInvalidRequestException(message, code, requestId, exception),
+            ConflictException => new IvsConflictException(message, code, requestId, exception),
+            _ => new IvsServiceException(message, code, requestId, exception),
+        };
+    }
+
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (IvsRealTimeException e)
+        {
+            throw Translate(e);
+        }
+    }
+}
