@@ -6,7 +6,7 @@ namespace IvsServerless.Console.Tests;
 /// <summary>The console's files as they are: self-contained (the machines are offline) and in step with the browser flow.</summary>
 public sealed partial class ConsoleAssetsTests
 {
-    private static readonly string[] Assets = ["index.html", "console.js", "console.css"];
+    private static readonly string[] Assets = ["index.html", "console.js", "console.css", "ivs-serverless-client.js"];
 
     private static string Wwwroot => RepoPaths.Combine("src", "IvsServerless.LocalHost", "wwwroot");
 
