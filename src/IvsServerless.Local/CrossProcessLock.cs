@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace IvsServerless.Testing;
+namespace IvsServerless.Local;
 
 /// <summary>
-/// A lock shared by every process on the machine: test assemblies run as parallel processes, and one-time
-/// installs (<c>npm ci</c> deletes node_modules first; apt-get takes the dpkg lock) must run one at a time.
+/// A lock shared by every process on the machine: the local host and test assemblies run as parallel processes,
+/// and one-time installs (<c>npm ci</c> deletes node_modules first; apt-get takes the dpkg lock) must run one at a time.
 /// </summary>
 public static class CrossProcessLock
 {

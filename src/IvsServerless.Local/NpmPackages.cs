@@ -1,12 +1,11 @@
 using System.ComponentModel;
 using System.Text.Json;
-using IvsServerless.Local;
-
-namespace IvsServerless.Testing;
+namespace IvsServerless.Local;
 
 /// <summary>
-/// The npm folders under test/ (a package.json pinning exact versions plus its committed package-lock.json):
-/// installs their node_modules with <c>npm ci</c> the first time a test needs them.
+/// The repository's npm folders (a package.json pinning exact versions plus its committed package-lock.json, such as
+/// <c>src/dynamodb-local</c> or the ones under test/): installs their node_modules with <c>npm ci</c> the first time
+/// the local host or a test needs them. The one way this repository installs npm packages.
 /// </summary>
 public static class NpmPackages
 {
