@@ -1,6 +1,5 @@
 using System.Globalization;
 using IvsServerless.Local;
-using IvsServerless.Testing;
 
 namespace IvsServerless.Client.Tests;
 
