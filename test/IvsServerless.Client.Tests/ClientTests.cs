@@ -30,11 +30,11 @@ public sealed partial class ClientTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         output.WriteLine(await ClientPackage.EnsureInstalledAsync(timeout.Token));
 
-        var build = await ClientPackage.NodeAsync(["scripts/build.mjs", "--dist"], cancellationToken: timeout.Token);
-        output.WriteLine($"build (esbuild + tsc): {ClientPackage.Seconds(build.Elapsed)}");
+        var build = await ClientPackage.NodeAsync(["scripts/build.mjs", "--dist", "--no-declarations"], cancellationToken: timeout.Token);
+        output.WriteLine($"build (esbuild): {ClientPackage.Seconds(build.Elapsed)}");
         Assert.True(build.Succeeded, build.Describe());
         var types = await ClientPackage.NodeAsync(["node_modules/typescript/bin/tsc", "-p", "tsconfig.test.json"], cancellationToken: timeout.Token);
-        output.WriteLine($"type checks (tsc -p tsconfig.test.json): {ClientPackage.Seconds(types.Elapsed)}");
+        output.WriteLine($"type checks of src/ and test/ (tsc -p tsconfig.test.json): {ClientPackage.Seconds(types.Elapsed)}");
         Assert.True(types.Succeeded, types.Describe());
 
         var hostStart = System.Diagnostics.Stopwatch.StartNew();

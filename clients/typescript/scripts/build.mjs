@@ -1,6 +1,7 @@
 // Builds the client with esbuild (JavaScript) and tsc (declarations, and the type check):
 //   node scripts/build.mjs                  dist/ (the npm package) and the web console's bundle
 //   node scripts/build.mjs --dist           dist/ only (what `npm test` builds: it leaves the console bundle alone)
+//   … --no-declarations                     JavaScript only, no tsc (the .NET test runs tsc -p tsconfig.test.json)
 //   node scripts/build.mjs --check-console  exits 1 when the committed console bundle is not what the sources build
 // The console bundle, src/IvsServerless.LocalHost/wwwroot/ivs-serverless-client.js, is this client with openapi-fetch
 // inlined, one ES module the console imports. It is committed (the local host serves it with no npm step at run
@@ -62,8 +63,12 @@ async function main() {
     target: 'es2022',
     sourcemap: true,
   });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path('tsconfig.json')], { stdio: 'inherit' });
-  await copyFile(path('src/schema.d.ts'), path('dist/schema.d.ts'));
+  // Declarations (and the type check of src/); the tests skip them (--no-declarations): they type-check src/ and
+  // test/ in one tsc run of their own (tsconfig.test.json).
+  if (!process.argv.includes('--no-declarations')) {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path('tsconfig.json')], { stdio: 'inherit' });
+    await copyFile(path('src/schema.d.ts'), path('dist/schema.d.ts'));
+  }
   if (process.argv.includes('--dist')) {
     console.log('built dist/');
     return;
