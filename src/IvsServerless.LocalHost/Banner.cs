@@ -28,6 +28,7 @@ public static class Banner
 
               API front       {{api}}   HTTP API routes, JWT required; GET /health is open
               Console         {{console}}   the web console
+              API reference   {{console}}/docs   openapi.yaml, interactive: "Try it out" with a dev token
               OIDC issuer     {{host.IssuerUrl}}   /.well-known/openid-configuration; POST /dev/token mints a user token
               IVS emulator    {{Origin(host.EmulatorUrl)}}   AWS API (any SigV4 credentials); /_sim/ plays participants' devices
               DynamoDB Local  {{Origin(host.DynamoDbUrl)}}   table {{host.Options.TableName}}

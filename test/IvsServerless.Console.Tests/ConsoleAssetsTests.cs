@@ -6,7 +6,10 @@ namespace IvsServerless.Console.Tests;
 /// <summary>The console's files as they are: self-contained (the machines are offline) and in step with the browser flow.</summary>
 public sealed partial class ConsoleAssetsTests
 {
-    private static readonly string[] Assets = ["index.html", "console.js", "console.css"];
+    private static readonly string[] Assets = ["index.html", "console.js", "console.css", "ivs-serverless-client.js", "docs/index.html", "docs/docs.js"];
+
+    /// <summary>The pages and scripts that define test ids: the console and the API reference (/docs).</summary>
+    private static readonly string[] Pages = ["index.html", "console.js", "docs/index.html", "docs/docs.js"];
 
     private static string Wwwroot => RepoPaths.Combine("src", "IvsServerless.LocalHost", "wwwroot");
 
@@ -28,7 +31,7 @@ public sealed partial class ConsoleAssetsTests
     {
         var flow = File.ReadAllText(RepoPaths.Combine("test", "browser", "console-flow.mjs"));
         var used = UsedTestId().Matches(flow).Select(m => m.Groups["id"].Value).ToHashSet(StringComparer.Ordinal);
-        var page = File.ReadAllText(Path.Combine(Wwwroot, "index.html")) + File.ReadAllText(Path.Combine(Wwwroot, "console.js"));
+        var page = string.Concat(Pages.Select(f => File.ReadAllText(Path.Combine(Wwwroot, f))));
         var defined = DefinedTestId().Matches(page).Select(m => m.Groups["id"].Value).ToHashSet(StringComparer.Ordinal);
 
         Assert.NotEmpty(used);

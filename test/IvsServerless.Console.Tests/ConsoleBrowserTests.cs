@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using IvsServerless.Local;
 using IvsServerless.LocalHost;
+using IvsServerless.LocalHost.WebConsole;
 using IvsServerless.Testing;
 using Xunit.Abstractions;
 
@@ -21,7 +22,7 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
     private static readonly string[] ExpectedSteps =
     [
         "launch", "open", "sign-in", "create-stage", "mint-token", "simulate-join", "simulate-publish",
-        "sees-participant-publishing", "no-error-shown", "screenshot", "session-history", "shows-api-error",
+        "sees-participant-publishing", "no-error-shown", "screenshot", "session-history", "shows-api-error", "api-reference",
     ];
 
     private static readonly TimeSpan FlowTimeout = TimeSpan.FromMinutes(2);
@@ -45,6 +46,9 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         Assert.True(node is not null, $"`node` is not on PATH. {NpmPackages.NodeHint}");
         var npmCi = await NpmPackages.EnsureInstalledAsync(BrowserFolder, PlaywrightPackage, cancellationToken: timeout.Token);
         output.WriteLine($"npm ci in test/browser: {(npmCi is null ? "not needed" : Seconds(npmCi.Elapsed))}");
+
+        var swaggerUi = await NpmPackages.EnsureInstalledAsync(ApiReference.PackageFolder, ApiReference.Package, ignoreScripts: true, timeout.Token);
+        output.WriteLine($"npm ci in src/api-reference: {(swaggerUi is null ? "not needed" : Seconds(swaggerUi.Elapsed))}");
 
         var hostStart = System.Diagnostics.Stopwatch.StartNew();
         // The test process's DynamoDB Local (stopped with the process whatever happens), a table of its own, free ports.
@@ -94,6 +98,10 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         Assert.StartsWith("st-", history.GetProperty("sessionId").GetString(), StringComparison.Ordinal);
         var error = Step(report, "shows-api-error").GetProperty("details");
         Assert.Contains("validation-failed", error.GetProperty("title").GetString(), StringComparison.Ordinal);
+        var reference = Step(report, "api-reference").GetProperty("details");
+        Assert.Equal(200, reference.GetProperty("status").GetInt32());
+        Assert.True(reference.GetProperty("listsTheStage").GetBoolean(), "GET /stages from /docs does not list the stage the flow created");
+        Assert.Equal(13, reference.GetProperty("operations").GetInt32());
 
         var png = await File.ReadAllBytesAsync(ScreenshotPath, timeout.Token);
         Assert.True(png.Length > 10_000 && png.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G']),

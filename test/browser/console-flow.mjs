@@ -1,7 +1,8 @@
 // Drives the local host's web console in the machine's Chromium, as a user would:
 // sign in as a dev user → create a stage → mint a host token → simulate join + publish → wait until the
 // participant's row in the live (API-projected) list shows "publishing" → full-page screenshot; then checks the
-// session history (when the API serves it) and that an API error (problem+json) is shown to the user.
+// session history (when the API serves it) and that an API error (problem+json) is shown to the user; then the
+// API reference at /docs, "Try it out" with the same dev sign-in.
 //
 //   node console-flow.mjs <consoleUrl> <screenshot.png> <chromium executable>
 //
@@ -144,6 +145,26 @@ try {
     const title = await page.getByTestId('error-title').textContent();
     if (!title.includes('400')) throw new Error(`expected a 400 from the API, the console shows: ${title}`);
     return { title, detail: await page.getByTestId('error-detail').textContent() };
+  });
+
+  await step('api-reference', async () => {
+    // /docs on the same origin: Swagger UI over openapi.yaml, authorized with this tab's dev sign-in; "Try it out"
+    // on GET /stages reaches the API front and lists the stage created above. The first run installs Swagger UI.
+    await page.goto(new URL('docs/', consoleUrl).href);
+    await page.locator('body[data-ready="true"]').waitFor({ timeout: 90_000 });
+    const authorizedAs = await page.locator('body').getAttribute('data-authorized-as');
+    if (authorizedAs !== userName) throw new Error(`the reference is not authorized as ${userName} (${authorizedAs})`);
+    const operations = await page.locator('.opblock').count();
+    const listStages = page.locator('#operations-default-listStages');
+    await listStages.locator('.opblock-summary').click();
+    await listStages.getByRole('button', { name: 'Try it out' }).click();
+    await listStages.getByRole('button', { name: 'Execute' }).click();
+    const status = listStages.locator('.live-responses-table .response .response-col_status').first();
+    await status.waitFor();
+    const answered = (await status.textContent()).trim();
+    const body = (await listStages.locator('.live-responses-table .response-col_description pre').first().textContent()) ?? '';
+    if (answered !== '200') throw new Error(`GET /stages from the reference answered ${answered}: ${body.slice(0, 300)}`);
+    return { operations, status: Number(answered), listsTheStage: body.includes(stageName) };
   });
 
   report.ok = true;

@@ -19,7 +19,8 @@ public sealed record ConsoleSiteContext(
 /// <summary>
 /// The console origin (default port 3001): the web console's static files, <c>/config.json</c> telling it where
 /// everything is, the dev OIDC issuer (discovery, JWKS, <c>POST /dev/token</c>), a reverse proxy to the emulator's
-/// <c>/_sim/</c> surface (so the page needs no CORS to act as a participant's device), and <c>/_local/</c> inspection.
+/// <c>/_sim/</c> surface (so the page needs no CORS to act as a participant's device), <c>/_local/</c> inspection, and
+/// the interactive API reference at <c>/docs</c> (<see cref="ApiReference"/>).
 /// </summary>
 public sealed class ConsoleSite : IAsyncDisposable
 {
@@ -74,6 +75,7 @@ public sealed class ConsoleSite : IAsyncDisposable
         }
 
         app.MapGet("/config.json", () => Results.Text(context.Config().ToJsonString(), "application/json"));
+        ApiReference.Map(app);
 
         app.MapGet("/.well-known/openid-configuration", () => Results.Text(context.Issuer().DiscoveryDocument().ToJsonString(), "application/json"));
         app.MapGet("/.well-known/jwks.json", () => Results.Text(context.Issuer().Jwks().ToJsonString(), "application/json"));

@@ -1,6 +1,9 @@
 // The local console: a dev user signs in with the dev issuer, manages stages through the HTTP API, and plays
 // participants through the emulator's simulation surface (/_sim/, proxied by this origin). Tokens stay in memory;
 // the dev user's JWT also in sessionStorage, so a reload of the tab keeps the sign-in.
+// Every API call goes through the typed client of clients/typescript (ivs-serverless-client.js, its esbuild bundle,
+// generated: never edit it here); the dev issuer and /_sim/ are not part of the API and use plain fetch.
+import { ApiError, createIvsServerlessClient, ok } from './ivs-serverless-client.js';
 
 const POLL_MS = 1500;
 const STAGE_LIST_EVERY_POLLS = 4;
@@ -9,6 +12,7 @@ const AUTH_KEY = 'ivs-serverless-console-auth';
 
 const state = {
   config: null,
+  client: null, // the API client, made once /config.json says where the API is
   auth: null, // { token, userName, expiresAt (ms) }
   scope: 'mine',
   stages: [],
@@ -150,29 +154,45 @@ async function act(action) {
 
 // ---------------------------------------------------------------- HTTP
 
-async function api(method, path, body, headers = {}) {
+// Runs `call(client)`: an openapi-fetch call (its data is returned, a failure thrown as ApiError) or a client helper.
+async function api(call) {
   if (!state.auth) throw new RequestError('API', 401, 'Not signed in', 'Sign in as a dev user first.');
-  let response;
   try {
-    response = await fetch(state.config.apiUrl + path, {
-      method,
-      headers: {
-        authorization: `Bearer ${state.auth.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const result = await call(state.client);
+    return result?.response instanceof Response ? await ok(Promise.resolve(result)) : result;
   } catch (error) {
+    if (error instanceof ApiError) {
+      // The client already asked for a fresh dev token once (tokenProvider): a 401 now means signed out.
+      if (error.status === 401) signOut();
+      throw fromApiError(error);
+    }
     throw new RequestError('API', 0, 'Unreachable', `${state.config.apiUrl} did not answer (${error.message}).`);
   }
-  const result = await readBody(response);
-  if (response.status === 401) {
-    signOut();
-    throw errorFrom('API', response, result);
+}
+
+// problem+json (title, detail, code, field errors, request id), or API Gateway's own {"message"}.
+function fromApiError(error) {
+  const { problem } = error;
+  if (problem) {
+    const fields = problem.errors
+      ? Object.entries(problem.errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(', ')}`)
+      : [];
+    const detail = [problem.detail, ...fields].filter(Boolean).join(' — ');
+    return new RequestError('API', error.status, problem.title, detail, { code: problem.code, requestId: problem.instance });
   }
-  if (!response.ok) throw errorFrom('API', response, result);
-  return result;
+  return new RequestError('API', error.status, `HTTP ${error.status}`, error.gateway?.message ?? String(error.body ?? ''));
+}
+
+// The client's token hook: the dev user's JWT; asked to refresh after a 401, it signs the same user in again.
+async function currentToken({ forceRefresh }) {
+  if (forceRefresh && state.auth) {
+    try {
+      storeAuth(await post('/dev/token', { userName: state.auth.userName }, 'Dev issuer'));
+    } catch {
+      return null;
+    }
+  }
+  return state.auth?.token ?? null;
 }
 
 async function post(url, body, source) {
@@ -206,10 +226,14 @@ function loadAuth() {
   return null;
 }
 
+function storeAuth(answer) {
+  state.auth = { token: answer.token, userName: answer.userName, expiresAt: Date.now() + answer.expiresIn * 1000 };
+  sessionStorage.setItem(AUTH_KEY, JSON.stringify(state.auth));
+}
+
 async function signIn(userName) {
   const answer = await post('/dev/token', { userName }, 'Dev issuer');
-  state.auth = { token: answer.token, userName: answer.userName ?? userName, expiresAt: Date.now() + answer.expiresIn * 1000 };
-  sessionStorage.setItem(AUTH_KEY, JSON.stringify(state.auth));
+  storeAuth({ ...answer, userName: answer.userName ?? userName });
   log(`Signed in as ${state.auth.userName}.`);
   renderAuth();
   await refreshStages();
@@ -239,9 +263,8 @@ function renderAuth() {
 // ---------------------------------------------------------------- stages
 
 async function refreshStages({ more = false } = {}) {
-  const query = new URLSearchParams({ scope: state.scope, limit: '25' });
-  if (more && state.nextCursor) query.set('cursor', state.nextCursor);
-  const page = await api('GET', `/stages?${query}`);
+  const cursor = more && state.nextCursor ? state.nextCursor : undefined;
+  const page = await api((client) => client.GET('/stages', { params: { query: { scope: state.scope, limit: 25, cursor } } }));
   state.stages = more ? [...state.stages, ...page.items] : page.items;
   state.nextCursor = page.nextCursor ?? null;
   renderStages();
@@ -267,7 +290,7 @@ function renderStages() {
 }
 
 async function createStage(name, visibility) {
-  const stage = await api('POST', '/stages', { name, visibility });
+  const stage = await api((client) => client.POST('/stages', { body: { name, visibility } }));
   log(`Created stage ${stage.name} (${stage.stageId}).`);
   state.scope = 'mine';
   $('stage-scope').value = 'mine';
@@ -301,7 +324,7 @@ async function deleteStage() {
     return;
   }
   const stage = state.stage;
-  await api('DELETE', `/stages/${stage.stageId}`);
+  await api((client) => client.DELETE('/stages/{stageId}', { params: { path: { stageId: stage.stageId } } }));
   log(`Deleted stage ${stage.name} (${stage.stageId}).`);
   for (const [id, token] of state.tokens) if (token.stageId === stage.stageId) state.tokens.delete(id);
   await selectStage(null);
@@ -329,7 +352,7 @@ async function pollStage() {
   try {
     let stage;
     try {
-      stage = await api('GET', `/stages/${stageId}`);
+      stage = await api((client) => client.GET('/stages/{stageId}', { params: { path: { stageId } } }));
     } catch (error) {
       if (error instanceof RequestError && error.status === 404 && stageId === state.stageId) {
         log(`Stage ${stageId} is gone.`);
@@ -360,7 +383,7 @@ async function pollStage() {
 async function pollSessions(stageId) {
   if (state.sessionsServed === false) return;
   try {
-    const page = await api('GET', `/stages/${stageId}/sessions`);
+    const page = await api((client) => client.GET('/stages/{stageId}/sessions', { params: { path: { stageId } } }));
     state.sessions = page.items ?? [];
     state.sessionsServed = true;
   } catch (error) {
@@ -483,7 +506,8 @@ async function showSession(sessionId) {
 async function loadSessionDetail() {
   if (!state.openSessionId || !state.stageId) return;
   try {
-    state.sessionDetail = await api('GET', `/stages/${state.stageId}/sessions/${state.openSessionId}`);
+    const path = { stageId: state.stageId, sessionId: state.openSessionId };
+    state.sessionDetail = await api((client) => client.GET('/stages/{stageId}/sessions/{sessionId}', { params: { path } }));
   } catch (error) {
     if (!(error instanceof RequestError && error.status === 404)) throw error;
     state.sessionDetail = { unknown: true };
@@ -533,20 +557,22 @@ function renderCompositions(compositions) {
 }
 
 async function startComposition() {
-  const composition = await api('POST', `/stages/${state.stageId}/compositions`, undefined,
-    { 'idempotency-key': crypto.randomUUID().replaceAll('-', '') });
+  // The client sends a fresh Idempotency-Key: a retried click cannot start a second composition.
+  const { composition } = await api((client) => client.startComposition(state.stageId));
   log(`Started composition ${composition.compositionId} (${composition.state}).`);
   await pollStage();
 }
 
 async function stopComposition(compositionId) {
-  await api('DELETE', `/stages/${state.stageId}/compositions/${compositionId}`);
+  await api((client) => client.DELETE('/stages/{stageId}/compositions/{compositionId}',
+    { params: { path: { stageId: state.stageId, compositionId } } }));
   log(`Stopping composition ${compositionId}.`);
   await pollStage();
 }
 
 async function kick(participantId) {
-  await api('POST', `/stages/${state.stageId}/participants/${participantId}/disconnect`, { reason: 'kicked from the console' });
+  await api((client) => client.POST('/stages/{stageId}/participants/{participantId}/disconnect',
+    { params: { path: { stageId: state.stageId, participantId } }, body: { reason: 'kicked from the console' } }));
   const mine = state.tokens.get(participantId);
   if (mine) Object.assign(mine, { joined: false, published: false, kicked: true });
   for (const other of state.tokens.values()) other.subscribedTo.delete(participantId);
@@ -558,7 +584,8 @@ async function kick(participantId) {
 
 async function mintToken(capabilities, durationMinutes) {
   const stageId = state.stageId;
-  const token = await api('POST', `/stages/${stageId}/participant-tokens`, { capabilities, durationMinutes });
+  const token = await api((client) => client.POST('/stages/{stageId}/participant-tokens',
+    { params: { path: { stageId } }, body: { capabilities, durationMinutes } }));
   state.tokens.set(token.participantId, {
     ...token, stageId, joined: false, published: false, sessionId: null, subscribedTo: new Set(),
   });
@@ -700,6 +727,7 @@ async function start() {
   if (!response.ok) throw new RequestError('Console', response.status, 'No configuration', '/config.json did not answer.');
   state.config = await response.json();
   state.config.apiUrl = state.config.apiUrl.replace(/\/+$/, '');
+  state.client = createIvsServerlessClient({ baseUrl: state.config.apiUrl, token: currentToken });
   $('endpoints').textContent = `API ${state.config.apiUrl} · issuer ${state.config.issuerUrl} · emulator ${state.config.emulatorUrl}`;
   state.auth = loadAuth();
   renderAuth();
