@@ -1,5 +1,6 @@
 using System.Globalization;
 using IvsServerless.Core.Ivs;
+using IvsServerless.Core.Stages;
 using IvsServerless.Core.TokenSigning;
 
 namespace IvsServerless.KeyRotation;
@@ -26,7 +27,7 @@ public sealed class PublicKeyQuotaException(string message) : Exception(message)
 /// </summary>
 public sealed class SigningKeyRotation(IPublicKeyRegistry ivs, ITokenSigningKeyStore store, KeyRotationOptions options, TimeProvider? time = null)
 {
-    public const string ManagedByTag = "ivs-serverless:managed-by";
+    public const string ManagedByTag = StageTags.ManagedBy;
     public const string PurposeTag = "ivs-serverless:purpose";
     public const string CreatedAtTag = "ivs-serverless:created-at";
     public const string Purpose = "participant-token-signing";

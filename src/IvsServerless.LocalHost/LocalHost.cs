@@ -261,7 +261,9 @@ public sealed class LocalHost : IAsyncDisposable
 
             if (declaration.Schedule is not null)
             {
-                _loops.Add(Task.Run(() => RunScheduleAsync(function, $"ivs-serverless-{declaration.Handler}", _stopping.Token)));
+                // The timer exists before the start returns, so a clock moved right after the start is seen by it.
+                var timer = new PeriodicTimer(Options.ReconcilerInterval, Options.TimeProvider);
+                _loops.Add(RunScheduleAsync(timer, function, $"ivs-serverless-{declaration.Handler}", _stopping.Token));
                 scheduled = true;
             }
         }
@@ -323,10 +325,10 @@ public sealed class LocalHost : IAsyncDisposable
         ["authorization", "content-type", "idempotency-key"],
         TimeSpan.FromMinutes(10));
 
-    /// <summary>Runs <paramref name="handler"/> every interval with a Scheduled Event, as an EventBridge schedule would.</summary>
-    internal async Task RunScheduleAsync(LocalFunction handler, string ruleName, CancellationToken ct)
+    /// <summary>Runs <paramref name="handler"/> on each tick of <paramref name="timer"/> (which it disposes) with a Scheduled Event, as an EventBridge schedule would.</summary>
+    private async Task RunScheduleAsync(PeriodicTimer timer, LocalFunction handler, string ruleName, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Options.ReconcilerInterval, Options.TimeProvider);
+        using var _ = timer;
         try
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))

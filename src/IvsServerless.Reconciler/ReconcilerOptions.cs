@@ -1,15 +1,17 @@
+using IvsServerless.Core.Reconciliation;
+
 namespace IvsServerless.Reconciler;
 
 public sealed class ReconcilerOptions
 {
     /// <summary>The IVS rate quota of the operations used here (except tags, 10 TPS), per account and region.</summary>
-    public const int IvsQuotaPerSecond = 5;
+    public const int IvsQuotaPerSecond = ReconcilerDefaults.IvsCallsPerSecond;
 
     /// <summary>The <c>ivs-serverless:managed-by</c> tag value of this deployment: only those stages are touched.</summary>
     public required string DeploymentTag { get; init; }
 
     /// <summary>A stage with no session activity (and, for a stage never used, no creation) for this long is deleted.</summary>
-    public TimeSpan IdleStageAfter { get; init; } = TimeSpan.FromHours(24);
+    public TimeSpan IdleStageAfter { get; init; } = TimeSpan.FromMinutes(ReconcilerDefaults.IdleStageMinutes);
 
     /// <summary>Calls per second per IVS operation, at most <see cref="IvsQuotaPerSecond"/>.</summary>
     public int CallsPerSecond { get; init; } = IvsQuotaPerSecond;

@@ -1,6 +1,6 @@
 namespace IvsServerless.Core.Stages;
 
-/// <summary>Tags this backend puts on IVS stages.</summary>
+/// <summary>Tags this backend puts on the IVS resources it creates (stages, compositions, public keys).</summary>
 public static class StageTags
 {
     /// <summary>The user who created the stage.</summary>

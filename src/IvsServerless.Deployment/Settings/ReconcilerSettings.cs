@@ -1,17 +1,19 @@
+using IvsServerless.Core.Reconciliation;
+
 namespace IvsServerless.Deployment.Settings;
 
 /// <summary>The reconciler's pace and its idle-stage sweep. Unset values take the defaults below.</summary>
 public sealed record ReconcilerSettings
 {
-    public const int DefaultIdleStageMinutes = 1440;
+    public const int DefaultIdleStageMinutes = ReconcilerDefaults.IdleStageMinutes;
 
     /// <summary>Less would risk deleting a stage between its creation and its first join.</summary>
     public const int MinIdleStageMinutes = 10;
 
     public const int MaxIdleStageMinutes = 525_600;
 
-    /// <summary>The IVS quota is 5 calls per second per operation.</summary>
-    public const int MaxCallsPerSecond = 5;
+    /// <summary>The IVS quota of the operations the reconciler calls.</summary>
+    public const int MaxCallsPerSecond = ReconcilerDefaults.IvsCallsPerSecond;
 
     /// <summary><c>IDLE_STAGE_MINUTES</c>: stages of this deployment unused for this long are deleted.</summary>
     public int? IdleStageMinutes { get; init; }
