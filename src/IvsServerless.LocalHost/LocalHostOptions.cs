@@ -56,6 +56,14 @@ public sealed record LocalHostOptions
         TimeProvider = time ?? TimeProvider.System,
     };
 
+    /// <summary>Free ports, on a DynamoDB that is already running (no JVM of its own), in a table of its own.</summary>
+    public static LocalHostOptions OnFreePorts(Uri dynamoDbEndpoint, string tableName, TimeProvider? time = null) => OnFreePorts(time) with
+    {
+        StartDynamoDbLocal = false,
+        DynamoDbEndpoint = dynamoDbEndpoint,
+        TableName = tableName,
+    };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming every bad setting.</summary>
     public void Validate()
     {

@@ -19,15 +19,8 @@ public sealed class ApiReferenceTests(ITestOutputHelper output)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var dynamoDb = await DynamoDbLocal.GetSharedAsync();
-        await using var host = await LocalHost.LocalHost.StartAsync(new LocalHostOptions
-        {
-            ApiPort = 0,
-            ConsolePort = 0,
-            EmulatorPort = 0,
-            StartDynamoDbLocal = false,
-            DynamoDbEndpoint = new Uri(dynamoDb.ServiceUrl),
-            TableName = $"docs-{Guid.NewGuid():N}"[..20],
-        }, timeout.Token);
+        await using var host = await LocalHost.LocalHost.StartAsync(
+            LocalHostOptions.OnFreePorts(new Uri(dynamoDb.ServiceUrl), $"docs-{Guid.NewGuid():N}"[..20]), timeout.Token);
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = host.ConsoleUrl };
 
         using (var redirect = await http.GetAsync(new Uri("/docs", UriKind.Relative), timeout.Token))

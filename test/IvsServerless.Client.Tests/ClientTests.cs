@@ -39,15 +39,7 @@ public sealed partial class ClientTests(ITestOutputHelper output)
 
         var hostStart = System.Diagnostics.Stopwatch.StartNew();
         var dynamoDb = await DynamoDbLocal.GetSharedAsync();
-        var options = new LocalHostOptions
-        {
-            ApiPort = 0,
-            ConsolePort = 0,
-            EmulatorPort = 0,
-            StartDynamoDbLocal = false,
-            DynamoDbEndpoint = new Uri(dynamoDb.ServiceUrl),
-            TableName = $"client-{Guid.NewGuid():N}"[..20],
-        };
+        var options = LocalHostOptions.OnFreePorts(new Uri(dynamoDb.ServiceUrl), $"client-{Guid.NewGuid():N}"[..20]);
         await using var host = await LocalHost.LocalHost.StartAsync(options, timeout.Token);
         output.WriteLine($"local host: {ClientPackage.Seconds(hostStart.Elapsed)} (API {host.ApiUrl}, console {host.ConsoleUrl})");
 

@@ -53,15 +53,7 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         var hostStart = System.Diagnostics.Stopwatch.StartNew();
         // The test process's DynamoDB Local (stopped with the process whatever happens), a table of its own, free ports.
         var dynamoDb = await DynamoDbLocal.GetSharedAsync();
-        var options = new LocalHostOptions
-        {
-            ApiPort = 0,
-            ConsolePort = 0,
-            EmulatorPort = 0,
-            StartDynamoDbLocal = false,
-            DynamoDbEndpoint = new Uri(dynamoDb.ServiceUrl),
-            TableName = $"console-{Guid.NewGuid():N}"[..20],
-        };
+        var options = LocalHostOptions.OnFreePorts(new Uri(dynamoDb.ServiceUrl), $"console-{Guid.NewGuid():N}"[..20]);
         await using var host = await LocalHost.LocalHost.StartAsync(options, timeout.Token);
         output.WriteLine($"local host started in {Seconds(hostStart.Elapsed)}: console {host.ConsoleUrl}, API {host.ApiUrl}");
 

@@ -15,11 +15,9 @@ public sealed class ScheduleTests(LocalHostFixture local)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var log = new CapturingStream();
-        await using var host = await LocalHost.StartAsync(LocalHostOptions.OnFreePorts(time) with
+        await using var host = await LocalHost.StartAsync(
+            LocalHostOptions.OnFreePorts(local.Host.DynamoDbUrl, "schedule-" + Guid.NewGuid().ToString("N")[..12], time) with
         {
-            StartDynamoDbLocal = false,
-            DynamoDbEndpoint = local.Host.DynamoDbUrl,
-            TableName = "schedule-" + Guid.NewGuid().ToString("N")[..12],
             ReconcilerInterval = TimeSpan.FromSeconds(10),
             FunctionLog = log,
         });
