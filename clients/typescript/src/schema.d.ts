@@ -324,7 +324,7 @@ export interface components {
             capabilities?: ("PUBLISH" | "SUBSCRIBE")[];
             /** @description Defaults to 720 (12 h); the maximum is configurable. */
             durationMinutes?: number;
-            /** @description At most 1 KB; only allow-listed keys are kept, displayName comes from the JWT. */
+            /** @description At most 1 KB; only allow-listed keys (by default avatarUrl, color) are kept. displayName (from the JWT) and role (owner, co-host or viewer: the caller's role on the stage) are set by the server; naming either here is 400 validation-failed with the field attributes.role or attributes.displayName. */
             attributes?: {
                 [key: string]: string;
             };
