@@ -633,7 +633,7 @@ export interface components {
     parameters: {
         /** @example AbCdEf123456 */
         StageId: string;
-        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        /** @description The `nextCursor` of the previous page of the same listing; absent for the first page. Any other value (forged, truncated, over 2,048 characters, from another stage or listing) is 400 invalid-cursor. */
         Cursor: string;
         Limit: number;
     };
@@ -647,7 +647,7 @@ export interface operations {
         parameters: {
             query?: {
                 scope?: "mine" | "live";
-                /** @description The `nextCursor` of the previous page; absent for the first page. */
+                /** @description The `nextCursor` of the previous page of the same listing; absent for the first page. Any other value (forged, truncated, over 2,048 characters, from another stage or listing) is 400 invalid-cursor. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -808,7 +808,7 @@ export interface operations {
     listSessions: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page; absent for the first page. */
+                /** @description The `nextCursor` of the previous page of the same listing; absent for the first page. Any other value (forged, truncated, over 2,048 characters, from another stage or listing) is 400 invalid-cursor. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
