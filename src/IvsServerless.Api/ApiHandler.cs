@@ -85,6 +85,7 @@ public sealed class ApiHandler : ILambdaHandler
             }
 
             var (route, parameters) = _router.Resolve(request);
+            JsonContentType.EnsureJsonBody(request);
 
             // No time left: start nothing rather than leave half-done work behind when Lambda stops us.
             deadline.Token.ThrowIfCancellationRequested();

@@ -133,10 +133,10 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
         return config;
     }
 
-    private AmazonDynamoDBClient CreateDynamoDb()
+    private FaultTranslatingDynamoDbClient CreateDynamoDb()
     {
         var config = Endpoint(new AmazonDynamoDBConfig(), settings.Aws.DynamoDbEndpoint);
-        return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
+        return credentials is null ? new FaultTranslatingDynamoDbClient(config) : new FaultTranslatingDynamoDbClient(credentials, config);
     }
 
     /// <summary>The IVS adapter over the typed client: every IVS port the functions' services take.</summary>

@@ -60,6 +60,32 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         exit "$status"
         """;
 
+    // DynamoDB Local has no bind-address option: its Jetty server listens on every interface. This launcher builds the
+    // server exactly as the jar's main does (same arguments), sets the connector's host to 127.0.0.1 before it starts,
+    // then runs it. It is Java source run by the launcher's source-file mode, so it needs a JDK (javac beside java);
+    // with only a JRE the jar runs as is and LoopbackOnly is false.
+    private const string LoopbackLauncherClass = "LoopbackDynamoDbLocal";
+    private const string LoopbackLauncher = """
+        public final class LoopbackDynamoDbLocal {
+            public static void main(String[] args) throws Exception {
+                Class<?> runner = Class.forName("software.amazon.dynamodb.services.local.main.ServerRunner");
+                Object proxy = runner.getMethod("createServerFromCommandLineArgs", String[].class).invoke(null, (Object) args);
+                java.lang.reflect.Field field = proxy.getClass().getDeclaredField("server");
+                field.setAccessible(true);
+                Object server = field.get(proxy);
+                Object[] connectors = (Object[]) server.getClass().getMethod("getConnectors").invoke(server);
+                if (connectors.length == 0) {
+                    throw new IllegalStateException("DynamoDB Local has no connector to bind to 127.0.0.1");
+                }
+                for (Object connector : connectors) {
+                    connector.getClass().getMethod("setHost", String.class).invoke(connector, "127.0.0.1");
+                }
+                proxy.getClass().getMethod("start").invoke(proxy);
+                proxy.getClass().getMethod("join").invoke(proxy);
+            }
+        }
+        """;
+
     private static readonly BasicAWSCredentials DummyCredentials = new("local", "local");
 
     private readonly Queue<string> _recentOutput = new();
@@ -75,6 +101,12 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
 
     /// <summary>The endpoint for AWS SDK clients, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string ServiceUrl => $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// True when the engine accepts connections on 127.0.0.1 only (started through the loopback launcher, which needs a
+    /// JDK); false when only a JRE was found and DynamoDB Local listens on every interface, as it does by itself.
+    /// </summary>
+    public bool LoopbackOnly { get; private set; }
 
     /// <summary>The id of the process the engine runs under (the watchdog shell on Unix, Java on Windows).</summary>
     public int ProcessId { get; private set; }
@@ -164,7 +196,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
                 await RequireJavaAsync(java, cancellationToken).ConfigureAwait(false);
             }
 
-            _engine = Launch(java, jar);
+            _engine = Launch(java, jar, loopbackOnly: HasJavaCompiler(java));
             ProcessId = _engine.Id;
             if (await WaitUntilReadyAsync(_engine, cancellationToken).ConfigureAwait(false))
             {
@@ -239,22 +271,38 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         AuthenticationRegion = "us-east-1",
     };
 
-    private Process Launch(string java, string jar)
+    private Process Launch(string java, string jar, bool loopbackOnly)
     {
+        var lib = Path.Combine(Path.GetDirectoryName(jar)!, "DynamoDBLocal_lib");
+        string[] entry;
+        if (loopbackOnly)
+        {
+            var launcher = Path.Combine(_scratch!, LoopbackLauncherClass + ".java");
+            File.WriteAllText(launcher, LoopbackLauncher);
+            // The jar first, as -jar loads it (it and its lib share ~500 classes); named again at the end, harmlessly, so
+            // the class path still ends with DynamoDBLocal.jar for whatever finds the engine by its command line.
+            entry = ["-cp", string.Join(Path.PathSeparator, jar, Path.Combine(lib, "*"), jar), launcher];
+        }
+        else
+        {
+            entry = ["-jar", jar];
+        }
+
+        LoopbackOnly = loopbackOnly;
         string[] command =
         [
             java,
-            $"-Djava.library.path={Path.Combine(Path.GetDirectoryName(jar)!, "DynamoDBLocal_lib")}",
+            $"-Djava.library.path={lib}",
             // sqlite4java unpacks its native library into the temp dir on every start; in the scratch folder it goes
             // away with the engine instead of piling up in /tmp.
             $"-Djava.io.tmpdir={_scratch}",
             // C1 only: ready about a second sooner and smaller; short local traffic never pays back C2's warm-up.
             "-XX:TieredStopAtLevel=1",
-            "-jar", jar,
+            .. entry,
             "-inMemory", "-sharedDb",
             // Nothing here calls off this machine.
             "-disableTelemetry",
-            // DynamoDB Local has no bind-address option (it listens on all interfaces); clients use 127.0.0.1.
+            // The jar alone listens on all interfaces (no bind option); the loopback launcher binds 127.0.0.1 only.
             "-port", Port.ToString(CultureInfo.InvariantCulture),
         ];
 
@@ -346,6 +394,32 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         return string.IsNullOrEmpty(javaHome)
             ? "java"
             : Path.Combine(javaHome, "bin", OperatingSystem.IsWindows() ? "java.exe" : "java");
+    }
+
+    /// <summary>Whether <paramref name="java"/> comes with a compiler (a JDK), which the loopback launcher's source-file mode needs.</summary>
+    private static bool HasJavaCompiler(string java)
+    {
+        var javac = OperatingSystem.IsWindows() ? "javac.exe" : "javac";
+        if (Path.IsPathRooted(java))
+        {
+            return File.Exists(Path.Combine(Path.GetDirectoryName(java)!, javac));
+        }
+
+        return ProcessRunner.FindOnPath(java) is { } found
+            && (File.Exists(Path.Combine(Path.GetDirectoryName(found)!, javac))
+                || File.Exists(Path.Combine(Path.GetDirectoryName(ResolveLink(found))!, javac)));
+    }
+
+    private static string ResolveLink(string path)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
     }
 
     private static bool CanRun(string java) => Path.IsPathRooted(java) ? File.Exists(java) : ProcessRunner.FindOnPath(java) is not null;

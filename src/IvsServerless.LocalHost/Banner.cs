@@ -6,6 +6,13 @@ namespace IvsServerless.LocalHost;
 /// <summary>What the local host prints once it is ready: where everything is and a first request to paste.</summary>
 public static class Banner
 {
+    /// <summary>Nothing when DynamoDB Local is on 127.0.0.1 only (or is not ours); a warning when it listens on every interface.</summary>
+    public static string DynamoDbExposure(LocalHost host) =>
+        host?.DynamoDbLoopbackOnly == false
+            ? "\n                  WARNING: listens on every interface (no JDK found to bind it to 127.0.0.1 only): anyone on"
+              + "\n                  your network can read or change the table. Install a JDK (openjdk-17-jdk-headless) or pass --dynamodb-endpoint."
+            : "";
+
     public static string Text(LocalHost host, TimeSpan sinceProcessStart)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -31,7 +38,7 @@ public static class Banner
               API reference   {{console}}/docs   openapi.yaml, interactive: "Try it out" with a dev token
               OIDC issuer     {{host.IssuerUrl}}   /.well-known/openid-configuration; POST /dev/token mints a user token
               IVS emulator    {{Origin(host.EmulatorUrl)}}   AWS API (any SigV4 credentials); /_sim/ plays participants' devices
-              DynamoDB Local  {{Origin(host.DynamoDbUrl)}}   table {{host.Options.TableName}}
+              DynamoDB Local  {{Origin(host.DynamoDbUrl)}}   table {{host.Options.TableName}}{{DynamoDbExposure(host)}}
               Functions       {{functions}}
 
             Try it (bash): a dev token for alice, a stage, a participant token for it

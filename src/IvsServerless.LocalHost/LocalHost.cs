@@ -71,6 +71,12 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>DynamoDB Local (or the endpoint given in the options).</summary>
     public Uri DynamoDbUrl { get; private set; } = null!;
 
+    /// <summary>
+    /// Whether the DynamoDB Local started here accepts connections on 127.0.0.1 only (it needs a JDK for that); false
+    /// when it listens on every interface; null when an endpoint was given instead.
+    /// </summary>
+    public bool? DynamoDbLoopbackOnly { get; private set; }
+
     /// <summary>From the call to <see cref="StartAsync"/> until everything answered.</summary>
     public TimeSpan TimeToReady { get; private set; }
 
@@ -200,6 +206,7 @@ public sealed class LocalHost : IAsyncDisposable
                 dynamoStart = null;
                 _parts.Insert(0, engine);
                 dynamoDbUrl = new Uri(engine.ServiceUrl);
+                DynamoDbLoopbackOnly = engine.LoopbackOnly;
             }
 
             await CreateTableAsync(dynamoDbUrl, cancellationToken).ConfigureAwait(false);

@@ -41,6 +41,8 @@ public sealed class BadInputTests : IAsyncLifetime
         { "POST", "/stages/STAGE/participant-tokens", """{"attributes":{"color":7}}""", "validation-failed", "attributes.color" },
         { "POST", "/stages/STAGE/participant-tokens", "{\"attributes\":{\"color\":\"" + new string('x', 1100) + "\"}}", "validation-failed", "attributes" },
         { "POST", "/stages/STAGE/participant-tokens", """{"userId":"someone-else"}""", "unknown-field", "userId" },
+        { "POST", "/stages/STAGE/participant-tokens", """{"attributes":{"role":"host"}}""", "validation-failed", "attributes.role" },
+        { "POST", "/stages/STAGE/participant-tokens", """{"attributes":{"color":"red","displayName":"Alice"}}""", "validation-failed", "attributes.displayName" },
         { "POST", "/stages/STAGE/participants/abc/disconnect", "{\"reason\":\"" + new string('r', 129) + "\"}", "validation-failed", "reason" },
         { "GET", "/stages/abc", "", "invalid-path-parameter", "stageId" },
         { "GET", "/stages/AAAAAAAAAAA%21", "", "invalid-path-parameter", "stageId" },

@@ -49,6 +49,7 @@ public abstract class FlowTestsBase : IAsyncLifetime
         Assert.Equal("carol", state.Participant!.UserId);
         Assert.Equal("red", state.Participant.Attributes!["color"]);
         Assert.False(state.Participant.Attributes.ContainsKey("isAdmin"));
+        Assert.Equal("viewer", state.Participant.Attributes["role"]);
 
         var byCoHost = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participants/{participantId}/disconnect").As("bob"));
         Assert.Equal(403, byCoHost.Status);

@@ -22,6 +22,7 @@ public sealed partial class ClientTests(ITestOutputHelper output)
         "400 validation-failed", "400 malformed-json", "400 unknown-field", "400 invalid-path-parameter", "400 invalid-cursor",
         "403 owner-only", "403 capability-not-allowed", "404 stage-not-found (also for a private stage of someone else)",
         "404 session-not-found", "404 participant-not-found", "404 composition-not-found", "413 payload-too-large",
+        "415 unsupported-media-type",
     ];
 
     [Fact]

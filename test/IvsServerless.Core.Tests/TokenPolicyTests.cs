@@ -96,11 +96,40 @@ public sealed class TokenPolicyTests
     [Fact]
     public void User_id_is_always_the_caller_and_attributes_are_filtered_with_the_display_name_from_claims()
     {
-        var requested = new Dictionary<string, string> { ["avatarUrl"] = "https://a/b.png", ["isAdmin"] = "true", ["displayName"] = "Spoofed" };
+        var requested = new Dictionary<string, string> { ["avatarUrl"] = "https://a/b.png", ["isAdmin"] = "true" };
         var grant = _policy.Decide(StageOf(StageVisibility.Public), new Caller(Stranger, "Real Name"), new TokenRequest(Attributes: requested)).Grant!;
 
         Assert.Equal(Stranger, grant.UserId);
-        Assert.Equal(new Dictionary<string, string> { ["avatarUrl"] = "https://a/b.png", ["displayName"] = "Real Name" }, grant.Attributes);
+        Assert.Equal(new Dictionary<string, string> { ["avatarUrl"] = "https://a/b.png", ["displayName"] = "Real Name", ["role"] = "viewer" }, grant.Attributes);
+    }
+
+    [Theory]
+    [InlineData("displayName", "Spoofed")]
+    [InlineData("role", "host")]
+    [InlineData("role", "owner")]
+    public void Reserved_attribute_keys_are_refused_naming_the_key(string key, string value)
+    {
+        foreach (var user in new[] { Owner, CoHost, Invited, Stranger })
+        {
+            var requested = new Dictionary<string, string> { ["avatarUrl"] = "https://a/b.png", [key] = value };
+            var decision = _policy.Decide(StageOf(StageVisibility.Public), new Caller(user, "Real Name"), new TokenRequest(Attributes: requested));
+
+            Assert.Null(decision.Grant);
+            Assert.Equal(TokenDenial.ReservedAttribute, decision.Denial);
+            Assert.Equal("attributes." + key, decision.Field);
+            Assert.Contains($"'{key}'", decision.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(Owner, "owner")]
+    [InlineData(CoHost, "co-host")]
+    [InlineData(Invited, "viewer")]
+    [InlineData(Stranger, "viewer")]
+    public void The_server_sets_role_from_the_caller_s_actual_role(string user, string role)
+    {
+        var grant = _policy.Decide(StageOf(StageVisibility.Public), new Caller(user, null), new TokenRequest(Subscribe)).Grant!;
+        Assert.Equal(role, grant.Attributes["role"]);
     }
 
     [Fact]
@@ -127,6 +156,8 @@ public sealed class TokenPolicyTests
     {
         new TokenPolicyOptions().Validate();
         Assert.Throws<InvalidOperationException>(new TokenPolicyOptions { AllowedAttributeKeys = ["displayName"] }.Validate);
+        Assert.Throws<InvalidOperationException>(new TokenPolicyOptions { AllowedAttributeKeys = ["color", "role"] }.Validate);
+        Assert.DoesNotContain("role", new TokenPolicyOptions().AllowedAttributeKeys);
     }
 
     private static Stage StageOf(StageVisibility visibility) => new(

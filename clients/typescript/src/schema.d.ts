@@ -324,7 +324,7 @@ export interface components {
             capabilities?: ("PUBLISH" | "SUBSCRIBE")[];
             /** @description Defaults to 720 (12 h); the maximum is configurable. */
             durationMinutes?: number;
-            /** @description At most 1 KB; only allow-listed keys are kept, displayName comes from the JWT. */
+            /** @description At most 1 KB; only allow-listed keys (by default avatarUrl, color) are kept. displayName (from the JWT) and role (owner, co-host or viewer: the caller's role on the stage) are set by the server; naming either here is 400 validation-failed with the field attributes.role or attributes.displayName. */
             attributes?: {
                 [key: string]: string;
             };
@@ -342,12 +342,12 @@ export interface components {
          *     400 validation-failed, malformed-json, unknown-field, invalid-path-parameter, invalid-cursor, malformed-event
          *     (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed, not-allowed-to-join;
          *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, not-found (gone in IVS),
-         *     route-not-found; 405 method-not-allowed; 409 conflict; 413 payload-too-large; 429 throttled; 500 internal-error;
-         *     502 upstream-error, upstream-unreachable; 503 quota-exceeded, timeout, token-signing-unavailable,
-         *     compositions-not-configured, session-history-unavailable.
+         *     route-not-found; 405 method-not-allowed; 409 conflict; 413 payload-too-large; 415 unsupported-media-type;
+         *     429 throttled; 500 internal-error; 502 upstream-error, upstream-unreachable; 503 quota-exceeded, timeout,
+         *     token-signing-unavailable, compositions-not-configured, session-history-unavailable, store-unavailable.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable";
+        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
         /** @description RFC 9457 problem details with this API's stable `code`. */
         Problem: {
             /**
@@ -402,6 +402,12 @@ export interface components {
             /** @enum {unknown} */
             code?: "payload-too-large";
         };
+        UnsupportedMediaTypeProblem: components["schemas"]["Problem"] & {
+            /** @constant */
+            status?: 415;
+            /** @enum {unknown} */
+            code?: "unsupported-media-type";
+        };
         ThrottledProblem: components["schemas"]["Problem"] & {
             /** @constant */
             status?: 429;
@@ -418,7 +424,7 @@ export interface components {
             /** @constant */
             status?: 503;
             /** @enum {unknown} */
-            code?: "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable";
+            code?: "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
         };
         /** @description API Gateway's own answer (not the function's), e.g. the JWT authorizer's 401. */
         GatewayMessage: {
@@ -546,6 +552,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["TooLargeProblem"];
             };
         };
+        /** @description The request has a body that is not JSON: send `Content-Type: application/json` (or `application/*+json`; a `charset`, if given, must be `utf-8`). A body without a Content-Type is refused too; requests without a body are not affected. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://ivs-serverless.dev/problems/unsupported-media-type",
+                 *       "title": "Unsupported Media Type",
+                 *       "status": 415,
+                 *       "detail": "A request body must be JSON: Content-Type application/json (or application/*+json), charset utf-8 if given.",
+                 *       "instance": "c0ffee00-0000-4000-8000-000000000002",
+                 *       "code": "unsupported-media-type"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+            };
+        };
         /** @description IVS is throttling; retry later. */
         Throttled: {
             headers: {
@@ -584,9 +609,11 @@ export interface components {
                 "application/problem+json": components["schemas"]["UpstreamProblem"];
             };
         };
-        /** @description Try again later: a quota is exhausted, time ran out, a feature is not configured in this deployment, or (self-signed token mode) no signing key is provisioned yet (code token-signing-unavailable). */
+        /** @description Try again later: a quota is exhausted, time ran out, a feature is not configured in this deployment, (self-signed token mode) no signing key is provisioned yet (code token-signing-unavailable), or the data store is throttling or failing even after retries (code store-unavailable, with `Retry-After`). */
         Unavailable: {
             headers: {
+                /** @description Seconds to wait (sent with store-unavailable). */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -606,7 +633,7 @@ export interface components {
     parameters: {
         /** @example AbCdEf123456 */
         StageId: string;
-        /** @description The `nextCursor` of the previous page; absent for the first page. */
+        /** @description The `nextCursor` of the previous page of the same listing; absent for the first page. Any other value (forged, truncated, over 2,048 characters, from another stage or listing) is 400 invalid-cursor. */
         Cursor: string;
         Limit: number;
     };
@@ -620,7 +647,7 @@ export interface operations {
         parameters: {
             query?: {
                 scope?: "mine" | "live";
-                /** @description The `nextCursor` of the previous page; absent for the first page. */
+                /** @description The `nextCursor` of the previous page of the same listing; absent for the first page. Any other value (forged, truncated, over 2,048 characters, from another stage or listing) is 400 invalid-cursor. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -641,6 +668,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createStage: {
@@ -668,8 +697,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getStage: {
@@ -696,6 +727,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteStage: {
@@ -721,8 +754,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateStage: {
@@ -764,14 +799,16 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listSessions: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page; absent for the first page. */
+                /** @description The `nextCursor` of the previous page of the same listing; absent for the first page. Any other value (forged, truncated, over 2,048 characters, from another stage or listing) is 400 invalid-cursor. */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -809,6 +846,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -867,6 +905,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -920,6 +959,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];
             503: components["responses"]["Unavailable"];
@@ -961,7 +1001,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listCompositions: {
@@ -1003,6 +1045,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
         };
     };
     startComposition: {
@@ -1042,6 +1086,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];
             503: components["responses"]["Unavailable"];
@@ -1072,7 +1117,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
         };
     };
     health: {
@@ -1101,6 +1148,7 @@ export interface operations {
                     };
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
 }

@@ -172,6 +172,12 @@ describe('the client against the local host', { skip }, () => {
       assert.equal(error.code, 'composition-not-found');
     });
 
+    test('415 unsupported-media-type', async () => {
+      const error = await failure(alice.POST('/stages', { body: { name: 'plain', visibility: 'public' }, headers: { 'content-type': 'text/plain' } }));
+      assert.equal(error.code, 'unsupported-media-type');
+      assert.equal(error.status, 415);
+    });
+
     test('413 payload-too-large', async () => {
       const invitedUserIds = Array.from({ length: 200 }, (_, i) => `user-${i}-${'x'.repeat(100)}`);
       const error = await failure(alice.PATCH('/stages/{stageId}', { params: { path: { stageId: stageId() } }, body: { invitedUserIds } }));

@@ -47,3 +47,8 @@ public sealed class PayloadTooLargeException(int maxBytes)
 /// <summary>503: a feature this deployment has not been configured for.</summary>
 public sealed class ServiceUnavailableException(string code, string detail)
     : ApiException(503, code, "Service Unavailable", detail);
+
+/// <summary>415: a request body whose Content-Type is not JSON (or that has none).</summary>
+public sealed class UnsupportedMediaTypeException()
+    : ApiException(415, "unsupported-media-type", "Unsupported Media Type",
+        "A request body must be JSON: Content-Type application/json (or application/*+json), charset utf-8 if given.");

@@ -4,6 +4,7 @@ using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Stages;
+using IvsServerless.Core.Storage;
 using IvsServerless.Core.TokenSigning;
 using IvsServerless.Lambda.Runtime;
 
@@ -19,6 +20,9 @@ public static class ProblemMapper
     public const string TypePrefix = "https://ivs-serverless.dev/problems/";
     public const int ThrottledRetryAfterSeconds = 1;
 
+    /// <summary>The table is throttling or failing even after the SDK's retries: give it a little longer than IVS.</summary>
+    public const int StoreUnavailableRetryAfterSeconds = 2;
+
     public static APIGatewayHttpApiV2ProxyResponse ToResponse(Exception exception, string? requestId, ILambdaLogger logger)
     {
         ArgumentNullException.ThrowIfNull(exception);
@@ -32,6 +36,7 @@ public static class ProblemMapper
                 new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of a previous page."] }),
             StageConflictException => Make(409, "conflict", "Conflict", "The stage was changed concurrently; retry.", requestId),
             IvsThrottledException => Throttled(headers, requestId),
+            StoreUnavailableException => StoreUnavailable(headers, requestId),
             TokenSigningUnavailableException => Make(503, "token-signing-unavailable", "Service Unavailable", "Participant tokens cannot be signed right now; try again later.", requestId),
             IvsQuotaExceededException => Make(503, "quota-exceeded", "Service Unavailable", "A video service quota is exhausted; try again later.", requestId),
             IvsResourceNotFoundException => Make(404, "not-found", "Not Found", "The resource does not exist.", requestId),
@@ -71,6 +76,12 @@ public static class ProblemMapper
     public static Problem Make(int status, string code, string title, string detail, string? requestId,
         IReadOnlyDictionary<string, string[]>? errors = null) =>
         new(TypePrefix + code, title, status, detail, requestId, code, status == 400 ? errors ?? new Dictionary<string, string[]>() : null);
+
+    private static Problem StoreUnavailable(Dictionary<string, string> headers, string? requestId)
+    {
+        headers["retry-after"] = StoreUnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Make(503, "store-unavailable", "Service Unavailable", "Our data store is busy or failing; retry after a moment.", requestId);
+    }
 
     private static Problem Throttled(Dictionary<string, string> headers, string? requestId)
     {

@@ -62,7 +62,8 @@ public sealed class SessionService(StageAccess access, ISessionHistory? history,
 
         if (cursor is { Length: 0 or > 2048 })
         {
-            throw RequestValidationException.Field("cursor", "Use the nextCursor of a previous page.");
+            // Empty or longer than any cursor this API issues: the same answer as any other bad cursor.
+            throw new InvalidCursorException("The cursor is empty or too long.");
         }
 
         return new PageRequest(cursor, size);

@@ -93,6 +93,8 @@ public sealed class TokenService(IStageStore store, StageEndpointResolver endpoi
         TokenDenial.CapabilityNotAllowed => new ForbiddenException("capability-not-allowed", decision.Reason!),
         TokenDenial.InvalidDuration => new RequestValidationException("validation-failed", decision.Reason!,
             new Dictionary<string, string[]> { ["durationMinutes"] = [decision.Reason!] }),
+        TokenDenial.ReservedAttribute => new RequestValidationException("validation-failed", decision.Reason!,
+            new Dictionary<string, string[]> { [decision.Field ?? "attributes"] = [decision.Reason!] }),
         _ => new RequestValidationException("validation-failed", decision.Reason!,
             new Dictionary<string, string[]> { ["attributes"] = [decision.Reason!] }),
     };

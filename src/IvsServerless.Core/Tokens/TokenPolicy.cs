@@ -22,25 +22,37 @@ public enum TokenDenial
     CapabilityNotAllowed,
     InvalidDuration,
     AttributesTooLarge,
+
+    /// <summary>The caller asked to set an attribute the server owns (<see cref="TokenPolicy.ReservedAttributeKeys"/>).</summary>
+    ReservedAttribute,
 }
 
-public sealed record TokenDecision(TokenGrant? Grant, TokenDenial? Denial, string? Reason)
+/// <param name="Field">The request field the denial is about, when it is one (e.g. <c>attributes.role</c>).</param>
+public sealed record TokenDecision(TokenGrant? Grant, TokenDenial? Denial, string? Reason, string? Field = null)
 {
     public static TokenDecision Granted(TokenGrant grant) => new(grant, null, null);
 
-    public static TokenDecision Denied(TokenDenial denial, string reason) => new(null, denial, reason);
+    public static TokenDecision Denied(TokenDenial denial, string reason, string? field = null) => new(null, denial, reason, field);
 }
 
 /// <summary>
 /// Who gets which participant token. Owner and co-hosts may publish and subscribe; everyone else who may
 /// see the stage may only subscribe. A caller may ask for less than their role allows, never more.
 /// The user id is always the caller's own (the JWT <c>sub</c>); attributes are the display name from the
-/// claims plus the caller's own attributes filtered to an allow-list, at most 1 KB as IVS requires.
+/// claims and the caller's role on the stage (both set by the server; asking to set either is refused), plus the
+/// caller's own attributes filtered to an allow-list, at most 1 KB as IVS requires.
 /// </summary>
 public sealed class TokenPolicy(TokenPolicyOptions options)
 {
     public const string DisplayNameAttribute = "displayName";
+
+    /// <summary>The caller's role on the stage: <c>owner</c>, <c>co-host</c> or <c>viewer</c> (everyone else).</summary>
+    public const string RoleAttribute = "role";
+
     public const int MaxAttributesBytes = 1024;
+
+    /// <summary>Attribute keys only the server sets: every participant sees them signed into the token, so no caller may choose them.</summary>
+    public static readonly IReadOnlyList<string> ReservedAttributeKeys = [DisplayNameAttribute, RoleAttribute];
 
     public TokenDecision Decide(Stage? stage, Caller caller, TokenRequest request)
     {
@@ -55,7 +67,14 @@ public sealed class TokenPolicy(TokenPolicyOptions options)
             return TokenDecision.Denied(TokenDenial.StageNotFound, "The stage does not exist.");
         }
 
-        var allowed = AllowedCapabilities(stage.RoleOf(caller.UserId));
+        if (request.Attributes?.Keys.FirstOrDefault(k => ReservedAttributeKeys.Contains(k, StringComparer.Ordinal)) is { } reserved)
+        {
+            return TokenDecision.Denied(TokenDenial.ReservedAttribute,
+                $"The attribute '{reserved}' is set by the server and cannot be requested.", "attributes." + reserved);
+        }
+
+        var role = stage.RoleOf(caller.UserId);
+        var allowed = AllowedCapabilities(role);
         var requested = request.Capabilities ?? allowed;
         if (requested == ParticipantCapabilities.None)
         {
@@ -75,7 +94,7 @@ public sealed class TokenPolicy(TokenPolicyOptions options)
                 $"The duration must be between 1 and {(int)options.MaxDuration.TotalMinutes} minutes.");
         }
 
-        var attributes = Attributes(caller, request.Attributes);
+        var attributes = Attributes(caller, role, request.Attributes);
         if (attributes.Sum(a => Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value)) > MaxAttributesBytes)
         {
             return TokenDecision.Denied(TokenDenial.AttributesTooLarge, $"Token attributes must total at most {MaxAttributesBytes} bytes.");
@@ -90,7 +109,14 @@ public sealed class TokenPolicy(TokenPolicyOptions options)
         _ => ParticipantCapabilities.Subscribe,
     };
 
-    private Dictionary<string, string> Attributes(Caller caller, IReadOnlyDictionary<string, string>? requested)
+    public static string RoleName(StageRole role) => role switch
+    {
+        StageRole.Owner => "owner",
+        StageRole.CoHost => "co-host",
+        _ => "viewer",
+    };
+
+    private Dictionary<string, string> Attributes(Caller caller, StageRole role, IReadOnlyDictionary<string, string>? requested)
     {
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in options.AllowedAttributeKeys)
@@ -101,11 +127,13 @@ public sealed class TokenPolicy(TokenPolicyOptions options)
             }
         }
 
-        // Set last so a caller can never spoof another display name.
+        // Set last (reserved keys are refused above, and cannot be configured as allowed): never the caller's choice.
         if (!string.IsNullOrWhiteSpace(caller.DisplayName))
         {
             attributes[DisplayNameAttribute] = caller.DisplayName;
         }
+
+        attributes[RoleAttribute] = RoleName(role);
 
         return attributes;
     }

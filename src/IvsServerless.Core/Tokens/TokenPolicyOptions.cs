@@ -11,8 +11,11 @@ public sealed class TokenPolicyOptions
     /// <summary>The longest token a caller may ask for; at most <see cref="IvsMaximumDuration"/>.</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary>Caller-supplied attribute keys that reach the token; anything else is dropped.</summary>
-    public IReadOnlyList<string> AllowedAttributeKeys { get; set; } = ["avatarUrl", "role", "color"];
+    /// <summary>
+    /// Caller-supplied attribute keys that reach the token; anything else is dropped. Never a reserved key
+    /// (<see cref="TokenPolicy.ReservedAttributeKeys"/>: the server sets those).
+    /// </summary>
+    public IReadOnlyList<string> AllowedAttributeKeys { get; set; } = ["avatarUrl", "color"];
 
     public void Validate()
     {
@@ -26,9 +29,10 @@ public sealed class TokenPolicyOptions
             throw new InvalidOperationException($"TokenPolicy:DefaultDuration must be between 1 minute and MaxDuration ({MaxDuration}), got {DefaultDuration}.");
         }
 
-        if (AllowedAttributeKeys.Any(k => string.IsNullOrWhiteSpace(k) || k == TokenPolicy.DisplayNameAttribute))
+        if (AllowedAttributeKeys.Any(k => string.IsNullOrWhiteSpace(k) || TokenPolicy.ReservedAttributeKeys.Contains(k, StringComparer.Ordinal)))
         {
-            throw new InvalidOperationException($"TokenPolicy:AllowedAttributeKeys must be non-empty and must not include the reserved '{TokenPolicy.DisplayNameAttribute}'.");
+            throw new InvalidOperationException(
+                $"TokenPolicy:AllowedAttributeKeys must be non-empty and must not include the reserved {string.Join(", ", TokenPolicy.ReservedAttributeKeys.Select(k => $"'{k}'"))}.");
         }
     }
 }

@@ -16,7 +16,9 @@ public sealed class DynamoDbSessionHistory(IAmazonDynamoDB dynamo, DynamoDbOptio
     {
         ArgumentNullException.ThrowIfNull(page);
         var partition = TableLayout.StageSessionsPartition(stageId);
-        var response = await dynamo.QueryAsync(new QueryRequest
+        // The table key must be one of this stage's session items too: another stage's cursor names another partition.
+        var stagePartition = TableLayout.StagePartition(stageId);
+        var request = new QueryRequest
         {
             TableName = options.TableName,
             IndexName = TableLayout.OwnerIndex,
@@ -24,8 +26,12 @@ public sealed class DynamoDbSessionHistory(IAmazonDynamoDB dynamo, DynamoDbOptio
             ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":partition"] = ProjectionItems.S(partition) },
             ScanIndexForward = false,
             Limit = Math.Clamp(page.Limit, 1, PageRequest.MaxLimit),
-            ExclusiveStartKey = PageCursor.Decode(page.Cursor, ListingKey, TableLayout.OwnerIndexPartitionKey, partition),
-        }, cancellationToken).ConfigureAwait(false);
+            ExclusiveStartKey = PageCursor.Decode(page.Cursor, ListingKey, TableLayout.OwnerIndexPartitionKey, partition,
+                key => key[TableLayout.PartitionKey] == stagePartition
+                    && key[TableLayout.SortKey].StartsWith(TableLayout.SessionSortKey(""), StringComparison.Ordinal)
+                    && key[TableLayout.SortKey].Length > TableLayout.SessionSortKey("").Length),
+        };
+        var response = await PageCursor.QueryAsync(page.Cursor, () => dynamo.QueryAsync(request, cancellationToken)).ConfigureAwait(false);
         return new Page<SessionSummary>([.. response.Items.Select(i => Summary(ProjectionItems.ReadSession(i)))], PageCursor.Encode(response.LastEvaluatedKey));
     }
 

@@ -75,7 +75,7 @@ public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions o
     private async Task<Page<Stage>> QueryNewestFirstAsync(string index, string partitionAttribute, string partition,
         string[] keyAttributes, PageRequest page, CancellationToken cancellationToken)
     {
-        var response = await dynamo.QueryAsync(new QueryRequest
+        var request = new QueryRequest
         {
             TableName = options.TableName,
             IndexName = index,
@@ -83,11 +83,18 @@ public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions o
             ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":partition"] = new() { S = partition } },
             ScanIndexForward = false,
             Limit = Math.Clamp(page.Limit, 1, PageRequest.MaxLimit),
-            ExclusiveStartKey = PageCursor.Decode(page.Cursor, keyAttributes, partitionAttribute, partition),
-        }, cancellationToken).ConfigureAwait(false);
+            ExclusiveStartKey = PageCursor.Decode(page.Cursor, keyAttributes, partitionAttribute, partition, IsStageItemKey),
+        };
+        var response = await PageCursor.QueryAsync(page.Cursor, () => dynamo.QueryAsync(request, cancellationToken)).ConfigureAwait(false);
 
         return new Page<Stage>(response.Items.Select(StageItem.To).ToList(), PageCursor.Encode(response.LastEvaluatedKey));
     }
+
+    /// <summary>A stage listing only ever stops on a stage item.</summary>
+    private static bool IsStageItemKey(IReadOnlyDictionary<string, string> key) =>
+        key[TableLayout.PartitionKey].StartsWith(TableLayout.StagePartition(""), StringComparison.Ordinal)
+        && key[TableLayout.PartitionKey].Length > TableLayout.StagePartition("").Length
+        && key[TableLayout.SortKey] == TableLayout.StageSortKey;
 
     private static Dictionary<string, AttributeValue> Key(string stageId) => new()
     {

@@ -13,6 +13,12 @@ namespace IvsServerless.Infrastructure.DynamoDb;
 /// </summary>
 internal static class PageCursor
 {
+    /// <summary>Longer than any cursor this service issues (the API caps the query parameter at 2,048 too).</summary>
+    public const int MaxLength = 2048;
+
+    /// <summary>DynamoDB's own bound for a key attribute value (sort keys; partition keys are shorter still).</summary>
+    private const int MaxKeyValueLength = 1024;
+
     public static string? Encode(Dictionary<string, AttributeValue>? lastEvaluatedKey)
     {
         if (lastEvaluatedKey is null || lastEvaluatedKey.Count == 0)
@@ -35,12 +41,18 @@ internal static class PageCursor
         return Base64Url.EncodeToString(buffer.ToArray());
     }
 
+    /// <param name="isOwnKey">The listing's own check of the decoded key (e.g. the table key belongs to the same stage).</param>
     public static Dictionary<string, AttributeValue>? Decode(string? cursor, IReadOnlyCollection<string> keyAttributes,
-        string partitionAttribute, string partitionValue)
+        string partitionAttribute, string partitionValue, Func<IReadOnlyDictionary<string, string>, bool>? isOwnKey = null)
     {
         if (cursor is null)
         {
             return null;
+        }
+
+        if (cursor.Length is 0 or > MaxLength)
+        {
+            throw Invalid();
         }
 
         Dictionary<string, AttributeValue> key = new(StringComparer.Ordinal);
@@ -58,12 +70,31 @@ internal static class PageCursor
             throw Invalid();
         }
 
-        if (key.Count != keyAttributes.Count || !keyAttributes.All(key.ContainsKey) || key[partitionAttribute].S != partitionValue)
+        if (key.Count != keyAttributes.Count || !keyAttributes.All(key.ContainsKey) || key[partitionAttribute].S != partitionValue
+            || key.Values.Any(v => v.S.Length is 0 or > MaxKeyValueLength)
+            || (isOwnKey is not null && !isOwnKey(key.ToDictionary(p => p.Key, p => p.Value.S, StringComparer.Ordinal))))
         {
             throw Invalid();
         }
 
         return key;
+    }
+
+    /// <summary>
+    /// DynamoDB's answer to a start key it cannot use (one that passed the checks above but names no position it
+    /// accepts) is a ValidationException; with a cursor given, that is the cursor's fault, not the service's.
+    /// </summary>
+    public static async Task<T> QueryAsync<T>(string? cursor, Func<Task<T>> query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        try
+        {
+            return await query().ConfigureAwait(false);
+        }
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (cursor is not null && e.ErrorCode == "ValidationException")
+        {
+            throw Invalid();
+        }
     }
 
     private static InvalidCursorException Invalid() => new("The cursor is not valid for this listing.");

@@ -531,6 +531,7 @@ var problemCodes = [
   "method-not-allowed",
   "conflict",
   "payload-too-large",
+  "unsupported-media-type",
   "throttled",
   "internal-error",
   "upstream-error",
@@ -539,7 +540,8 @@ var problemCodes = [
   "timeout",
   "token-signing-unavailable",
   "compositions-not-configured",
-  "session-history-unavailable"
+  "session-history-unavailable",
+  "store-unavailable"
 ];
 function isProblem(body) {
   return typeof body === "object" && body !== null && typeof body.code === "string" && typeof body.status === "number" && typeof body.title === "string";

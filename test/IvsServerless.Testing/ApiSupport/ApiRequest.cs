@@ -48,6 +48,20 @@ public sealed class ApiRequest
         return this;
     }
 
+    /// <summary>Sends no such header (e.g. a body without Content-Type).</summary>
+    public ApiRequest WithoutHeader(string name)
+    {
+        _headers.Remove(name.ToLowerInvariant());
+        return this;
+    }
+
+    /// <summary>The body as is, with this Content-Type (null = none).</summary>
+    public ApiRequest Body(string body, string? contentType)
+    {
+        _body = body;
+        return contentType is null ? WithoutHeader("content-type") : Header("content-type", contentType);
+    }
+
     public ApiRequest Json(string body)
     {
         _body = body;

@@ -74,7 +74,7 @@ public class InMemoryStageStore : IStageStore
         return Task.CompletedTask;
     }
 
-    public Task<Page<Stage>> ListOwnedByAsync(string ownerId, PageRequest page, CancellationToken cancellationToken) =>
+    public virtual Task<Page<Stage>> ListOwnedByAsync(string ownerId, PageRequest page, CancellationToken cancellationToken) =>
         Task.FromResult(PageOf(s => s.OwnerId == ownerId && !s.Deleted, page));
 
     public Task<Page<Stage>> ListLivePublicAsync(PageRequest page, CancellationToken cancellationToken) =>
