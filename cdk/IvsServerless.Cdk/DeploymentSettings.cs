@@ -54,12 +54,14 @@ public sealed partial record DeploymentSettings
     /// <summary>Whether anyone may sign up to the created user pool; off by default (admins create users).</summary>
     public bool AllowSelfSignUp { get; init; }
 
-    /// <summary><c>api</c> (IVS CreateParticipantToken) or <c>self-signed</c> (tokens signed by the tokens function with a rotated key).</summary>
+    /// <summary><c>api</c> (IVS CreateParticipantToken) or <c>self-signed</c> (tokens signed by the tokens function with a rotated
+    /// key).</summary>
     public TokenMintingMode TokenMode { get; init; }
 
     public bool SelfSignedTokens => TokenMode == TokenMintingMode.SelfSigned;
 
-    /// <summary>The CloudFormation stack name; also names the signing-key parameter (<c>/&lt;stack&gt;/participant-token-signing-key</c>).</summary>
+    /// <summary>The CloudFormation stack name; also names the signing-key parameter
+    /// (<c>/&lt;stack&gt;/participant-token-signing-key</c>).</summary>
     public string StackName { get; init; } = "IvsServerless";
 
     /// <summary>Optional address subscribed to the alarm topic.</summary>
@@ -174,11 +176,16 @@ public sealed partial record DeploymentSettings
             JwtIssuer = issuer,
             JwtAudiences = audiences,
             CorsAllowedOrigins = origins,
-            IdleStageTimeoutMinutes = Number("idleStageTimeoutMinutes", defaults.IdleStageTimeoutMinutes, ReconcilerSettings.MinIdleStageMinutes, ReconcilerSettings.MaxIdleStageMinutes),
-            ReconcilerCallsPerSecond = Number("reconcilerCallsPerSecond", defaults.ReconcilerCallsPerSecond, 1, ReconcilerSettings.MaxCallsPerSecond),
-            TokenMaxDurationMinutes = Number("tokenMaxDurationMinutes", defaults.TokenMaxDurationMinutes, 1, TokenSettings.IvsMaximumDurationMinutes),
+            IdleStageTimeoutMinutes = Number(
+                "idleStageTimeoutMinutes", defaults.IdleStageTimeoutMinutes, ReconcilerSettings.MinIdleStageMinutes,
+                ReconcilerSettings.MaxIdleStageMinutes),
+            ReconcilerCallsPerSecond = Number(
+                "reconcilerCallsPerSecond", defaults.ReconcilerCallsPerSecond, 1, ReconcilerSettings.MaxCallsPerSecond),
+            TokenMaxDurationMinutes = Number(
+                "tokenMaxDurationMinutes", defaults.TokenMaxDurationMinutes, 1, TokenSettings.IvsMaximumDurationMinutes),
             CompositionBucketName = Matching("compositionBucketName", BucketName(), "an S3 bucket name"),
-            CompositionChannelArn = Matching("compositionChannelArn", ChannelArn(), "an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>)"),
+            CompositionChannelArn = Matching(
+                "compositionChannelArn", ChannelArn(), "an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>)"),
             DeploymentTag = Matching("deploymentTag", Tag(), "1-128 letters, digits, spaces or _.:/=+-@") ?? defaults.DeploymentTag,
             RemovalPolicy = removal,
             Architecture = architecture,
@@ -186,7 +193,9 @@ public sealed partial record DeploymentSettings
             ApiBurstLimit = Number("apiBurstLimit", defaults.ApiBurstLimit, 1, 5000),
             AllowSelfSignUp = selfSignUp,
             TokenMode = tokenMode,
-            StackName = Matching("stackName", StackNamePattern(), "a CloudFormation stack name (a letter, then letters, digits or -; at most 128)") ?? defaults.StackName,
+            StackName = Matching(
+                "stackName", StackNamePattern(), "a CloudFormation stack name (a letter, then letters, digits or -; at most 128)")
+                ?? defaults.StackName,
             AlarmEmail = Matching("alarmEmail", Email(), "an email address"),
         };
 

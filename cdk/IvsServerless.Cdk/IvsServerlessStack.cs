@@ -27,13 +27,15 @@ public sealed class IvsServerlessStack : Stack
     public Observability Observability { get; }
 
     public IvsServerlessStack(Construct scope, string id, IvsServerlessStackProps props, IStackProps? stackProps = null)
-        : base(scope, id, stackProps ?? new StackProps { Description = "IvsServerless: a serverless backend for Amazon IVS Real-Time apps" })
+        : base(
+            scope, id, stackProps ?? new StackProps { Description = "IvsServerless: a serverless backend for Amazon IVS Real-Time apps" })
     {
         ArgumentNullException.ThrowIfNull(props);
         var settings = props.Settings;
         Data = new DataStore(this, "Data", new DataStoreProps(settings.RemovalPolicy));
         Ivs = new IvsResources(this, "IvsResources", new IvsResourcesProps(settings.CompositionBucketName, settings.DeploymentTag));
-        var foundation = new FunctionFoundation(props.LambdaAssetDirectory, settings, new TableSettings(Data.Table.TableName, settings.DeploymentTag),
+        var foundation = new FunctionFoundation(
+            props.LambdaAssetDirectory, settings, new TableSettings(Data.Table.TableName, settings.DeploymentTag),
             new GrantTargets(Data.Table, Ivs, settings.CompositionChannelArn, SigningKey: null));
         if (settings.SelfSignedTokens)
         {
@@ -55,7 +57,9 @@ public sealed class IvsServerlessStack : Stack
         Api = new HttpApiFront(this, "Api", new HttpApiFrontProps(
             issuer, audiences, settings.CorsAllowedOrigins, settings.ApiRateLimit, settings.ApiBurstLimit, ApiFunctions.ByRouteGroup));
         Observability = new Observability(this, "Observability", new ObservabilityProps(
-            [.. ApiFunctions.Functions, Events.Function, Reconciliation.Function, .. TokenSigning is null ? [] : new[] { TokenSigning.Function }],
+            [
+                .. ApiFunctions.Functions, Events.Function, Reconciliation.Function, .. TokenSigning is null ? [] : new[] {
+                TokenSigning.Function }],
             [Events.DeadLetterQueue, Reconciliation.DeadLetterQueue, .. TokenSigning is null ? [] : new[] { TokenSigning.DeadLetterQueue }],
             Api.Api, settings.AlarmEmail));
 
@@ -65,7 +69,9 @@ public sealed class IvsServerlessStack : Stack
         Output("AlarmTopicArn", Observability.AlarmTopic.TopicArn, "Subscribe to receive alarms");
         if (TokenSigning is not null)
         {
-            Output("TokenSigningKeyParameter", TokenSigning.SigningKey.ParameterName, "SSM SecureString the key-rotation function keeps the signing key in");
+            Output(
+                "TokenSigningKeyParameter", TokenSigning.SigningKey.ParameterName,
+                "SSM SecureString the key-rotation function keeps the signing key in");
         }
 
         if (Users is not null)

@@ -8,7 +8,8 @@ public static class LambdaAsset
 {
     public const string DefaultDirectory = "artifacts/lambda";
 
-    /// <summary>Null when <paramref name="directory"/> holds a Linux <c>bootstrap</c> for <paramref name="architecture"/>; else why not.</summary>
+    /// <summary>Null when <paramref name="directory"/> holds a Linux <c>bootstrap</c> for <paramref name="architecture"/>; else why
+    /// not.</summary>
     public static string? Problem(string directory, string architecture)
     {
         var path = Path.Combine(directory, "bootstrap");

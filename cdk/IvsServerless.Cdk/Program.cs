@@ -7,7 +7,7 @@ var settings = DeploymentSettings.FromContext(app.Node.TryGetContext);
 var assets = app.Node.TryGetContext("lambdaAssetDirectory") as string ?? LambdaAsset.DefaultDirectory;
 if (LambdaAsset.Problem(assets, settings.Architecture) is { } problem)
 {
-    await Console.Error.WriteLineAsync(problem).ConfigureAwait(false);
+    await Console.Error.WriteLineAsync(problem);
     return 1;
 }
 

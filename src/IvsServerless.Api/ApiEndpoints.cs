@@ -15,34 +15,37 @@ namespace IvsServerless.Api;
 /// </summary>
 public static class ApiEndpoints
 {
-    public static IReadOnlyList<Route> Routes(StageService stages, TokenService tokens, ParticipantService participants, CompositionService compositions,
+    public static IReadOnlyList<Route> Routes(
+        StageService stages, TokenService tokens, ParticipantService participants, CompositionService compositions,
         SessionService sessions) => EveryDeclaredRoute(
     [
         new(ApiRoutes.CreateStage, async call =>
         {
             var caller = call.Caller;
             var body = StrictJson.Read(call.Request, ApiJsonContext.Default.CreateStageBody, optional: false);
-            var stage = await stages.CreateAsync(caller, body, call.CancellationToken).ConfigureAwait(false);
+            var stage = await stages.CreateAsync(caller, body, call.CancellationToken);
             return Results.Json(201, Views.Of(stage, caller.UserId), ApiJsonContext.Default.StageView);
         }),
         new(ApiRoutes.ListStages, async call =>
         {
             var caller = call.Caller;
-            var page = await stages.ListAsync(caller, call.Query("scope"), call.Query("cursor"), call.Query("limit"), call.CancellationToken).ConfigureAwait(false);
+            var page = await stages.ListAsync(
+                caller, call.Query("scope"), call.Query("cursor"), call.Query("limit"), call.CancellationToken);
             var view = new StagePageView { Items = [.. page.Items.Select(s => Views.Of(s, caller.UserId))], NextCursor = page.NextCursor };
             return Results.Json(200, view, ApiJsonContext.Default.StagePageView);
         }),
         new(ApiRoutes.GetStage, async call =>
         {
             var caller = call.Caller;
-            var (stage, compositions) = await stages.GetAsync(caller, PathIds.StageId(call), call.CancellationToken).ConfigureAwait(false);
-            var present = await sessions.PresentParticipantsAsync(stage, call.CancellationToken).ConfigureAwait(false);
+            var (stage, compositions) = await stages.GetAsync(caller, PathIds.StageId(call), call.CancellationToken);
+            var present = await sessions.PresentParticipantsAsync(stage, call.CancellationToken);
             return Results.Json(200, Views.Of(stage, caller.UserId, compositions, present), ApiJsonContext.Default.StageView);
         }),
         new(ApiRoutes.ListSessions, async call =>
         {
             var caller = call.Caller;
-            var (stage, page) = await sessions.ListAsync(caller, PathIds.StageId(call), call.Query("cursor"), call.Query("limit"), call.CancellationToken).ConfigureAwait(false);
+            var (stage, page) = await sessions.ListAsync(
+                caller, PathIds.StageId(call), call.Query("cursor"), call.Query("limit"), call.CancellationToken);
             var view = new SessionPageView { Items = [.. page.Items.Select(s => SessionViews.Of(s, stage))], NextCursor = page.NextCursor };
             return Results.Json(200, view, ApiJsonContext.Default.SessionPageView);
         }),
@@ -50,7 +53,7 @@ public static class ApiEndpoints
         {
             var caller = call.Caller;
             var (stageId, sessionId) = (PathIds.StageId(call), PathIds.SessionId(call));
-            var (stage, session, compositions) = await sessions.GetAsync(caller, stageId, sessionId, call.CancellationToken).ConfigureAwait(false);
+            var (stage, session, compositions) = await sessions.GetAsync(caller, stageId, sessionId, call.CancellationToken);
             return Results.Json(200, SessionViews.Of(session, stage, compositions), ApiJsonContext.Default.SessionDetailView);
         }),
         new(ApiRoutes.UpdateStage, async call =>
@@ -58,13 +61,13 @@ public static class ApiEndpoints
             var caller = call.Caller;
             var stageId = PathIds.StageId(call);
             var body = StrictJson.Read(call.Request, ApiJsonContext.Default.UpdateStageBody, optional: false);
-            var stage = await stages.UpdateAsync(caller, stageId, body, call.CancellationToken).ConfigureAwait(false);
+            var stage = await stages.UpdateAsync(caller, stageId, body, call.CancellationToken);
             return Results.Json(200, Views.Of(stage, caller.UserId), ApiJsonContext.Default.StageView);
         }),
         new(ApiRoutes.DeleteStage, async call =>
         {
             var caller = call.Caller;
-            await stages.DeleteAsync(caller, PathIds.StageId(call), call.CancellationToken).ConfigureAwait(false);
+            await stages.DeleteAsync(caller, PathIds.StageId(call), call.CancellationToken);
             return Results.NoContent();
         }),
         new(ApiRoutes.CreateParticipantToken, async call =>
@@ -72,7 +75,7 @@ public static class ApiEndpoints
             var caller = call.Caller;
             var stageId = PathIds.StageId(call);
             var body = StrictJson.Read(call.Request, ApiJsonContext.Default.CreateTokenBody, optional: true);
-            var token = await tokens.IssueAsync(caller, stageId, body, call.CancellationToken).ConfigureAwait(false);
+            var token = await tokens.IssueAsync(caller, stageId, body, call.CancellationToken);
             return Results.Json(201, token, ApiJsonContext.Default.TokenView);
         }),
         new(ApiRoutes.DisconnectParticipant, async call =>
@@ -80,27 +83,29 @@ public static class ApiEndpoints
             var caller = call.Caller;
             var (stageId, participantId) = (PathIds.StageId(call), PathIds.ParticipantId(call));
             var body = StrictJson.Read(call.Request, ApiJsonContext.Default.DisconnectBody, optional: true);
-            await participants.DisconnectAsync(caller, stageId, participantId, body, call.CancellationToken).ConfigureAwait(false);
+            await participants.DisconnectAsync(caller, stageId, participantId, body, call.CancellationToken);
             return Results.NoContent();
         }),
         new(ApiRoutes.StartComposition, async call =>
         {
             var caller = call.Caller;
             var stageId = PathIds.StageId(call);
-            var (composition, started) = await compositions.StartAsync(caller, stageId, call.Header("idempotency-key"), call.CancellationToken).ConfigureAwait(false);
+            var (composition, started) = await compositions.StartAsync(
+                caller, stageId, call.Header("idempotency-key"), call.CancellationToken);
             return Results.Json(started ? 201 : 200, Views.Of(composition), ApiJsonContext.Default.CompositionView);
         }),
         new(ApiRoutes.ListCompositions, async call =>
         {
             var caller = call.Caller;
-            var list = await compositions.ListAsync(caller, PathIds.StageId(call), call.CancellationToken).ConfigureAwait(false);
-            return Results.Json(200, new CompositionListView { Items = [.. list.Select(Views.Of)] }, ApiJsonContext.Default.CompositionListView);
+            var list = await compositions.ListAsync(caller, PathIds.StageId(call), call.CancellationToken);
+            return Results.Json(
+                200, new CompositionListView { Items = [.. list.Select(Views.Of)] }, ApiJsonContext.Default.CompositionListView);
         }),
         new(ApiRoutes.StopComposition, async call =>
         {
             var caller = call.Caller;
             var (stageId, compositionId) = (PathIds.StageId(call), PathIds.CompositionId(call));
-            await compositions.StopAsync(caller, stageId, compositionId, call.CancellationToken).ConfigureAwait(false);
+            await compositions.StopAsync(caller, stageId, compositionId, call.CancellationToken);
             return Results.NoContent();
         }),
 
@@ -108,7 +113,8 @@ public static class ApiEndpoints
         new(ApiRoutes.Health, _ => Task.FromResult(Results.Json(200, new HealthView { Status = "ok" }, ApiJsonContext.Default.HealthView))),
     ]);
 
-    /// <summary>The table must bind each route of the contract once, in its order: a route left unbound fails at init, not in production.</summary>
+    /// <summary>The table must bind each route of the contract once, in its order: a route left unbound fails at init, not in
+    /// production.</summary>
     private static IReadOnlyList<Route> EveryDeclaredRoute(IReadOnlyList<Route> routes)
     {
         var bound = routes.Select(r => r.Declaration).ToList();

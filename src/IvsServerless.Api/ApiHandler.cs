@@ -25,8 +25,10 @@ public sealed class ApiHandler : ILambdaHandler
     private readonly ApiOptions _options;
 
     /// <param name="tokenMinter">How participant tokens are minted; null = the IVS API (<see cref="IvsApiTokenMinter"/>).</param>
-    /// <param name="sessions">The session history (event projection); without it the session routes answer 503 and stages list no participants.</param>
-    /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when null.</param>
+    /// <param name="sessions">The session history (event projection); without it the session routes answer 503 and stages list no
+    /// participants.</param>
+    /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when
+    /// null.</param>
     public ApiHandler(IStageStore stages, ICompositionStore compositions, ApiIvsPorts ivs, ApiOptions options, TimeProvider? time = null,
         IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null, IEnumerable<string>? routeGroups = null)
     {
@@ -51,7 +53,7 @@ public sealed class ApiHandler : ILambdaHandler
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = Parse(payload);
-        var response = await HandleAsync(request, context, ct).ConfigureAwait(false);
+        var response = await HandleAsync(request, context, ct);
 
         // One access line per request; bodies are never logged (they may hold participant tokens).
         context.Logger.Log(LambdaLogLevel.Information, "Request handled",
@@ -62,7 +64,8 @@ public sealed class ApiHandler : ILambdaHandler
         return JsonSerializer.SerializeToUtf8Bytes(response, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse);
     }
 
-    public async Task<APIGatewayHttpApiV2ProxyResponse> HandleAsync(APIGatewayHttpApiV2ProxyRequest? request, ILambdaContext context, CancellationToken ct)
+    public async Task<APIGatewayHttpApiV2ProxyResponse> HandleAsync(
+        APIGatewayHttpApiV2ProxyRequest? request, ILambdaContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var requestId = request?.RequestContext?.RequestId ?? context.AwsRequestId;
@@ -89,7 +92,7 @@ public sealed class ApiHandler : ILambdaHandler
 
             // No time left: start nothing rather than leave half-done work behind when Lambda stops us.
             deadline.Token.ThrowIfCancellationRequested();
-            return await route.Endpoint(new ApiCall(request, parameters, context, deadline.Token)).ConfigureAwait(false);
+            return await route.Endpoint(new ApiCall(request, parameters, context, deadline.Token));
         }
         catch (MethodNotAllowedException e)
         {

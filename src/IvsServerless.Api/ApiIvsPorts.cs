@@ -7,9 +7,11 @@ namespace IvsServerless.Api;
 /// <param name="Tokens">CreateParticipantToken, for the default token minter.</param>
 /// <param name="Participants">Disconnect (participant service).</param>
 /// <param name="Compositions">Start / stop (composition service).</param>
-public sealed record ApiIvsPorts(IStageProvisioning Stages, IParticipantTokenIssuer Tokens, IParticipantControl Participants, ICompositionControl Compositions)
+public sealed record ApiIvsPorts(
+    IStageProvisioning Stages, IParticipantTokenIssuer Tokens, IParticipantControl Participants, ICompositionControl Compositions)
 {
     /// <summary>All four from one adapter (the IVS adapter implements every port).</summary>
-    public static ApiIvsPorts Of<T>(T ivs) where T : IStageProvisioning, IParticipantTokenIssuer, IParticipantControl, ICompositionControl =>
+    public static ApiIvsPorts Of<T>(T ivs) where T : IStageProvisioning, IParticipantTokenIssuer, IParticipantControl,
+        ICompositionControl =>
         new(ivs, ivs, ivs, ivs);
 }

@@ -18,7 +18,8 @@ public sealed class ApiOptions
 
     /// <summary>Compositions need an encoder configuration and at least one destination; otherwise they are off (503).</summary>
     public bool CompositionsConfigured =>
-        CompositionEncoderConfigurationArn is not null && (CompositionStorageConfigurationArn is not null || CompositionChannelArn is not null);
+        CompositionEncoderConfigurationArn is not null
+            && (CompositionStorageConfigurationArn is not null || CompositionChannelArn is not null);
 
     public TokenPolicyOptions TokenPolicy { get; init; } = new();
 

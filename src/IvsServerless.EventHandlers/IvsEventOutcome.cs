@@ -22,6 +22,8 @@ public sealed record IvsEventOutcome(
     string? EventName,
     string? Reason = null);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[
+    JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IvsEventOutcome))]
 internal sealed partial class EventHandlersJsonContext : JsonSerializerContext;

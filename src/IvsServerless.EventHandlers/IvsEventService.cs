@@ -10,7 +10,8 @@ namespace IvsServerless.EventHandlers;
 /// the stage's live session and the composition's state along. An event that can never be applied (malformed, for a
 /// stage or composition we do not know) is stored as rejected and is not an error — retrying it would change
 /// nothing. Store failures (throttling, 5xx, timeouts) propagate, so Lambda retries the event (EventBridge invokes
-/// asynchronously) and finally sends it to the dead-letter queue; every step is idempotent, so a retry after a partial failure loses and duplicates nothing.
+/// asynchronously) and finally sends it to the dead-letter queue; every step is idempotent, so a retry after a partial failure loses and
+/// duplicates nothing.
 /// </summary>
 public sealed class IvsEventService(
     IProjectionStore projection,
@@ -33,46 +34,47 @@ public sealed class IvsEventService(
     {
         if (!IvsEventParser.TryParse(payload.Span, out var e, out var reason))
         {
-            return await RejectAsync(payload, reason, cancellationToken).ConfigureAwait(false);
+            return await RejectAsync(payload, reason, cancellationToken);
         }
 
         var stageId = IvsEventParser.ResourceId(e.Detail is CompositionStateDetail composition ? composition.StageArn! : e.ResourceArn);
-        var stage = await stages.FindAsync(stageId, cancellationToken).ConfigureAwait(false);
+        var stage = await stages.FindAsync(stageId, cancellationToken);
         if (stage is null)
         {
-            return await RejectAsync(payload, $"unknown stage '{stageId}'", cancellationToken, e).ConfigureAwait(false);
+            return await RejectAsync(payload, $"unknown stage '{stageId}'", cancellationToken, e);
         }
 
         switch (e.Detail)
         {
             case StageUpdateDetail or ParticipantRecordingDetail:
-                await projection.ApplyAsync(e, cancellationToken).ConfigureAwait(false);
+                await projection.ApplyAsync(e, cancellationToken);
                 var sessionId = Projector.ParticipantKeyOf(e).SessionId;
                 // The stage we just read tells whether this observation is news; only then take the optimistic write path.
                 if (!stage.Deleted && stage.WithActiveSession(sessionId, e.EventTime) is not null)
                 {
-                    await stages.RecordAsync(stageId, sessionId, e.EventTime, cancellationToken).ConfigureAwait(false);
+                    await stages.RecordAsync(stageId, sessionId, e.EventTime, cancellationToken);
                 }
 
                 break;
 
             case CompositionStateDetail:
                 var compositionId = IvsEventParser.ResourceId(e.ResourceArn);
-                var stored = await compositions.FindAsync(stageId, compositionId, cancellationToken).ConfigureAwait(false);
+                var stored = await compositions.FindAsync(stageId, compositionId, cancellationToken);
                 if (stored is null)
                 {
                     if (_time.GetUtcNow() - e.EventTime < CompositionStoreGrace)
                     {
                         throw new CompositionNotStoredYetException(
-                            $"Composition '{compositionId}' on stage '{stageId}' is not stored yet; its event of {e.EventTime:O} is retried.");
+                            $"Composition '{compositionId}' on stage '{stageId}' is not stored yet; its event of {e.EventTime:O} is "
+                                + $"retried.");
                     }
 
                     // Started outside this backend (or its item never got stored: the start request failed after IVS accepted it).
-                    return await RejectAsync(payload, $"unknown composition '{compositionId}' on stage '{stageId}'", cancellationToken, e).ConfigureAwait(false);
+                    return await RejectAsync(payload, $"unknown composition '{compositionId}' on stage '{stageId}'", cancellationToken, e);
                 }
 
-                await projection.ApplyAsync(e, cancellationToken).ConfigureAwait(false);
-                await MoveCompositionStateAsync(stored, e, cancellationToken).ConfigureAwait(false);
+                await projection.ApplyAsync(e, cancellationToken);
+                await MoveCompositionStateAsync(stored, e, cancellationToken);
                 break;
         }
 
@@ -90,20 +92,24 @@ public sealed class IvsEventService(
         var compositionId = IvsEventParser.ResourceId(e.ResourceArn);
         return e.EventName switch
         {
-            IvsEventName.SessionStart when stored.State == "STARTING" => compositions.SetStateAsync(stored.StageId, compositionId, "ACTIVE", null, cancellationToken),
+            IvsEventName.SessionStart when stored.State == "STARTING" =>
+                compositions.SetStateAsync(stored.StageId, compositionId, "ACTIVE", null, cancellationToken),
             IvsEventName.SessionEnd => compositions.SetStateAsync(stored.StageId, compositionId, "STOPPED", e.EventTime, cancellationToken),
-            IvsEventName.SessionFailure => compositions.SetStateAsync(stored.StageId, compositionId, "FAILED", e.EventTime, cancellationToken),
+            IvsEventName.SessionFailure =>
+                compositions.SetStateAsync(stored.StageId, compositionId, "FAILED", e.EventTime, cancellationToken),
             _ => Task.CompletedTask,
         };
     }
 
-    private async Task<IvsEventOutcome> RejectAsync(ReadOnlyMemory<byte> payload, string reason, CancellationToken cancellationToken, ParsedIvsEvent? parsed = null)
+    private async Task<IvsEventOutcome> RejectAsync(
+        ReadOnlyMemory<byte> payload, string reason, CancellationToken cancellationToken, ParsedIvsEvent? parsed = null)
     {
         var record = RejectedEvents.From(payload.Span, reason, _time.GetUtcNow());
-        await rejected.StoreAsync(record, cancellationToken).ConfigureAwait(false);
+        await rejected.StoreAsync(record, cancellationToken);
         return new IvsEventOutcome(IvsEventDisposition.Rejected, record.EventId, record.DetailType, parsed?.EventNameText, reason);
     }
 }
 
-/// <summary>An event for a composition whose item the API has not stored yet (see <see cref="IvsEventService.CompositionStoreGrace"/>).</summary>
+/// <summary>An event for a composition whose item the API has not stored yet (see <see
+/// cref="IvsEventService.CompositionStoreGrace"/>).</summary>
 public sealed class CompositionNotStoredYetException(string message) : Exception(message);

@@ -12,8 +12,9 @@ public sealed class IvsEventsHandler(IvsEventService service) : ILambdaHandler
     public async Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var outcome = await service.HandleAsync(payload, ct).ConfigureAwait(false);
-        context.Logger.Log(outcome.Disposition == IvsEventDisposition.Applied ? LambdaLogLevel.Information : LambdaLogLevel.Warning, "IVS event handled",
+        var outcome = await service.HandleAsync(payload, ct);
+        context.Logger.Log(
+            outcome.Disposition == IvsEventDisposition.Applied ? LambdaLogLevel.Information : LambdaLogLevel.Warning, "IVS event handled",
             new("eventId", outcome.EventId),
             new("detailType", outcome.DetailType),
             new("eventName", outcome.EventName),

@@ -55,7 +55,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         TimeProvider? time = null, IIvsEventSink? events = null)
     {
         var server = Create(["--urls", url], options, time, events, logging => logging.ClearProviders());
-        await server.StartAsync().ConfigureAwait(false);
+        await server.StartAsync();
         return server;
     }
 
@@ -67,8 +67,8 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await _app.StopAsync();
+        await _app.DisposeAsync();
         Emulator.Dispose();
     }
 
@@ -82,31 +82,31 @@ public sealed class EmulatorServer : IAsyncDisposable
             ServiceHeaders(http.Response);
             try
             {
-                await next(http).ConfigureAwait(false);
+                await next(http);
             }
             catch (IvsException error)
             {
-                await WriteError(http, error).ConfigureAwait(false);
+                await WriteError(http, error);
             }
             catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                await WriteError(http, IvsException.TooLarge("The request body is too large.")).ConfigureAwait(false);
+                await WriteError(http, IvsException.TooLarge("The request body is too large."));
             }
             catch (BadHttpRequestException)
             {
-                await WriteError(http, IvsException.Serialization("The request could not be read.")).ConfigureAwait(false);
+                await WriteError(http, IvsException.Serialization("The request could not be read."));
             }
             catch (Exception e) when (!http.Response.HasStarted)
             {
                 logger.LogError(e, "Unhandled error in request {RequestId}", requestId);
-                await WriteError(http, IvsException.Internal()).ConfigureAwait(false);
+                await WriteError(http, IvsException.Internal());
             }
         });
 
         app.MapPost("/{operation}", async (HttpContext http, string operation) =>
         {
-            var body = await ReadBody(http, emulator.Options.MaxRequestBodyBytes).ConfigureAwait(false);
-            await WriteJson(http, emulator.Execute(operation, body, RegionOf(http.Request))).ConfigureAwait(false);
+            var body = await ReadBody(http, emulator.Options.MaxRequestBodyBytes);
+            await WriteJson(http, emulator.Execute(operation, body, RegionOf(http.Request)));
         });
 
         app.MapMethods("/tags/{**resourceArn}", ["GET", "POST", "DELETE"], async (HttpContext http) =>
@@ -117,10 +117,9 @@ public sealed class EmulatorServer : IAsyncDisposable
                 "POST" => "TagResource",
                 _ => "UntagResource",
             };
-            var body = await ReadBody(http, emulator.Options.MaxRequestBodyBytes).ConfigureAwait(false);
+            var body = await ReadBody(http, emulator.Options.MaxRequestBodyBytes);
             var tagKeys = http.Request.Query["tagKeys"].Where(k => k is not null).Select(k => k!).ToList();
-            await WriteJson(http, emulator.Execute(operation, body, RegionOf(http.Request), TagsPathLabel(http), tagKeys))
-                .ConfigureAwait(false);
+            await WriteJson(http, emulator.Execute(operation, body, RegionOf(http.Request), TagsPathLabel(http), tagKeys));
         });
 
         SimulationEndpoints.Map(app, emulator);
@@ -162,7 +161,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         }
 
         using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
         return buffer.Length > maxBytes ? throw IvsException.TooLarge($"The request body exceeds {maxBytes} bytes.") : buffer.ToArray();
     }
 
@@ -170,7 +169,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     {
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json";
-        await http.Response.Body.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
     /// <summary>The error wire shape both SDK families read: header type plus exceptionMessage and message.</summary>
@@ -187,7 +186,7 @@ public sealed class EmulatorServer : IAsyncDisposable
 
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new Dictionary<string, string> { ["exceptionMessage"] = error.Message, ["message"] = error.Message });
-        await http.Response.Body.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
     /// <summary>Headers the real front end adds to every response (modeled as outputs of the replication operations).</summary>

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
 using IvsServerless.IvsEmulator;
+using Microsoft.Extensions.Logging;
 
 // Runs the emulator alone: dotnet run --project src/IvsServerless.IvsEmulator [-- --urls http://127.0.0.1:PORT]
-string[] hostArgs = args.Any(a => a.StartsWith("--urls", StringComparison.Ordinal)) ? args : [.. args, "--urls", "http://127.0.0.1:4566"];
+var hostArgs = args.Any(a => a.StartsWith("--urls", StringComparison.Ordinal)) ? args : [.. args, "--urls", "http://127.0.0.1:4566"];
 // The host logs a failed start with a stack trace; this program says what went wrong in one line instead.
 await using var server = EmulatorServer.Create(hostArgs, logging: logging =>
     logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
@@ -12,7 +12,8 @@ try
 }
 catch (IOException e)
 {
-    await Console.Error.WriteLineAsync($"The IVS emulator could not listen: {e.Message} (choose another port with --urls http://127.0.0.1:PORT)");
+    await Console.Error.WriteLineAsync(
+        $"The IVS emulator could not listen: {e.Message} (choose another port with --urls http://127.0.0.1:PORT)");
     return 1;
 }
 

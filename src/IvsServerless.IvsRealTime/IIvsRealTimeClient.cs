@@ -14,15 +14,18 @@ public interface IIvsRealTimeClient
     Task<ListStagesResponse> ListStagesAsync(ListStagesRequest request, CancellationToken cancellationToken = default);
 
     // Participant tokens and participants
-    Task<CreateParticipantTokenResponse> CreateParticipantTokenAsync(CreateParticipantTokenRequest request, CancellationToken cancellationToken = default);
-    Task<DisconnectParticipantResponse> DisconnectParticipantAsync(DisconnectParticipantRequest request, CancellationToken cancellationToken = default);
+    Task<CreateParticipantTokenResponse> CreateParticipantTokenAsync(
+        CreateParticipantTokenRequest request, CancellationToken cancellationToken = default);
+    Task<DisconnectParticipantResponse> DisconnectParticipantAsync(
+        DisconnectParticipantRequest request, CancellationToken cancellationToken = default);
 
     // Sessions
     Task<ListStageSessionsResponse> ListStageSessionsAsync(ListStageSessionsRequest request, CancellationToken cancellationToken = default);
     Task<GetStageSessionResponse> GetStageSessionAsync(GetStageSessionRequest request, CancellationToken cancellationToken = default);
     Task<ListParticipantsResponse> ListParticipantsAsync(ListParticipantsRequest request, CancellationToken cancellationToken = default);
     Task<GetParticipantResponse> GetParticipantAsync(GetParticipantRequest request, CancellationToken cancellationToken = default);
-    Task<ListParticipantEventsResponse> ListParticipantEventsAsync(ListParticipantEventsRequest request, CancellationToken cancellationToken = default);
+    Task<ListParticipantEventsResponse> ListParticipantEventsAsync(
+        ListParticipantEventsRequest request, CancellationToken cancellationToken = default);
 
     // Compositions
     Task<StartCompositionResponse> StartCompositionAsync(StartCompositionRequest request, CancellationToken cancellationToken = default);
@@ -31,16 +34,24 @@ public interface IIvsRealTimeClient
     Task<ListCompositionsResponse> ListCompositionsAsync(ListCompositionsRequest request, CancellationToken cancellationToken = default);
 
     // Encoder configurations
-    Task<CreateEncoderConfigurationResponse> CreateEncoderConfigurationAsync(CreateEncoderConfigurationRequest request, CancellationToken cancellationToken = default);
-    Task<GetEncoderConfigurationResponse> GetEncoderConfigurationAsync(GetEncoderConfigurationRequest request, CancellationToken cancellationToken = default);
-    Task<DeleteEncoderConfigurationResponse> DeleteEncoderConfigurationAsync(DeleteEncoderConfigurationRequest request, CancellationToken cancellationToken = default);
-    Task<ListEncoderConfigurationsResponse> ListEncoderConfigurationsAsync(ListEncoderConfigurationsRequest request, CancellationToken cancellationToken = default);
+    Task<CreateEncoderConfigurationResponse> CreateEncoderConfigurationAsync(
+        CreateEncoderConfigurationRequest request, CancellationToken cancellationToken = default);
+    Task<GetEncoderConfigurationResponse> GetEncoderConfigurationAsync(
+        GetEncoderConfigurationRequest request, CancellationToken cancellationToken = default);
+    Task<DeleteEncoderConfigurationResponse> DeleteEncoderConfigurationAsync(
+        DeleteEncoderConfigurationRequest request, CancellationToken cancellationToken = default);
+    Task<ListEncoderConfigurationsResponse> ListEncoderConfigurationsAsync(
+        ListEncoderConfigurationsRequest request, CancellationToken cancellationToken = default);
 
     // Storage configurations
-    Task<CreateStorageConfigurationResponse> CreateStorageConfigurationAsync(CreateStorageConfigurationRequest request, CancellationToken cancellationToken = default);
-    Task<GetStorageConfigurationResponse> GetStorageConfigurationAsync(GetStorageConfigurationRequest request, CancellationToken cancellationToken = default);
-    Task<DeleteStorageConfigurationResponse> DeleteStorageConfigurationAsync(DeleteStorageConfigurationRequest request, CancellationToken cancellationToken = default);
-    Task<ListStorageConfigurationsResponse> ListStorageConfigurationsAsync(ListStorageConfigurationsRequest request, CancellationToken cancellationToken = default);
+    Task<CreateStorageConfigurationResponse> CreateStorageConfigurationAsync(
+        CreateStorageConfigurationRequest request, CancellationToken cancellationToken = default);
+    Task<GetStorageConfigurationResponse> GetStorageConfigurationAsync(
+        GetStorageConfigurationRequest request, CancellationToken cancellationToken = default);
+    Task<DeleteStorageConfigurationResponse> DeleteStorageConfigurationAsync(
+        DeleteStorageConfigurationRequest request, CancellationToken cancellationToken = default);
+    Task<ListStorageConfigurationsResponse> ListStorageConfigurationsAsync(
+        ListStorageConfigurationsRequest request, CancellationToken cancellationToken = default);
 
     // Public keys
     Task<ImportPublicKeyResponse> ImportPublicKeyAsync(ImportPublicKeyRequest request, CancellationToken cancellationToken = default);
@@ -50,5 +61,6 @@ public interface IIvsRealTimeClient
     // Tags
     Task<TagResourceResponse> TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default);
     Task<UntagResourceResponse> UntagResourceAsync(UntagResourceRequest request, CancellationToken cancellationToken = default);
-    Task<ListTagsForResourceResponse> ListTagsForResourceAsync(ListTagsForResourceRequest request, CancellationToken cancellationToken = default);
+    Task<ListTagsForResourceResponse> ListTagsForResourceAsync(
+        ListTagsForResourceRequest request, CancellationToken cancellationToken = default);
 }

@@ -20,10 +20,13 @@ public sealed class IvsRealTimeClient : IIvsRealTimeClient
     private readonly SigV4RequestSigner _signer;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
 
-    /// <param name="httpClient">Sends the requests; not disposed by this client. Its handler must not follow redirects (a redirected hop would carry a stale signature).</param>
+    /// <param name="httpClient">Sends the requests; not disposed by this client. Its handler must not follow redirects (a redirected hop
+    /// would carry a stale signature).</param>
     /// <param name="options">Validated here; invalid options throw <see cref="ArgumentException"/>.</param>
-    /// <param name="credentials">null: AWSSDK.Core's default credential chain (the Lambda environment variables), resolved on first call.</param>
-    /// <param name="delay">Waits between attempts; defaults to <see cref="Task.Delay(TimeSpan, CancellationToken)"/>. Tests pass one that does not sleep.</param>
+    /// <param name="credentials">null: AWSSDK.Core's default credential chain (the Lambda environment variables), resolved on first
+    /// call.</param>
+    /// <param name="delay">Waits between attempts; defaults to <see cref="Task.Delay(TimeSpan, CancellationToken)"/>. Tests pass one that
+    /// does not sleep.</param>
     /// <param name="timeProvider">Signing clock; null uses AWSSDK.Core's clock-skew-corrected UTC now.</param>
     public IvsRealTimeClient(
         HttpClient httpClient,
@@ -58,28 +61,38 @@ public sealed class IvsRealTimeClient : IIvsRealTimeClient
     public Task<ListStagesResponse> ListStagesAsync(ListStagesRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("ListStages", request, Json.ListStagesRequest, Json.ListStagesResponse, cancellationToken);
 
-    public Task<CreateParticipantTokenResponse> CreateParticipantTokenAsync(CreateParticipantTokenRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("CreateParticipantToken", request, Json.CreateParticipantTokenRequest, Json.CreateParticipantTokenResponse, cancellationToken);
+    public Task<CreateParticipantTokenResponse> CreateParticipantTokenAsync(
+        CreateParticipantTokenRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "CreateParticipantToken", request, Json.CreateParticipantTokenRequest, Json.CreateParticipantTokenResponse, cancellationToken);
 
-    public Task<DisconnectParticipantResponse> DisconnectParticipantAsync(DisconnectParticipantRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("DisconnectParticipant", request, Json.DisconnectParticipantRequest, Json.DisconnectParticipantResponse, cancellationToken);
+    public Task<DisconnectParticipantResponse> DisconnectParticipantAsync(
+        DisconnectParticipantRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "DisconnectParticipant", request, Json.DisconnectParticipantRequest, Json.DisconnectParticipantResponse, cancellationToken);
 
-    public Task<ListStageSessionsResponse> ListStageSessionsAsync(ListStageSessionsRequest request, CancellationToken cancellationToken = default) =>
+    public Task<ListStageSessionsResponse> ListStageSessionsAsync(
+        ListStageSessionsRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("ListStageSessions", request, Json.ListStageSessionsRequest, Json.ListStageSessionsResponse, cancellationToken);
 
-    public Task<GetStageSessionResponse> GetStageSessionAsync(GetStageSessionRequest request, CancellationToken cancellationToken = default) =>
+    public Task<GetStageSessionResponse> GetStageSessionAsync(
+        GetStageSessionRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("GetStageSession", request, Json.GetStageSessionRequest, Json.GetStageSessionResponse, cancellationToken);
 
-    public Task<ListParticipantsResponse> ListParticipantsAsync(ListParticipantsRequest request, CancellationToken cancellationToken = default) =>
+    public Task<ListParticipantsResponse> ListParticipantsAsync(
+        ListParticipantsRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("ListParticipants", request, Json.ListParticipantsRequest, Json.ListParticipantsResponse, cancellationToken);
 
     public Task<GetParticipantResponse> GetParticipantAsync(GetParticipantRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("GetParticipant", request, Json.GetParticipantRequest, Json.GetParticipantResponse, cancellationToken);
 
-    public Task<ListParticipantEventsResponse> ListParticipantEventsAsync(ListParticipantEventsRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("ListParticipantEvents", request, Json.ListParticipantEventsRequest, Json.ListParticipantEventsResponse, cancellationToken);
+    public Task<ListParticipantEventsResponse> ListParticipantEventsAsync(
+        ListParticipantEventsRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "ListParticipantEvents", request, Json.ListParticipantEventsRequest, Json.ListParticipantEventsResponse, cancellationToken);
 
-    public Task<StartCompositionResponse> StartCompositionAsync(StartCompositionRequest request, CancellationToken cancellationToken = default)
+    public Task<StartCompositionResponse> StartCompositionAsync(
+        StartCompositionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
 
@@ -88,43 +101,71 @@ public sealed class IvsRealTimeClient : IIvsRealTimeClient
         return PostAsync("StartComposition", idempotent, Json.StartCompositionRequest, Json.StartCompositionResponse, cancellationToken);
     }
 
-    public Task<StopCompositionResponse> StopCompositionAsync(StopCompositionRequest request, CancellationToken cancellationToken = default) =>
+    public Task<StopCompositionResponse> StopCompositionAsync(
+        StopCompositionRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("StopComposition", request, Json.StopCompositionRequest, Json.StopCompositionResponse, cancellationToken);
 
     public Task<GetCompositionResponse> GetCompositionAsync(GetCompositionRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("GetComposition", request, Json.GetCompositionRequest, Json.GetCompositionResponse, cancellationToken);
 
-    public Task<ListCompositionsResponse> ListCompositionsAsync(ListCompositionsRequest request, CancellationToken cancellationToken = default) =>
+    public Task<ListCompositionsResponse> ListCompositionsAsync(
+        ListCompositionsRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("ListCompositions", request, Json.ListCompositionsRequest, Json.ListCompositionsResponse, cancellationToken);
 
-    public Task<CreateEncoderConfigurationResponse> CreateEncoderConfigurationAsync(CreateEncoderConfigurationRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("CreateEncoderConfiguration", request, Json.CreateEncoderConfigurationRequest, Json.CreateEncoderConfigurationResponse, cancellationToken);
+    public Task<CreateEncoderConfigurationResponse> CreateEncoderConfigurationAsync(
+        CreateEncoderConfigurationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "CreateEncoderConfiguration", request, Json.CreateEncoderConfigurationRequest, Json.CreateEncoderConfigurationResponse,
+            cancellationToken);
 
-    public Task<GetEncoderConfigurationResponse> GetEncoderConfigurationAsync(GetEncoderConfigurationRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("GetEncoderConfiguration", request, Json.GetEncoderConfigurationRequest, Json.GetEncoderConfigurationResponse, cancellationToken);
+    public Task<GetEncoderConfigurationResponse> GetEncoderConfigurationAsync(
+        GetEncoderConfigurationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "GetEncoderConfiguration", request, Json.GetEncoderConfigurationRequest, Json.GetEncoderConfigurationResponse,
+            cancellationToken);
 
-    public Task<DeleteEncoderConfigurationResponse> DeleteEncoderConfigurationAsync(DeleteEncoderConfigurationRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("DeleteEncoderConfiguration", request, Json.DeleteEncoderConfigurationRequest, Json.DeleteEncoderConfigurationResponse, cancellationToken);
+    public Task<DeleteEncoderConfigurationResponse> DeleteEncoderConfigurationAsync(
+        DeleteEncoderConfigurationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "DeleteEncoderConfiguration", request, Json.DeleteEncoderConfigurationRequest, Json.DeleteEncoderConfigurationResponse,
+            cancellationToken);
 
-    public Task<ListEncoderConfigurationsResponse> ListEncoderConfigurationsAsync(ListEncoderConfigurationsRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("ListEncoderConfigurations", request, Json.ListEncoderConfigurationsRequest, Json.ListEncoderConfigurationsResponse, cancellationToken);
+    public Task<ListEncoderConfigurationsResponse> ListEncoderConfigurationsAsync(
+        ListEncoderConfigurationsRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "ListEncoderConfigurations", request, Json.ListEncoderConfigurationsRequest, Json.ListEncoderConfigurationsResponse,
+            cancellationToken);
 
-    public Task<CreateStorageConfigurationResponse> CreateStorageConfigurationAsync(CreateStorageConfigurationRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("CreateStorageConfiguration", request, Json.CreateStorageConfigurationRequest, Json.CreateStorageConfigurationResponse, cancellationToken);
+    public Task<CreateStorageConfigurationResponse> CreateStorageConfigurationAsync(
+        CreateStorageConfigurationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "CreateStorageConfiguration", request, Json.CreateStorageConfigurationRequest, Json.CreateStorageConfigurationResponse,
+            cancellationToken);
 
-    public Task<GetStorageConfigurationResponse> GetStorageConfigurationAsync(GetStorageConfigurationRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("GetStorageConfiguration", request, Json.GetStorageConfigurationRequest, Json.GetStorageConfigurationResponse, cancellationToken);
+    public Task<GetStorageConfigurationResponse> GetStorageConfigurationAsync(
+        GetStorageConfigurationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "GetStorageConfiguration", request, Json.GetStorageConfigurationRequest, Json.GetStorageConfigurationResponse,
+            cancellationToken);
 
-    public Task<DeleteStorageConfigurationResponse> DeleteStorageConfigurationAsync(DeleteStorageConfigurationRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("DeleteStorageConfiguration", request, Json.DeleteStorageConfigurationRequest, Json.DeleteStorageConfigurationResponse, cancellationToken);
+    public Task<DeleteStorageConfigurationResponse> DeleteStorageConfigurationAsync(
+        DeleteStorageConfigurationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "DeleteStorageConfiguration", request, Json.DeleteStorageConfigurationRequest, Json.DeleteStorageConfigurationResponse,
+            cancellationToken);
 
-    public Task<ListStorageConfigurationsResponse> ListStorageConfigurationsAsync(ListStorageConfigurationsRequest request, CancellationToken cancellationToken = default) =>
-        PostAsync("ListStorageConfigurations", request, Json.ListStorageConfigurationsRequest, Json.ListStorageConfigurationsResponse, cancellationToken);
+    public Task<ListStorageConfigurationsResponse> ListStorageConfigurationsAsync(
+        ListStorageConfigurationsRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "ListStorageConfigurations", request, Json.ListStorageConfigurationsRequest, Json.ListStorageConfigurationsResponse,
+            cancellationToken);
 
-    public Task<ImportPublicKeyResponse> ImportPublicKeyAsync(ImportPublicKeyRequest request, CancellationToken cancellationToken = default) =>
+    public Task<ImportPublicKeyResponse> ImportPublicKeyAsync(
+        ImportPublicKeyRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("ImportPublicKey", request, Json.ImportPublicKeyRequest, Json.ImportPublicKeyResponse, cancellationToken);
 
-    public Task<DeletePublicKeyResponse> DeletePublicKeyAsync(DeletePublicKeyRequest request, CancellationToken cancellationToken = default) =>
+    public Task<DeletePublicKeyResponse> DeletePublicKeyAsync(
+        DeletePublicKeyRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("DeletePublicKey", request, Json.DeletePublicKeyRequest, Json.DeletePublicKeyResponse, cancellationToken);
 
     public Task<ListPublicKeysResponse> ListPublicKeysAsync(ListPublicKeysRequest request, CancellationToken cancellationToken = default) =>
@@ -150,7 +191,8 @@ public sealed class IvsRealTimeClient : IIvsRealTimeClient
         return new UntagResourceResponse();
     }
 
-    public Task<ListTagsForResourceResponse> ListTagsForResourceAsync(ListTagsForResourceRequest request, CancellationToken cancellationToken = default)
+    public Task<ListTagsForResourceResponse> ListTagsForResourceAsync(
+        ListTagsForResourceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return SendAsync(HttpMethod.Get, TagsPath(request.ResourceArn), null, Json.ListTagsForResourceResponse, cancellationToken);
@@ -177,7 +219,8 @@ public sealed class IvsRealTimeClient : IIvsRealTimeClient
     }
 
     private Task<TResponse> PostAsync<TRequest, TResponse>(
-        string operation, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        string operation, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType,
+            CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);

@@ -59,7 +59,10 @@ public sealed partial record IvsRealTimeClientOptions
 
     /// <summary>The endpoint the client calls: <see cref="ServiceUrl"/>, or https://ivsrealtime.{region}.amazonaws.com.</summary>
     public Uri ResolveServiceUrl() =>
-        new(ServiceUrl ?? $"https://ivsrealtime.{Region}.{(Region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com")}");
+        new(
+            ServiceUrl
+            ?? $"https://ivsrealtime.{Region}."
+            + $"{(Region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com")}");
 
     // Lower-case DNS labels, because the region becomes part of the default host name.
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)+$", RegexOptions.CultureInvariant)]

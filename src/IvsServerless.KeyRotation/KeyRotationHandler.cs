@@ -25,14 +25,14 @@ public sealed class KeyRotationHandler(SigningKeyRotation rotation, string deplo
 
         if (request.RequestType == "Delete")
         {
-            var deleted = await rotation.TeardownAsync(ct).ConfigureAwait(false);
+            var deleted = await rotation.TeardownAsync(ct);
             context.Logger.Log(LambdaLogLevel.Information, "Token signing keys torn down",
                 new KeyValuePair<string, object?>("deletedKeyArns", string.Join(",", deleted)));
             return JsonSerializer.SerializeToUtf8Bytes(new CustomResourceResponse(physicalId, new CustomResourceData("")),
                 KeyRotationJsonContext.Default.CustomResourceResponse);
         }
 
-        var outcome = await rotation.RotateAsync(request.Force, ct).ConfigureAwait(false);
+        var outcome = await rotation.RotateAsync(request.Force, ct);
         context.Logger.Log(LambdaLogLevel.Information, outcome.Rotated ? "Token signing key rotated" : "Token signing key still current",
             new("currentKeyArn", outcome.CurrentKeyArn),
             new("deletedKeyArns", string.Join(",", outcome.DeletedKeyArns)),
@@ -48,7 +48,8 @@ public sealed class KeyRotationHandler(SigningKeyRotation rotation, string deplo
     {
         try
         {
-            return (payload.IsEmpty ? null : JsonSerializer.Deserialize(payload.Span, KeyRotationJsonContext.Default.RotationRequest)) ?? new RotationRequest();
+            return (payload.IsEmpty ? null : JsonSerializer.Deserialize(payload.Span, KeyRotationJsonContext.Default.RotationRequest))
+                ?? new RotationRequest();
         }
         catch (JsonException e)
         {

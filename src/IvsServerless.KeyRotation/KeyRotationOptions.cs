@@ -36,7 +36,8 @@ public sealed class KeyRotationOptions
             throw new InvalidOperationException("The key rotation needs the deployment tag (DEPLOYMENT_TAG).");
         }
 
-        if (MaxTokenLifetime <= TimeSpan.Zero || SigningKeyCacheTtl <= TimeSpan.Zero || Margin < TimeSpan.Zero || OrphanGrace < TimeSpan.Zero)
+        if (MaxTokenLifetime <= TimeSpan.Zero || SigningKeyCacheTtl <= TimeSpan.Zero || Margin < TimeSpan.Zero
+            || OrphanGrace < TimeSpan.Zero)
         {
             throw new InvalidOperationException("Key rotation durations must be positive.");
         }

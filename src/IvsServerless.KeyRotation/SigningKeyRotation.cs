@@ -6,7 +6,8 @@ using IvsServerless.Core.TokenSigning;
 namespace IvsServerless.KeyRotation;
 
 /// <summary>What one rotation run found and did (ARNs only: nothing secret).</summary>
-public sealed record RotationOutcome(bool Rotated, string CurrentKeyArn, IReadOnlyList<string> DeletedKeyArns, IReadOnlyList<string> KeptKeyArns);
+public sealed record RotationOutcome(
+    bool Rotated, string CurrentKeyArn, IReadOnlyList<string> DeletedKeyArns, IReadOnlyList<string> KeptKeyArns);
 
 /// <summary>The public-key quota leaves no room and nothing can be deleted safely yet; nothing was changed.</summary>
 public sealed class PublicKeyQuotaException(string message) : Exception(message);
@@ -25,7 +26,8 @@ public sealed class PublicKeyQuotaException(string message) : Exception(message)
 /// and makes repeated runs harmless (idempotent). When the quota is full and nothing is safe to delete, the run fails
 /// with a clear error and changes nothing.
 /// </summary>
-public sealed class SigningKeyRotation(IPublicKeyRegistry ivs, ITokenSigningKeyStore store, KeyRotationOptions options, TimeProvider? time = null)
+public sealed class SigningKeyRotation(
+    IPublicKeyRegistry ivs, ITokenSigningKeyStore store, KeyRotationOptions options, TimeProvider? time = null)
 {
     public const string ManagedByTag = StageTags.ManagedBy;
     public const string PurposeTag = "ivs-serverless:purpose";
@@ -37,9 +39,9 @@ public sealed class SigningKeyRotation(IPublicKeyRegistry ivs, ITokenSigningKeyS
     public async Task<RotationOutcome> RotateAsync(bool force, CancellationToken cancellationToken)
     {
         options.Validate();
-        var all = await ivs.ListPublicKeysAsync(cancellationToken).ConfigureAwait(false);
+        var all = await ivs.ListPublicKeysAsync(cancellationToken);
         var mine = all.Select(Managed).OfType<ManagedKey>().OrderBy(k => k.CreatedAt).ToList();
-        var current = await store.GetAsync(cancellationToken).ConfigureAwait(false);
+        var current = await store.GetAsync(cancellationToken);
         var now = _time.GetUtcNow();
         var currentInIvs = current is not null && mine.Any(k => k.Arn == current.KeyArn);
 
@@ -48,22 +50,24 @@ public sealed class SigningKeyRotation(IPublicKeyRegistry ivs, ITokenSigningKeyS
         if (rotate && all.Count - deletable.Count >= KeyRotationOptions.PublicKeyQuota)
         {
             throw new PublicKeyQuotaException(
-                $"Cannot rotate the participant-token signing key: {all.Count} of {KeyRotationOptions.PublicKeyQuota} IVS public keys exist "
+                $"Cannot rotate the participant-token signing key: {all.Count} of {KeyRotationOptions.PublicKeyQuota} IVS public keys "
+                    + $"exist "
                 + $"({mine.Count} of this deployment: {string.Join(", ", mine.Select(k => k.Arn))}) and none can be deleted yet without "
-                + $"invalidating live tokens (retention {options.Retention}). Nothing was changed; retry after the retention window or delete unused keys.");
+                + $"invalidating live tokens (retention {options.Retention}). Nothing was changed; retry after the retention window or "
+                    + $"delete unused keys.");
         }
 
         var deleted = new List<string>();
         foreach (var key in deletable)
         {
-            await DeleteKeyAsync(key.Arn, cancellationToken).ConfigureAwait(false);
+            await DeleteKeyAsync(key.Arn, cancellationToken);
             deleted.Add(key.Arn);
         }
 
         var currentArn = current?.KeyArn ?? "";
         if (rotate)
         {
-            currentArn = await ImportAndStoreAsync(cancellationToken).ConfigureAwait(false);
+            currentArn = await ImportAndStoreAsync(cancellationToken);
         }
 
         var kept = mine.Select(k => k.Arn).Except(deleted).Append(currentArn).Distinct().ToList();
@@ -74,13 +78,13 @@ public sealed class SigningKeyRotation(IPublicKeyRegistry ivs, ITokenSigningKeyS
     public async Task<IReadOnlyList<string>> TeardownAsync(CancellationToken cancellationToken)
     {
         options.Validate();
-        var mine = (await ivs.ListPublicKeysAsync(cancellationToken).ConfigureAwait(false)).Select(Managed).OfType<ManagedKey>().ToList();
+        var mine = (await ivs.ListPublicKeysAsync(cancellationToken)).Select(Managed).OfType<ManagedKey>().ToList();
         foreach (var key in mine)
         {
-            await DeleteKeyAsync(key.Arn, cancellationToken).ConfigureAwait(false);
+            await DeleteKeyAsync(key.Arn, cancellationToken);
         }
 
-        await store.DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await store.DeleteAsync(cancellationToken);
         return [.. mine.Select(k => k.Arn)];
     }
 
@@ -112,11 +116,11 @@ public sealed class SigningKeyRotation(IPublicKeyRegistry ivs, ITokenSigningKeyS
             [ManagedByTag] = options.DeploymentTag,
             [PurposeTag] = Purpose,
             [CreatedAtTag] = createdAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
         try
         {
-            await store.PutAsync(new TokenSigningKey(arn, pair.Pkcs8PrivateKey, createdAt), cancellationToken).ConfigureAwait(false);
+            await store.PutAsync(new TokenSigningKey(arn, pair.Pkcs8PrivateKey, createdAt), cancellationToken);
         }
         catch
         {
@@ -124,7 +128,7 @@ public sealed class SigningKeyRotation(IPublicKeyRegistry ivs, ITokenSigningKeyS
             // the next run deletes it as an orphan.
             try
             {
-                await DeleteKeyAsync(arn, CancellationToken.None).ConfigureAwait(false);
+                await DeleteKeyAsync(arn, CancellationToken.None);
             }
             catch (Exception e) when (e is IvsServiceException or HttpRequestException)
             {
@@ -148,7 +152,8 @@ public sealed class SigningKeyRotation(IPublicKeyRegistry ivs, ITokenSigningKeyS
     }
 
     // Already deleted (an earlier attempt) reaches the goal too.
-    private Task DeleteKeyAsync(string arn, CancellationToken cancellationToken) => ivs.DeletePublicKeyIfExistsAsync(arn, cancellationToken);
+    private Task DeleteKeyAsync(string arn, CancellationToken cancellationToken) =>
+        ivs.DeletePublicKeyIfExistsAsync(arn, cancellationToken);
 
     private ManagedKey? Managed(RegisteredPublicKey key)
     {

@@ -82,7 +82,9 @@ public static class LambdaRuntime
         var status = await api.PostInitErrorAsync(errorType, errorMessage, ct);
         if (status != HttpStatusCode.Accepted)
         {
-            logger.Log(LambdaLogLevel.Error, "Runtime API did not accept the init error.", KeyValuePair.Create<string, object?>("statusCode", (int)status));
+            logger.Log(
+                LambdaLogLevel.Error, "Runtime API did not accept the init error.", KeyValuePair.Create<string, object?>(
+                "statusCode", (int)status));
         }
 
         return null;
@@ -126,7 +128,8 @@ public static class LambdaRuntime
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 logger.Log(LambdaLogLevel.Error, ex, "Invocation failed.");
-                EnsureAccepted(await api.PostErrorAsync(invocation.RequestId, ex.GetType().Name, ex.Message, ct), "invocation error", logger);
+                EnsureAccepted(
+                    await api.PostErrorAsync(invocation.RequestId, ex.GetType().Name, ex.Message, ct), "invocation error", logger);
                 return;
             }
 
@@ -164,6 +167,7 @@ public static class LambdaRuntime
             throw new HttpRequestException($"Runtime API answered {(int)status} to the {what}.", null, status);
         }
 
-        logger.Log(LambdaLogLevel.Error, $"Runtime API rejected the {what}.", KeyValuePair.Create<string, object?>("statusCode", (int)status));
+        logger.Log(
+            LambdaLogLevel.Error, $"Runtime API rejected the {what}.", KeyValuePair.Create<string, object?>("statusCode", (int)status));
     }
 }

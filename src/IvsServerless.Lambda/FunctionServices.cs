@@ -2,13 +2,13 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using IvsServerless.Api;
-using IvsServerless.EventHandlers;
 using IvsServerless.Core.Tokens;
 using IvsServerless.Core.Tokens.Minting;
 using IvsServerless.Core.TokenSigning;
 using IvsServerless.Deployment.Settings;
-using IvsServerless.Infrastructure.TokenSigning;
+using IvsServerless.EventHandlers;
 using IvsServerless.Infrastructure.DynamoDb;
+using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.IvsRealTime;
 using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.KeyRotation;
@@ -98,7 +98,8 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
     /// <summary>null = the API default (IVS CreateParticipantToken); self-signed reads the key once, then per cache TTL.</summary>
     private SelfSignedTokenMinter? CreateTokenMinter() => settings.Tokens.Mode switch
     {
-        TokenMintingMode.SelfSigned => new SelfSignedTokenMinter(new SigningKeyCache(CreateSigningKeyStore(), settings.Tokens.SigningKeyCacheTtl)),
+        TokenMintingMode.SelfSigned =>
+            new SelfSignedTokenMinter(new SigningKeyCache(CreateSigningKeyStore(), settings.Tokens.SigningKeyCacheTtl)),
         _ => null,
     };
 
@@ -113,7 +114,8 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
         options.Validate();
 
         var config = Endpoint(new AmazonSimpleSystemsManagementConfig(), settings.Aws.SsmEndpoint);
-        var ssm = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config);
+        var ssm = credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(
+            credentials, config);
         return new SsmTokenSigningKeyStore(ssm, options);
     }
 
@@ -142,7 +144,11 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
     /// <summary>The IVS adapter over the typed client: every IVS port the functions' services take.</summary>
     private IvsRealTimeAdapter CreateIvs()
     {
-        var options = new IvsRealTimeClientOptions { Region = settings.Aws.Region, ServiceUrl = settings.Aws.IvsEndpoint?.ToString().TrimEnd('/') };
+        var options = new IvsRealTimeClientOptions
+        {
+            Region = settings.Aws.Region,
+            ServiceUrl = settings.Aws.IvsEndpoint?.ToString().TrimEnd('/')
+        };
         options.Validate();
 
         // Redirects would replay a signed request to another host: never follow them.

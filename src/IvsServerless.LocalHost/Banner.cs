@@ -10,7 +10,8 @@ public static class Banner
     public static string DynamoDbExposure(LocalHost host) =>
         host?.DynamoDbLoopbackOnly == false
             ? "\n                  WARNING: listens on every interface (no JDK found to bind it to 127.0.0.1 only): anyone on"
-              + "\n                  your network can read or change the table. Install a JDK (openjdk-17-jdk-headless) or pass --dynamodb-endpoint."
+              + "\n                  your network can read or change the table. Install a JDK (openjdk-17-jdk-headless) or pass "
+                  + "--dynamodb-endpoint."
             : "";
 
     public static string Text(LocalHost host, TimeSpan sinceProcessStart)

@@ -65,7 +65,8 @@ public static class CommandLine
         }
 
         string? Setting(string flag) =>
-            given.TryGetValue(flag, out var value) ? value : environment(Settings.First(s => s.Flag == flag).Variable) is { Length: > 0 } env ? env : null;
+            given.TryGetValue(flag, out var value) ? value : environment(
+                Settings.First(s => s.Flag == flag).Variable) is { Length: > 0 } env ? env : null;
 
         var errors = new List<string>();
         int Port(string flag, int fallback)
@@ -95,7 +96,9 @@ public static class CommandLine
 
         var reconcilerSeconds = 10;
         if (Setting("--reconciler-seconds") is { } secondsText
-            && (!int.TryParse(secondsText, NumberStyles.None, CultureInfo.InvariantCulture, out reconcilerSeconds) || reconcilerSeconds < 1))
+            && (
+                !int.TryParse(secondsText, NumberStyles.None, CultureInfo.InvariantCulture, out reconcilerSeconds)
+                || reconcilerSeconds < 1))
         {
             errors.Add($"--reconciler-seconds must be a whole number ≥ 1 (got '{secondsText}').");
         }

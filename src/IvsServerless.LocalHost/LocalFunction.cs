@@ -7,7 +7,8 @@ namespace IvsServerless.LocalHost;
 /// what Lambda gives each invocation — a request id, a deadline (the function timeout) and a JSON logger stamped
 /// with the request id — so handlers cannot tell the local host from Lambda.
 /// </summary>
-public sealed class LocalFunction(string name, ILambdaHandler handler, TimeSpan timeout, Stream logOutput, TimeProvider time) : ILambdaHandler
+public sealed class LocalFunction(string name, ILambdaHandler handler, TimeSpan timeout, Stream logOutput, TimeProvider time)
+    : ILambdaHandler
 {
     public string Name { get; } = name;
 
@@ -18,7 +19,7 @@ public sealed class LocalFunction(string name, ILambdaHandler handler, TimeSpan 
     public async Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken ct)
     {
         var requestId = string.IsNullOrEmpty(context?.AwsRequestId) ? Guid.NewGuid().ToString() : context.AwsRequestId;
-        return await InvokeAsync(payload, requestId, ct).ConfigureAwait(false);
+        return await InvokeAsync(payload, requestId, ct);
     }
 
     public async Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, string requestId, CancellationToken ct)
@@ -40,7 +41,7 @@ public sealed class LocalFunction(string name, ILambdaHandler handler, TimeSpan 
         deadline.CancelAfter(Timeout);
         try
         {
-            return await handler.HandleAsync(payload, invocation, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+            return await handler.HandleAsync(payload, invocation, deadline.Token).WaitAsync(deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {

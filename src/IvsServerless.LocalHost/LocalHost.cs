@@ -62,7 +62,8 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>The web console, <c>/config.json</c>, <c>/_sim/</c> proxy and <c>/_local/</c> inspection.</summary>
     public Uri ConsoleUrl { get; private set; } = null!;
 
-    /// <summary>The dev OIDC issuer (the same origin as the console): the exact <c>iss</c> of its tokens, without a trailing slash.</summary>
+    /// <summary>The dev OIDC issuer (the same origin as the console): the exact <c>iss</c> of its tokens, without a trailing
+    /// slash.</summary>
     public string IssuerUrl { get; private set; } = "";
 
     /// <summary>The IVS real-time emulator (AWS API; simulation under <c>/_sim/</c>).</summary>
@@ -95,7 +96,8 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>Whether the reconciler runs on its schedule.</summary>
     public bool ReconcilerScheduled { get; private set; }
 
-    /// <summary>Starts every part; on failure stops what was started and throws (<see cref="PortInUseException"/> for a taken port).</summary>
+    /// <summary>Starts every part; on failure stops what was started and throws (<see cref="PortInUseException"/> for a taken
+    /// port).</summary>
     public static async Task<LocalHost> StartAsync(LocalHostOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -104,11 +106,11 @@ public sealed class LocalHost : IAsyncDisposable
         var host = new LocalHost(options);
         try
         {
-            await host.StartPartsAsync(cancellationToken).ConfigureAwait(false);
+            await host.StartPartsAsync(cancellationToken);
         }
         catch
         {
-            await host.DisposeAsync().ConfigureAwait(false);
+            await host.DisposeAsync();
             throw;
         }
 
@@ -123,10 +125,10 @@ public sealed class LocalHost : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _stopping.CancelAsync();
         try
         {
-            await Task.WhenAll(_loops).ConfigureAwait(false);
+            await Task.WhenAll(_loops);
         }
         catch (OperationCanceledException)
         {
@@ -135,7 +137,7 @@ public sealed class LocalHost : IAsyncDisposable
         // Front doors first (no new work), the engines last.
         for (var i = _parts.Count - 1; i >= 0; i--)
         {
-            await _parts[i].DisposeAsync().ConfigureAwait(false);
+            await _parts[i].DisposeAsync();
         }
 
         _stopping.Dispose();
@@ -150,7 +152,7 @@ public sealed class LocalHost : IAsyncDisposable
     {
         RefuseTakenPorts();
 
-        var engines = await StartEnginesAsync(cancellationToken).ConfigureAwait(false);
+        var engines = await StartEnginesAsync(cancellationToken);
         EmulatorUrl = engines.Emulator.BaseAddress;
         DynamoDbUrl = engines.DynamoDbUrl;
 
@@ -159,7 +161,7 @@ public sealed class LocalHost : IAsyncDisposable
         ApiRoutes = functions.Routes.Keys;
         ReconcilerScheduled = functions.Scheduled;
 
-        var front = await StartFrontAsync(functions, cancellationToken).ConfigureAwait(false);
+        var front = await StartFrontAsync(functions, cancellationToken);
         ConsoleUrl = front.ConsoleUrl;
         IssuerUrl = front.IssuerUrl;
         ApiUrl = front.ApiUrl;
@@ -194,27 +196,29 @@ public sealed class LocalHost : IAsyncDisposable
         {
             var events = new ChannelEventSink();
             var emulator = await StartOrExplainAsync("IVS emulator", Options.EmulatorPort,
-                () => EmulatorServer.StartAsync(LocalUrls.Loopback(Options.EmulatorPort), new EmulatorOptions { Region = Options.Region }, Options.TimeProvider, events))
-                .ConfigureAwait(false);
+                () =>
+                    EmulatorServer.StartAsync(
+                    LocalUrls.Loopback(Options.EmulatorPort), new EmulatorOptions { Region = Options.Region }, Options.TimeProvider,
+                    events));
             _parts.Add(emulator);
             var (storageArn, encoderArn) = CreateCompositionResources(emulator.Emulator, Options.Region);
 
             var dynamoDbUrl = Options.DynamoDbEndpoint!;
             if (dynamoStart is not null)
             {
-                var engine = await dynamoStart.ConfigureAwait(false);
+                var engine = await dynamoStart;
                 dynamoStart = null;
                 _parts.Insert(0, engine);
                 dynamoDbUrl = new Uri(engine.ServiceUrl);
                 DynamoDbLoopbackOnly = engine.LoopbackOnly;
             }
 
-            await CreateTableAsync(dynamoDbUrl, cancellationToken).ConfigureAwait(false);
+            await CreateTableAsync(dynamoDbUrl, cancellationToken);
             return new Engines(emulator, events, storageArn, encoderArn, dynamoDbUrl);
         }
         finally
         {
-            await StopUnclaimedAsync(dynamoStart).ConfigureAwait(false);
+            await StopUnclaimedAsync(dynamoStart);
         }
     }
 
@@ -228,7 +232,7 @@ public sealed class LocalHost : IAsyncDisposable
 
         try
         {
-            (await dynamoStart.ConfigureAwait(false)).Dispose();
+            (await dynamoStart).Dispose();
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or IOException)
         {
@@ -257,7 +261,8 @@ public sealed class LocalHost : IAsyncDisposable
         var bus = StartEventBus();
         var names = new List<string> { api.Name };
         var scheduled = false;
-        foreach (var declaration in BackendFunctions.All.Where(f => f.Kind != FunctionKind.HttpApi && f.IsDeployedWith(settings.Tokens.Mode)))
+        foreach (var declaration in BackendFunctions.All.Where(
+            f => f.Kind != FunctionKind.HttpApi && f.IsDeployedWith(settings.Tokens.Mode)))
         {
             var function = Function(declaration);
             names.Add(function.Name);
@@ -276,7 +281,8 @@ public sealed class LocalHost : IAsyncDisposable
         }
 
         _loops.Add(Task.Run(() => bus.RunAsync(engines.Events.Reader, e => Encoding.UTF8.GetBytes(e.ToJson()), _stopping.Token)));
-        return new LocalFunctions(api, new HttpApiRoutes(Deployment.Routes.ApiRoutes.Of(BackendFunctions.Api.RouteGroups).Select(r => r.Key)), names, scheduled);
+        return new LocalFunctions(
+            api, new HttpApiRoutes(Deployment.Routes.ApiRoutes.Of(BackendFunctions.Api.RouteGroups).Select(r => r.Key)), names, scheduled);
     }
 
     /// <summary>The functions' settings: what the deployment gives a Lambda function, pointed at the local engines.</summary>
@@ -295,7 +301,8 @@ public sealed class LocalHost : IAsyncDisposable
         return _bus;
     }
 
-    /// <summary>The front doors: the console origin with the dev OIDC issuer, then the API front (JWT authorizer, CORS) to the api function.</summary>
+    /// <summary>The front doors: the console origin with the dev OIDC issuer, then the API front (JWT authorizer, CORS) to the api
+    /// function.</summary>
     private sealed record Front(Uri ConsoleUrl, string IssuerUrl, Uri ApiUrl);
 
     private async Task<Front> StartFrontAsync(LocalFunctions functions, CancellationToken cancellationToken)
@@ -303,15 +310,16 @@ public sealed class LocalHost : IAsyncDisposable
         var console = ConsoleSite.Create(Options.ConsolePort, new ConsoleSiteContext(
             ConsoleConfig, () => _issuer!, () => EmulatorUrl, () => DeadLetters));
         _parts.Add(console);
-        await StartOrExplainAsync("console", Options.ConsolePort, () => console.StartAsync(cancellationToken)).ConfigureAwait(false);
+        await StartOrExplainAsync("console", Options.ConsolePort, () => console.StartAsync(cancellationToken));
         var issuerUrl = console.BaseAddress.GetLeftPart(UriPartial.Authority);
         _issuer = new DevTokenIssuer(issuerUrl, Options.Audience, Options.TimeProvider, Options.DevTokenLifetime);
         _parts.Add(new DisposableAdapter(_issuer));
 
-        var front = ApiFrontServer.Create(Options.ApiPort, functions.Routes, Authorizer(issuerUrl), functions.Api, ConsoleCors(console.BaseAddress.Port),
+        var front = ApiFrontServer.Create(
+            Options.ApiPort, functions.Routes, Authorizer(issuerUrl), functions.Api, ConsoleCors(console.BaseAddress.Port),
             new EmulatorOptions().AccountId, Options.TimeProvider);
         _parts.Add(front);
-        await StartOrExplainAsync("API front", Options.ApiPort, () => front.StartAsync(cancellationToken)).ConfigureAwait(false);
+        await StartOrExplainAsync("API front", Options.ApiPort, () => front.StartAsync(cancellationToken));
         return new Front(console.BaseAddress, issuerUrl, front.BaseAddress);
     }
 
@@ -332,13 +340,14 @@ public sealed class LocalHost : IAsyncDisposable
         ["authorization", "content-type", "idempotency-key"],
         TimeSpan.FromMinutes(10));
 
-    /// <summary>Runs <paramref name="handler"/> on each tick of <paramref name="timer"/> (which it disposes) with a Scheduled Event, as an EventBridge schedule would.</summary>
+    /// <summary>Runs <paramref name="handler"/> on each tick of <paramref name="timer"/> (which it disposes) with a Scheduled Event, as an
+    /// EventBridge schedule would.</summary>
     private async Task RunScheduleAsync(PeriodicTimer timer, LocalFunction handler, string ruleName, CancellationToken ct)
     {
         using var _ = timer;
         try
         {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            while (await timer.WaitForNextTickAsync(ct))
             {
                 var now = Options.TimeProvider.GetUtcNow();
                 var account = new EmulatorOptions().AccountId;
@@ -356,7 +365,7 @@ public sealed class LocalHost : IAsyncDisposable
                 };
                 try
                 {
-                    await handler.InvokeAsync(Encoding.UTF8.GetBytes(scheduled.ToJsonString()), Guid.NewGuid().ToString(), ct).ConfigureAwait(false);
+                    await handler.InvokeAsync(Encoding.UTF8.GetBytes(scheduled.ToJsonString()), Guid.NewGuid().ToString(), ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -386,7 +395,9 @@ public sealed class LocalHost : IAsyncDisposable
         }
 
         return (
-            Arn("CreateStorageConfiguration", """{"name":"local-recordings","s3":{"bucketName":"ivs-serverless-local-recordings"}}""", "storageConfiguration"),
+            Arn(
+                "CreateStorageConfiguration", """{"name":"local-recordings","s3":{"bucketName":"ivs-serverless-local-recordings"}}""",
+                "storageConfiguration"),
             Arn("CreateEncoderConfiguration", """{"name":"local-hd"}""", "encoderConfiguration"));
     }
 
@@ -399,7 +410,7 @@ public sealed class LocalHost : IAsyncDisposable
         });
         try
         {
-            await client.CreateTableAsync(TableLayout.Definition(Options.TableName), cancellationToken).ConfigureAwait(false);
+            await client.CreateTableAsync(TableLayout.Definition(Options.TableName), cancellationToken);
         }
         catch (ResourceInUseException)
         {
@@ -412,7 +423,7 @@ public sealed class LocalHost : IAsyncDisposable
     {
         try
         {
-            return await start().ConfigureAwait(false);
+            return await start();
         }
         catch (IOException e) when (port != 0 && e is not PortInUseException)
         {
@@ -423,7 +434,7 @@ public sealed class LocalHost : IAsyncDisposable
     private static Task StartOrExplainAsync(string component, int port, Func<Task> start) =>
         StartOrExplainAsync(component, port, async () =>
         {
-            await start().ConfigureAwait(false);
+            await start();
             return true;
         });
 

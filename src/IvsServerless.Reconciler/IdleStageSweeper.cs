@@ -19,17 +19,17 @@ public sealed class IdleStageSweeper(IStageStore stages, ReconcilerOptions optio
 
         // Cheap first: the item knows when the stage was created and when a session was last seen to start or end.
         var idleSince = item.ActiveSessionObservedAt is { } seen && seen > item.CreatedAt ? seen : item.CreatedAt;
-        if (item.ActiveSessionId is not null || idleSince > cutoff || await HadActivitySinceAsync(ivs, item.StageArn, cutoff, ct).ConfigureAwait(false))
+        if (item.ActiveSessionId is not null || idleSince > cutoff || await HadActivitySinceAsync(ivs, item.StageArn, cutoff, ct))
         {
             return false;
         }
 
         return await stages.DeleteAsync(
-            async token => await stages.FindAsync(item.StageId, token).ConfigureAwait(false) is { } current
+            async token => await stages.FindAsync(item.StageId, token) is { } current
                 && (current.Deleted || current.ActiveSessionId is null) ? current : null,
-            async (_, token) => await LastLookThenDeleteAsync(ivs, item.StageArn, token).ConfigureAwait(false),
+            async (_, token) => await LastLookThenDeleteAsync(ivs, item.StageArn, token),
             options.ConflictRetries,
-            ct).ConfigureAwait(false);
+            ct);
     }
 
     /// <summary>
@@ -45,17 +45,17 @@ public sealed class IdleStageSweeper(IStageStore stages, ReconcilerOptions optio
             await ivs.TagStageAsync(summary.Arn, new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 [StageTags.OrphanSince] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            }, ct).ConfigureAwait(false);
+            }, ct);
             return OrphanOutcome.Marked;
         }
 
         var cutoff = now - options.IdleStageAfter;
-        if (since > cutoff || await HadActivitySinceAsync(ivs, summary.Arn, cutoff, ct).ConfigureAwait(false))
+        if (since > cutoff || await HadActivitySinceAsync(ivs, summary.Arn, cutoff, ct))
         {
             return OrphanOutcome.Kept;
         }
 
-        return await LastLookThenDeleteAsync(ivs, summary.Arn, ct).ConfigureAwait(false) ? OrphanOutcome.Deleted : OrphanOutcome.Kept;
+        return await LastLookThenDeleteAsync(ivs, summary.Arn, ct) ? OrphanOutcome.Deleted : OrphanOutcome.Kept;
     }
 
     /// <summary>Whether any session of the stage is active, or started or ended after <paramref name="cutoff"/>.</summary>
@@ -64,7 +64,7 @@ public sealed class IdleStageSweeper(IStageStore stages, ReconcilerOptions optio
         string? next = null;
         do
         {
-            var page = await ivs.ListStageSessionsAsync(stageArn, next, ct).ConfigureAwait(false);
+            var page = await ivs.ListStageSessionsAsync(stageArn, next, ct);
             if (page.Items.Any(s => s.EndTime is null || s.EndTime > cutoff || s.StartTime > cutoff))
             {
                 return true;
@@ -82,7 +82,7 @@ public sealed class IdleStageSweeper(IStageStore stages, ReconcilerOptions optio
     {
         try
         {
-            var stage = await ivs.GetStageAsync(stageArn, ct).ConfigureAwait(false);
+            var stage = await ivs.GetStageAsync(stageArn, ct);
             if (stage.ActiveSessionId is not null)
             {
                 return false;
@@ -93,7 +93,7 @@ public sealed class IdleStageSweeper(IStageStore stages, ReconcilerOptions optio
             return true;
         }
 
-        await ivs.DeleteStageIfExistsAsync(stageArn, ct).ConfigureAwait(false);
+        await ivs.DeleteStageIfExistsAsync(stageArn, ct);
         return true;
     }
 }

@@ -30,14 +30,17 @@ public static class PublishStateEvents
 
     /// <param name="apiEvents">Every event the API listed for the participant, in list order (newest first, as IVS lists them).</param>
     /// <returns>The repair event, or null when the API reports no publish event.</returns>
-    public static ParsedIvsEvent? Latest(string stageArn, string sessionId, string participantId, string? userId, IReadOnlyList<IvsParticipantEvent> apiEvents)
+    public static ParsedIvsEvent? Latest(
+        string stageArn, string sessionId, string participantId, string? userId, IReadOnlyList<IvsParticipantEvent> apiEvents)
     {
         ArgumentNullException.ThrowIfNull(apiEvents);
 
         // Chronological order: by time, and for equal times the reverse of the newest-first list order.
         var publishEvents = apiEvents
             .Select((e, index) => (Event: e, Index: index))
-            .Where(x => x.Event.Name is IvsParticipantEventName.PublishStarted or IvsParticipantEventName.PublishStopped && x.Event.EventTime is not null)
+            .Where(
+                x => x.Event.Name is IvsParticipantEventName.PublishStarted or IvsParticipantEventName.PublishStopped
+                && x.Event.EventTime is not null)
             .OrderBy(x => x.Event.EventTime!.Value.UtcTicks)
             .ThenByDescending(x => x.Index)
             .ToList();
@@ -55,7 +58,8 @@ public static class PublishStateEvents
     }
 
     /// <summary>A Stage Update envelope as EventBridge delivers it, parsed by the same parser the event handler uses.</summary>
-    public static ParsedIvsEvent Build(string stageArn, string sessionId, string participantId, string userId, string eventName, DateTimeOffset time)
+    public static ParsedIvsEvent Build(
+        string stageArn, string sessionId, string participantId, string userId, string eventName, DateTimeOffset time)
     {
         ArgumentException.ThrowIfNullOrEmpty(stageArn);
         var (region, account) = RegionAndAccountOf(stageArn);

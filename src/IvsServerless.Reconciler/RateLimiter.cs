@@ -34,7 +34,7 @@ public sealed class RateLimiter
         var wait = Reserve(operation);
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(wait, _time, cancellationToken);
         }
     }
 

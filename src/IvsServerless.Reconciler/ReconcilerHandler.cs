@@ -12,8 +12,7 @@ public sealed class ReconcilerHandler(ReconcilerService service, ReconcilerOptio
     public async Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var report = await service.RunAsync(context.AwsRequestId, context.RemainingTime - options.DeadlineMargin, context.Logger, ct)
-            .ConfigureAwait(false);
+        var report = await service.RunAsync(context.AwsRequestId, context.RemainingTime - options.DeadlineMargin, context.Logger, ct);
         context.Logger.Log(LambdaLogLevel.Information, "Reconciler run finished",
             new("ran", report.Ran),
             new("cycleCompleted", report.CycleCompleted),

@@ -64,7 +64,7 @@ public sealed class ReconcilerService
         var started = _time.GetUtcNow();
 
         // The lease outlives the deadline by the margin, the time this run still needs to store its checkpoint.
-        var checkpoint = await _checkpoints.TryAcquireAsync(runId, started, started + budget + _options.DeadlineMargin, ct).ConfigureAwait(false);
+        var checkpoint = await _checkpoints.TryAcquireAsync(runId, started, started + budget + _options.DeadlineMargin, ct);
         if (checkpoint is null)
         {
             log.Log(LambdaLogLevel.Information, "Reconciler skipped: another run holds the lease");
@@ -84,7 +84,7 @@ public sealed class ReconcilerService
                 Page<IvsStageSummary> page;
                 try
                 {
-                    page = await ivs.ListStagesAsync(position.PageToken, _options.StagesPageSize, deadline.Token).ConfigureAwait(false);
+                    page = await ivs.ListStagesAsync(position.PageToken, _options.StagesPageSize, deadline.Token);
                 }
                 catch (IvsInvalidRequestException) when (position.PageToken is not null)
                 {
@@ -96,7 +96,7 @@ public sealed class ReconcilerService
 
                 for (var i = position.Position; i < page.Items.Count; i++)
                 {
-                    await ReconcileStageAsync(ivs, page.Items[i], listedAt, report, log, deadline.Token).ConfigureAwait(false);
+                    await ReconcileStageAsync(ivs, page.Items[i], listedAt, report, log, deadline.Token);
                     position = position with { Position = i + 1 };
                 }
 
@@ -108,7 +108,7 @@ public sealed class ReconcilerService
                 }
 
                 position = new ReconcilerCheckpoint(page.NextCursor, 0, position.CycleStartedAt);
-                if (!await _checkpoints.SaveAsync(runId, position, release: false, ct).ConfigureAwait(false))
+                if (!await _checkpoints.SaveAsync(runId, position, release: false, ct))
                 {
                     log.Log(LambdaLogLevel.Warning, "Reconciler lease lost; stopping");
                     return Finish(report, ivs);
@@ -122,7 +122,7 @@ public sealed class ReconcilerService
         finally
         {
             // Also after a failure: the next run retries from the stage that failed, not from the start.
-            await _checkpoints.SaveAsync(runId, position, release: true, CancellationToken.None).ConfigureAwait(false);
+            await _checkpoints.SaveAsync(runId, position, release: true, CancellationToken.None);
         }
 
         return Finish(report, ivs);
@@ -148,13 +148,13 @@ public sealed class ReconcilerService
         var live = summary.ActiveSessionId;
         try
         {
-            var item = await _stages.FindAsync(stageId, ct).ConfigureAwait(false);
+            var item = await _stages.FindAsync(stageId, ct);
             if (item is null || item.Deleted)
             {
                 // Nothing of ours to project into; a live one is left alone (never delete a stage in use).
                 if (live is null)
                 {
-                    var outcome = await _sweeper.SweepOrphanAsync(ivs, summary, ct).ConfigureAwait(false);
+                    var outcome = await _sweeper.SweepOrphanAsync(ivs, summary, ct);
                     report.OrphansMarked += outcome == OrphanOutcome.Marked ? 1 : 0;
                     report.OrphansDeleted += outcome == OrphanOutcome.Deleted ? 1 : 0;
                 }
@@ -167,8 +167,8 @@ public sealed class ReconcilerService
             if (live is not null)
             {
                 report.LiveStages++;
-                await _stages.RecordAsync(stageId, live, listedAt, ct).ConfigureAwait(false);
-                await ReconcileSessionAsync(ivs, summary.Arn, stageId, live, report, ct).ConfigureAwait(false);
+                await _stages.RecordAsync(stageId, live, listedAt, ct);
+                await ReconcileSessionAsync(ivs, summary.Arn, stageId, live, report, ct);
             }
 
             if (item.ActiveSessionId is { } previous && previous != live)
@@ -177,13 +177,13 @@ public sealed class ReconcilerService
                 // (all disconnected, publishing stopped) from the API, since no event says a session ended.
                 if (live is null)
                 {
-                    await _stages.RecordAsync(stageId, null, listedAt, ct).ConfigureAwait(false);
+                    await _stages.RecordAsync(stageId, null, listedAt, ct);
                 }
 
-                await ReconcileSessionAsync(ivs, summary.Arn, stageId, previous, report, ct).ConfigureAwait(false);
+                await ReconcileSessionAsync(ivs, summary.Arn, stageId, previous, report, ct);
                 report.SessionsClosed++;
             }
-            else if (live is null && await _sweeper.SweepAsync(ivs, item, ct).ConfigureAwait(false))
+            else if (live is null && await _sweeper.SweepAsync(ivs, item, ct))
             {
                 report.IdleStagesDeleted++;
                 log.Log(LambdaLogLevel.Information, "Idle stage deleted", KeyValuePair.Create("stageId", (object?)stageId));
@@ -209,7 +209,7 @@ public sealed class ReconcilerService
         do
         {
             var observedAt = _time.GetUtcNow();
-            var page = await ivs.ListParticipantsAsync(stageArn, sessionId, next, ct).ConfigureAwait(false);
+            var page = await ivs.ListParticipantsAsync(stageArn, sessionId, next, ct);
             foreach (var participant in page.Items)
             {
                 if (string.IsNullOrEmpty(participant.ParticipantId))
@@ -223,13 +223,13 @@ public sealed class ReconcilerService
                     participant.UserId,
                     participant.FirstJoinTime,
                     participant.Published,
-                    observedAt), ct).ConfigureAwait(false);
+                    observedAt), ct);
                 report.PresenceRecorded++;
 
                 // Only a participant that ever published has publish events to repair (`published` is "ever" in IVS).
                 // Replicas get no Published/Unpublished events from IVS (replication events report them), so none here.
                 if (participant.Published && !participant.IsReplica
-                    && await RepairPublishStateAsync(ivs, stageArn, sessionId, participant, ct).ConfigureAwait(false))
+                    && await RepairPublishStateAsync(ivs, stageArn, sessionId, participant, ct))
                 {
                     report.PublishStatesRepaired++;
                 }
@@ -247,7 +247,7 @@ public sealed class ReconcilerService
         string? next = null;
         for (var pages = 0; pages < MaxParticipantEventPages; pages++)
         {
-            var page = await ivs.ListParticipantEventsAsync(stageArn, sessionId, participant.ParticipantId!, next, ct).ConfigureAwait(false);
+            var page = await ivs.ListParticipantEventsAsync(stageArn, sessionId, participant.ParticipantId!, next, ct);
             events.AddRange(page.Items);
             next = page.NextCursor;
             if (string.IsNullOrEmpty(next))
@@ -261,7 +261,7 @@ public sealed class ReconcilerService
             return false;
         }
 
-        await _projection.ApplyAsync(repair, ct).ConfigureAwait(false);
+        await _projection.ApplyAsync(repair, ct);
         return true;
     }
 }

@@ -20,12 +20,16 @@ public sealed class ThrottledStageInventory(IStageInventory ivs, RateLimiter lim
     public Task<IvsStage> GetStageAsync(string stageArn, CancellationToken cancellationToken) =>
         CallAsync("GetStage", () => ivs.GetStageAsync(stageArn, cancellationToken), cancellationToken);
 
-    public Task<Page<IvsParticipant>> ListParticipantsAsync(string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken) =>
-        CallAsync("ListParticipants", () => ivs.ListParticipantsAsync(stageArn, sessionId, nextToken, cancellationToken), cancellationToken);
+    public Task<Page<IvsParticipant>> ListParticipantsAsync(
+        string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken) =>
+        CallAsync(
+            "ListParticipants", () => ivs.ListParticipantsAsync(stageArn, sessionId, nextToken, cancellationToken), cancellationToken);
 
-    public Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(string stageArn, string sessionId, string participantId, string? nextToken,
+    public Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(
+        string stageArn, string sessionId, string participantId, string? nextToken,
         CancellationToken cancellationToken) =>
-        CallAsync("ListParticipantEvents", () => ivs.ListParticipantEventsAsync(stageArn, sessionId, participantId, nextToken, cancellationToken),
+        CallAsync(
+            "ListParticipantEvents", () => ivs.ListParticipantEventsAsync(stageArn, sessionId, participantId, nextToken, cancellationToken),
             cancellationToken);
 
     public Task<Page<IvsStageSession>> ListStageSessionsAsync(string stageArn, string? nextToken, CancellationToken cancellationToken) =>
@@ -37,14 +41,14 @@ public sealed class ThrottledStageInventory(IStageInventory ivs, RateLimiter lim
     public Task TagStageAsync(string stageArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
         CallAsync("TagResource", async () =>
         {
-            await ivs.TagStageAsync(stageArn, tags, cancellationToken).ConfigureAwait(false);
+            await ivs.TagStageAsync(stageArn, tags, cancellationToken);
             return true;
         }, cancellationToken);
 
     private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call, CancellationToken ct)
     {
-        await limiter.WaitAsync(operation, ct).ConfigureAwait(false);
+        await limiter.WaitAsync(operation, ct);
         _calls[operation] = _calls.GetValueOrDefault(operation) + 1;
-        return await call().ConfigureAwait(false);
+        return await call();
     }
 }

@@ -80,7 +80,8 @@ public sealed class ActionableErrorTests : IAsyncLifetime
     [InlineData("application/vnd.example+json; charset=utf-8")]
     public async Task Json_content_types_are_accepted(string contentType)
     {
-        var created = await _api.SendAsync(ApiRequest.Post("/stages").As("alice").Body("""{"name":"json","visibility":"public"}""", contentType));
+        var created = await _api.SendAsync(
+            ApiRequest.Post("/stages").As("alice").Body("""{"name":"json","visibility":"public"}""", contentType));
         Assert.Equal(201, created.Status);
     }
 
@@ -88,7 +89,8 @@ public sealed class ActionableErrorTests : IAsyncLifetime
     public async Task Requests_without_a_body_need_no_content_type()
     {
         var stageId = await _api.CreateStageAsync("alice");
-        var token = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("alice").WithoutHeader("content-type"));
+        var token = await _api.SendAsync(
+            ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("alice").WithoutHeader("content-type"));
         Assert.Equal(201, token.Status);
         var plain = await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}").As("alice").Header("content-type", "text/plain"));
         Assert.Equal(200, plain.Status);
@@ -131,7 +133,8 @@ public sealed class InvalidCursorRouteTests : IAsyncLifetime
     {
         var stageId = await _api.CreateStageAsync("alice");
         await _api.CreateStageAsync("alice");
-        var real = (await _api.SendAsync(ApiRequest.Get("/stages").As("alice").Query("limit", "1"))).Json.GetProperty("nextCursor").GetString()!;
+        var real = (await _api.SendAsync(ApiRequest.Get("/stages").As("alice").Query("limit", "1"))).Json.GetProperty(
+            "nextCursor").GetString()!;
 
         var cases = new List<(string Path, string Cursor)>
         {
@@ -143,7 +146,9 @@ public sealed class InvalidCursorRouteTests : IAsyncLifetime
             ("/stages", new string('A', 2049)),
             ($"/stages/{stageId}/sessions", new string('A', 2049)),
             ($"/stages/{stageId}/sessions", Cursor(("GSI1PK", "SESSIONS#" + stageId), ("GSI1SK", ""), ("PK", ""), ("SK", ""))),
-            ($"/stages/{stageId}/sessions", Cursor(("GSI1PK", "SESSIONS#" + stageId), ("GSI1SK", "x"), ("PK", "STAGE#AAAAAAAAAAAA"), ("SK", "SESSION#st-x"))),
+            (
+                $"/stages/{stageId}/sessions", Cursor(
+                ("GSI1PK", "SESSIONS#" + stageId), ("GSI1SK", "x"), ("PK", "STAGE#AAAAAAAAAAAA"), ("SK", "SESSION#st-x"))),
             ($"/stages/{stageId}/sessions", real),
         };
         foreach (var (path, cursor) in cases)

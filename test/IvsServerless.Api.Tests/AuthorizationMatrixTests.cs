@@ -15,10 +15,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    private sealed record Case(string Route, Func<string, ApiRequest> Request, int Owner, int CoHost, int OtherOnPublic, int OtherOnPrivate);
+    private sealed record Case(
+        string Route, Func<string, ApiRequest> Request, int Owner, int CoHost, int OtherOnPublic, int OtherOnPrivate);
 
     // The owner's disconnect and stop of unknown ids get past authorization to the lookup: 404 there
-    // proves the owner got through (the co-host and others never get that far). The owner's disconnect reaches IVS, which knows no such participant: 404 participant-not-found
+    // proves the owner got through (the co-host and others never get that far). The owner's disconnect reaches IVS, which knows no such
+    // participant: 404 participant-not-found
     // proves the owner got through authorization (the co-host and others never get that far).
     private static readonly Case[] Cases =
     [
@@ -27,10 +29,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new("GET /stages/{stageId}", id => ApiRequest.Get($"/stages/{id}"), 200, 200, 200, 404),
         new("PATCH /stages/{stageId}", id => ApiRequest.Patch($"/stages/{id}").Json("""{"name":"renamed"}"""), 200, 403, 403, 404),
         new("POST /stages/{stageId}/participant-tokens", id => ApiRequest.Post($"/stages/{id}/participant-tokens"), 201, 201, 201, 404),
-        new("POST /stages/{stageId}/participants/{participantId}/disconnect", id => ApiRequest.Post($"/stages/{id}/participants/pUnknown0001/disconnect"), 404, 403, 403, 404),
+        new(
+            "POST /stages/{stageId}/participants/{participantId}/disconnect", id =>
+            ApiRequest.Post($"/stages/{id}/participants/pUnknown0001/disconnect"), 404, 403, 403, 404),
         new("POST /stages/{stageId}/compositions", id => ApiRequest.Post($"/stages/{id}/compositions"), 201, 403, 403, 404),
         new("GET /stages/{stageId}/compositions", id => ApiRequest.Get($"/stages/{id}/compositions"), 200, 200, 200, 404),
-        new("DELETE /stages/{stageId}/compositions/{compositionId}", id => ApiRequest.Delete($"/stages/{id}/compositions/AAAAAAAAAAAA"), 404, 403, 403, 404),
+        new(
+            "DELETE /stages/{stageId}/compositions/{compositionId}", id =>
+            ApiRequest.Delete($"/stages/{id}/compositions/AAAAAAAAAAAA"), 404, 403, 403, 404),
         new("DELETE /stages/{stageId}", id => ApiRequest.Delete($"/stages/{id}"), 204, 403, 403, 404),
     ];
 
@@ -86,7 +92,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         var token = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("guest-1"));
         Assert.Equal(201, token.Status);
         Assert.Equal(["SUBSCRIBE"], token.Json.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
-        var publish = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("guest-1").Json("""{"capabilities":["PUBLISH","SUBSCRIBE"]}"""));
+        var publish = await _api.SendAsync(
+            ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("guest-1").Json("""{"capabilities":["PUBLISH","SUBSCRIBE"]}"""));
         Assert.Equal(403, publish.Status);
     }
 }

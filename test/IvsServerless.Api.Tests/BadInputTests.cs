@@ -29,7 +29,9 @@ public sealed class BadInputTests : IAsyncLifetime
         { "POST", "/stages", """{"name":"x","visibility":"secret"}""", "validation-failed", "visibility" },
         { "POST", "/stages", """{"visibility":"public"}""", "validation-failed", "name" },
         { "POST", "/stages", """{"name":"x","visibility":"public","coHostIds":"bob"}""", "validation-failed", "coHostIds" },
-        { "POST", "/stages", """{"name":"x","visibility":"public","coHostIds":["a","b","c","d","e","f","g","h","i","j","k","l"]}""", "validation-failed", "coHostIds" },
+        {
+            "POST", "/stages", """{"name":"x","visibility":"public","coHostIds":["a","b","c","d","e","f","g","h","i","j","k","l"]}""",
+            "validation-failed", "coHostIds" },
         { "PATCH", "/stages/STAGE", """{"visibility":1}""", "validation-failed", "visibility" },
         { "PATCH", "/stages/STAGE", """{"ownerId":"mallory"}""", "unknown-field", "ownerId" },
         { "PATCH", "/stages/STAGE", """{"coHostIds":["alice"]}""", "validation-failed", "coHostIds" },
@@ -39,11 +41,17 @@ public sealed class BadInputTests : IAsyncLifetime
         { "POST", "/stages/STAGE/participant-tokens", """{"durationMinutes":721}""", "validation-failed", "durationMinutes" },
         { "POST", "/stages/STAGE/participant-tokens", """{"durationMinutes":0}""", "validation-failed", "durationMinutes" },
         { "POST", "/stages/STAGE/participant-tokens", """{"attributes":{"color":7}}""", "validation-failed", "attributes.color" },
-        { "POST", "/stages/STAGE/participant-tokens", "{\"attributes\":{\"color\":\"" + new string('x', 1100) + "\"}}", "validation-failed", "attributes" },
+        {
+            "POST", "/stages/STAGE/participant-tokens", "{\"attributes\":{\"color\":\"" + new string('x', 1100) + "\"}}",
+            "validation-failed", "attributes" },
         { "POST", "/stages/STAGE/participant-tokens", """{"userId":"someone-else"}""", "unknown-field", "userId" },
         { "POST", "/stages/STAGE/participant-tokens", """{"attributes":{"role":"host"}}""", "validation-failed", "attributes.role" },
-        { "POST", "/stages/STAGE/participant-tokens", """{"attributes":{"color":"red","displayName":"Alice"}}""", "validation-failed", "attributes.displayName" },
-        { "POST", "/stages/STAGE/participants/abc/disconnect", "{\"reason\":\"" + new string('r', 129) + "\"}", "validation-failed", "reason" },
+        {
+            "POST", "/stages/STAGE/participant-tokens", """{"attributes":{"color":"red","displayName":"Alice"}}""", "validation-failed",
+            "attributes.displayName" },
+        {
+            "POST", "/stages/STAGE/participants/abc/disconnect", "{\"reason\":\"" + new string('r', 129) + "\"}", "validation-failed",
+            "reason" },
         { "GET", "/stages/abc", "", "invalid-path-parameter", "stageId" },
         { "GET", "/stages/AAAAAAAAAAA%21", "", "invalid-path-parameter", "stageId" },
         { "DELETE", "/stages/AAAAAAAAAAAAA", "", "invalid-path-parameter", "stageId" },
@@ -58,7 +66,8 @@ public sealed class BadInputTests : IAsyncLifetime
         var writes = _api.Stages.Writes;
         var ivsStages = await _api.IvsStageCountAsync();
 
-        var response = await _api.SendAsync(ApiRequest.Of(method, path.Replace("STAGE", _stageId, StringComparison.Ordinal)).As("alice").Json(body));
+        var response = await _api.SendAsync(
+            ApiRequest.Of(method, path.Replace("STAGE", _stageId, StringComparison.Ordinal)).As("alice").Json(body));
 
         Assert.Equal(400, response.Status);
         Assert.Equal(code, response.Code);
@@ -73,7 +82,8 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         var writes = _api.Stages.Writes;
         var ivsStages = await _api.IvsStageCountAsync();
-        var huge = "{\"name\":\"x\",\"visibility\":\"public\",\"invitedUserIds\":[" + string.Join(',', Enumerable.Repeat("\"user-123456789\"", 1200)) + "]}";
+        var huge = "{\"name\":\"x\",\"visibility\":\"public\",\"invitedUserIds\":[" + string.Join(
+            ',', Enumerable.Repeat("\"user-123456789\"", 1200)) + "]}";
 
         var response = await _api.SendAsync(ApiRequest.Post("/stages").As("alice").Json(huge));
 

@@ -24,10 +24,21 @@ public sealed class CompositionDestinationTests : IAsyncLifetime
         _emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" });
         _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         _ivs = new IvsRealTimeClient(_http,
-            new IvsRealTimeClientOptions { Region = "us-east-1", ServiceUrl = _emulator.BaseAddress.ToString().TrimEnd('/'), MaxAttempts = 1 },
+            new IvsRealTimeClientOptions
+            {
+                Region = "us-east-1",
+                ServiceUrl = _emulator.BaseAddress.ToString().TrimEnd('/'),
+                MaxAttempts = 1
+            },
             new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
-        _storage = (await _ivs.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } })).StorageConfiguration!.Arn;
-        _encoder = (await _ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" })).EncoderConfiguration!.Arn;
+        _storage = (
+            await _ivs.CreateStorageConfigurationAsync(
+            new CreateStorageConfigurationRequest
+            {
+                S3 = new S3StorageConfiguration { BucketName = "recordings" }
+            })).StorageConfiguration!.Arn;
+        _encoder = (
+            await _ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" })).EncoderConfiguration!.Arn;
     }
 
     public async Task DisposeAsync()
@@ -81,9 +92,16 @@ public sealed class CompositionDestinationTests : IAsyncLifetime
         return [.. detail.Composition!.Destinations.Select(d => d.Configuration!)];
     }
 
-    private ApiHandler Handler(string? storage, string? channel, string encoder) => new(new InMemoryStageStore(), new InMemoryCompositionStore(),
+    private ApiHandler Handler(string? storage, string? channel, string encoder) =>
+        new(new InMemoryStageStore(), new InMemoryCompositionStore(),
         ApiIvsPorts.Of(new IvsRealTimeAdapter(_ivs)),
-        new ApiOptions { DeploymentTag = "tests", CompositionStorageConfigurationArn = storage, CompositionChannelArn = channel, CompositionEncoderConfigurationArn = encoder });
+        new ApiOptions
+        {
+            DeploymentTag = "tests",
+            CompositionStorageConfigurationArn = storage,
+            CompositionChannelArn = channel,
+            CompositionEncoderConfigurationArn = encoder
+        });
 
     private static async Task<string> CreateStageAsync(ApiHandler handler)
     {
@@ -94,7 +112,8 @@ public sealed class CompositionDestinationTests : IAsyncLifetime
 
     private static async Task<ApiResponse> SendAsync(ApiHandler handler, ApiRequest request)
     {
-        var bytes = await handler.HandleAsync(JsonSerializer.SerializeToUtf8Bytes(request.Build(), HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest),
+        var bytes = await handler.HandleAsync(
+            JsonSerializer.SerializeToUtf8Bytes(request.Build(), HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest),
             new LambdaContext { AwsRequestId = "r", Deadline = DateTimeOffset.UtcNow.AddSeconds(30) }, CancellationToken.None);
         return new ApiResponse(JsonSerializer.Deserialize(bytes.Span, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!);
     }

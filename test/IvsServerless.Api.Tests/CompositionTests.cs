@@ -40,7 +40,8 @@ public abstract class CompositionTestsBase : IAsyncLifetime
     public async Task A_bad_idempotency_key_is_400_and_starts_nothing()
     {
         var stageId = await _api.CreateStageAsync("alice");
-        var response = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/compositions").As("alice").Header("Idempotency-Key", "has spaces"));
+        var response = await _api.SendAsync(
+            ApiRequest.Post($"/stages/{stageId}/compositions").As("alice").Header("Idempotency-Key", "has spaces"));
         Assert.Equal(400, response.Status);
         Assert.Contains("Idempotency-Key", response.ErrorFields);
         Assert.Empty((await _api.Ivs.ListCompositionsAsync(new ListCompositionsRequest())).Compositions);

@@ -4,10 +4,10 @@ using Amazon.Runtime;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Tests.Support;
 using IvsServerless.Core.Stages;
-using Stage = IvsServerless.Core.Stages.Stage;
 using IvsServerless.IvsRealTime;
 using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
+using Stage = IvsServerless.Core.Stages.Stage;
 
 namespace IvsServerless.Api.Tests;
 
@@ -148,13 +148,19 @@ public sealed class ErrorMappingTests
         {
             stages = new InMemoryStageStore();
             stages.AddAsync(new Stage(StageId, "arn:aws:ivs:us-east-1:123456789012:stage/" + StageId, "s", "alice",
-                StageVisibility.Public, new HashSet<string>(), new HashSet<string>(), DateTimeOffset.UtcNow), default).GetAwaiter().GetResult();
+                StageVisibility.Public, new HashSet<string>(), new HashSet<string>(), DateTimeOffset.UtcNow), default).GetAwaiter()
+                    .GetResult();
         }
 
         var ivs = new IvsRealTimeClient(new HttpClient(ivsHttp),
             new IvsRealTimeClientOptions { Region = "us-east-1", ServiceUrl = "http://ivs.invalid", MaxAttempts = 1 },
             new BasicAWSCredentials("AKIDEXAMPLE", "secret"), delay: (_, _) => Task.CompletedTask);
-        return (new ApiHandler(stages, new InMemoryCompositionStore(), ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new ApiOptions { DeploymentTag = "tests" }),
+        return (
+            new ApiHandler(
+            stages, new InMemoryCompositionStore(), ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new ApiOptions
+            {
+                DeploymentTag = "tests"
+            }),
             new StringWriterStream());
     }
 

@@ -36,16 +36,20 @@ public abstract class FlowTestsBase : IAsyncLifetime
             .Json("""{"durationMinutes":30,"attributes":{"color":"red","isAdmin":"true"}}"""));
         Assert.Equal(201, viewer.Status);
         Assert.Equal(["SUBSCRIBE"], viewer.Json.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
-        Assert.InRange(viewer.Json.GetProperty("expirationTime").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(29), DateTimeOffset.UtcNow.AddMinutes(31));
+        Assert.InRange(
+            viewer.Json.GetProperty("expirationTime").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(29),
+            DateTimeOffset.UtcNow.AddMinutes(31));
 
-        var greedy = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("carol").Json("""{"capabilities":["PUBLISH"]}"""));
+        var greedy = await _api.SendAsync(
+            ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("carol").Json("""{"capabilities":["PUBLISH"]}"""));
         Assert.Equal(403, greedy.Status);
         Assert.Equal("capability-not-allowed", greedy.Code);
 
         var participantId = await _api.JoinAsync(viewer.Json.GetProperty("token").GetString()!);
         var joined = await _api.Ivs.GetStageAsync(new GetStageRequest { Arn = arn });
         var session = joined.Stage!.ActiveSessionId!;
-        var state = await _api.Ivs.GetParticipantAsync(new GetParticipantRequest { StageArn = arn, SessionId = session, ParticipantId = participantId });
+        var state = await _api.Ivs.GetParticipantAsync(
+            new GetParticipantRequest { StageArn = arn, SessionId = session, ParticipantId = participantId });
         Assert.Equal("carol", state.Participant!.UserId);
         Assert.Equal("red", state.Participant.Attributes!["color"]);
         Assert.False(state.Participant.Attributes.ContainsKey("isAdmin"));
@@ -53,9 +57,11 @@ public abstract class FlowTestsBase : IAsyncLifetime
 
         var byCoHost = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participants/{participantId}/disconnect").As("bob"));
         Assert.Equal(403, byCoHost.Status);
-        var kick = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participants/{participantId}/disconnect").As("alice").Json("""{"reason":"spam"}"""));
+        var kick = await _api.SendAsync(
+            ApiRequest.Post($"/stages/{stageId}/participants/{participantId}/disconnect").As("alice").Json("""{"reason":"spam"}"""));
         Assert.Equal(204, kick.Status);
-        state = await _api.Ivs.GetParticipantAsync(new GetParticipantRequest { StageArn = arn, SessionId = session, ParticipantId = participantId });
+        state = await _api.Ivs.GetParticipantAsync(
+            new GetParticipantRequest { StageArn = arn, SessionId = session, ParticipantId = participantId });
         Assert.Equal(ParticipantState.Disconnected, state.Participant!.State);
 
         Assert.Equal(204, (await _api.SendAsync(ApiRequest.Delete($"/stages/{stageId}").As("alice"))).Status);
@@ -130,7 +136,8 @@ public sealed class FlowTests : FlowTestsBase
     {
         var stageId = await Api.CreateStageAsync("alice");
         Api.Stages.ConflictsToInject = 2;
-        var patched = await Api.SendAsync(ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"visibility":"private","coHostIds":["bob"]}"""));
+        var patched = await Api.SendAsync(
+            ApiRequest.Patch($"/stages/{stageId}").As("alice").Json("""{"visibility":"private","coHostIds":["bob"]}"""));
         Assert.Equal(200, patched.Status);
         Assert.Equal("private", patched.Json.GetProperty("visibility").GetString());
         Assert.Equal("bob", patched.Json.GetProperty("coHostIds")[0].GetString());

@@ -21,7 +21,8 @@ public sealed class HandlerTests : IAsyncLifetime
 
         var bytes = await _api.Handler.HandleAsync(payload, new LambdaContext { AwsRequestId = "r1" }, CancellationToken.None);
 
-        var response = new ApiResponse(JsonSerializer.Deserialize(bytes.Span, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!);
+        var response = new ApiResponse(
+            JsonSerializer.Deserialize(bytes.Span, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!);
         Assert.Equal(201, response.Status);
         Assert.Equal("0f6c5e1a-8d3b-4c8e-9f00-0123456789ab", response.Json.GetProperty("ownerId").GetString());
         Assert.Equal("sample-stage", response.Json.GetProperty("name").GetString());
@@ -35,7 +36,8 @@ public sealed class HandlerTests : IAsyncLifetime
         var context = new LambdaContext { AwsRequestId = "r2", Deadline = DateTimeOffset.UtcNow.AddMilliseconds(100) };
 
         var response = new ApiResponse(await _api.Handler.HandleAsync(
-            ApiRequest.Post("/stages").As("alice").Json("""{"name":"late","visibility":"public"}""").Build(), context, CancellationToken.None));
+            ApiRequest.Post("/stages").As("alice").Json("""{"name":"late","visibility":"public"}""").Build(), context,
+                CancellationToken.None));
 
         Assert.Equal(503, response.Status);
         Assert.Equal("timeout", response.Code);

@@ -19,7 +19,8 @@ public sealed class OpenApiTests
         using var http = new HttpClient();
         var handler = new ApiHandler(new InMemoryStageStore(), new InMemoryCompositionStore(),
             ApiIvsPorts.Of(new IvsRealTimeAdapter(
-                new IvsRealTimeClient(http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()))),
+                new IvsRealTimeClient(
+                    http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()))),
             new ApiOptions { DeploymentTag = "tests" });
         var served = handler.Routes.Select(r => r.Key).Order(StringComparer.Ordinal).ToList();
 
@@ -65,7 +66,8 @@ public sealed class OpenApiTests
             {
                 path = line.Trim().TrimEnd(':');
             }
-            else if (path is not null && line.StartsWith("    ", StringComparison.Ordinal) && !line.StartsWith("     ", StringComparison.Ordinal))
+            else if (path is not null && line.StartsWith("    ", StringComparison.Ordinal)
+                && !line.StartsWith("     ", StringComparison.Ordinal))
             {
                 var key = line.Trim().TrimEnd(':');
                 if (Methods.Contains(key))

@@ -1,6 +1,6 @@
 using IvsServerless.Api.HttpApi;
-using IvsServerless.Deployment.Routes;
 using IvsServerless.Api.Tests.Support;
+using IvsServerless.Deployment.Routes;
 using IvsServerless.IvsRealTime;
 using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
@@ -19,7 +19,8 @@ public sealed class RouteGroupTests : IDisposable
 
     private ApiHandler Handler(params string[]? groups) => new(new InMemoryStageStore(), new InMemoryCompositionStore(),
         ApiIvsPorts.Of(new IvsRealTimeAdapter(
-            new IvsRealTimeClient(_http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()))),
+            new IvsRealTimeClient(
+                _http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()))),
         new ApiOptions { DeploymentTag = "tests" }, routeGroups: groups);
 
     [Fact]
@@ -27,7 +28,8 @@ public sealed class RouteGroupTests : IDisposable
     {
         var catalogue = ApiRoutes.All;
 
-        Assert.All(catalogue, r => Assert.Equal(r.Key.Contains("/compositions", StringComparison.Ordinal), r.Group == RouteGroups.Compositions));
+        Assert.All(
+            catalogue, r => Assert.Equal(r.Key.Contains("/compositions", StringComparison.Ordinal), r.Group == RouteGroups.Compositions));
         Assert.Equal(
             ["POST /stages/{stageId}/participant-tokens", "POST /stages/{stageId}/participants/{participantId}/disconnect"],
             catalogue.Where(r => r.Group == RouteGroups.Tokens).Select(r => r.Key).Order(StringComparer.Ordinal));
@@ -84,6 +86,10 @@ public sealed class RouteGroupTests : IDisposable
     [Fact]
     public void No_group_at_all_is_refused_at_construction()
     {
-        Assert.Throws<ArgumentException>(() => RouteGroupFilter.Filter(ApiRoutes.All.Select(_ => new Route(new RouteDeclaration("GET", "/x", RouteGroups.Stages), _ => throw new InvalidOperationException())), []));
+        Assert.Throws<ArgumentException>(
+            () =>
+            RouteGroupFilter.Filter(
+            ApiRoutes.All.Select(
+            _ => new Route(new RouteDeclaration("GET", "/x", RouteGroups.Stages), _ => throw new InvalidOperationException())), []));
     }
 }

@@ -115,7 +115,9 @@ public abstract class SessionRoutesTestsBase : IAsyncLifetime
 
         // The composition was started an hour after the session began and has not ended: it overlaps.
         var compositions = json.GetProperty("compositions").EnumerateArray().ToList();
-        Assert.Equal(composition.Json.GetProperty("compositionId").GetString(), Assert.Single(compositions).GetProperty("compositionId").GetString());
+        Assert.Equal(
+            composition.Json.GetProperty("compositionId").GetString(), Assert.Single(compositions).GetProperty(
+            "compositionId").GetString());
         Assert.Equal("alice", compositions[0].GetProperty("startedBy").GetString());
     }
 
@@ -129,8 +131,10 @@ public abstract class SessionRoutesTestsBase : IAsyncLifetime
         await ApplyAsync(stageId, session, "pSTOPPED0001", "Participant Unpublished", 30, "bob");
         await ApplyAsync(stageId, session, "pGONE0000001", "Participant Published", 0, "dave");
         var now = T0.AddSeconds(60);
-        await _api.Projection.RecordPresenceAsync(new ParticipantPresence(new ParticipantKey(stageId, session, "pVIEWER00001"), true, "carol", T0, false, now), default);
-        await _api.Projection.RecordPresenceAsync(new ParticipantPresence(new ParticipantKey(stageId, session, "pGONE0000001"), false, "dave", T0, true, now), default);
+        await _api.Projection.RecordPresenceAsync(
+            new ParticipantPresence(new ParticipantKey(stageId, session, "pVIEWER00001"), true, "carol", T0, false, now), default);
+        await _api.Projection.RecordPresenceAsync(
+            new ParticipantPresence(new ParticipantKey(stageId, session, "pGONE0000001"), false, "dave", T0, true, now), default);
 
         var before = await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}").As("viewer"));
         Assert.Empty(before.Json.GetProperty("participants").EnumerateArray());
@@ -139,7 +143,9 @@ public abstract class SessionRoutesTestsBase : IAsyncLifetime
         var stage = await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}").As("viewer"));
         Assert.Equal(200, stage.Status);
         var listed = stage.Json.GetProperty("participants").EnumerateArray()
-            .Select(p => (p.GetProperty("participantId").GetString(), p.GetProperty("userId").GetString(), p.GetProperty("publishing").GetBoolean()))
+            .Select(
+                p =>
+                (p.GetProperty("participantId").GetString(), p.GetProperty("userId").GetString(), p.GetProperty("publishing").GetBoolean()))
             .OrderBy(p => p.Item1, StringComparer.Ordinal).ToList();
         Assert.Equal([("pPUBLISHING1", "alice", true), ("pVIEWER00001", "carol", false)], listed);
 
@@ -147,11 +153,17 @@ public abstract class SessionRoutesTestsBase : IAsyncLifetime
         Assert.True(Assert.Single(sessions.Json.GetProperty("items").EnumerateArray()).GetProperty("live").GetBoolean());
     }
 
-    private Task ApplyAsync(string stageId, string sessionId, string participantId, string name, int second, string userId, string? errorCode = null)
+    private Task ApplyAsync(
+        string stageId, string sessionId, string participantId, string name, int second, string userId, string? errorCode = null)
     {
         var detail = new JsonObject
         {
-            ["session_id"] = sessionId, ["event_name"] = name, ["event_time"] = Time(second), ["user_id"] = userId, ["participant_id"] = participantId,
+            ["session_id"] = sessionId,
+            ["event_name"] = name,
+            ["event_time"] = Time(second),
+            ["user_id"] = userId,
+            [
+                "participant_id"] = participantId,
         };
         if (errorCode is not null)
         {
@@ -161,25 +173,37 @@ public abstract class SessionRoutesTestsBase : IAsyncLifetime
         return _api.Projection.ApplyAsync(Event("IVS Stage Update", stageId, second, detail), default);
     }
 
-    private Task ApplyRecordingAsync(string stageId, string sessionId, string participantId, string name, int second, string bucket, string prefix) =>
+    private Task ApplyRecordingAsync(
+        string stageId, string sessionId, string participantId, string name, int second, string bucket, string prefix) =>
         _api.Projection.ApplyAsync(Event("IVS Participant Recording State Change", stageId, second, new JsonObject
         {
-            ["session_id"] = sessionId, ["event_name"] = name, ["participant_id"] = participantId,
-            ["recording_s3_bucket_name"] = bucket, ["recording_s3_key_prefix"] = prefix,
+            ["session_id"] = sessionId,
+            ["event_name"] = name,
+            ["participant_id"] = participantId,
+            ["recording_s3_bucket_name"] = bucket,
+            ["recording_s3_key_prefix"] = prefix,
         }), default);
 
     private ParsedIvsEvent Event(string detailType, string stageId, int second, JsonObject detail)
     {
         var json = new JsonObject
         {
-            ["version"] = "0", ["id"] = $"event-{Interlocked.Increment(ref _ids)}", ["detail-type"] = detailType, ["source"] = "aws.ivs",
-            ["account"] = "123456789012", ["time"] = Time(second), ["region"] = "us-east-1",
-            ["resources"] = new JsonArray($"arn:aws:ivs:us-east-1:123456789012:stage/{stageId}"), ["detail"] = detail,
+            ["version"] = "0",
+            ["id"] = $"event-{Interlocked.Increment(ref _ids)}",
+            ["detail-type"] = detailType,
+            ["source"] = "aws.ivs",
+            ["account"] = "123456789012",
+            ["time"] = Time(second),
+            ["region"] = "us-east-1",
+            ["resources"] = new JsonArray($"arn:aws:ivs:us-east-1:123456789012:stage/{stageId}"),
+            ["detail"] = detail,
         }.ToJsonString();
-        return IvsEventParser.TryParse(Encoding.UTF8.GetBytes(json), out var parsed, out var reason) ? parsed : throw new InvalidOperationException(reason);
+        return IvsEventParser.TryParse(Encoding.UTF8.GetBytes(json), out var parsed, out var reason) ? parsed
+            : throw new InvalidOperationException(reason);
     }
 
-    private static string Time(int second) => T0.AddSeconds(second).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Time(int second) =>
+        T0.AddSeconds(second).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
 
 public sealed class SessionRoutesTests : SessionRoutesTestsBase

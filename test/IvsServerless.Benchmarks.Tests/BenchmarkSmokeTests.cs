@@ -65,7 +65,8 @@ public sealed class BenchmarkSmokeTests
     [Fact]
     public async Task Throughput_runs_each_concurrency_level()
     {
-        var result = await new ThroughputBenchmark().RunAsync(["--throughput-requests", "8", "--concurrency", "1,4"], CancellationToken.None);
+        var result = await new ThroughputBenchmark().RunAsync(
+            ["--throughput-requests", "8", "--concurrency", "1,4"], CancellationToken.None);
 
         AssertServed(result);
         Assert.Equal(0, result.Metrics["c1.errors"]);
@@ -88,5 +89,6 @@ public sealed class BenchmarkSmokeTests
     }
 
     private static void AssertServed(BenchmarkResult result) =>
-        Assert.True(result.Metrics["errors"] == 0, $"{result.Name} had {result.Metrics["errors"]} errors: {string.Join("; ", result.Notes)}");
+        Assert.True(
+            result.Metrics["errors"] == 0, $"{result.Name} had {result.Metrics["errors"]} errors: {string.Join("; ", result.Notes)}");
 }

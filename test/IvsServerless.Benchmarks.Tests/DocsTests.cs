@@ -57,7 +57,8 @@ public sealed partial class DocsTests
 
             var hash = target.IndexOf('#', StringComparison.Ordinal);
             var (relative, anchor) = hash < 0 ? (target, null) : (target[..hash], target[(hash + 1)..]);
-            var resolved = relative.Length == 0 ? path : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, Uri.UnescapeDataString(relative)));
+            var resolved = relative.Length == 0 ? path : Path.GetFullPath(
+                Path.Combine(Path.GetDirectoryName(path)!, Uri.UnescapeDataString(relative)));
             if (!File.Exists(resolved) && !Directory.Exists(resolved))
             {
                 broken.Add($"{target} (no such file)");

@@ -21,8 +21,10 @@ public sealed class ResultsReportTests
         var committed = File.ReadAllText(Path.Combine(Results, "README.md")).ReplaceLineEndings("\n");
 
         Assert.True(rendered == committed,
-            "test/IvsServerless.Benchmarks/results/README.md is not the rendering of " + Path.GetFileName(summary) + "; regenerate it with\n" +
-            $"  dotnet run -c Release --project test/IvsServerless.Benchmarks -- report test/IvsServerless.Benchmarks/results/{Path.GetFileName(summary)} " +
+            "test/IvsServerless.Benchmarks/results/README.md is not the rendering of " + Path.GetFileName(summary)
+                + "; regenerate it with\n" +
+            $"  dotnet run -c Release --project test/IvsServerless.Benchmarks -- report test/IvsServerless.Benchmarks/results/"
+                + $"{Path.GetFileName(summary)} " +
             "--out test/IvsServerless.Benchmarks/results/README.md");
     }
 
@@ -38,8 +40,11 @@ public sealed class ResultsReportTests
         var markdown = ResultsReport.Render(json, "run.json");
 
         Assert.Contains("| Cores | 2 |\n| Os | Debian |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| [`cold-start`](#cold-start) | yes |\n| [`projection`](#projection) | **no** |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| | median_ms | binary_mb |\n| --- | ---: | ---: |\n| aot | 67.274 | 14.752 |\n| jit | 657.8 |  |", markdown, StringComparison.Ordinal);
+        Assert.Contains(
+            "| [`cold-start`](#cold-start) | yes |\n| [`projection`](#projection) | **no** |", markdown, StringComparison.Ordinal);
+        Assert.Contains(
+            "| | median_ms | binary_mb |\n| --- | ---: | ---: |\n| aot | 67.274 | 14.752 |\n| jit | 657.8 |  |", markdown,
+            StringComparison.Ordinal);
         Assert.Contains("| errors | 0 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| eventsPerSecond | 214.2 |", markdown, StringComparison.Ordinal);
         Assert.Contains("- a \\| b", markdown, StringComparison.Ordinal);
@@ -55,7 +60,8 @@ public sealed class ResultsReportTests
             var output = Path.Combine(directory.FullName, "README.md");
 
             Assert.Equal(0, await ResultsReport.RunAsync([CommittedSummary, "--out", output]));
-            Assert.Equal(ResultsReport.Render(File.ReadAllText(CommittedSummary), Path.GetFileName(CommittedSummary)), File.ReadAllText(output));
+            Assert.Equal(
+                ResultsReport.Render(File.ReadAllText(CommittedSummary), Path.GetFileName(CommittedSummary)), File.ReadAllText(output));
             Assert.Equal(2, await ResultsReport.RunAsync([]));
             Assert.Equal(2, await ResultsReport.RunAsync([Path.Combine(directory.FullName, "missing.json")]));
         }

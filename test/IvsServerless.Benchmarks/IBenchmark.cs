@@ -1,6 +1,7 @@
 namespace IvsServerless.Benchmarks;
 
-/// <summary>One runnable benchmark: <c>dotnet run -c Release --project test/IvsServerless.Benchmarks -- &lt;name&gt; [options]</c>.</summary>
+/// <summary>One runnable benchmark: <c>dotnet run -c Release --project test/IvsServerless.Benchmarks -- &lt;name&gt;
+/// [options]</c>.</summary>
 public interface IBenchmark
 {
     string Name { get; }
@@ -12,4 +13,5 @@ public interface IBenchmark
 }
 
 /// <summary>What a benchmark measured, keyed by metric name, plus whether its targets were met.</summary>
-public sealed record BenchmarkResult(string Name, IReadOnlyDictionary<string, double> Metrics, bool TargetsMet, IReadOnlyList<string> Notes);
+public sealed record BenchmarkResult(
+    string Name, IReadOnlyDictionary<string, double> Metrics, bool TargetsMet, IReadOnlyList<string> Notes);

@@ -12,7 +12,8 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     private readonly SynthesizedStack _default = stacks.Default;
 
     private static Dictionary<string, JsonNode> Routes(SynthesizedStack stack) =>
-        stack.Resources("AWS::ApiGatewayV2::Route").ToDictionary(r => r.Resource["Properties"]!["RouteKey"]!.GetValue<string>(), r => r.Resource["Properties"]!);
+        stack.Resources("AWS::ApiGatewayV2::Route").ToDictionary(
+            r => r.Resource["Properties"]!["RouteKey"]!.GetValue<string>(), r => r.Resource["Properties"]!);
 
     [Fact]
     public void The_api_declares_one_route_per_entry_of_the_route_table()
@@ -67,7 +68,9 @@ public sealed class ApiTests(SynthesizedStacks stacks)
         var issuer = jwt["Issuer"]!.ToJsonString();
         Assert.Contains("https://cognito-idp.", issuer, StringComparison.Ordinal);
         Assert.Contains($"{{\"Ref\":\"{pool}\"}}", issuer, StringComparison.Ordinal);
-        Assert.Equal(["$request.header.Authorization"], TemplateQueries.Strings(_default.Resources("AWS::ApiGatewayV2::Authorizer").Single().Resource["Properties"]!["IdentitySource"]));
+        Assert.Equal(
+            ["$request.header.Authorization"], TemplateQueries.Strings(
+            _default.Resources("AWS::ApiGatewayV2::Authorizer").Single().Resource["Properties"]!["IdentitySource"]));
     }
 
     [Fact]
@@ -76,10 +79,14 @@ public sealed class ApiTests(SynthesizedStacks stacks)
         var client = Assert.Single(_default.Resources("AWS::Cognito::UserPoolClient")).Resource["Properties"]!;
 
         Assert.False(client["GenerateSecret"]!.GetValue<bool>());
-        Assert.Equal(["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"], TemplateQueries.Strings(client["ExplicitAuthFlows"]).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"], TemplateQueries.Strings(client["ExplicitAuthFlows"]).Order(
+            StringComparer.Ordinal));
         Assert.Null(client["AllowedOAuthFlows"]);
         Assert.Null(client["CallbackURLs"]);
-        Assert.True(_default.Resources("AWS::Cognito::UserPool").Single().Resource["Properties"]!["AdminCreateUserConfig"]!["AllowAdminCreateUserOnly"]!.GetValue<bool>());
+        Assert.True(
+            _default.Resources("AWS::Cognito::UserPool").Single().Resource["Properties"]!["AdminCreateUserConfig"]![
+            "AllowAdminCreateUserOnly"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -118,7 +125,9 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     {
         var outputs = _default.Json["Outputs"]!.AsObject();
 
-        Assert.All(["ApiUrl", "UserPoolId", "UserPoolClientId", "TableName", "JwtIssuer", "AlarmTopicArn"], name => Assert.True(outputs.ContainsKey(name), name));
+        Assert.All(
+            ["ApiUrl", "UserPoolId", "UserPoolClientId", "TableName", "JwtIssuer", "AlarmTopicArn"], name =>
+            Assert.True(outputs.ContainsKey(name), name));
         Assert.False(stacks.Configured.Json["Outputs"]!.AsObject().ContainsKey("UserPoolId"));
     }
 }

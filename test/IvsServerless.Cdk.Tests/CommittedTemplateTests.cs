@@ -28,7 +28,8 @@ public sealed partial class CommittedTemplateTests(SynthesizedStacks stacks)
 
         Assert.True(File.Exists(CommittedPath), $"{CommittedPath} is missing: regenerate it (see this class).");
         Assert.True(File.ReadAllText(CommittedPath).ReplaceLineEndings("\n") == synthesized,
-            "template/IvsServerless.template.json is stale: UPDATE_TEMPLATE=1 dotnet test test/IvsServerless.Cdk.Tests --filter CommittedTemplate");
+            "template/IvsServerless.template.json is stale: UPDATE_TEMPLATE=1 dotnet test test/IvsServerless.Cdk.Tests --filter "
+                + "CommittedTemplate");
     }
 
     [Fact]

@@ -21,14 +21,16 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
 
         Assert.Equal(
             definition.AttributeDefinitions.Select(a => (a.AttributeName, a.AttributeType.Value)).Order(),
-            table["AttributeDefinitions"]!.AsArray().Select(a => (a!["AttributeName"]!.GetValue<string>(), a["AttributeType"]!.GetValue<string>())).Order());
+            table["AttributeDefinitions"]!.AsArray().Select(
+                a => (a!["AttributeName"]!.GetValue<string>(), a["AttributeType"]!.GetValue<string>())).Order());
         Assert.Equal(Keys(definition.KeySchema), Keys(table["KeySchema"]));
         var indexes = table["GlobalSecondaryIndexes"]!.AsArray().ToDictionary(i => i!["IndexName"]!.GetValue<string>());
         Assert.Equal(definition.GlobalSecondaryIndexes.Select(i => i.IndexName).Order(), indexes.Keys.Order());
         foreach (var index in definition.GlobalSecondaryIndexes)
         {
             Assert.Equal(Keys(index.KeySchema), Keys(indexes[index.IndexName]!["KeySchema"]));
-            Assert.Equal(index.Projection.ProjectionType.Value, indexes[index.IndexName]!["Projection"]!["ProjectionType"]!.GetValue<string>());
+            Assert.Equal(
+                index.Projection.ProjectionType.Value, indexes[index.IndexName]!["Projection"]!["ProjectionType"]!.GetValue<string>());
         }
     }
 
@@ -46,7 +48,8 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
     [Fact]
     public void Table_and_user_pool_are_retained_by_default_and_destroyed_only_when_asked()
     {
-        _default.Template.HasResource("AWS::DynamoDB::Table", new Dictionary<string, object> { ["DeletionPolicy"] = "Retain", ["UpdateReplacePolicy"] = "Retain" });
+        _default.Template.HasResource(
+            "AWS::DynamoDB::Table", new Dictionary<string, object> { ["DeletionPolicy"] = "Retain", ["UpdateReplacePolicy"] = "Retain" });
         _default.Template.HasResource("AWS::Cognito::UserPool", new Dictionary<string, object> { ["DeletionPolicy"] = "Retain" });
         stacks.Configured.Template.HasResource("AWS::DynamoDB::Table", new Dictionary<string, object> { ["DeletionPolicy"] = "Delete" });
     }
@@ -58,7 +61,9 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
     public void Every_handler_name_used_in_the_stack_is_in_the_lambda_dispatch_table()
     {
         Assert.Equal(Deployed, _default.FunctionIdsByHandler().Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(Deployed.Append("key-rotation").Order(StringComparer.Ordinal), stacks.Configured.FunctionIdsByHandler().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            Deployed.Append("key-rotation").Order(StringComparer.Ordinal), stacks.Configured.FunctionIdsByHandler().Keys.Order(
+            StringComparer.Ordinal));
         Assert.All(stacks.Configured.FunctionIdsByHandler().Keys, name => Assert.Contains(name, FunctionHandlers.Registry().Names));
     }
 
@@ -66,7 +71,8 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
     public void The_only_function_not_running_the_bootstrap_is_the_cdk_custom_resource_framework_of_self_signed_mode()
     {
         Assert.Equal(_default.FunctionIdsByHandler().Count, _default.Resources("AWS::Lambda::Function").Count());
-        var other = Assert.Single(stacks.Configured.Resources("AWS::Lambda::Function"), f => !stacks.Configured.FunctionIdsByHandler().Values.Contains(f.Id));
+        var other = Assert.Single(
+            stacks.Configured.Resources("AWS::Lambda::Function"), f => !stacks.Configured.FunctionIdsByHandler().Values.Contains(f.Id));
         Assert.Equal("framework.onEvent", other.Resource["Properties"]!["Handler"]!.GetValue<string>());
     }
 
@@ -94,8 +100,12 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
     [Fact]
     public void The_architecture_is_x86_64_by_default_and_configurable()
     {
-        Assert.All(_default.FunctionIdsByHandler().Values, id => Assert.Equal(["x86_64"], TemplateQueries.Strings(_default.Properties(id)["Architectures"])));
-        Assert.All(stacks.Configured.FunctionIdsByHandler().Values, id => Assert.Equal(["arm64"], TemplateQueries.Strings(stacks.Configured.Properties(id)["Architectures"])));
+        Assert.All(
+            _default.FunctionIdsByHandler().Values, id =>
+            Assert.Equal(["x86_64"], TemplateQueries.Strings(_default.Properties(id)["Architectures"])));
+        Assert.All(
+            stacks.Configured.FunctionIdsByHandler().Values, id =>
+            Assert.Equal(["arm64"], TemplateQueries.Strings(stacks.Configured.Properties(id)["Architectures"])));
     }
 
     [Fact]
@@ -136,21 +146,28 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
         Assert.Equal("60", Variables(stacks.Configured, BackendFunctions.Tokens.Handler)["TOKEN_MAX_DURATION_MINUTES"]!.GetValue<string>());
         Assert.Equal("15", Variables(stacks.Configured, BackendFunctions.Reconciler.Handler)["IDLE_STAGE_MINUTES"]!.GetValue<string>());
         Assert.Equal("5", Variables(_default, BackendFunctions.Reconciler.Handler)["RECONCILER_CALLS_PER_SECOND"]!.GetValue<string>());
-        Assert.Equal("2", Variables(stacks.Configured, BackendFunctions.Reconciler.Handler)["RECONCILER_CALLS_PER_SECOND"]!.GetValue<string>());
+        Assert.Equal(
+            "2", Variables(stacks.Configured, BackendFunctions.Reconciler.Handler)["RECONCILER_CALLS_PER_SECOND"]!.GetValue<string>());
 
         // Compositions need both configurations; without a bucket the function answers "not configured".
         Assert.False(Variables(_default, BackendFunctions.Compositions.Handler).ContainsKey("COMPOSITION_STORAGE_CONFIGURATION_ARN"));
         Assert.False(Variables(_default, BackendFunctions.Compositions.Handler).ContainsKey("COMPOSITION_ENCODER_CONFIGURATION_ARN"));
         var configured = Variables(stacks.Configured, BackendFunctions.Compositions.Handler);
-        Assert.Equal(stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single().Id, SynthesizedStack.Target(configured["COMPOSITION_STORAGE_CONFIGURATION_ARN"]));
-        Assert.Equal(stacks.Configured.Resources("AWS::IVS::EncoderConfiguration").Single().Id, SynthesizedStack.Target(configured["COMPOSITION_ENCODER_CONFIGURATION_ARN"]));
+        Assert.Equal(
+            stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single().Id, SynthesizedStack.Target(
+            configured["COMPOSITION_STORAGE_CONFIGURATION_ARN"]));
+        Assert.Equal(
+            stacks.Configured.Resources("AWS::IVS::EncoderConfiguration").Single().Id, SynthesizedStack.Target(
+            configured["COMPOSITION_ENCODER_CONFIGURATION_ARN"]));
         Assert.Equal("arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234", configured["COMPOSITION_CHANNEL_ARN"]!.GetValue<string>());
     }
 
     [Fact]
     public void No_function_reserves_concurrency_which_new_accounts_cannot_grant()
     {
-        Assert.All(stacks.Both.SelectMany(s => s.Resources("AWS::Lambda::Function")), f => Assert.Null(f.Resource["Properties"]!["ReservedConcurrentExecutions"]));
+        Assert.All(
+            stacks.Both.SelectMany(s => s.Resources("AWS::Lambda::Function")), f =>
+            Assert.Null(f.Resource["Properties"]!["ReservedConcurrentExecutions"]));
     }
 
     [Fact]

@@ -49,7 +49,9 @@ public sealed class DeploymentSettingsTests
     [InlineData("removalPolicy", "snapshot", "removalPolicy must be retain or destroy")]
     [InlineData("architecture", "x86", "architecture must be x86_64 or arm64")]
     [InlineData("compositionBucketName", "Not_A_Bucket", "compositionBucketName must be an S3 bucket name")]
-    [InlineData("compositionChannelArn", "arn:aws:ivs:us-east-1:123456789012:stage/abc", "compositionChannelArn must be an IVS channel ARN")]
+    [
+        InlineData(
+        "compositionChannelArn", "arn:aws:ivs:us-east-1:123456789012:stage/abc", "compositionChannelArn must be an IVS channel ARN")]
     [InlineData("alarmEmail", "nobody", "alarmEmail must be an email address")]
     [InlineData("stackName", "1stack", "stackName must be a CloudFormation stack name")]
     [InlineData("tokenMode", "jwt", "tokenMode must be api or self-signed")]

@@ -21,13 +21,16 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
         Assert.Equal(
             BackendFunctions.IvsEvents.Rules.Select(r => Canonical(JsonNode.Parse(r.Pattern)!)).Order(StringComparer.Ordinal),
             patterns.Select(r => Canonical(r.Resource["Properties"]!["EventPattern"]!)).Order(StringComparer.Ordinal));
-        Assert.All(patterns, r => Assert.Equal(ivsEvents, SynthesizedStack.Target(Assert.Single(r.Resource["Properties"]!["Targets"]!.AsArray())!["Arn"])));
+        Assert.All(
+            patterns, r =>
+            Assert.Equal(ivsEvents, SynthesizedStack.Target(Assert.Single(r.Resource["Properties"]!["Targets"]!.AsArray())!["Arn"])));
     }
 
     [Fact]
     public void The_reconciler_runs_every_minute()
     {
-        var schedules = _default.Resources("AWS::Events::Rule").Where(r => r.Resource["Properties"]!["ScheduleExpression"] is not null).ToList();
+        var schedules = _default.Resources("AWS::Events::Rule").Where(
+            r => r.Resource["Properties"]!["ScheduleExpression"] is not null).ToList();
         var schedule = Assert.Single(schedules);
 
         Assert.Equal("rate(1 minute)", schedule.Resource["Properties"]!["ScheduleExpression"]!.GetValue<string>());
@@ -42,15 +45,17 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
         Assert.Equal(rules, _default.Resources("AWS::Events::Rule").Count());
         Assert.Equal(rules + 1, stacks.Configured.Resources("AWS::Events::Rule").Count());
         foreach (var stack in stacks.Both)
-        foreach (var (id, rule) in stack.Resources("AWS::Events::Rule"))
         {
-            foreach (var target in rule["Properties"]!["Targets"]!.AsArray())
+            foreach (var (id, rule) in stack.Resources("AWS::Events::Rule"))
             {
-                Assert.True(target!["RetryPolicy"]!["MaximumRetryAttempts"]!.GetValue<int>() > 0, id);
-                Assert.True(target["RetryPolicy"]!["MaximumEventAgeInSeconds"]!.GetValue<int>() >= 60, id);
-                var queue = stack.Resource(SynthesizedStack.Target(target["DeadLetterConfig"]!["Arn"]));
-                Assert.Equal("AWS::SQS::Queue", queue["Type"]!.GetValue<string>());
-                Assert.True(queue["Properties"]!["SqsManagedSseEnabled"]!.GetValue<bool>());
+                foreach (var target in rule["Properties"]!["Targets"]!.AsArray())
+                {
+                    Assert.True(target!["RetryPolicy"]!["MaximumRetryAttempts"]!.GetValue<int>() > 0, id);
+                    Assert.True(target["RetryPolicy"]!["MaximumEventAgeInSeconds"]!.GetValue<int>() >= 60, id);
+                    var queue = stack.Resource(SynthesizedStack.Target(target["DeadLetterConfig"]!["Arn"]));
+                    Assert.Equal("AWS::SQS::Queue", queue["Type"]!.GetValue<string>());
+                    Assert.True(queue["Properties"]!["SqsManagedSseEnabled"]!.GetValue<bool>());
+                }
             }
         }
     }
@@ -60,7 +65,8 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     {
         var (_, config) = Assert.Single(_default.Resources("AWS::Lambda::EventInvokeConfig"));
         var properties = config["Properties"]!;
-        Assert.Equal(_default.FunctionIdsByHandler()[BackendFunctions.IvsEvents.Handler], SynthesizedStack.Target(properties["FunctionName"]));
+        Assert.Equal(
+            _default.FunctionIdsByHandler()[BackendFunctions.IvsEvents.Handler], SynthesizedStack.Target(properties["FunctionName"]));
         Assert.Equal(2, properties["MaximumRetryAttempts"]!.GetValue<int>());
         Assert.Equal(6 * 3600, properties["MaximumEventAgeInSeconds"]!.GetValue<int>());
         var queue = SynthesizedStack.Target(properties["DestinationConfig"]!["OnFailure"]!["Destination"]);
@@ -77,11 +83,13 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     public void Every_function_has_error_and_throttle_alarms()
     {
         foreach (var stack in stacks.Both)
-        foreach (var functionId in stack.FunctionIdsByHandler().Values)
         {
-            var alarms = Alarms(stack);
-            Assert.Contains(alarms, a => a.Metric == "Errors" && a.Dimension == functionId);
-            Assert.Contains(alarms, a => a.Metric == "Throttles" && a.Dimension == functionId);
+            foreach (var functionId in stack.FunctionIdsByHandler().Values)
+            {
+                var alarms = Alarms(stack);
+                Assert.Contains(alarms, a => a.Metric == "Errors" && a.Dimension == functionId);
+                Assert.Contains(alarms, a => a.Metric == "Throttles" && a.Dimension == functionId);
+            }
         }
     }
 
@@ -92,7 +100,9 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
         foreach (var stack in stacks.Both)
         {
             var alarms = Alarms(stack);
-            Assert.All(stack.Resources("AWS::SQS::Queue"), q => Assert.Contains(alarms, a => a.Metric == "ApproximateNumberOfMessagesVisible" && a.Dimension == q.Id && a.Threshold == 0));
+            Assert.All(
+                stack.Resources("AWS::SQS::Queue"), q =>
+                Assert.Contains(alarms, a => a.Metric == "ApproximateNumberOfMessagesVisible" && a.Dimension == q.Id && a.Threshold == 0));
         }
     }
 
@@ -114,7 +124,8 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
             Assert.Equal("notBreaching", a.Resource["Properties"]!["TreatMissingData"]!.GetValue<string>());
         });
         Assert.Empty(_default.Resources("AWS::SNS::Subscription"));
-        stacks.Configured.Template.HasResourceProperties("AWS::SNS::Subscription", new Dictionary<string, object> { ["Protocol"] = "email", ["Endpoint"] = "ops@example.com" });
+        stacks.Configured.Template.HasResourceProperties(
+            "AWS::SNS::Subscription", new Dictionary<string, object> { ["Protocol"] = "email", ["Endpoint"] = "ops@example.com" });
     }
 
     /// <summary>Key order does not matter to EventBridge.</summary>
@@ -126,6 +137,8 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
         {
             var properties = a.Resource["Properties"]!;
             var dimension = Assert.Single(properties["Dimensions"]!.AsArray())!;
-            return (properties["MetricName"]!.GetValue<string>(), SynthesizedStack.Target(dimension["Value"]), properties["Threshold"]!.GetValue<double>());
+            return (
+                properties["MetricName"]!.GetValue<string>(), SynthesizedStack.Target(dimension["Value"]), properties[
+                "Threshold"]!.GetValue<double>());
         })];
 }

@@ -14,7 +14,9 @@ public sealed class IamTests(SynthesizedStacks stacks)
     {
         foreach (var stack in new[] { stacks.Default, stacks.Configured })
         {
-            Assert.All(stack.AllStatements().SelectMany(s => TemplateQueries.Strings(s["Action"])), action => Assert.DoesNotContain("*", action, StringComparison.Ordinal));
+            Assert.All(
+                stack.AllStatements().SelectMany(s => TemplateQueries.Strings(s["Action"])), action =>
+                Assert.DoesNotContain("*", action, StringComparison.Ordinal));
         }
     }
 
@@ -24,9 +26,12 @@ public sealed class IamTests(SynthesizedStacks stacks)
         Assert.All(FunctionAccess.StarResourceActions.Values, reason => Assert.False(string.IsNullOrWhiteSpace(reason)));
         foreach (var stack in new[] { stacks.Default, stacks.Configured })
         {
-            foreach (var statement in stack.AllStatements().Where(s => TemplateQueries.ResourcesOf(s).Any(r => r?.ToJsonString() == "\"*\"")))
+            foreach (var statement in stack.AllStatements().Where(
+                s => TemplateQueries.ResourcesOf(s).Any(r => r?.ToJsonString() == "\"*\"")))
             {
-                Assert.All(TemplateQueries.Strings(statement["Action"]), action => Assert.Contains(action, FunctionAccess.StarResourceActions.Keys));
+                Assert.All(
+                    TemplateQueries.Strings(statement["Action"]), action =>
+                    Assert.Contains(action, FunctionAccess.StarResourceActions.Keys));
             }
         }
     }
@@ -36,28 +41,38 @@ public sealed class IamTests(SynthesizedStacks stacks)
     {
         var stack = stacks.Configured;
 
-        Assert.Equal(["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], stack.IvsActionsOf(BackendFunctions.Stages.Handler));
-        Assert.Equal(["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], stacks.Default.IvsActionsOf(BackendFunctions.Tokens.Handler));
+        Assert.Equal(
+            ["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], stack.IvsActionsOf(
+            BackendFunctions.Stages.Handler));
+        Assert.Equal(
+            ["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], stacks.Default.IvsActionsOf(BackendFunctions.Tokens.Handler));
         Assert.Equal(["ivs:DisconnectParticipant", "ivs:GetStage"], stack.IvsActionsOf(BackendFunctions.Tokens.Handler));
-        Assert.Equal(["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:ListPublicKeys", "ivs:TagResource"], stack.IvsActionsOf(BackendFunctions.KeyRotation.Handler));
-        Assert.Equal(["ivs:StartComposition", "ivs:StopComposition", "ivs:TagResource"], stack.IvsActionsOf(BackendFunctions.Compositions.Handler));
+        Assert.Equal(
+            ["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:ListPublicKeys", "ivs:TagResource"], stack.IvsActionsOf(
+            BackendFunctions.KeyRotation.Handler));
+        Assert.Equal(
+            ["ivs:StartComposition", "ivs:StopComposition", "ivs:TagResource"], stack.IvsActionsOf(BackendFunctions.Compositions.Handler));
         Assert.Empty(stack.IvsActionsOf(BackendFunctions.IvsEvents.Handler));
         Assert.Equal(
-            ["ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions", "ivs:ListStages", "ivs:TagResource"],
+            [
+                "ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions",
+                "ivs:ListStages", "ivs:TagResource"],
             stack.IvsActionsOf(BackendFunctions.Reconciler.Handler));
     }
 
     [Fact]
     public void Ivs_actions_are_scoped_to_ivs_resource_arns_of_this_account_and_region()
     {
-        foreach (var statement in stacks.Configured.AllStatements().Where(s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("ivs:", StringComparison.Ordinal))))
+        foreach (var statement in stacks.Configured.AllStatements().Where(
+            s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("ivs:", StringComparison.Ordinal))))
         {
             Assert.All(TemplateQueries.ResourcesOf(statement), resource =>
             {
                 var text = resource!.ToJsonString();
                 Assert.True(
                     text.Contains(":ivs:", StringComparison.Ordinal) && text.Contains("AWS::AccountId", StringComparison.Ordinal)
-                    || text.Contains("EncoderConfiguration", StringComparison.Ordinal) || text.Contains("StorageConfiguration", StringComparison.Ordinal)
+                    || text.Contains("EncoderConfiguration", StringComparison.Ordinal)
+                        || text.Contains("StorageConfiguration", StringComparison.Ordinal)
                     || text == "\"arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234\""
                     || text == "\"*\"" && TemplateQueries.Strings(statement["Action"]).All(FunctionAccess.StarResourceActions.ContainsKey),
                     text);
@@ -68,15 +83,20 @@ public sealed class IamTests(SynthesizedStacks stacks)
     [Fact]
     public void Compositions_start_only_with_this_deployment_s_configurations_and_channel()
     {
-        var statements = stacks.Configured.StatementsOf(stacks.Configured.RoleOf(stacks.Configured.FunctionIdsByHandler()[BackendFunctions.Compositions.Handler]));
+        var statements = stacks.Configured.StatementsOf(
+            stacks.Configured.RoleOf(stacks.Configured.FunctionIdsByHandler()[BackendFunctions.Compositions.Handler]));
         var start = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Contains("ivs:StartComposition"));
         var resources = TemplateQueries.ResourcesOf(start).Select(r => r!.ToJsonString()).ToList();
 
         Assert.Equal(5, resources.Count);
         Assert.Contains(resources, r => r.EndsWith(":composition/*\"]]}", StringComparison.Ordinal));
         Assert.Contains(resources, r => r.EndsWith(":stage/*\"]]}", StringComparison.Ordinal));
-        Assert.Contains(resources, r => r.Contains(stacks.Configured.Resources("AWS::IVS::EncoderConfiguration").Single().Id, StringComparison.Ordinal));
-        Assert.Contains(resources, r => r.Contains(stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single().Id, StringComparison.Ordinal));
+        Assert.Contains(
+            resources, r =>
+            r.Contains(stacks.Configured.Resources("AWS::IVS::EncoderConfiguration").Single().Id, StringComparison.Ordinal));
+        Assert.Contains(
+            resources, r =>
+            r.Contains(stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single().Id, StringComparison.Ordinal));
         Assert.Contains("\"arn:aws:ivs:us-east-1:123456789012:channel/abcdABCD1234\"", resources);
     }
 
@@ -99,7 +119,9 @@ public sealed class IamTests(SynthesizedStacks stacks)
             var statements = stack.StatementsOf(stack.RoleOf(functionId))
                 .Where(s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("dynamodb:", StringComparison.Ordinal)))
                 .ToList();
-            Assert.Equal(expected[handler], statements.SelectMany(s => TemplateQueries.Strings(s["Action"])).Distinct().Order(StringComparer.Ordinal));
+            Assert.Equal(
+                expected[handler], statements.SelectMany(s => TemplateQueries.Strings(s["Action"])).Distinct().Order(
+                StringComparer.Ordinal));
             foreach (var statement in statements)
             {
                 var resource = Assert.Single(TemplateQueries.ResourcesOf(statement))!;
@@ -117,11 +139,15 @@ public sealed class IamTests(SynthesizedStacks stacks)
     public void Log_writes_are_scoped_to_the_function_own_log_group()
     {
         foreach (var stack in stacks.Both)
-        foreach (var functionId in stack.FunctionIdsByHandler().Values)
         {
-            var logGroup = SynthesizedStack.Target(stack.Properties(functionId)["LoggingConfig"]!["LogGroup"]);
-            var logs = Assert.Single(stack.StatementsOf(stack.RoleOf(functionId)), s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
-            Assert.Equal(logGroup, SynthesizedStack.Target(Assert.Single(TemplateQueries.ResourcesOf(logs))));
+            foreach (var functionId in stack.FunctionIdsByHandler().Values)
+            {
+                var logGroup = SynthesizedStack.Target(stack.Properties(functionId)["LoggingConfig"]!["LogGroup"]);
+                var logs = Assert.Single(
+                    stack.StatementsOf(stack.RoleOf(functionId)), s =>
+                    TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
+                Assert.Equal(logGroup, SynthesizedStack.Target(Assert.Single(TemplateQueries.ResourcesOf(logs))));
+            }
         }
     }
 }

@@ -17,7 +17,9 @@ public sealed class LambdaAssetTests : IDisposable
     [Fact]
     public void A_missing_executable_names_the_publish_command()
     {
-        Assert.Contains("dotnet publish src/IvsServerless.Lambda -c Release -r linux-x64", LambdaAsset.Problem(_dir.FullName, "x86_64"), StringComparison.Ordinal);
+        Assert.Contains(
+            "dotnet publish src/IvsServerless.Lambda -c Release -r linux-x64", LambdaAsset.Problem(_dir.FullName, "x86_64"),
+            StringComparison.Ordinal);
     }
 
     [Fact]

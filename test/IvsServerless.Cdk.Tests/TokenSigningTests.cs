@@ -21,7 +21,9 @@ public sealed class TokenSigningTests(SynthesizedStacks stacks)
         Assert.DoesNotContain(BackendFunctions.KeyRotation.Handler, stacks.Default.FunctionIdsByHandler().Keys);
         Assert.Empty(stacks.Default.Resources("AWS::KMS::Key"));
         Assert.Empty(stacks.Default.Resources("Custom::ParticipantTokenSigningKeys"));
-        Assert.False(stacks.Default.Properties(stacks.Default.FunctionIdsByHandler()[BackendFunctions.Tokens.Handler])["Environment"]!["Variables"]!.AsObject().ContainsKey("TOKEN_MODE"));
+        Assert.False(
+            stacks.Default.Properties(stacks.Default.FunctionIdsByHandler()[BackendFunctions.Tokens.Handler])["Environment"]![
+            "Variables"]!.AsObject().ContainsKey("TOKEN_MODE"));
     }
 
     [Fact]
@@ -63,10 +65,13 @@ public sealed class TokenSigningTests(SynthesizedStacks stacks)
     {
         var statements = _selfSigned.StatementsOf(_selfSigned.RoleOf(_selfSigned.FunctionIdsByHandler()[BackendFunctions.Tokens.Handler]));
 
-        var ssm = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("ssm:", StringComparison.Ordinal)));
+        var ssm = Assert.Single(
+            statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("ssm:", StringComparison.Ordinal)));
         Assert.Equal(["ssm:GetParameter"], TemplateQueries.Strings(ssm["Action"]));
-        Assert.EndsWith($":parameter{Parameter}\"]]}}", Assert.Single(TemplateQueries.ResourcesOf(ssm))!.ToJsonString(), StringComparison.Ordinal);
-        var kms = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("kms:", StringComparison.Ordinal)));
+        Assert.EndsWith(
+            $":parameter{Parameter}\"]]}}", Assert.Single(TemplateQueries.ResourcesOf(ssm))!.ToJsonString(), StringComparison.Ordinal);
+        var kms = Assert.Single(
+            statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("kms:", StringComparison.Ordinal)));
         Assert.Equal(["kms:Decrypt"], TemplateQueries.Strings(kms["Action"]));
         Assert.Contains("ssm.", kms["Condition"]!["StringEquals"]!["kms:ViaService"]!.ToJsonString(), StringComparison.Ordinal);
     }
@@ -74,13 +79,18 @@ public sealed class TokenSigningTests(SynthesizedStacks stacks)
     [Fact]
     public void Rotation_may_write_read_and_delete_only_that_parameter_and_use_the_key_through_ssm()
     {
-        var statements = _selfSigned.StatementsOf(_selfSigned.RoleOf(_selfSigned.FunctionIdsByHandler()[BackendFunctions.KeyRotation.Handler]));
+        var statements = _selfSigned.StatementsOf(
+            _selfSigned.RoleOf(_selfSigned.FunctionIdsByHandler()[BackendFunctions.KeyRotation.Handler]));
 
-        var ssm = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("ssm:", StringComparison.Ordinal)));
+        var ssm = Assert.Single(
+            statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("ssm:", StringComparison.Ordinal)));
         Assert.Equal(["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"], TemplateQueries.Strings(ssm["Action"]));
-        var kms = Assert.Single(statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("kms:", StringComparison.Ordinal)));
+        var kms = Assert.Single(
+            statements, s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("kms:", StringComparison.Ordinal)));
         Assert.Equal(["kms:Decrypt", "kms:Encrypt"], TemplateQueries.Strings(kms["Action"]));
-        Assert.Equal(Assert.Single(_selfSigned.Resources("AWS::KMS::Key")).Id, SynthesizedStack.Target(Assert.Single(TemplateQueries.ResourcesOf(kms))));
+        Assert.Equal(
+            Assert.Single(_selfSigned.Resources("AWS::KMS::Key")).Id, SynthesizedStack.Target(
+            Assert.Single(TemplateQueries.ResourcesOf(kms))));
     }
 
     [Fact]
@@ -89,7 +99,8 @@ public sealed class TokenSigningTests(SynthesizedStacks stacks)
         var frameworkRoles = _selfSigned.Resources("AWS::Lambda::Function")
             .Where(f => !_selfSigned.FunctionIdsByHandler().Values.Contains(f.Id))
             .Select(f => _selfSigned.RoleOf(f.Id));
-        var actions = _selfSigned.StatementsOf(Assert.Single(frameworkRoles)).SelectMany(s => TemplateQueries.Strings(s["Action"])).Distinct().Order(StringComparer.Ordinal);
+        var actions = _selfSigned.StatementsOf(Assert.Single(frameworkRoles)).SelectMany(
+            s => TemplateQueries.Strings(s["Action"])).Distinct().Order(StringComparer.Ordinal);
 
         Assert.Equal(["lambda:InvokeFunction", "logs:CreateLogStream", "logs:PutLogEvents"], actions);
     }

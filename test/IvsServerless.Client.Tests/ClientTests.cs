@@ -34,7 +34,8 @@ public sealed partial class ClientTests(ITestOutputHelper output)
         var build = await ClientPackage.NodeAsync(["scripts/build.mjs", "--dist", "--no-declarations"], cancellationToken: timeout.Token);
         output.WriteLine($"build (esbuild): {ClientPackage.Seconds(build.Elapsed)}");
         Assert.True(build.Succeeded, build.Describe());
-        var types = await ClientPackage.NodeAsync(["node_modules/typescript/bin/tsc", "-p", "tsconfig.test.json"], cancellationToken: timeout.Token);
+        var types = await ClientPackage.NodeAsync(
+            ["node_modules/typescript/bin/tsc", "-p", "tsconfig.test.json"], cancellationToken: timeout.Token);
         output.WriteLine($"type checks of src/ and test/ (tsc -p tsconfig.test.json): {ClientPackage.Seconds(types.Elapsed)}");
         Assert.True(types.Succeeded, types.Describe());
 

@@ -16,7 +16,9 @@ public sealed class ContractLintTests(ITestOutputHelper output)
         output.WriteLine(await ClientPackage.EnsureInstalledAsync(timeout.Token));
 
         var run = await ClientPackage.NodeAsync(
-            ["node_modules/@redocly/cli/bin/cli.js", "lint", "--config", "../../redocly.yaml", "--format", "json", "../../src/IvsServerless.Api/openapi.yaml"],
+            [
+                "node_modules/@redocly/cli/bin/cli.js", "lint", "--config", "../../redocly.yaml", "--format", "json",
+                "../../src/IvsServerless.Api/openapi.yaml"],
             new Dictionary<string, string?> { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true" },
             timeout.Token);
         output.WriteLine($"redocly lint: {ClientPackage.Seconds(run.Elapsed)}, exit {run.ExitCode}");
@@ -24,7 +26,9 @@ public sealed class ContractLintTests(ITestOutputHelper output)
         var json = run.StandardOutput[run.StandardOutput.IndexOf('{', StringComparison.Ordinal)..];
         using var report = JsonDocument.Parse(json);
         var problems = report.RootElement.GetProperty("problems").EnumerateArray()
-            .Select(p => $"{p.GetProperty("severity").GetString()} {p.GetProperty("ruleId").GetString()}: {p.GetProperty("message").GetString()}")
+            .Select(
+                p =>
+                $"{p.GetProperty("severity").GetString()} {p.GetProperty("ruleId").GetString()}: {p.GetProperty("message").GetString()}")
             .ToList();
         foreach (var problem in problems)
         {

@@ -25,7 +25,8 @@ public sealed partial class ProblemCodeTests
             }
         }
 
-        var documented = new SortedSet<string>(DocumentedCodes(File.ReadAllLines(Path.Combine(api, "openapi.yaml"))), StringComparer.Ordinal);
+        var documented = new SortedSet<string>(
+            DocumentedCodes(File.ReadAllLines(Path.Combine(api, "openapi.yaml"))), StringComparer.Ordinal);
 
         Assert.True(produced.Count > 20, $"found only {produced.Count} codes in {api}: {string.Join(", ", produced)}");
         Assert.Equal(produced, documented);
@@ -59,6 +60,8 @@ public sealed partial class ProblemCodeTests
     [GeneratedRegex("""(?:Exception\((?:\d{3}, )?|Make\(\d{3}, )"(?<code>[a-z][a-z-]*)"(?=[,)])""")]
     private static partial Regex ThrownCode();
 
-    [GeneratedRegex("""(?:Exception\((?:\d{3}, )?|Make\(\d{3}, )"(?<code>[a-z][a-z-]*)"(?=[,)])|\bnew\("(?<code>[a-z][a-z-]*)", "(?=[A-Z])""")]
+    [
+        GeneratedRegex(
+        """(?:Exception\((?:\d{3}, )?|Make\(\d{3}, )"(?<code>[a-z][a-z-]*)"(?=[,)])|\bnew\("(?<code>[a-z][a-z-]*)", "(?=[A-Z])""")]
     private static partial Regex ErrorsCode();
 }

@@ -6,7 +6,8 @@ namespace IvsServerless.Console.Tests;
 /// <summary>The console's files as they are: self-contained (the machines are offline) and in step with the browser flow.</summary>
 public sealed partial class ConsoleAssetsTests
 {
-    private static readonly string[] Assets = ["index.html", "console.js", "console.css", "ivs-serverless-client.js", "docs/index.html", "docs/docs.js"];
+    private static readonly string[] Assets = [
+        "index.html", "console.js", "console.css", "ivs-serverless-client.js", "docs/index.html", "docs/docs.js"];
 
     /// <summary>The pages and scripts that define test ids: the console and the API reference (/docs).</summary>
     private static readonly string[] Pages = ["index.html", "console.js", "docs/index.html", "docs/docs.js"];

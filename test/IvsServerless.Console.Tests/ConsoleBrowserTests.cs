@@ -47,7 +47,8 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         var npmCi = await NpmPackages.EnsureInstalledAsync(BrowserFolder, PlaywrightPackage, cancellationToken: timeout.Token);
         output.WriteLine($"npm ci in test/browser: {(npmCi is null ? "not needed" : Seconds(npmCi.Elapsed))}");
 
-        var swaggerUi = await NpmPackages.EnsureInstalledAsync(ApiReference.PackageFolder, ApiReference.Package, ignoreScripts: true, timeout.Token);
+        var swaggerUi = await NpmPackages.EnsureInstalledAsync(
+            ApiReference.PackageFolder, ApiReference.Package, ignoreScripts: true, timeout.Token);
         output.WriteLine($"npm ci in src/api-reference: {(swaggerUi is null ? "not needed" : Seconds(swaggerUi.Elapsed))}");
 
         var hostStart = System.Diagnostics.Stopwatch.StartNew();
@@ -70,7 +71,9 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
                 + $"{step.GetProperty("ms").GetInt32()} ms {(step.TryGetProperty("details", out var details) ? details.ToString() : "")}");
         }
 
-        output.WriteLine($"Chromium {report.GetProperty("browserVersion")}, playwright-core {report.GetProperty("playwrightVersion")}; screenshot: {ScreenshotPath}");
+        output.WriteLine(
+            $"Chromium {report.GetProperty("browserVersion")}, playwright-core {report.GetProperty("playwrightVersion")}; screenshot: "
+            + $"{ScreenshotPath}");
 
         var failed = report.GetProperty("steps").EnumerateArray().FirstOrDefault(s => !s.GetProperty("ok").GetBoolean());
         Assert.True(failed.ValueKind == JsonValueKind.Undefined,

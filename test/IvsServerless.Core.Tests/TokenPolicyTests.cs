@@ -43,7 +43,8 @@ public sealed class TokenPolicyTests
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public void Capability_matrix(StageVisibility visibility, string user, ParticipantCapabilities? requested, ParticipantCapabilities? expected)
+    public void Capability_matrix(
+        StageVisibility visibility, string user, ParticipantCapabilities? requested, ParticipantCapabilities? expected)
     {
         var decision = _policy.Decide(StageOf(visibility), new Caller(user, null), new TokenRequest(requested));
 
@@ -65,14 +66,18 @@ public sealed class TokenPolicyTests
     [Fact]
     public void Deleted_or_missing_stage_never_gets_a_token()
     {
-        Assert.Equal(TokenDenial.StageNotFound, _policy.Decide(StageOf(StageVisibility.Public) with { Deleted = true }, new Caller(Owner, null), new TokenRequest()).Denial);
+        Assert.Equal(
+            TokenDenial.StageNotFound, _policy.Decide(
+            StageOf(StageVisibility.Public) with { Deleted = true }, new Caller(Owner, null), new TokenRequest()).Denial);
         Assert.Equal(TokenDenial.StageNotFound, _policy.Decide(null, new Caller(Owner, null), new TokenRequest()).Denial);
     }
 
     [Fact]
     public void Requesting_no_capability_is_denied()
     {
-        Assert.Equal(TokenDenial.CapabilityNotAllowed, _policy.Decide(StageOf(StageVisibility.Public), new Caller(Owner, null), new TokenRequest(None)).Denial);
+        Assert.Equal(
+            TokenDenial.CapabilityNotAllowed, _policy.Decide(
+            StageOf(StageVisibility.Public), new Caller(Owner, null), new TokenRequest(None)).Denial);
     }
 
     [Fact]
@@ -80,16 +85,23 @@ public sealed class TokenPolicyTests
     {
         var stage = StageOf(StageVisibility.Public);
         Assert.Equal(TimeSpan.FromHours(12), _policy.Decide(stage, new Caller(Owner, null), new TokenRequest()).Grant!.Duration);
-        Assert.Equal(TimeSpan.FromMinutes(30), _policy.Decide(stage, new Caller(Owner, null), new TokenRequest(Duration: TimeSpan.FromMinutes(30))).Grant!.Duration);
-        Assert.Equal(TokenDenial.InvalidDuration, _policy.Decide(stage, new Caller(Owner, null), new TokenRequest(Duration: TimeSpan.FromHours(13))).Denial);
-        Assert.Equal(TokenDenial.InvalidDuration, _policy.Decide(stage, new Caller(Owner, null), new TokenRequest(Duration: TimeSpan.FromSeconds(30))).Denial);
+        Assert.Equal(
+            TimeSpan.FromMinutes(30), _policy.Decide(
+            stage, new Caller(Owner, null), new TokenRequest(Duration: TimeSpan.FromMinutes(30))).Grant!.Duration);
+        Assert.Equal(
+            TokenDenial.InvalidDuration, _policy.Decide(
+            stage, new Caller(Owner, null), new TokenRequest(Duration: TimeSpan.FromHours(13))).Denial);
+        Assert.Equal(
+            TokenDenial.InvalidDuration, _policy.Decide(
+            stage, new Caller(Owner, null), new TokenRequest(Duration: TimeSpan.FromSeconds(30))).Denial);
     }
 
     [Fact]
     public void Configured_cap_allows_longer_tokens_up_to_14_days()
     {
         var policy = new TokenPolicy(new TokenPolicyOptions { MaxDuration = TimeSpan.FromDays(14) });
-        var grant = policy.Decide(StageOf(StageVisibility.Public), new Caller(Owner, null), new TokenRequest(Duration: TimeSpan.FromDays(14))).Grant;
+        var grant = policy.Decide(
+            StageOf(StageVisibility.Public), new Caller(Owner, null), new TokenRequest(Duration: TimeSpan.FromDays(14))).Grant;
         Assert.Equal(TimeSpan.FromDays(14), grant!.Duration);
     }
 
@@ -97,10 +109,13 @@ public sealed class TokenPolicyTests
     public void User_id_is_always_the_caller_and_attributes_are_filtered_with_the_display_name_from_claims()
     {
         var requested = new Dictionary<string, string> { ["avatarUrl"] = "https://a/b.png", ["isAdmin"] = "true" };
-        var grant = _policy.Decide(StageOf(StageVisibility.Public), new Caller(Stranger, "Real Name"), new TokenRequest(Attributes: requested)).Grant!;
+        var grant = _policy.Decide(
+            StageOf(StageVisibility.Public), new Caller(Stranger, "Real Name"), new TokenRequest(Attributes: requested)).Grant!;
 
         Assert.Equal(Stranger, grant.UserId);
-        Assert.Equal(new Dictionary<string, string> { ["avatarUrl"] = "https://a/b.png", ["displayName"] = "Real Name", ["role"] = "viewer" }, grant.Attributes);
+        Assert.Equal(
+            new Dictionary<string, string> { ["avatarUrl"] = "https://a/b.png", ["displayName"] = "Real Name", ["role"] = "viewer" },
+            grant.Attributes);
     }
 
     [Theory]
@@ -112,7 +127,8 @@ public sealed class TokenPolicyTests
         foreach (var user in new[] { Owner, CoHost, Invited, Stranger })
         {
             var requested = new Dictionary<string, string> { ["avatarUrl"] = "https://a/b.png", [key] = value };
-            var decision = _policy.Decide(StageOf(StageVisibility.Public), new Caller(user, "Real Name"), new TokenRequest(Attributes: requested));
+            var decision = _policy.Decide(
+                StageOf(StageVisibility.Public), new Caller(user, "Real Name"), new TokenRequest(Attributes: requested));
 
             Assert.Null(decision.Grant);
             Assert.Equal(TokenDenial.ReservedAttribute, decision.Denial);
@@ -147,7 +163,11 @@ public sealed class TokenPolicyTests
     [InlineData(12 * 60, 0)]
     public void Options_validation_really_fails(int defaultMinutes, int maxHours)
     {
-        var options = new TokenPolicyOptions { DefaultDuration = TimeSpan.FromMinutes(defaultMinutes), MaxDuration = TimeSpan.FromHours(maxHours) };
+        var options = new TokenPolicyOptions
+        {
+            DefaultDuration = TimeSpan.FromMinutes(defaultMinutes),
+            MaxDuration = TimeSpan.FromHours(maxHours)
+        };
         Assert.Throws<InvalidOperationException>(options.Validate);
     }
 

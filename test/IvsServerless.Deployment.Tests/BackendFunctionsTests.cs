@@ -41,25 +41,29 @@ public sealed class BackendFunctionsTests
     {
         Assert.All(BackendFunctions.All.Where(f => f.Kind != FunctionKind.HttpApi),
             f => Assert.True(f.Rules.Count > 0 ^ f.Schedule is not null, $"{f.Handler}: exactly one of rules or schedule"));
-        Assert.All(BackendFunctions.All.Where(f => f.Kind == FunctionKind.HttpApi), f => Assert.True(f.Rules.Count == 0 && f.Schedule is null));
+        Assert.All(
+            BackendFunctions.All.Where(f => f.Kind == FunctionKind.HttpApi), f => Assert.True(f.Rules.Count == 0 && f.Schedule is null));
     }
 
     [Fact]
     public void Grants_name_explicit_actions_and_star_resources_only_for_list_actions()
     {
         foreach (var function in BackendFunctions.All)
-        foreach (var access in new[] { function.Access, function.SelfSignedAccess }.OfType<AwsAccess>())
         {
-            Assert.All(access.Actions, a => Assert.DoesNotContain("*", a, StringComparison.Ordinal));
-            Assert.All(access.Ivs.Where(g => g.Resources.Contains(IvsResource.Any)),
-                g => Assert.All(g.Actions, a => Assert.StartsWith("ivs:List", a, StringComparison.Ordinal)));
+            foreach (var access in new[] { function.Access, function.SelfSignedAccess }.OfType<AwsAccess>())
+            {
+                Assert.All(access.Actions, a => Assert.DoesNotContain("*", a, StringComparison.Ordinal));
+                Assert.All(access.Ivs.Where(g => g.Resources.Contains(IvsResource.Any)),
+                    g => Assert.All(g.Actions, a => Assert.StartsWith("ivs:List", a, StringComparison.Ordinal)));
+            }
         }
     }
 
     [Fact]
     public void Self_signed_tokens_change_only_the_tokens_function_and_bring_key_rotation()
     {
-        Assert.Equal(["tokens"], BackendFunctions.All.Where(f => f.AccessFor(TokenMintingMode.SelfSigned) != f.Access).Select(f => f.Handler));
+        Assert.Equal(
+            ["tokens"], BackendFunctions.All.Where(f => f.AccessFor(TokenMintingMode.SelfSigned) != f.Access).Select(f => f.Handler));
         Assert.False(BackendFunctions.KeyRotation.IsDeployedWith(TokenMintingMode.Api));
         Assert.True(BackendFunctions.KeyRotation.IsDeployedWith(TokenMintingMode.SelfSigned));
         Assert.False(BackendFunctions.Api.IsDeployedWith(TokenMintingMode.SelfSigned));

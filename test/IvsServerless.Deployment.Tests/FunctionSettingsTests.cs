@@ -29,9 +29,17 @@ public sealed class FunctionSettingsTests
     [InlineData("IVS_ENDPOINT", "not a url", "IVS_ENDPOINT must be an absolute http(s) URL")]
     [InlineData("TOKEN_MAX_DURATION_MINUTES", "0", "TOKEN_MAX_DURATION_MINUTES must be a whole number")]
     [InlineData("TOKEN_MAX_DURATION_MINUTES", "30000", "MaxDuration must be between 1 minute and 14 days")]
-    [InlineData("COMPOSITION_STORAGE_CONFIGURATION_ARN", "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc", "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with")]
-    [InlineData("COMPOSITION_CHANNEL_ARN", "arn:aws:ivs:us-east-1:123456789012:channel/abc", "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with")]
-    [InlineData("COMPOSITION_ENCODER_CONFIGURATION_ARN", "arn:aws:ivs:us-east-1:123456789012:encoder-configuration/abc", "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with")]
+    [
+        InlineData(
+        "COMPOSITION_STORAGE_CONFIGURATION_ARN", "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc",
+        "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with")]
+    [
+        InlineData(
+        "COMPOSITION_CHANNEL_ARN", "arn:aws:ivs:us-east-1:123456789012:channel/abc", "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with")]
+    [
+        InlineData(
+        "COMPOSITION_ENCODER_CONFIGURATION_ARN", "arn:aws:ivs:us-east-1:123456789012:encoder-configuration/abc",
+        "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with")]
     [InlineData("TOKEN_MODE", "selfsigned", "TOKEN_MODE must be \"api\" or \"self-signed\"")]
     [InlineData("TOKEN_MODE", "self-signed", "TOKEN_SIGNING_KEY_PARAMETER is required when TOKEN_MODE is self-signed")]
     [InlineData("TOKEN_SIGNING_KEY_CACHE_SECONDS", "0", "TOKEN_SIGNING_KEY_CACHE_SECONDS must be a whole number of seconds from 1 to 3600")]
@@ -53,7 +61,9 @@ public sealed class FunctionSettingsTests
     {
         var environment = new Dictionary<string, string> { ["IDLE_STAGE_MINUTES"] = "1", ["TOKEN_MODE"] = "x" };
         var error = Assert.Throws<InvalidOperationException>(() => FunctionSettings.From(Read(environment)));
-        foreach (var expected in new[] { "AWS_REGION is required", "TABLE_NAME is required", "DEPLOYMENT_TAG is required", "TOKEN_MODE must be", "IDLE_STAGE_MINUTES must be" })
+        foreach (var expected in new[] {
+            "AWS_REGION is required", "TABLE_NAME is required", "DEPLOYMENT_TAG is required", "TOKEN_MODE must be",
+            "IDLE_STAGE_MINUTES must be" })
         {
             Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         }

@@ -47,7 +47,8 @@ public sealed class EmulatorPipelineTests(EventsTable table) : IClassFixture<Eve
         var live = await SendAsync("GET", $"/stages/{stageId}", "carol");
         var sessionId = live.GetProperty("activeSessionId").GetString()!;
         Assert.Equal([("alice", true), ("bob", true)], live.GetProperty("participants").EnumerateArray()
-            .Select(p => (p.GetProperty("userId").GetString(), p.GetProperty("publishing").GetBoolean())).OrderBy(p => p.Item1, StringComparer.Ordinal));
+            .Select(p => (p.GetProperty("userId").GetString(), p.GetProperty("publishing").GetBoolean())).OrderBy(
+                p => p.Item1, StringComparer.Ordinal));
 
         await ActAsync(stageId, bob, "unpublish");
         await ActAsync(stageId, alice, "leave");
@@ -97,7 +98,8 @@ public sealed class EmulatorPipelineTests(EventsTable table) : IClassFixture<Eve
             request.Json(body);
         }
 
-        var response = await _api.HandleAsync(request.Build(), new LambdaContext { AwsRequestId = "test", Deadline = DateTimeOffset.UtcNow.AddMinutes(1) }, default);
+        var response = await _api.HandleAsync(
+            request.Build(), new LambdaContext { AwsRequestId = "test", Deadline = DateTimeOffset.UtcNow.AddMinutes(1) }, default);
         Assert.True(response.StatusCode is >= 200 and < 300, $"{method} {path}: {response.StatusCode} {response.Body}");
         return JsonDocument.Parse(response.Body!).RootElement.Clone();
     }

@@ -30,7 +30,8 @@ public sealed class EventsTable : DynamoDbTableFixture
     {
         try
         {
-            await Stages.AddAsync(new Stage(stageId, $"arn:aws:ivs:us-east-1:123456789012:stage/{stageId}", "s-" + stageId, owner, visibility,
+            await Stages.AddAsync(
+                new Stage(stageId, $"arn:aws:ivs:us-east-1:123456789012:stage/{stageId}", "s-" + stageId, owner, visibility,
                 new HashSet<string>(), new HashSet<string>(), DateTimeOffset.UtcNow), default);
         }
         catch (StageConflictException)
@@ -43,7 +44,8 @@ public sealed class EventsTable : DynamoDbTableFixture
     {
         try
         {
-            await Compositions.AddAsync(new Composition($"arn:aws:ivs:us-east-1:123456789012:composition/{compositionId}", stageId, startedBy,
+            await Compositions.AddAsync(
+                new Composition($"arn:aws:ivs:us-east-1:123456789012:composition/{compositionId}", stageId, startedBy,
                 "key-" + compositionId, "STARTING", DateTimeOffset.UtcNow), default);
         }
         catch (CompositionConflictException)
@@ -58,7 +60,8 @@ public sealed class EventsTable : DynamoDbTableFixture
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var response = await Client.ScanAsync(new ScanRequest { TableName = TableName, ExclusiveStartKey = start, ConsistentRead = true });
+            var response = await Client.ScanAsync(
+                new ScanRequest { TableName = TableName, ExclusiveStartKey = start, ConsistentRead = true });
             lines.AddRange(response.Items.Select(i => string.Join(" ", i.OrderBy(a => a.Key, StringComparer.Ordinal)
                 .Select(a => $"{a.Key}={a.Value.S ?? a.Value.N ?? a.Value.BOOL?.ToString() ?? "?"}"))));
             start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
@@ -75,7 +78,10 @@ public sealed class EventsTable : DynamoDbTableFixture
         {
             TableName = TableName,
             KeyConditionExpression = "PK = :pk",
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = TableLayout.RejectedPartition(day) } },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            {
+                [":pk"] = new() { S = TableLayout.RejectedPartition(day) }
+            },
             ConsistentRead = true,
         });
         return response.Items;

@@ -14,7 +14,8 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 13, 0, 0, TimeSpan.Zero);
     private readonly IvsEventService _service = table.Service(new FakeTimeProvider(Now));
 
-    public static TheoryData<string> GoodSamples => [.. new[] { "stage-update", "participant-recording-state-change", "composition-state-change", "edge" }
+    public static TheoryData<string> GoodSamples =>
+        [.. new[] { "stage-update", "participant-recording-state-change", "composition-state-change", "edge" }
         .SelectMany(folder => Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "events", folder), "*.json"))
         .Select(path => Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "events"), path))
         .Order(StringComparer.Ordinal)];
@@ -34,7 +35,9 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
 
         var outcome = await _service.HandleAsync(bytes, default);
         Assert.NotEqual(IvsEventDisposition.Rejected, outcome.Disposition);
-        Assert.Equal(sample.Contains("unknown-event-name", StringComparison.Ordinal) ? IvsEventDisposition.AppliedUnknownName : IvsEventDisposition.Applied,
+        Assert.Equal(
+            sample.Contains("unknown-event-name", StringComparison.Ordinal) ? IvsEventDisposition.AppliedUnknownName
+            : IvsEventDisposition.Applied,
             outcome.Disposition);
         var after = await table.ScanAsync();
 
@@ -95,8 +98,11 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
         var start = CompositionEvent("compRACE0001", "Session Start", "race-1", 5);
 
         await Assert.ThrowsAsync<CompositionNotStoredYetException>(() => service.HandleAsync(start, default));
-        Assert.DoesNotContain((await table.Projection.ReadStageAsync("stageCOMP001", default)).Compositions.Keys, arn => arn.EndsWith("/compRACE0001", StringComparison.Ordinal));
-        Assert.DoesNotContain(await table.RejectedAsync(time.GetUtcNow()), r => r["reason"].S.Contains("compRACE0001", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            (await table.Projection.ReadStageAsync("stageCOMP001", default)).Compositions.Keys, arn =>
+            arn.EndsWith("/compRACE0001", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            await table.RejectedAsync(time.GetUtcNow()), r => r["reason"].S.Contains("compRACE0001", StringComparison.Ordinal));
 
         // The API stores it; Lambda's retry a minute later applies the same event.
         await table.AddCompositionAsync("stageCOMP001", "compRACE0001");
@@ -113,7 +119,9 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
         var outcome = await table.Service(time).HandleAsync(CompositionEvent("compGONE0001", "Session Start", "gone-1", 5), default);
 
         Assert.Equal(IvsEventDisposition.Rejected, outcome.Disposition);
-        Assert.Contains(await table.RejectedAsync(time.GetUtcNow()), r => r["reason"].S.StartsWith("unknown composition 'compGONE0001'", StringComparison.Ordinal));
+        Assert.Contains(
+            await table.RejectedAsync(time.GetUtcNow()), r =>
+            r["reason"].S.StartsWith("unknown composition 'compGONE0001'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -121,11 +129,16 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
     {
         await table.AddStageAsync("stageCOMP001");
         await table.AddCompositionAsync("stageCOMP001", "compLIFE0001", startedBy: "dana");
-        Assert.Equal(IvsEventDisposition.Applied, (await _service.HandleAsync(CompositionEvent("compLIFE0001", "Session Start", "c1", 0), default)).Disposition);
+        Assert.Equal(
+            IvsEventDisposition.Applied, (
+            await _service.HandleAsync(CompositionEvent("compLIFE0001", "Session Start", "c1", 0), default)).Disposition);
         Assert.Equal("ACTIVE", (await table.Compositions.FindAsync("stageCOMP001", "compLIFE0001", default))!.State);
 
-        await _service.HandleAsync(CompositionEvent("compLIFE0001", "Destination Failure", "c2", 30, destination: "destAAAAAAAA", reason: "Channel unavailable"), default);
-        await _service.HandleAsync(CompositionEvent("compLIFE0001", "Session Failure", "c3", 31, reason: "Stage resource unavailable"), default);
+        await _service.HandleAsync(
+            CompositionEvent("compLIFE0001", "Destination Failure", "c2", 30, destination: "destAAAAAAAA", reason: "Channel unavailable"),
+            default);
+        await _service.HandleAsync(
+            CompositionEvent("compLIFE0001", "Session Failure", "c3", 31, reason: "Stage resource unavailable"), default);
         await _service.HandleAsync(CompositionEvent("compLIFE0001", "Session Start", "c4", 40), default);
 
         var stored = (await table.Compositions.FindAsync("stageCOMP001", "compLIFE0001", default))!;
@@ -152,7 +165,8 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
     public async Task A_throttled_store_fails_the_invocation_so_EventBridge_retries_and_nothing_is_rejected()
     {
         await table.AddStageAsync("stageTHROT01");
-        var service = new IvsEventService(new ThrottledProjection(), table.Stages, table.Compositions, new DynamoDbRejectedEventStore(table.Client, table.Options));
+        var service = new IvsEventService(
+            new ThrottledProjection(), table.Stages, table.Compositions, new DynamoDbRejectedEventStore(table.Client, table.Options));
         var before = await table.ScanAsync();
         await Assert.ThrowsAsync<ProvisionedThroughputExceededException>(() =>
             service.HandleAsync(StageEvent("stageTHROT01", "st-THROTTLED001", "Participant Published", "t1", 0), default));
@@ -165,7 +179,8 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
         await table.AddStageAsync("q16jrGEyMbMg");
         using var log = new MemoryStream();
         var handler = new IvsEventsHandler(_service);
-        var result = await handler.HandleAsync(EventsTable.Sample("stage-update/participant-published.json"), EventsTable.Context(log), default);
+        var result = await handler.HandleAsync(
+            EventsTable.Sample("stage-update/participant-published.json"), EventsTable.Context(log), default);
 
         var line = Encoding.UTF8.GetString(log.ToArray());
         Assert.Contains("\"eventId\":\"bd9a85e3-4c63-4214-b298-0c7a848da979\"", line, StringComparison.Ordinal);
@@ -186,22 +201,43 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
         Assert.Equal(IvsEventDisposition.Rejected, again.Disposition);
         Assert.Equal(before, (await table.ScanAsync()).Where(l => !l.Contains("PK=REJECTED#", StringComparison.Ordinal)));
 
-        var rejected = (await table.RejectedAsync(Now)).Where(i => i["reason"].S == outcome.Reason && i["rawBytes"].N == bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var rejected = (await table.RejectedAsync(Now)).Where(
+            i => i["reason"].S == outcome.Reason
+            && i["rawBytes"].N == bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var item = Assert.Single(rejected);
-        Assert.Equal(Now.Add(RejectedEvent.Retention).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), item[TableLayout.ExpiresAt].N);
+        Assert.Equal(
+            Now.Add(RejectedEvent.Retention).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), item[
+            TableLayout.ExpiresAt].N);
         return item;
     }
 
     private static readonly DateTimeOffset Base = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
-    private static byte[] StageEvent(string stageId, string sessionId, string name, string id, int second) => Encoding.UTF8.GetBytes(new JsonObject
-    {
-        ["version"] = "0", ["id"] = id, ["detail-type"] = "IVS Stage Update", ["source"] = "aws.ivs", ["account"] = "123456789012",
-        ["time"] = Time(second), ["region"] = "us-east-1", ["resources"] = new JsonArray($"arn:aws:ivs:us-east-1:123456789012:stage/{stageId}"),
-        ["detail"] = new JsonObject { ["session_id"] = sessionId, ["event_name"] = name, ["event_time"] = Time(second), ["user_id"] = "erin", ["participant_id"] = "pERIN0000001" },
-    }.ToJsonString());
+    private static byte[] StageEvent(string stageId, string sessionId, string name, string id, int second) =>
+        Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["version"] = "0",
+            ["id"] = id,
+            ["detail-type"] = "IVS Stage Update",
+            ["source"] = "aws.ivs",
+            ["account"] = "123456789012",
+            ["time"] = Time(second),
+            ["region"] = "us-east-1",
+            ["resources"] = new JsonArray(
+            $"arn:aws:ivs:us-east-1:123456789012:stage/{stageId}"),
+            ["detail"] = new JsonObject
+            {
+                ["session_id"] = sessionId,
+                ["event_name"] = name,
+                ["event_time"] = Time(second),
+                ["user_id"] = "erin",
+                [
+            "participant_id"] = "pERIN0000001"
+            },
+        }.ToJsonString());
 
-    private static byte[] CompositionEvent(string compositionId, string name, string id, int second, string? destination = null, string? reason = null)
+    private static byte[] CompositionEvent(
+        string compositionId, string name, string id, int second, string? destination = null, string? reason = null)
     {
         var detail = new JsonObject { ["event_name"] = name, ["stage_arn"] = "arn:aws:ivs:us-east-1:123456789012:stage/stageCOMP001" };
         if (destination is not null)
@@ -216,13 +252,22 @@ public sealed class IvsEventServiceTests(EventsTable table) : IClassFixture<Even
 
         return Encoding.UTF8.GetBytes(new JsonObject
         {
-            ["version"] = "0", ["id"] = id, ["detail-type"] = "IVS Composition State Change", ["source"] = "aws.ivs", ["account"] = "123456789012",
-            ["time"] = Time(second), ["region"] = "us-east-1", ["resources"] = new JsonArray($"arn:aws:ivs:us-east-1:123456789012:composition/{compositionId}"),
+            ["version"] = "0",
+            ["id"] = id,
+            ["detail-type"] = "IVS Composition State Change",
+            ["source"] = "aws.ivs",
+            [
+                "account"] = "123456789012",
+            ["time"] = Time(second),
+            ["region"] = "us-east-1",
+            ["resources"] = new JsonArray(
+                $"arn:aws:ivs:us-east-1:123456789012:composition/{compositionId}"),
             ["detail"] = detail,
         }.ToJsonString());
     }
 
-    private static string Time(int second) => Base.AddSeconds(second).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Time(int second) =>
+        Base.AddSeconds(second).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private sealed class ThrottledProjection : IProjectionStore
     {

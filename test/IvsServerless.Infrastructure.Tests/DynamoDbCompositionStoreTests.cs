@@ -61,7 +61,8 @@ public sealed class DynamoDbCompositionStoreTests(ItemsTable table) : IClassFixt
     public async Task Listing_is_newest_first_and_stays_within_the_stage()
     {
         var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        var compositions = Enumerable.Range(0, 4).Select(i => New("stage000004", $"k{i}") with { StartedAt = start.AddMinutes(i) }).ToList();
+        var compositions = Enumerable.Range(0, 4).Select(
+            i => New("stage000004", $"k{i}") with { StartedAt = start.AddMinutes(i) }).ToList();
         foreach (var composition in compositions)
         {
             await _store.AddAsync(composition, default);

@@ -13,18 +13,23 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
     {
         var stage = Stages.New(visibility: StageVisibility.Private, activeSessionId: "st-abcdefghijklm", coHosts: ["a", "b"])
             with
-            {
-                InvitedUserIds = new HashSet<string> { "guest" },
-                CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero),
-                Endpoints = new StageEndpoints("wss://global.events.live-video.net", "https://abc.global-bm.whip.live-video.net"),
-            };
+        {
+            InvitedUserIds = new HashSet<string> { "guest" },
+            CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero),
+            Endpoints = new StageEndpoints("wss://global.events.live-video.net", "https://abc.global-bm.whip.live-video.net"),
+        };
         await _store.AddAsync(stage, default);
 
         var found = await _store.FindAsync(stage.StageId, default);
 
         Assert.NotNull(found);
-        Assert.Equal((stage.StageId, stage.StageArn, stage.Name, stage.OwnerId, stage.Visibility, stage.CreatedAt, stage.Deleted, stage.ActiveSessionId, stage.Version),
-            (found.StageId, found.StageArn, found.Name, found.OwnerId, found.Visibility, found.CreatedAt, found.Deleted, found.ActiveSessionId, found.Version));
+        Assert.Equal(
+            (
+            stage.StageId, stage.StageArn, stage.Name, stage.OwnerId, stage.Visibility, stage.CreatedAt, stage.Deleted,
+            stage.ActiveSessionId, stage.Version),
+            (
+                found.StageId, found.StageArn, found.Name, found.OwnerId, found.Visibility, found.CreatedAt, found.Deleted,
+                found.ActiveSessionId, found.Version));
         Assert.Equal(stage.CoHostIds.Order(), found.CoHostIds.Order());
         Assert.Equal(["guest"], found.InvitedUserIds);
         Assert.Equal(stage.Endpoints, found.Endpoints);
@@ -54,7 +59,8 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
     {
         var stage = Stages.New(activeSessionId: "st-x", coHosts: ["c"]);
         await _store.AddAsync(stage, default);
-        await _store.UpdateAsync(stage with { Deleted = true, ActiveSessionId = null, CoHostIds = new HashSet<string>(), Version = 2 }, default);
+        await _store.UpdateAsync(
+            stage with { Deleted = true, ActiveSessionId = null, CoHostIds = new HashSet<string>(), Version = 2 }, default);
 
         var found = await _store.FindAsync(stage.StageId, default);
 
@@ -175,7 +181,8 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
 
         var cursor = (await _store.ListOwnedByAsync(owner, new PageRequest(null, 1), default)).NextCursor!;
 
-        await Assert.ThrowsAsync<InvalidCursorException>(() => _store.ListOwnedByAsync("another-owner", new PageRequest(cursor, 1), default));
+        await Assert.ThrowsAsync<InvalidCursorException>(
+            () => _store.ListOwnedByAsync("another-owner", new PageRequest(cursor, 1), default));
         await Assert.ThrowsAsync<InvalidCursorException>(() => _store.ListLivePublicAsync(new PageRequest(cursor, 1), default));
         await Assert.ThrowsAsync<InvalidCursorException>(() => _store.ListOwnedByAsync(owner, new PageRequest("not-base64!", 1), default));
         await Assert.ThrowsAsync<InvalidCursorException>(() => _store.ListOwnedByAsync(owner, new PageRequest("e30", 1), default));

@@ -48,7 +48,9 @@ public sealed class InvalidCursorTests(ItemsTable table) : IClassFixture<ItemsTa
         foreach (var cursor in cursors)
         {
             var thrown = await Record.ExceptionAsync(() => _stages.ListOwnedByAsync(owner, new PageRequest(cursor, 1), default));
-            Assert.True(thrown is InvalidCursorException, $"cursor '{cursor[..Math.Min(80, cursor.Length)]}' gave {thrown?.GetType().Name ?? "a page"}");
+            Assert.True(
+                thrown is InvalidCursorException,
+                $"cursor '{cursor[..Math.Min(80, cursor.Length)]}' gave {thrown?.GetType().Name ?? "a page"}");
         }
 
         // The real one still pages.
@@ -76,7 +78,8 @@ public sealed class InvalidCursorTests(ItemsTable table) : IClassFixture<ItemsTa
         {
             for (var i = 0; i < 3; i++)
             {
-                await _projection.ApplyAsync(StageUpdate(stage, $"st-CURSOR{i:D6}XX", "pAAAAAAAAAAA", "Participant Published", i * 100, $"{stage}-{i}"), default);
+                await _projection.ApplyAsync(
+                    StageUpdate(stage, $"st-CURSOR{i:D6}XX", "pAAAAAAAAAAA", "Participant Published", i * 100, $"{stage}-{i}"), default);
             }
         }
 

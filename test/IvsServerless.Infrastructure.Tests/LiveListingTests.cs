@@ -1,9 +1,9 @@
 using System.Buffers.Text;
-using Xunit.Abstractions;
 using System.Diagnostics;
 using System.Text;
 using IvsServerless.Core.Paging;
 using IvsServerless.Infrastructure.DynamoDb;
+using Xunit.Abstractions;
 
 namespace IvsServerless.Infrastructure.Tests;
 
@@ -16,7 +16,8 @@ public sealed class LiveListingTests(ItemsTable table, ITestOutputHelper output)
     public async Task Live_listing_pages_newest_first_without_gaps_and_clamps_the_limit()
     {
         var start = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
-        var stages = Enumerable.Range(0, 120).Select(i => Stages.New("owner-" + (i % 7), createdAt: start.AddSeconds(i), activeSessionId: "st-live")).ToList();
+        var stages = Enumerable.Range(0, 120).Select(
+            i => Stages.New("owner-" + (i % 7), createdAt: start.AddSeconds(i), activeSessionId: "st-live")).ToList();
 
         var clock = Stopwatch.StartNew();
         foreach (var stage in stages)
@@ -24,7 +25,9 @@ public sealed class LiveListingTests(ItemsTable table, ITestOutputHelper output)
             await _store.AddAsync(stage, default);
         }
 
-        output.WriteLine($"{stages.Count} sequential conditional puts: {clock.ElapsedMilliseconds} ms, {stages.Count / clock.Elapsed.TotalSeconds:F0} ops/s");
+        output.WriteLine(
+            $"{stages.Count} sequential conditional puts: {clock.ElapsedMilliseconds} ms, {stages.Count / clock.Elapsed.TotalSeconds:F0} "
+            + $"ops/s");
 
         var first = await _store.ListLivePublicAsync(new PageRequest(null, 1000), default);
         Assert.Equal(PageRequest.MaxLimit, first.Items.Count);
@@ -47,7 +50,9 @@ public sealed class LiveListingTests(ItemsTable table, ITestOutputHelper output)
     public async Task Forged_cursors_are_rejected()
     {
         await _store.AddAsync(Stages.New(owner: "forger"), default);
-        var real = Decode((await ListOwned("forger", null)).NextCursor ?? Encode("""{"GSI1PK":"OWNER#forger","GSI1SK":"x","PK":"STAGE#x","SK":"STAGE"}"""));
+        var real = Decode(
+            (await ListOwned("forger", null)).NextCursor
+            ?? Encode("""{"GSI1PK":"OWNER#forger","GSI1SK":"x","PK":"STAGE#x","SK":"STAGE"}"""));
         Assert.Contains("OWNER#forger", real);
 
         string[] forged =

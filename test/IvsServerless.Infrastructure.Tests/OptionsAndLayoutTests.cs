@@ -38,8 +38,10 @@ public sealed class OptionsAndLayoutTests(ItemsTable table) : IClassFixture<Item
             description.AttributeDefinitions.Select(a => (a.AttributeName, a.AttributeType.Value)).Order());
         Assert.Equal("PAY_PER_REQUEST", description.BillingModeSummary?.BillingMode?.Value ?? definition.BillingMode.Value);
         Assert.Equal(
-            definition.GlobalSecondaryIndexes.Select(i => (i.IndexName, Keys(i.KeySchema), i.Projection.ProjectionType.Value)).OrderBy(i => i.IndexName),
-            description.GlobalSecondaryIndexes.Select(i => (i.IndexName, Keys(i.KeySchema), i.Projection.ProjectionType.Value)).OrderBy(i => i.IndexName));
+            definition.GlobalSecondaryIndexes.Select(i => (i.IndexName, Keys(i.KeySchema), i.Projection.ProjectionType.Value)).OrderBy(
+                i => i.IndexName),
+            description.GlobalSecondaryIndexes.Select(i => (i.IndexName, Keys(i.KeySchema), i.Projection.ProjectionType.Value)).OrderBy(
+                i => i.IndexName));
     }
 
     private static string Keys(IEnumerable<Amazon.DynamoDBv2.Model.KeySchemaElement> schema) =>

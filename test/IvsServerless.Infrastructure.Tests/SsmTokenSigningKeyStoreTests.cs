@@ -79,7 +79,9 @@ public sealed class SsmTokenSigningKeyStoreTests
         await using var ssm = FakeParameterStore.Start();
         var store = Store(ssm, kmsKeyId: null);
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            store.PutAsync(new TokenSigningKey(KeyArn, GeneratedSigningKeyPair.Create().Pkcs8PrivateKey, DateTimeOffset.UtcNow), CancellationToken.None));
+            store.PutAsync(
+                new TokenSigningKey(KeyArn, GeneratedSigningKeyPair.Create().Pkcs8PrivateKey, DateTimeOffset.UtcNow),
+                CancellationToken.None));
         Assert.Empty(ssm.Requests);
     }
 

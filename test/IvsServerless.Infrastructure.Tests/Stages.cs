@@ -12,6 +12,7 @@ internal static class Stages
     {
         var id = "st" + Interlocked.Increment(ref _counter).ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
         return new Stage(id, $"arn:aws:ivs:us-east-1:123456789012:stage/{id}", "name-" + id, owner, visibility,
-            new HashSet<string>(coHosts ?? []), new HashSet<string>(), createdAt ?? DateTimeOffset.UtcNow, ActiveSessionId: activeSessionId);
+            new HashSet<string>(coHosts ?? []), new HashSet<string>(), createdAt
+                ?? DateTimeOffset.UtcNow, ActiveSessionId: activeSessionId);
     }
 }

@@ -77,7 +77,8 @@ public sealed class TransactionCancellationTests
 
             Calls++;
             var outcome = _outcomes.Dequeue();
-            return outcome is null ? Task.FromResult(new TransactWriteItemsResponse()) : Task.FromException<TransactWriteItemsResponse>(outcome);
+            return outcome is null ? Task.FromResult(new TransactWriteItemsResponse()) : Task.FromException<TransactWriteItemsResponse>(
+                outcome);
         }
     }
 }

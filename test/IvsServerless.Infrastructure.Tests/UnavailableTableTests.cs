@@ -50,7 +50,8 @@ public sealed class UnavailableTableTests
 
         using var conditional = Client(new StubHandler(HttpStatusCode.BadRequest, "ConditionalCheckFailedException"));
         await Assert.ThrowsAsync<Core.Stages.StageConflictException>(() =>
-            new DynamoDbStageStore(conditional, new DynamoDbOptions { TableName = "t" }).UpdateAsync(Stages.New() with { Version = 2 }, default));
+            new DynamoDbStageStore(conditional, new DynamoDbOptions { TableName = "t" }).UpdateAsync(
+                Stages.New() with { Version = 2 }, default));
     }
 
     private static FaultTranslatingDynamoDbClient Client(StubHandler stub) =>
@@ -77,7 +78,10 @@ public sealed class UnavailableTableTests
         {
             Interlocked.Increment(ref _calls);
             var body = $$"""{"__type":"com.amazonaws.dynamodb.v20120810#{{errorType}}","message":"no"}""";
-            var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/x-amz-json-1.0") };
+            var response = new HttpResponseMessage(status)
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/x-amz-json-1.0")
+            };
             response.Headers.TryAddWithoutValidation("x-amzn-RequestId", "stub");
             return Task.FromResult(response);
         }

@@ -44,10 +44,18 @@ public sealed class ConcurrencyTests(EmulatorFixture emulator) : IClassFixture<E
             var stage = stages[i % InitialStages];
             return (i % 50) switch
             {
-                0 => new Call("CreateStage", new { name = $"concurrency-new-{i}", tags = new Dictionary<string, string> { ["i"] = $"{i}" } }, null),
+                0 =>
+                    new Call(
+                    "CreateStage", new { name = $"concurrency-new-{i}", tags = new Dictionary<string, string> { ["i"] = $"{i}" } }, null),
                 25 => new Call("ListStages", new { maxResults = 100 }, null),
                 _ when i % 2 == 0 => new Call("CreateParticipantToken",
-                    new { stageArn = stage, userId = $"user-{i}", capabilities = i % 4 == 0 ? new[] { "PUBLISH", "SUBSCRIBE" } : ["SUBSCRIBE"] }, stage),
+                    new
+                    {
+                        stageArn = stage,
+                        userId = $"user-{i}",
+                        capabilities = i % 4 == 0 ? new[] { "PUBLISH", "SUBSCRIBE" } : [
+                        "SUBSCRIBE"]
+                    }, stage),
                 _ => new Call("ListParticipants", new { stageArn = stage, sessionId = UnknownSessionId }, stage),
             };
         }).ToList();
@@ -105,7 +113,8 @@ public sealed class ConcurrencyTests(EmulatorFixture emulator) : IClassFixture<E
 
         var everyListed = await ListAllStagesAsync(http);
         var counts = everyListed.GroupBy(a => a).ToDictionary(g => g.Key, g => g.Count());
-        Assert.All(allStages, arn => Assert.True(counts.GetValueOrDefault(arn) == 1, $"{arn} listed {counts.GetValueOrDefault(arn)} times"));
+        Assert.All(
+            allStages, arn => Assert.True(counts.GetValueOrDefault(arn) == 1, $"{arn} listed {counts.GetValueOrDefault(arn)} times"));
         Assert.Equal(allStages.Order(StringComparer.Ordinal), everyListed.Order(StringComparer.Ordinal));
     }
 
@@ -135,10 +144,12 @@ public sealed class ConcurrencyTests(EmulatorFixture emulator) : IClassFixture<E
         string? nextToken = null;
         for (var page = 0; page < 100; page++)
         {
-            var listed = await SendAsync(http, new Call("ListStages", nextToken is null ? new { maxResults = 5 } : new { maxResults = 5, nextToken }, null));
+            var listed = await SendAsync(
+                http, new Call("ListStages", nextToken is null ? new { maxResults = 5 } : new { maxResults = 5, nextToken }, null));
             Assert.True(listed.Status == HttpStatusCode.OK, $"ListStages: {(int)listed.Status} {listed.Body}");
             arns.AddRange(listed.Json.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("arn").GetString()!));
-            nextToken = listed.Json.TryGetProperty("nextToken", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            nextToken = listed.Json.TryGetProperty("nextToken", out var next)
+                && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
             if (string.IsNullOrEmpty(nextToken))
             {
                 return arns;

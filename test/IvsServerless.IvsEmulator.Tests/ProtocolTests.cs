@@ -41,7 +41,8 @@ public sealed class ProtocolTests(EmulatorFixture emulator) : IClassFixture<Emul
     {
         var response = await Client.SendRawAsync(HttpMethod.Post, "/CreateStage", body);
         response.AssertError(HttpStatusCode.BadRequest, "SerializationException");
-        Assert.DoesNotContain(" at ", response.ExceptionMessage!.Replace("Value at", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            " at ", response.ExceptionMessage!.Replace("Value at", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,7 +50,9 @@ public sealed class ProtocolTests(EmulatorFixture emulator) : IClassFixture<Emul
     {
         var response = await Client.CallAsync("GetStage", new { });
         response.AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        Assert.Contains("Value null at 'arn' failed to satisfy constraint: Member must not be null", response.ExceptionMessage, StringComparison.Ordinal);
+        Assert.Contains(
+            "Value null at 'arn' failed to satisfy constraint: Member must not be null", response.ExceptionMessage,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,7 +86,9 @@ public sealed class ProtocolTests(EmulatorFixture emulator) : IClassFixture<Emul
     public async Task Region_comes_from_the_sigv4_credential_scope()
     {
         var response = await Client.SendRawAsync(HttpMethod.Post, "/CreateStage", "{}", region: "eu-west-1");
-        Assert.StartsWith("arn:aws:ivs:eu-west-1:123456789012:stage/", response.Json.GetProperty("stage").GetProperty("arn").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "arn:aws:ivs:eu-west-1:123456789012:stage/", response.Json.GetProperty("stage").GetProperty("arn").GetString(),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,7 +98,9 @@ public sealed class ProtocolTests(EmulatorFixture emulator) : IClassFixture<Emul
         var expiration = stage.GetProperty("participantTokens")[0].GetProperty("expirationTime");
         Assert.Equal(JsonValueKind.String, expiration.ValueKind);
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$", expiration.GetString());
-        Assert.Equal(emulator.Clock.GetUtcNow().AddMinutes(720), DateTimeOffset.Parse(expiration.GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(
+            emulator.Clock.GetUtcNow().AddMinutes(720), DateTimeOffset.Parse(
+            expiration.GetString()!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -101,9 +108,11 @@ public sealed class ProtocolTests(EmulatorFixture emulator) : IClassFixture<Emul
     {
         string[] expected =
         [
-            "CreateEncoderConfiguration", "CreateIngestConfiguration", "CreateParticipantToken", "CreateStage", "CreateStorageConfiguration",
+            "CreateEncoderConfiguration", "CreateIngestConfiguration", "CreateParticipantToken", "CreateStage",
+                "CreateStorageConfiguration",
             "DeleteEncoderConfiguration", "DeleteIngestConfiguration", "DeletePublicKey", "DeleteStage", "DeleteStorageConfiguration",
-            "DisconnectParticipant", "GetComposition", "GetEncoderConfiguration", "GetIngestConfiguration", "GetParticipant", "GetPublicKey",
+            "DisconnectParticipant", "GetComposition", "GetEncoderConfiguration", "GetIngestConfiguration", "GetParticipant",
+                "GetPublicKey",
             "GetStage", "GetStageSession", "GetStorageConfiguration", "ImportPublicKey", "ListCompositions", "ListEncoderConfigurations",
             "ListIngestConfigurations", "ListParticipantEvents", "ListParticipantReplicas", "ListParticipants", "ListPublicKeys",
             "ListStageSessions", "ListStages", "ListStorageConfigurations", "ListTagsForResource", "StartComposition",

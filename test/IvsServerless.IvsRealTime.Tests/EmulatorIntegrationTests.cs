@@ -28,7 +28,8 @@ public sealed class EmulatorIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Stage_and_token_round_trip_and_the_region_comes_from_the_signature()
     {
-        var created = await _ivs.CreateStageAsync(new CreateStageRequest { Name = "client-test", Tags = new Dictionary<string, string> { ["owner"] = "u1" } });
+        var created = await _ivs.CreateStageAsync(
+            new CreateStageRequest { Name = "client-test", Tags = new Dictionary<string, string> { ["owner"] = "u1" } });
         Assert.StartsWith("arn:aws:ivs:eu-west-1:123456789012:stage/", created.Stage!.Arn, StringComparison.Ordinal);
 
         var fetched = await _ivs.GetStageAsync(new GetStageRequest { Arn = created.Stage.Arn });
@@ -47,7 +48,8 @@ public sealed class EmulatorIntegrationTests : IAsyncLifetime
         Assert.True(token.ParticipantToken.ExpirationTime > DateTimeOffset.UtcNow.AddMinutes(29));
 
         await _ivs.DeleteStageAsync(new DeleteStageRequest { Arn = created.Stage.Arn });
-        var missing = await Assert.ThrowsAsync<ResourceNotFoundException>(() => _ivs.GetStageAsync(new GetStageRequest { Arn = created.Stage.Arn }));
+        var missing = await Assert.ThrowsAsync<ResourceNotFoundException>(
+            () => _ivs.GetStageAsync(new GetStageRequest { Arn = created.Stage.Arn }));
         Assert.Equal(404, (int)missing.StatusCode);
         Assert.False(string.IsNullOrEmpty(missing.RequestId));
     }
@@ -55,7 +57,8 @@ public sealed class EmulatorIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Server_side_validation_surfaces_as_a_typed_ValidationException()
     {
-        var error = await Assert.ThrowsAsync<ValidationException>(() => _ivs.CreateStageAsync(new CreateStageRequest { Name = "bad name!" }));
+        var error = await Assert.ThrowsAsync<ValidationException>(
+            () => _ivs.CreateStageAsync(new CreateStageRequest { Name = "bad name!" }));
         Assert.Contains("regular expression pattern", error.Message, StringComparison.Ordinal);
     }
 }

@@ -14,7 +14,8 @@ public sealed class OptionsTests
         Assert.Equal(3, Valid.MaxAttempts);
         Assert.Equal(TimeSpan.FromMilliseconds(100), Valid.BaseDelay);
         Assert.Equal(new Uri("https://ivsrealtime.us-east-1.amazonaws.com"), Valid.ResolveServiceUrl());
-        Assert.Equal(new Uri("https://ivsrealtime.cn-north-1.amazonaws.com.cn"), (Valid with { Region = "cn-north-1" }).ResolveServiceUrl());
+        Assert.Equal(
+            new Uri("https://ivsrealtime.cn-north-1.amazonaws.com.cn"), (Valid with { Region = "cn-north-1" }).ResolveServiceUrl());
     }
 
     [Theory]
@@ -70,7 +71,8 @@ public sealed class OptionsTests
     [Fact]
     public void Every_problem_is_reported_at_once()
     {
-        var error = Assert.Throws<ArgumentException>(() => new IvsRealTimeClientOptions { Region = "", ServiceUrl = "nope", MaxAttempts = 0 }.Validate());
+        var error = Assert.Throws<ArgumentException>(
+            () => new IvsRealTimeClientOptions { Region = "", ServiceUrl = "nope", MaxAttempts = 0 }.Validate());
 
         Assert.Contains("Region", error.Message, StringComparison.Ordinal);
         Assert.Contains("ServiceUrl", error.Message, StringComparison.Ordinal);

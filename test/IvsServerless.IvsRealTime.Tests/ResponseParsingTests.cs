@@ -34,7 +34,8 @@ public sealed class ResponseParsingTests
     [Fact]
     public async Task CreateParticipantToken_reads_the_expiration_with_its_offset()
     {
-        var response = await Call(c => c.CreateParticipantTokenAsync(new CreateParticipantTokenRequest { StageArn = TestClients.StageArn }), """
+        var response = await Call(
+            c => c.CreateParticipantTokenAsync(new CreateParticipantTokenRequest { StageArn = TestClients.StageArn }), """
             {"participantToken": {"participantId": "abCDEf12GHIj", "token": "eyJhbGciOiJLTVMiLCJ0eXAiOiJKV1QifQ.x.y", "userId": "u1",
               "duration": 60, "capabilities": ["PUBLISH", "SUBSCRIBE"], "expirationTime": "2024-01-02T05:04:05.123+02:00"}}
             """);
@@ -50,7 +51,9 @@ public sealed class ResponseParsingTests
     [Fact]
     public async Task ListParticipantEvents_reads_event_names_error_codes_and_exchanged_tokens()
     {
-        var response = await Call(c => c.ListParticipantEventsAsync(new ListParticipantEventsRequest { StageArn = "s", SessionId = "st", ParticipantId = "p" }), """
+        var response = await Call(
+            c =>
+            c.ListParticipantEventsAsync(new ListParticipantEventsRequest { StageArn = "s", SessionId = "st", ParticipantId = "p" }), """
             {"events": [
               {"name": "JOINED", "participantId": "p", "eventTime": "2024-01-02T03:04:05Z"},
               {"name": "PUBLISH_ERROR", "participantId": "p", "eventTime": "2024-01-02T03:04:06.5Z", "errorCode": "B_FRAME_PRESENT"},
@@ -119,7 +122,8 @@ public sealed class ResponseParsingTests
         var handler = new RecordingHandler().Respond($$$"""{"stageSession": {"startTime": {{{wire}}}}}""");
         var client = TestClients.Create(handler);
 
-        await Assert.ThrowsAsync<JsonException>(() => client.GetStageSessionAsync(new GetStageSessionRequest { StageArn = "s", SessionId = "st" }));
+        await Assert.ThrowsAsync<JsonException>(
+            () => client.GetStageSessionAsync(new GetStageSessionRequest { StageArn = "s", SessionId = "st" }));
         Assert.Single(handler.Requests);
     }
 
@@ -135,7 +139,8 @@ public sealed class ResponseParsingTests
     [Fact]
     public async Task Unknown_and_pascal_case_members_are_ignored_and_missing_lists_are_empty()
     {
-        var response = await Call(c => c.ListStagesAsync(new ListStagesRequest()), """{"Stages": [{"Arn": "x"}], "somethingNew": {"a": 1}}""");
+        var response = await Call(
+            c => c.ListStagesAsync(new ListStagesRequest()), """{"Stages": [{"Arn": "x"}], "somethingNew": {"a": 1}}""");
 
         Assert.Empty(response.Stages);
         Assert.Null(response.NextToken);
@@ -162,29 +167,44 @@ public sealed class ResponseParsingTests
     {
         var handler = new RecordingHandler()
             .Respond("""{"stages": [{"arn": "a1", "name": "n", "tags": {}}], "nextToken": "t"}""")
-            .Respond("""{"participants": [{"participantId": "p", "state": "CONNECTED", "published": true, "recordingState": "DISABLED", "firstJoinTime": "2024-01-02T03:04:05Z"}]}""")
+            .Respond(
+                """{"participants": [{"participantId": "p", "state": "CONNECTED", "published": """
+                + """true, "recordingState": "DISABLED", "firstJoinTime": "2024-01-02T03:04:05Z"}]}""")
             .Respond("""{"stageSessions": [{"sessionId": "st-a1b2c3d4e5f6g", "startTime": "2024-01-02T03:04:05Z"}]}""")
-            .Respond("""{"compositions": [{"arn": "c", "stageArn": "s", "state": "STOPPING", "destinations": [{"id": "d", "state": "STOPPED"}]}]}""")
+            .Respond(
+                """{"compositions": [{"arn": "c", "stageArn": "s", "state": "STOPPING", "destinations": """
+                + """[{"id": "d", "state": "STOPPED"}]}]}""")
             .Respond("""{"encoderConfigurations": [{"arn": "e", "name": "hd"}]}""")
             .Respond("""{"storageConfigurations": [{"arn": "s", "s3": {"bucketName": "b"}}]}""")
             .Respond("""{"publicKeys": [{"arn": "k", "name": "key"}]}""");
         var client = TestClients.Create(handler);
 
         Assert.Equal("a1", Assert.Single((await client.ListStagesAsync(new ListStagesRequest())).Stages).Arn);
-        var participant = Assert.Single((await client.ListParticipantsAsync(new ListParticipantsRequest { StageArn = "s", SessionId = "st" })).Participants);
-        Assert.Equal((ParticipantState.Connected, true, ParticipantRecordingState.Disabled), (participant.State!.Value, participant.Published!.Value, participant.RecordingState!.Value));
-        Assert.Equal("st-a1b2c3d4e5f6g", Assert.Single((await client.ListStageSessionsAsync(new ListStageSessionsRequest { StageArn = "s" })).StageSessions).SessionId);
+        var participant = Assert.Single(
+            (await client.ListParticipantsAsync(new ListParticipantsRequest { StageArn = "s", SessionId = "st" })).Participants);
+        Assert.Equal(
+            (ParticipantState.Connected, true, ParticipantRecordingState.Disabled), (
+            participant.State!.Value, participant.Published!.Value, participant.RecordingState!.Value));
+        Assert.Equal(
+            "st-a1b2c3d4e5f6g", Assert.Single(
+            (await client.ListStageSessionsAsync(new ListStageSessionsRequest { StageArn = "s" })).StageSessions).SessionId);
         var composition = Assert.Single((await client.ListCompositionsAsync(new ListCompositionsRequest())).Compositions);
-        Assert.Equal((CompositionState.Stopping, DestinationState.Stopped), (composition.State, Assert.Single(composition.Destinations).State));
-        Assert.Equal("hd", Assert.Single((await client.ListEncoderConfigurationsAsync(new ListEncoderConfigurationsRequest())).EncoderConfigurations).Name);
-        Assert.Equal("b", Assert.Single((await client.ListStorageConfigurationsAsync(new ListStorageConfigurationsRequest())).StorageConfigurations).S3!.BucketName);
+        Assert.Equal(
+            (CompositionState.Stopping, DestinationState.Stopped), (composition.State, Assert.Single(composition.Destinations).State));
+        Assert.Equal(
+            "hd", Assert.Single(
+            (await client.ListEncoderConfigurationsAsync(new ListEncoderConfigurationsRequest())).EncoderConfigurations).Name);
+        Assert.Equal(
+            "b", Assert.Single(
+            (await client.ListStorageConfigurationsAsync(new ListStorageConfigurationsRequest())).StorageConfigurations).S3!.BucketName);
         Assert.Equal("key", Assert.Single((await client.ListPublicKeysAsync(new ListPublicKeysRequest())).PublicKeys).Name);
     }
 
     [Fact]
     public async Task GetParticipant_reads_client_details_and_protocol()
     {
-        var response = await Call(c => c.GetParticipantAsync(new GetParticipantRequest { StageArn = "s", SessionId = "st", ParticipantId = "p" }), """
+        var response = await Call(
+            c => c.GetParticipantAsync(new GetParticipantRequest { StageArn = "s", SessionId = "st", ParticipantId = "p" }), """
             {"participant": {"participantId": "p", "userId": "u1", "state": "DISCONNECTED", "attributes": {"role": "host"}, "published": false,
               "ispName": "Comcast", "osName": "iOS", "osVersion": "17.2", "browserName": "Safari", "browserVersion": "17", "sdkVersion": "1.2.3",
               "recordingS3BucketName": "bucket", "recordingS3Prefix": "prefix", "recordingState": "STOPPED", "protocol": "WHIP",
@@ -203,7 +223,9 @@ public sealed class ResponseParsingTests
     public async Task ImportPublicKey_reads_the_fingerprint()
     {
         var response = await Call(c => c.ImportPublicKeyAsync(new ImportPublicKeyRequest { PublicKeyMaterial = "pem", Name = "k1" }),
-            """{"publicKey": {"arn": "arn:aws:ivs:us-east-1:123456789012:public-key/abcdABC1efg2", "name": "k1", "publicKeyMaterial": "pem", "fingerprint": "12:a3:44"}}""");
+            """{"publicKey": """
+                + """{"arn": "arn:aws:ivs:us-east-1:123456789012:public-key/abcdABC1efg2", "name": "k1", "publicKeyMaterial": "pem", "fin"""
+                + """gerprint": "12:a3:44"}}""");
 
         Assert.Equal("12:a3:44", response.PublicKey!.Fingerprint);
     }

@@ -67,7 +67,8 @@ public sealed class RetryTests
         var handler = new RecordingHandler();
         for (var i = 0; i < 4; i++)
         {
-            handler.Respond(HttpStatusCode.ServiceUnavailable, """{"exceptionMessage":"busy"}""", ("x-amzn-ErrorType", "InternalServerException"));
+            handler.Respond(
+                HttpStatusCode.ServiceUnavailable, """{"exceptionMessage":"busy"}""", ("x-amzn-ErrorType", "InternalServerException"));
         }
 
         var client = TestClients.Create(handler, TestClients.Options(maxAttempts: 4), delays: delays);
@@ -118,7 +119,8 @@ public sealed class RetryTests
         using var cancellation = new CancellationTokenSource();
         await cancellation.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestClients.Create(handler).GetStageAsync(Request, cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => TestClients.Create(handler).GetStageAsync(Request, cancellation.Token));
         Assert.Empty(handler.Requests);
     }
 
@@ -133,7 +135,8 @@ public sealed class RetryTests
             return new HttpResponseMessage(HttpStatusCode.OK);
         });
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestClients.Create(handler).GetStageAsync(Request, cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => TestClients.Create(handler).GetStageAsync(Request, cancellation.Token));
         Assert.Single(handler.Requests);
     }
 

@@ -104,7 +104,8 @@ public sealed class SigV4TestSuiteTests
 
         await signer.SignAsync(request, suiteCase.BodyBytes, CancellationToken.None);
 
-        var expected = ReferenceSigV4.Authorization(ReferenceSigV4.WithPayloadHashHeader(suiteCase.CanonicalRequest), Date, "us-east-1", "service");
+        var expected = ReferenceSigV4.Authorization(
+            ReferenceSigV4.WithPayloadHashHeader(suiteCase.CanonicalRequest), Date, "us-east-1", "service");
         Assert.Equal(expected, Assert.Single(request.Headers.GetValues("Authorization")));
         Assert.Equal(Date, Assert.Single(request.Headers.GetValues("X-Amz-Date")));
         Assert.Equal(suiteCase.CanonicalRequest.Split('\n')[^1], Assert.Single(request.Headers.GetValues("X-Amz-Content-SHA256")));

@@ -19,7 +19,8 @@ public sealed class SigningTests
 
         var request = Assert.Single(handler.Requests);
         var authorization = request.Header("Authorization")!;
-        Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKID/20240102/eu-west-1/ivs/aws4_request, ", authorization, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "AWS4-HMAC-SHA256 Credential=AKID/20240102/eu-west-1/ivs/aws4_request, ", authorization, StringComparison.Ordinal);
         Assert.Contains("SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, ", authorization, StringComparison.Ordinal);
         Assert.Equal("20240102T030405Z", request.Header("X-Amz-Date"));
         Assert.Equal(ReferenceSigV4.Sha256Hex(request.Body!), request.Header("X-Amz-Content-SHA256"));
@@ -30,14 +31,18 @@ public sealed class SigningTests
     public async Task Session_credentials_send_and_sign_the_security_token()
     {
         var handler = new RecordingHandler().Respond("{}");
-        var client = TestClients.Create(handler, credentials: new SessionAWSCredentials("ASIAEXAMPLE", TestClients.SecretKey, "session-token"));
+        var client = TestClients.Create(
+            handler, credentials: new SessionAWSCredentials("ASIAEXAMPLE", TestClients.SecretKey, "session-token"));
 
         await client.ListStagesAsync(new ListStagesRequest());
 
         var request = Assert.Single(handler.Requests);
         Assert.Equal("session-token", request.Header("X-Amz-Security-Token"));
-        Assert.Contains("Credential=ASIAEXAMPLE/20240102/us-east-1/ivs/aws4_request", request.Header("Authorization"), StringComparison.Ordinal);
-        Assert.Contains("SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token,", request.Header("Authorization"), StringComparison.Ordinal);
+        Assert.Contains(
+            "Credential=ASIAEXAMPLE/20240102/us-east-1/ivs/aws4_request", request.Header("Authorization"), StringComparison.Ordinal);
+        Assert.Contains(
+            "SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token,", request.Header("Authorization"),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,7 +51,8 @@ public sealed class SigningTests
         var handler = new RecordingHandler().Respond("{}");
         var client = TestClients.Create(handler);
 
-        await client.TagResourceAsync(new TagResourceRequest { ResourceArn = TestClients.StageArn, Tags = new Dictionary<string, string> { ["a"] = "b" } });
+        await client.TagResourceAsync(
+            new TagResourceRequest { ResourceArn = TestClients.StageArn, Tags = new Dictionary<string, string> { ["a"] = "b" } });
 
         var body = """{"tags":{"a":"b"}}""";
         var bodyHash = ReferenceSigV4.Sha256Hex(body);
@@ -85,7 +91,8 @@ public sealed class SigningTests
 
         await client.UntagResourceAsync(new UntagResourceRequest { ResourceArn = TestClients.StageArn, TagKeys = ["b c", "a"] });
 
-        Assert.Equal(ExpectedTagsAuthorization("DELETE", "tagKeys=a&tagKeys=b%20c"), Assert.Single(handler.Requests).Header("Authorization"));
+        Assert.Equal(
+            ExpectedTagsAuthorization("DELETE", "tagKeys=a&tagKeys=b%20c"), Assert.Single(handler.Requests).Header("Authorization"));
     }
 
     /// <summary>The reference signature of a body-less request to the stage's tags path (double-encoded, as IVS expects).</summary>
@@ -109,7 +116,9 @@ public sealed class SigningTests
     [Fact]
     public async Task AwsSdkCore_sorts_query_values_by_decoded_text()
     {
-        var signer = new SigV4RequestSigner(new BasicAWSCredentials(TestClients.AccessKey, TestClients.SecretKey), "us-east-1", "ivs", new ManualTimeProvider(TestClients.Now));
+        var signer = new SigV4RequestSigner(
+            new BasicAWSCredentials(TestClients.AccessKey, TestClients.SecretKey), "us-east-1", "ivs", new ManualTimeProvider(
+            TestClients.Now));
         using var request = new HttpRequestMessage(HttpMethod.Delete, "http://127.0.0.1:4566/tags/x?tagKeys=a%3Ab&tagKeys=a.b");
 
         await signer.SignAsync(request, null, CancellationToken.None);
@@ -117,8 +126,10 @@ public sealed class SigningTests
         string Canonical(string query) => string.Join('\n', "DELETE", "/tags/x", query, "host:127.0.0.1:4566",
             "x-amz-content-sha256:" + EmptyHash, "x-amz-date:20240102T030405Z", "", "host;x-amz-content-sha256;x-amz-date", EmptyHash);
         var authorization = Assert.Single(request.Headers.GetValues("Authorization"));
-        Assert.Equal(ReferenceSigV4.Authorization(Canonical("tagKeys=a.b&tagKeys=a%3Ab"), "20240102T030405Z", "us-east-1", "ivs"), authorization);
-        Assert.NotEqual(ReferenceSigV4.Authorization(Canonical("tagKeys=a%3Ab&tagKeys=a.b"), "20240102T030405Z", "us-east-1", "ivs"), authorization);
+        Assert.Equal(
+            ReferenceSigV4.Authorization(Canonical("tagKeys=a.b&tagKeys=a%3Ab"), "20240102T030405Z", "us-east-1", "ivs"), authorization);
+        Assert.NotEqual(
+            ReferenceSigV4.Authorization(Canonical("tagKeys=a%3Ab&tagKeys=a.b"), "20240102T030405Z", "us-east-1", "ivs"), authorization);
     }
 
     [Fact]

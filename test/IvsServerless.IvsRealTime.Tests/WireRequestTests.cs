@@ -29,7 +29,9 @@ public sealed class WireRequestTests
         }));
 
         Assert.Equal("/CreateParticipantToken", request.Uri.AbsolutePath);
-        Assert.Equal("""{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","duration":60,"capabilities":["PUBLISH"]}""", request.Body);
+        Assert.Equal(
+            """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","duration":60,"capabilities":["PUBLISH"]}""",
+            request.Body);
     }
 
     [Fact]
@@ -91,14 +93,21 @@ public sealed class WireRequestTests
             IdempotencyToken = "e987d765-9784-4a52-81b3-10154014c7c4",
             Layout = new LayoutConfiguration
             {
-                Pip = new PipConfiguration { PipPosition = PipPosition.BottomRight, PipBehavior = PipBehavior.Dynamic, VideoFillMode = VideoFillMode.Cover, PipWidth = 320 },
+                Pip = new PipConfiguration
+                {
+                    PipPosition = PipPosition.BottomRight,
+                    PipBehavior = PipBehavior.Dynamic,
+                    VideoFillMode = VideoFillMode.Cover,
+                    PipWidth = 320
+                },
             },
             Destinations =
             [
                 new DestinationConfiguration
                 {
                     Name = "live",
-                    Channel = new ChannelDestinationConfiguration { ChannelArn = "arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGh1234" },
+                    Channel = new ChannelDestinationConfiguration {
+                        ChannelArn = "arn:aws:ivs:us-east-1:123456789012:channel/AbCdEfGh1234" },
                 },
                 new DestinationConfiguration
                 {
@@ -142,7 +151,8 @@ public sealed class WireRequestTests
         }), """{"participants":[]}""");
 
         Assert.Equal(
-            """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","sessionId":"st-a1b2c3d4e5f6g","maxResults":100,"filterByRecordingState":"ACTIVE"}""",
+            """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","sessionId":"st-a1b2c3d4e5f6g","maxResults":100,"filte"""
+                + """rByRecordingState":"ACTIVE"}""",
             request.Body);
     }
 
@@ -172,23 +182,46 @@ public sealed class WireRequestTests
             ("DeleteStage", () => client.DeleteStageAsync(new DeleteStageRequest { Arn = StageArn })),
             ("ListStages", () => client.ListStagesAsync(new ListStagesRequest())),
             ("CreateParticipantToken", () => client.CreateParticipantTokenAsync(new CreateParticipantTokenRequest { StageArn = StageArn })),
-            ("DisconnectParticipant", () => client.DisconnectParticipantAsync(new DisconnectParticipantRequest { StageArn = StageArn, ParticipantId = "p1", Reason = "kicked" })),
+            (
+                "DisconnectParticipant", () =>
+                client.DisconnectParticipantAsync(
+                new DisconnectParticipantRequest { StageArn = StageArn, ParticipantId = "p1", Reason = "kicked" })),
             ("ListStageSessions", () => client.ListStageSessionsAsync(new ListStageSessionsRequest { StageArn = StageArn })),
             ("GetStageSession", () => client.GetStageSessionAsync(new GetStageSessionRequest { StageArn = StageArn, SessionId = Session })),
-            ("ListParticipants", () => client.ListParticipantsAsync(new ListParticipantsRequest { StageArn = StageArn, SessionId = Session })),
-            ("GetParticipant", () => client.GetParticipantAsync(new GetParticipantRequest { StageArn = StageArn, SessionId = Session, ParticipantId = "p1" })),
-            ("ListParticipantEvents", () => client.ListParticipantEventsAsync(new ListParticipantEventsRequest { StageArn = StageArn, SessionId = Session, ParticipantId = "p1" })),
-            ("StartComposition", () => client.StartCompositionAsync(new StartCompositionRequest { StageArn = StageArn, Destinations = [] })),
-            ("StopComposition", () => client.StopCompositionAsync(new StopCompositionRequest { Arn = "arn:aws:ivs:us-east-1:123456789012:composition/abc" })),
-            ("GetComposition", () => client.GetCompositionAsync(new GetCompositionRequest { Arn = "arn:aws:ivs:us-east-1:123456789012:composition/abc" })),
+            (
+                "ListParticipants", () =>
+                client.ListParticipantsAsync(new ListParticipantsRequest { StageArn = StageArn, SessionId = Session })),
+            (
+                "GetParticipant", () =>
+                client.GetParticipantAsync(new GetParticipantRequest { StageArn = StageArn, SessionId = Session, ParticipantId = "p1" })),
+            (
+                "ListParticipantEvents", () =>
+                client.ListParticipantEventsAsync(
+                new ListParticipantEventsRequest { StageArn = StageArn, SessionId = Session, ParticipantId = "p1" })),
+            (
+                "StartComposition", () =>
+                client.StartCompositionAsync(new StartCompositionRequest { StageArn = StageArn, Destinations = [] })),
+            (
+                "StopComposition", () =>
+                client.StopCompositionAsync(new StopCompositionRequest { Arn = "arn:aws:ivs:us-east-1:123456789012:composition/abc" })),
+            (
+                "GetComposition", () =>
+                client.GetCompositionAsync(new GetCompositionRequest { Arn = "arn:aws:ivs:us-east-1:123456789012:composition/abc" })),
             ("ListCompositions", () => client.ListCompositionsAsync(new ListCompositionsRequest { FilterByStageArn = StageArn })),
             ("CreateEncoderConfiguration", () => client.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest())),
             ("GetEncoderConfiguration", () => client.GetEncoderConfigurationAsync(new GetEncoderConfigurationRequest { Arn = "e" })),
-            ("DeleteEncoderConfiguration", () => client.DeleteEncoderConfigurationAsync(new DeleteEncoderConfigurationRequest { Arn = "e" })),
+            (
+                "DeleteEncoderConfiguration", () =>
+                client.DeleteEncoderConfigurationAsync(new DeleteEncoderConfigurationRequest { Arn = "e" })),
             ("ListEncoderConfigurations", () => client.ListEncoderConfigurationsAsync(new ListEncoderConfigurationsRequest())),
-            ("CreateStorageConfiguration", () => client.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "b" } })),
+            (
+                "CreateStorageConfiguration", () =>
+                client.CreateStorageConfigurationAsync(
+                new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "b" } })),
             ("GetStorageConfiguration", () => client.GetStorageConfigurationAsync(new GetStorageConfigurationRequest { Arn = "s" })),
-            ("DeleteStorageConfiguration", () => client.DeleteStorageConfigurationAsync(new DeleteStorageConfigurationRequest { Arn = "s" })),
+            (
+                "DeleteStorageConfiguration", () =>
+                client.DeleteStorageConfigurationAsync(new DeleteStorageConfigurationRequest { Arn = "s" })),
             ("ListStorageConfigurations", () => client.ListStorageConfigurationsAsync(new ListStorageConfigurationsRequest())),
             ("ImportPublicKey", () => client.ImportPublicKeyAsync(new ImportPublicKeyRequest { PublicKeyMaterial = "pem" })),
             ("DeletePublicKey", () => client.DeletePublicKeyAsync(new DeletePublicKeyRequest { Arn = "k" })),
@@ -208,7 +241,9 @@ public sealed class WireRequestTests
         }
 
         Assert.Equal(27, handler.Requests.Count);
-        Assert.Equal("""{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","participantId":"p1","reason":"kicked"}""", handler.Requests[6].Body);
+        Assert.Equal(
+            """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","participantId":"p1","reason":"kicked"}""",
+            handler.Requests[6].Body);
         Assert.Equal("""{"s3":{"bucketName":"b"}}""", handler.Requests[20].Body);
     }
 
@@ -217,7 +252,9 @@ public sealed class WireRequestTests
     {
         var handler = new RecordingHandler()
             .Respond(System.Net.HttpStatusCode.ServiceUnavailable, "")
-            .Respond("""{"composition":{"arn":"arn:aws:ivs:us-east-1:123456789012:composition/abc","stageArn":"s","state":"STARTING","destinations":[]}}""");
+            .Respond(
+                """{"composition":{"arn":"arn:aws:ivs:us-east-1:123456789012:composition/abc","stageArn":"s","state":"STARTING","destinat"""
+                + """ions":[]}}""");
         var client = TestClients.Create(handler);
 
         await client.StartCompositionAsync(new StartCompositionRequest { StageArn = StageArn, Destinations = [] });
@@ -236,7 +273,8 @@ public sealed class WireRequestTests
 
         Assert.Equal(HttpMethod.Get, request.Method);
         Assert.Equal("/tags/" + TestClients.EncodedStageArn, request.Uri.AbsolutePath);
-        Assert.Equal("http://127.0.0.1:4566/tags/arn%3Aaws%3Aivs%3Aus-east-1%3A123456789012%3Astage%2FabcdEFGH1234", request.Uri.AbsoluteUri);
+        Assert.Equal(
+            "http://127.0.0.1:4566/tags/arn%3Aaws%3Aivs%3Aus-east-1%3A123456789012%3Astage%2FabcdEFGH1234", request.Uri.AbsoluteUri);
         Assert.Null(request.Body);
         Assert.Null(request.ContentType);
         Assert.Equal("b", response.Tags["a"]);
@@ -260,7 +298,8 @@ public sealed class WireRequestTests
     [Fact]
     public async Task UntagResource_deletes_with_repeated_tagKeys()
     {
-        var (request, _) = await Capture(c => c.UntagResourceAsync(new UntagResourceRequest { ResourceArn = StageArn, TagKeys = ["a", "b c"] }));
+        var (request, _) = await Capture(
+            c => c.UntagResourceAsync(new UntagResourceRequest { ResourceArn = StageArn, TagKeys = ["a", "b c"] }));
 
         Assert.Equal(HttpMethod.Delete, request.Method);
         Assert.Equal("/tags/" + TestClients.EncodedStageArn + "?tagKeys=a&tagKeys=b%20c", request.Uri.PathAndQuery);

@@ -150,7 +150,8 @@ public sealed class LambdaRuntimeTests
         Assert.Equal("Runtime.NoSuchHandler", initError.ErrorTypeHeader);
         using var body = JsonDocument.Parse(initError.Body);
         Assert.Equal("Runtime.NoSuchHandler", body.RootElement.GetProperty("errorType").GetString());
-        Assert.Contains("Known handlers: ivs-events, stages.", body.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "Known handlers: ivs-events, stages.", body.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, body.RootElement.GetProperty("stackTrace").GetArrayLength());
         Assert.Equal(0, harness.Api.NextCalls);
     }
@@ -176,7 +177,9 @@ public sealed class LambdaRuntimeTests
     {
         await using var harness = RuntimeHarness.Start(new DelegateHandler((payload, context, _) =>
         {
-            context.Logger.Log(LambdaLogLevel.Information, "participant joined", KeyValuePair.Create<string, object?>("stageArn", "arn:aws:ivs:us-east-1:123456789012:stage/abc"));
+            context.Logger.Log(
+                LambdaLogLevel.Information, "participant joined", KeyValuePair.Create<string, object?>(
+                "stageArn", "arn:aws:ivs:us-east-1:123456789012:stage/abc"));
             context.Logger.LogWarning("quote \" and\nnewline");
             return Task.FromResult(payload);
         }));
@@ -194,9 +197,12 @@ public sealed class LambdaRuntimeTests
             Assert.EndsWith("Z", timestamp, StringComparison.Ordinal);
             Assert.Equal(TimeSpan.Zero, DateTimeOffset.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture).Offset);
         });
-        Assert.Equal(("INFO", "participant joined"), (entries[0].GetProperty("level").GetString(), entries[0].GetProperty("message").GetString()));
+        Assert.Equal(
+            ("INFO", "participant joined"), (entries[0].GetProperty("level").GetString(), entries[0].GetProperty("message").GetString()));
         Assert.Equal("arn:aws:ivs:us-east-1:123456789012:stage/abc", entries[0].GetProperty("stageArn").GetString());
-        Assert.Equal(("WARN", "quote \" and\nnewline"), (entries[1].GetProperty("level").GetString(), entries[1].GetProperty("message").GetString()));
+        Assert.Equal(
+            ("WARN", "quote \" and\nnewline"), (
+            entries[1].GetProperty("level").GetString(), entries[1].GetProperty("message").GetString()));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using IvsServerless.Deployment.Functions;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsEmulator;
@@ -35,7 +35,8 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
         using var function = StartBootstrap(runtime, "api");
         try
         {
-            var created = await runtime.WaitForResultAsync(runtime.Enqueue(HttpEvent("POST", "/stages", "owner-1", """{"name":"from-bootstrap","visibility":"public"}""")));
+            var created = await runtime.WaitForResultAsync(
+                runtime.Enqueue(HttpEvent("POST", "/stages", "owner-1", """{"name":"from-bootstrap","visibility":"public"}""")));
             var response = JsonDocument.Parse(created.Body).RootElement;
             Assert.Equal("response", created.Kind);
             Assert.True(response.GetProperty("statusCode").GetInt32() == 201, Encoding.UTF8.GetString(created.Body));
@@ -107,7 +108,8 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
         try
         {
             var created = await rotationRuntime.WaitForResultAsync(rotationRuntime.Enqueue(
-                """{"RequestType":"Create","ServiceToken":"arn:aws:lambda:us-east-1:123456789012:function:x","ResourceProperties":{}}"""u8.ToArray()));
+                """{"RequestType":"Create","ServiceToken":"arn:aws:lambda:us-east-1:123456789012:function:x","ResourceProperties":{}}"""u8
+                    .ToArray()));
             Assert.True(created.Kind == "response", Encoding.UTF8.GetString(created.Body));
             keyArn = JsonDocument.Parse(created.Body).RootElement.GetProperty("Data").GetProperty("KeyArn").GetString()!;
             Assert.Contains(":public-key/", keyArn, StringComparison.Ordinal);
@@ -122,8 +124,11 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
         using var api = StartBootstrap(apiRuntime, "api", extra: tokenSettings);
         try
         {
-            var created = await apiRuntime.WaitForResultAsync(apiRuntime.Enqueue(HttpEvent("POST", "/stages", "owner-1", """{"name":"self-signed","visibility":"public"}""")));
-            var stageId = JsonDocument.Parse(JsonDocument.Parse(created.Body).RootElement.GetProperty("body").GetString()!).RootElement.GetProperty("stageId").GetString()!;
+            var created = await apiRuntime.WaitForResultAsync(
+                apiRuntime.Enqueue(HttpEvent("POST", "/stages", "owner-1", """{"name":"self-signed","visibility":"public"}""")));
+            var stageId = JsonDocument.Parse(
+                JsonDocument.Parse(created.Body).RootElement.GetProperty("body").GetString()!).RootElement.GetProperty(
+                "stageId").GetString()!;
             var minted = await apiRuntime.WaitForResultAsync(apiRuntime.Enqueue(TokenEvent(stageId, "owner-1")));
             var response = JsonDocument.Parse(minted.Body).RootElement;
             Assert.True(response.GetProperty("statusCode").GetInt32() == 201, Encoding.UTF8.GetString(minted.Body));
@@ -132,7 +137,8 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
             Assert.Equal(keyArn, header.GetProperty("kid").GetString());
 
             using var http = new HttpClient { BaseAddress = _ivs.BaseAddress };
-            using var join = await http.PostAsync("/_sim/join", new StringContent(JsonSerializer.Serialize(new { token }), Encoding.UTF8, "application/json"));
+            using var join = await http.PostAsync(
+                "/_sim/join", new StringContent(JsonSerializer.Serialize(new { token }), Encoding.UTF8, "application/json"));
             Assert.True(join.IsSuccessStatusCode, await join.Content.ReadAsStringAsync());
         }
         finally
@@ -155,15 +161,20 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
         {
             ["requestId"] = Guid.NewGuid().ToString(),
             ["http"] = new Dictionary<string, string> { ["method"] = "POST", ["path"] = $"/stages/{stageId}/participant-tokens" },
-            ["authorizer"] = new Dictionary<string, object> { ["jwt"] = new Dictionary<string, object> { ["claims"] = new Dictionary<string, string> { ["sub"] = sub } } },
+            ["authorizer"] = new Dictionary<string, object>
+            {
+                ["jwt"] = new Dictionary<string, object> { ["claims"] = new Dictionary<string, string> { ["sub"] = sub } }
+            },
         },
         ["isBase64Encoded"] = false,
     });
 
-    private Process StartBootstrap(FakeRuntimeApi runtime, string handler, bool withoutTable = false, Dictionary<string, string>? extra = null)
+    private Process StartBootstrap(
+        FakeRuntimeApi runtime, string handler, bool withoutTable = false, Dictionary<string, string>? extra = null)
     {
         var native = Environment.GetEnvironmentVariable("BOOTSTRAP_EXECUTABLE");
-        var start = new ProcessStartInfo(native ?? "dotnet", native is null ? [Path.Combine(AppContext.BaseDirectory, "bootstrap.dll")] : [])
+        var start = new ProcessStartInfo(
+            native ?? "dotnet", native is null ? [Path.Combine(AppContext.BaseDirectory, "bootstrap.dll")] : [])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -218,12 +229,18 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
             ["rawPath"] = path,
             ["rawQueryString"] = "",
             ["headers"] = new Dictionary<string, string> { ["content-type"] = "application/json" },
-            ["pathParameters"] = path.StartsWith("/stages/", StringComparison.Ordinal) ? new Dictionary<string, string> { ["stageId"] = path["/stages/".Length..] } : null,
+            ["pathParameters"] = path.StartsWith("/stages/", StringComparison.Ordinal) ? new Dictionary<string, string>
+            {
+                ["stageId"] = path["/stages/".Length..]
+            } : null,
             ["requestContext"] = new Dictionary<string, object>
             {
                 ["requestId"] = Guid.NewGuid().ToString(),
                 ["http"] = new Dictionary<string, string> { ["method"] = method, ["path"] = path },
-                ["authorizer"] = new Dictionary<string, object> { ["jwt"] = new Dictionary<string, object> { ["claims"] = new Dictionary<string, string> { ["sub"] = sub } } },
+                ["authorizer"] = new Dictionary<string, object>
+                {
+                    ["jwt"] = new Dictionary<string, object> { ["claims"] = new Dictionary<string, string> { ["sub"] = sub } }
+                },
             },
             ["body"] = body,
             ["isBase64Encoded"] = false,

@@ -65,7 +65,12 @@ public sealed class FunctionHandlersTests
     [Fact]
     public void Each_API_function_serves_exactly_its_declared_routes()
     {
-        var environment = new Dictionary<string, string> { ["AWS_REGION"] = "us-east-1", ["TABLE_NAME"] = "items", ["DEPLOYMENT_TAG"] = "prod" };
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_REGION"] = "us-east-1",
+            ["TABLE_NAME"] = "items",
+            ["DEPLOYMENT_TAG"] = "prod"
+        };
         var registry = FunctionHandlers.Registry(environment.GetValueOrDefault);
         foreach (var function in BackendFunctions.All.Where(f => f.Kind == FunctionKind.HttpApi))
         {

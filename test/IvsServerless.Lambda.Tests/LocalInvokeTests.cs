@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using IvsServerless.Core.Stages;
 using IvsServerless.Deployment.Functions;
 using IvsServerless.Infrastructure.DynamoDb;
@@ -46,7 +46,8 @@ public sealed class LocalInvokeTests : IAsyncLifetime
         Assert.Contains("\"outcome\":\"Applied\"", result.StandardError, StringComparison.Ordinal);
 
         using var reader = _dynamo.CreateClient();
-        var state = await new DynamoDbProjectionStore(reader, new DynamoDbOptions { TableName = _table }).ReadStageAsync("q16jrGEyMbMg", default);
+        var state = await new DynamoDbProjectionStore(reader, new DynamoDbOptions { TableName = _table }).ReadStageAsync(
+            "q16jrGEyMbMg", default);
         Assert.True(Assert.Single(state.Participants.Values).Publishing!.Value);
     }
 
@@ -95,7 +96,8 @@ public sealed class LocalInvokeTests : IAsyncLifetime
     private Task<ProcessResult> RunAsync(string[] args, bool withTable)
     {
         var native = System.Environment.GetEnvironmentVariable("BOOTSTRAP_EXECUTABLE");
-        return ProcessRunner.RunAsync(native ?? "dotnet", native is null ? [Path.Combine(AppContext.BaseDirectory, "bootstrap.dll"), .. args] : args,
+        return ProcessRunner.RunAsync(
+            native ?? "dotnet", native is null ? [Path.Combine(AppContext.BaseDirectory, "bootstrap.dll"), .. args] : args,
             environment: Environment(withTable), timeout: TimeSpan.FromSeconds(60));
     }
 

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using IvsServerless.Deployment.Events;
-using IvsServerless.IvsEmulator.Events;
 using IvsServerless.IvsEmulator;
+using IvsServerless.IvsEmulator.Events;
 
 namespace IvsServerless.LocalBus.Tests;
 
@@ -25,7 +25,8 @@ public class EmulatorEndToEndTests
 
         using var http = new HttpClient { BaseAddress = emulator.BaseAddress };
         var stageArn = (await PostAsync(http, "/CreateStage", new { name = "bus-e2e" }))["stage"]!["arn"]!.GetValue<string>();
-        var token = (await PostAsync(http, "/CreateParticipantToken", new { stageArn, userId = "alice" }))["participantToken"]!["token"]!.GetValue<string>();
+        var token = (await PostAsync(http, "/CreateParticipantToken", new { stageArn, userId = "alice" }))["participantToken"]![
+            "token"]!.GetValue<string>();
         var participantId = (await PostAsync(http, "/_sim/join", new { token }))["participantId"]!.GetValue<string>();
         var stageId = stageArn[(stageArn.LastIndexOf('/') + 1)..];
         await PostAsync(http, $"/_sim/stages/{stageId}/participants/{participantId}/publish", new { });

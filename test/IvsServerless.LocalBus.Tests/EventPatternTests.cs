@@ -22,7 +22,9 @@ public class EventPatternTests
     [InlineData("""{"source":["aws.ec2","aws.fargate"]}""", true)] // OR within a field
     [InlineData("""{"source":["aws.fargate"]}""", false)]
     [InlineData("""{"source":["AWS.EC2"]}""", false)] // case-sensitive
-    [InlineData("""{"source":["aws.ec2"],"detail-type":["EC2 Instance State-change Notification"],"detail":{"state":["terminated"]}}""", true)]
+    [
+        InlineData(
+        """{"source":["aws.ec2"],"detail-type":["EC2 Instance State-change Notification"],"detail":{"state":["terminated"]}}""", true)]
     [InlineData("""{"source":["aws.ec2"],"detail":{"state":["running"]}}""", false)] // AND across fields
     [InlineData("""{"detail":{"missing":["x"]}}""", false)] // every pattern field must be in the event
     [InlineData("""{"source":{"nested":["x"]}}""", false)] // nesting must agree

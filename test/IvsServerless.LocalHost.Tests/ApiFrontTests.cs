@@ -45,9 +45,12 @@ public sealed class ApiFrontTests : IClassFixture<ApiFrontTests.Front>
                 new StaticSigningKeys(new JsonWebKeySet(Issuer.Jwks().ToJsonString())));
             var function = new LocalFunction("api", Handler, TimeSpan.FromMilliseconds(300), Stream.Null, TimeProvider.System);
             _front = ApiFrontServer.Create(0,
-                new HttpApiRoutes(["GET /stages", "POST /stages", "GET /stages/{stageId}", "DELETE /stages/{stageId}/compositions/{compositionId}"]),
+                new HttpApiRoutes(
+                    ["GET /stages", "POST /stages", "GET /stages/{stageId}", "DELETE /stages/{stageId}/compositions/{compositionId}"]),
                 authorizer, function,
-                new CorsSettings([ConsoleOrigin], ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], ["authorization", "content-type", "idempotency-key"], TimeSpan.FromMinutes(10)),
+                new CorsSettings(
+                    [ConsoleOrigin], ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], ["authorization", "content-type", "idempotency-key"],
+                    TimeSpan.FromMinutes(10)),
                 "123456789012", TimeProvider.System);
             await _front.StartAsync(CancellationToken.None);
             Http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = _front.BaseAddress };
@@ -111,7 +114,8 @@ public sealed class ApiFrontTests : IClassFixture<ApiFrontTests.Front>
         {
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Equal("""{"message":"Unauthorized"}""", await response.Content.ReadAsStringAsync());
-            Assert.StartsWith("Bearer scope=\"\" error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+            Assert.StartsWith(
+                "Bearer scope=\"\" error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         }
 
         Assert.Empty(_handler.Events);

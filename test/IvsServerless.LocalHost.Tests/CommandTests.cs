@@ -37,11 +37,13 @@ public sealed partial class CommandTests
         squatter.Start();
         var port = ((IPEndPoint)squatter.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
 
-        var result = await ProcessRunner.RunAsync("dotnet", [Executable, "--api-port", port, "--console-port", "0", "--emulator-port", "0", "--dynamodb-port", "0"],
+        var result = await ProcessRunner.RunAsync(
+            "dotnet", [Executable, "--api-port", port, "--console-port", "0", "--emulator-port", "0", "--dynamodb-port", "0"],
             timeout: TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"Port {port} for the API front is in use; choose another (see --help) or stop what is using it.", result.StandardError.Trim());
+        Assert.Equal(
+            $"Port {port} for the API front is in use; choose another (see --help) or stop what is using it.", result.StandardError.Trim());
     }
 
     [Fact]
@@ -53,14 +55,16 @@ public sealed partial class CommandTests
             return;
         }
 
-        using var process = Process.Start(Command("--api-port", "0", "--console-port", "0", "--emulator-port", "0", "--dynamodb-port", "0"))!;
+        using var process = Process.Start(
+            Command("--api-port", "0", "--console-port", "0", "--emulator-port", "0", "--dynamodb-port", "0"))!;
         var output = new List<string>();
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
             {
-                ready.TrySetException(new InvalidOperationException("The command ended before it was ready:\n" + string.Join('\n', output)));
+                ready.TrySetException(
+                    new InvalidOperationException("The command ended before it was ready:\n" + string.Join('\n', output)));
                 return;
             }
 

@@ -84,13 +84,16 @@ public sealed class JwtAuthorizerTests
     }
 
     [Fact]
-    public async Task Refuses_an_unknown_kid() => await AssertDenied("Bearer " + _jwt.Sign(TestJwt.Claims(Now), kid: "rotated-away"), "matches the token's kid");
+    public async Task Refuses_an_unknown_kid() =>
+        await AssertDenied("Bearer " + _jwt.Sign(TestJwt.Claims(Now), kid: "rotated-away"), "matches the token's kid");
 
     [Fact]
-    public async Task Refuses_a_token_without_kid() => await AssertDenied("Bearer " + _jwt.Sign(TestJwt.Claims(Now), includeKid: false), "no kid");
+    public async Task Refuses_a_token_without_kid() =>
+        await AssertDenied("Bearer " + _jwt.Sign(TestJwt.Claims(Now), includeKid: false), "no kid");
 
     [Fact]
-    public async Task Refuses_a_shared_secret_algorithm() => await AssertDenied("Bearer " + TestJwt.SignHmac(TestJwt.Claims(Now), _jwt.KeyId), "HS256 is not supported");
+    public async Task Refuses_a_shared_secret_algorithm() =>
+        await AssertDenied("Bearer " + TestJwt.SignHmac(TestJwt.Claims(Now), _jwt.KeyId), "HS256 is not supported");
 
     [Fact]
     public async Task Refuses_an_unsigned_token()

@@ -17,10 +17,10 @@ public sealed class ScheduleTests(LocalHostFixture local)
         using var log = new CapturingStream();
         await using var host = await LocalHost.StartAsync(
             LocalHostOptions.OnFreePorts(local.Host.DynamoDbUrl, "schedule-" + Guid.NewGuid().ToString("N")[..12], time) with
-        {
-            ReconcilerInterval = TimeSpan.FromSeconds(10),
-            FunctionLog = log,
-        });
+            {
+                ReconcilerInterval = TimeSpan.FromSeconds(10),
+                FunctionLog = log,
+            });
         Assert.True(host.ReconcilerScheduled);
         Assert.Contains("reconciler", host.Functions);
 
@@ -28,7 +28,8 @@ public sealed class ScheduleTests(LocalHostFixture local)
         Assert.DoesNotContain("Reconciler run finished", log.Text, StringComparison.Ordinal);
         time.Advance(TimeSpan.FromSeconds(1));
 
-        await LocalHostFixture.EventuallyAsync(() => Task.FromResult(log.Text), t => t.Contains("Reconciler run finished", StringComparison.Ordinal),
+        await LocalHostFixture.EventuallyAsync(
+            () => Task.FromResult(log.Text), t => t.Contains("Reconciler run finished", StringComparison.Ordinal),
             "the reconciler ran once the interval elapsed");
         Assert.Contains("\"level\":\"INFO\"", log.Text, StringComparison.Ordinal);
     }

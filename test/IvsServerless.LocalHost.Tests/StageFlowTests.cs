@@ -11,7 +11,8 @@ namespace IvsServerless.LocalHost.Tests;
 [Collection(LocalHostCollection.Name)]
 public sealed class StageFlowTests(LocalHostFixture local)
 {
-    private static string[] Capabilities(Reply token) => [.. token.Json.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()!)];
+    private static string[] Capabilities(Reply token) =>
+        [.. token.Json.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()!)];
 
     private static string[] ParticipantIds(Reply stage) =>
         stage.Json.TryGetProperty("participants", out var participants)
@@ -63,10 +64,12 @@ public sealed class StageFlowTests(LocalHostFixture local)
         var (viewer, _) = await local.JoinAsync(stageId, "bob");
         Assert.Equal(200, (await local.SimAsync($"stages/{stageId}/participants/{host}/publish")).Status);
         Assert.Equal(200, (await local.SimAsync($"stages/{stageId}/participants/{coHost}/publish")).Status);
-        Assert.Equal(200, (await local.SimAsync($"stages/{stageId}/participants/{viewer}/subscribe", $$"""{"publisherId":"{{host}}"}""")).Status);
+        Assert.Equal(
+            200, (await local.SimAsync($"stages/{stageId}/participants/{viewer}/subscribe", $$"""{"publisherId":"{{host}}"}""")).Status);
 
         var live = await LocalHostFixture.EventuallyAsync(() => StageAs("bob", stageId),
-            s => s.Status == 200 && s.Json.GetProperty("live").GetBoolean() && new[] { host, coHost, viewer }.All(ParticipantIds(s).Contains),
+            s => s.Status == 200 && s.Json.GetProperty("live").GetBoolean()
+                && new[] { host, coHost, viewer }.All(ParticipantIds(s).Contains),
             "the stage is live with its three participants");
         Assert.StartsWith("st-", live.Json.GetProperty("activeSessionId").GetString(), StringComparison.Ordinal);
         var users = live.Json.GetProperty("participants").EnumerateArray()
@@ -94,14 +97,16 @@ public sealed class StageFlowTests(LocalHostFixture local)
         var stageId = await local.CreateStageAsync("alice");
         var (host, _) = await local.JoinAsync(stageId, "alice");
         var (viewer, viewerToken) = await local.JoinAsync(stageId, "bob");
-        await LocalHostFixture.EventuallyAsync(() => StageAs("alice", stageId), s => ParticipantIds(s).Contains(viewer), "bob is seen in the stage");
+        await LocalHostFixture.EventuallyAsync(
+            () => StageAs("alice", stageId), s => ParticipantIds(s).Contains(viewer), "bob is seen in the stage");
 
         var byViewer = await local.PostAsync($"/stages/{stageId}/participants/{host}/disconnect", "bob");
         var kick = await local.PostAsync($"/stages/{stageId}/participants/{viewer}/disconnect", "alice", """{"reason":"spam"}""");
 
         Assert.Equal(403, byViewer.Status);
         Assert.Equal(204, kick.Status);
-        Assert.Equal(404, (await local.SimAsync($"stages/{stageId}/participants/{viewer}/subscribe", $$"""{"publisherId":"{{host}}"}""")).Status);
+        Assert.Equal(
+            404, (await local.SimAsync($"stages/{stageId}/participants/{viewer}/subscribe", $$"""{"publisherId":"{{host}}"}""")).Status);
         Assert.Equal(403, (await local.SimAsync("join", JsonSerializer.Serialize(new { token = viewerToken }))).Status);
         var after = await LocalHostFixture.EventuallyAsync(() => StageAs("alice", stageId),
             s => !ParticipantIds(s).Contains(viewer), "the kicked viewer leaves the projection");

@@ -25,7 +25,8 @@ public sealed class StartupTests
     {
         var environment = new Dictionary<string, string?> { ["IVS_LOCAL_API_PORT"] = "4000", ["IVS_LOCAL_CONSOLE_PORT"] = "4001" };
 
-        var (options, error, _) = CommandLine.Parse(["--api-port", "5000", "--emulator-port=0", "--reconciler-seconds", "3"], environment.GetValueOrDefault);
+        var (options, error, _) = CommandLine.Parse(
+            ["--api-port", "5000", "--emulator-port=0", "--reconciler-seconds", "3"], environment.GetValueOrDefault);
 
         Assert.Null(error);
         Assert.Equal((5000, 4001, 0, 8000), (options!.ApiPort, options.ConsolePort, options.EmulatorPort, options.DynamoDbPort));

@@ -3,7 +3,8 @@ using IvsServerless.Infrastructure.DynamoDb;
 
 namespace IvsServerless.Reconciler.Tests;
 
-/// <summary>The checkpoint item on DynamoDB Local: lease exclusivity, expiry, save and release. Tests share one item, so they run in order.</summary>
+/// <summary>The checkpoint item on DynamoDB Local: lease exclusivity, expiry, save and release. Tests share one item, so they run in
+/// order.</summary>
 public sealed class CheckpointStoreTests(ItemsTable table) : IClassFixture<ItemsTable>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);

@@ -125,7 +125,8 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
         var dropped = _dropping.Dropped;
         Assert.True(dropped.Count >= 0.15 * emitted, $"Only {dropped.Count} of {emitted} events were dropped.");
         Assert.Empty(_pipeline.DeadLetters);
-        Assert.Contains(dropped, e => e.EventName == IvsEventName.ParticipantUnpublished && IvsEventParser.ResourceId(e.ResourceArn) == gamma);
+        Assert.Contains(
+            dropped, e => e.EventName == IvsEventName.ParticipantUnpublished && IvsEventParser.ResourceId(e.ResourceArn) == gamma);
 
         // The truth is what IVS says: the stage's active session and its connected participants, as the test drove them.
         var expected = new Dictionary<string, LiveView>(StringComparer.Ordinal);
@@ -146,7 +147,8 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
         }
 
         output.WriteLine($"{emitted} events emitted, {dropped.Count} dropped: "
-            + string.Join(", ", dropped.Select(e => $"{e.EventNameText} on {Array.IndexOf(stages, IvsEventParser.ResourceId(e.ResourceArn))}")));
+            + string.Join(
+                ", ", dropped.Select(e => $"{e.EventNameText} on {Array.IndexOf(stages, IvsEventParser.ResourceId(e.ResourceArn))}")));
         foreach (var stageId in stages)
         {
             output.WriteLine($"{Array.IndexOf(stages, stageId)} before: {before[stageId]}\n  truth:  {expected[stageId]}");
@@ -159,7 +161,8 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
 
         var reconciler = new ReconcilerService(new IvsRealTimeAdapter(Ivs), Stages, new DynamoDbProjectionStore(table.Client, Options),
             new DynamoDbReconcilerCheckpointStore(table.Client, Options), new ReconcilerOptions { DeploymentTag = DeploymentTag });
-        var report = await reconciler.RunAsync("run-1", TimeSpan.FromSeconds(50), new LambdaJsonLogger(Stream.Null), CancellationToken.None);
+        var report = await reconciler.RunAsync(
+            "run-1", TimeSpan.FromSeconds(50), new LambdaJsonLogger(Stream.Null), CancellationToken.None);
         output.WriteLine(JsonSerializer.Serialize(report, ReconcilerJsonContext.Default.ReconcileReport));
         Assert.True(report.Ran);
         Assert.True(report.CycleCompleted);
@@ -211,7 +214,8 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
         }
     }
 
-    /// <summary>What the live view must say: IVS's active session, and its CONNECTED participants with the publishing state the test left them in.</summary>
+    /// <summary>What the live view must say: IVS's active session, and its CONNECTED participants with the publishing state the test left
+    /// them in.</summary>
     private async Task<LiveView> TruthAsync(string stageId)
     {
         var stage = (await Ivs.GetStageAsync(new GetStageRequest { Arn = _stageArns[stageId] })).Stage!;
@@ -222,13 +226,20 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
 
         var connected = (await Ivs.ListParticipantsAsync(new ListParticipantsRequest
         {
-            StageArn = stage.Arn, SessionId = sessionId, FilterByState = ParticipantState.Connected, MaxResults = 100,
+            StageArn = stage.Arn,
+            SessionId = sessionId,
+            FilterByState = ParticipantState.Connected,
+            MaxResults = 100,
         })).Participants;
-        var driven = _truth.Where(t => t.Key.StartsWith(stageId + "/", StringComparison.Ordinal) && t.Value.Connected).Select(t => t.Value).ToList();
+        var driven = _truth.Where(t => t.Key.StartsWith(stageId + "/", StringComparison.Ordinal) && t.Value.Connected).Select(
+            t => t.Value).ToList();
 
         // The emulator and the test's own bookkeeping agree on who is connected.
         Assert.Equal(driven.Select(p => (p.ParticipantId, p.UserId)).Order(), connected.Select(p => (p.ParticipantId!, p.UserId!)).Order());
-        return new LiveView(true, sessionId, [.. driven.Select(p => new ParticipantLine(p.ParticipantId, p.UserId, p.Publishing)).OrderBy(p => p.ParticipantId, StringComparer.Ordinal)]);
+        return new LiveView(
+            true, sessionId, [
+            .. driven.Select(p => new ParticipantLine(p.ParticipantId, p.UserId, p.Publishing)).OrderBy(
+            p => p.ParticipantId, StringComparer.Ordinal)]);
     }
 
     /// <summary>GET /stages/{id} through the API handler: live, activeSessionId and the participants it lists.</summary>
@@ -236,15 +247,21 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
     {
         var stage = await SendAsync(ApiRequest.Get($"/stages/{stageId}").As("someone"));
         var participants = stage.GetProperty("participants").EnumerateArray()
-            .Select(p => new ParticipantLine(p.GetProperty("participantId").GetString()!, p.GetProperty("userId").GetString()!, p.GetProperty("publishing").GetBoolean()))
+            .Select(
+                p =>
+                new ParticipantLine(
+                p.GetProperty("participantId").GetString()!, p.GetProperty("userId").GetString()!, p.GetProperty(
+                "publishing").GetBoolean()))
             .OrderBy(p => p.ParticipantId, StringComparer.Ordinal);
-        return new LiveView(stage.GetProperty("live").GetBoolean(), stage.TryGetProperty("activeSessionId", out var session) ? session.GetString() : null,
+        return new LiveView(
+            stage.GetProperty("live").GetBoolean(), stage.TryGetProperty("activeSessionId", out var session) ? session.GetString() : null,
             [.. participants]);
     }
 
     private async Task<JsonElement> SendAsync(ApiRequest request)
     {
-        var response = await _api.HandleAsync(request.Build(), new LambdaContext { AwsRequestId = "test", Deadline = DateTimeOffset.UtcNow.AddMinutes(1) }, default);
+        var response = await _api.HandleAsync(
+            request.Build(), new LambdaContext { AwsRequestId = "test", Deadline = DateTimeOffset.UtcNow.AddMinutes(1) }, default);
         Assert.True(response.StatusCode is >= 200 and < 300, $"{response.StatusCode} {response.Body}");
         return JsonDocument.Parse(response.Body!).RootElement.Clone();
     }
@@ -270,7 +287,8 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
         public override int GetHashCode() => HashCode.Combine(Live, ActiveSessionId, Participants.Count);
 
         public override string ToString() =>
-            $"live={Live} session={ActiveSessionId} [{string.Join(", ", Participants.Select(p => $"{p.UserId}:{p.ParticipantId}:{(p.Publishing ? "pub" : "-")}"))}]";
+            $"live={Live} session={ActiveSessionId} ["
+                + $"{string.Join(", ", Participants.Select(p => $"{p.UserId}:{p.ParticipantId}:{(p.Publishing ? "pub" : "-")}"))}]";
     }
 
     /// <summary>
@@ -301,7 +319,9 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
                 drop = random.NextDouble() < fraction;
                 if (drop)
                 {
-                    _dropped.Add(IvsEventParser.TryParse(payload.Span, out var parsed, out var reason) ? parsed : throw new InvalidOperationException(reason));
+                    _dropped.Add(
+                        IvsEventParser.TryParse(payload.Span, out var parsed, out var reason) ? parsed
+                        : throw new InvalidOperationException(reason));
                 }
             }
 

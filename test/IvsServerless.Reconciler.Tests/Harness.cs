@@ -30,7 +30,8 @@ public sealed class Harness
     public ReconcilerService Service { get; }
 
     /// <summary>A stage of this deployment: in IVS and, unless <paramref name="withItem"/> is false, in the store.</summary>
-    public FakeStage AddStage(string stageId, DateTimeOffset? createdAt = null, bool withItem = true, StageVisibility visibility = StageVisibility.Public)
+    public FakeStage AddStage(
+        string stageId, DateTimeOffset? createdAt = null, bool withItem = true, StageVisibility visibility = StageVisibility.Public)
     {
         var stage = Ivs.AddStage(stageId, Ours);
         if (withItem)
@@ -48,7 +49,8 @@ public sealed class Harness
     /// </summary>
     public async Task<ReconcileReport> RunAsync(TimeSpan? budget = null)
     {
-        var run = Service.RunAsync($"run-{++_runs}", budget ?? TimeSpan.FromMinutes(5), new LambdaJsonLogger(Stream.Null), CancellationToken.None);
+        var run = Service.RunAsync(
+            $"run-{++_runs}", budget ?? TimeSpan.FromMinutes(5), new LambdaJsonLogger(Stream.Null), CancellationToken.None);
         for (var steps = 0; !run.IsCompleted; steps++)
         {
             Assert.True(steps < 100_000, "The run did not finish within ~17 simulated minutes.");

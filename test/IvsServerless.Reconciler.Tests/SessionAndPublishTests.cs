@@ -60,11 +60,13 @@ public sealed class SessionAndPublishTests
     public async Task A_real_event_of_a_later_second_still_wins_over_a_repair()
     {
         var h = new Harness();
-        h.AddStage("s1", Harness.T0.AddHours(-1)).StartSession("st-1", Second).Join("pub", "alice", Second).Publish(Second.AddMilliseconds(400));
+        h.AddStage("s1", Harness.T0.AddHours(-1)).StartSession("st-1", Second).Join("pub", "alice", Second).Publish(
+            Second.AddMilliseconds(400));
         await h.RunAsync();
         Assert.True(h.Projection.PublishingOf(Pub));
 
-        await h.Projection.ApplyAsync(PublishStateEvents.Build(FakeIvs.ArnOf("s1"), "st-1", "pub", "alice", PublishStateEvents.PublishStopped,
+        await h.Projection.ApplyAsync(
+            PublishStateEvents.Build(FakeIvs.ArnOf("s1"), "st-1", "pub", "alice", PublishStateEvents.PublishStopped,
             Second.AddSeconds(1)), default);
 
         Assert.False(h.Projection.PublishingOf(Pub));
@@ -97,9 +99,12 @@ public sealed class SessionAndPublishTests
     [Fact]
     public async Task Repair_events_have_the_shape_and_the_stable_id_of_the_parser()
     {
-        var a = PublishStateEvents.Build(FakeIvs.ArnOf("s1"), "st-1", "pub", "alice", PublishStateEvents.PublishStarted, Second.AddTicks(1));
-        var b = PublishStateEvents.Build(FakeIvs.ArnOf("s1"), "st-1", "pub", "alice", PublishStateEvents.PublishStarted, Second.AddTicks(1));
-        var c = PublishStateEvents.Build(FakeIvs.ArnOf("s1"), "st-1", "pub", "alice", PublishStateEvents.PublishStopped, Second.AddTicks(1));
+        var a = PublishStateEvents.Build(
+            FakeIvs.ArnOf("s1"), "st-1", "pub", "alice", PublishStateEvents.PublishStarted, Second.AddTicks(1));
+        var b = PublishStateEvents.Build(
+            FakeIvs.ArnOf("s1"), "st-1", "pub", "alice", PublishStateEvents.PublishStarted, Second.AddTicks(1));
+        var c = PublishStateEvents.Build(
+            FakeIvs.ArnOf("s1"), "st-1", "pub", "alice", PublishStateEvents.PublishStopped, Second.AddTicks(1));
 
         Assert.Equal(a.Id, b.Id);
         Assert.NotEqual(a.Id, c.Id);

@@ -38,7 +38,8 @@ public sealed class MissingJavaTests
     public async Task A_missing_java_is_a_clear_error_naming_what_to_install()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            IvsServerless.Local.DynamoDbLocalEngine.StartAsync(new IvsServerless.Local.DynamoDbLocalOptions { Java = "/nonexistent/bin/java" }));
+            IvsServerless.Local.DynamoDbLocalEngine.StartAsync(
+                new IvsServerless.Local.DynamoDbLocalOptions { Java = "/nonexistent/bin/java" }));
 
         Assert.Contains("Cannot run `/nonexistent/bin/java -version`", error.Message, StringComparison.Ordinal);
         Assert.Contains("openjdk-17-jre-headless", error.Message, StringComparison.Ordinal);

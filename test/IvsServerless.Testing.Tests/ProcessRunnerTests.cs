@@ -1,5 +1,5 @@
-using IvsServerless.Local;
 using System.ComponentModel;
+using IvsServerless.Local;
 
 namespace IvsServerless.Testing.Tests;
 

@@ -9,7 +9,8 @@ public sealed class SystemChromiumTests
     {
         var (executable, _) = await SystemChromium.EnsureAsync();
 
-        var version = await ProcessRunner.RunAsync(executable, ["--headless", "--no-sandbox", "--version"], timeout: TimeSpan.FromSeconds(30));
+        var version = await ProcessRunner.RunAsync(
+            executable, ["--headless", "--no-sandbox", "--version"], timeout: TimeSpan.FromSeconds(30));
         Assert.True(version.Succeeded, version.Describe());
         Assert.Contains("Chromium", version.StandardOutput, StringComparison.Ordinal);
     }

@@ -76,7 +76,8 @@ public sealed class DynamoDbLocal : IAsyncLifetime, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops the JVM, waits until it has exited (its port is free) and removes its scratch folder. No-op for the shared engine.</summary>
+    /// <summary>Stops the JVM, waits until it has exited (its port is free) and removes its scratch folder. No-op for the shared
+    /// engine.</summary>
     public void Dispose()
     {
         if (!_isShared)

@@ -69,7 +69,7 @@ public sealed class FakeParameterStore : IAsyncDisposable
         _listener.Close();
         try
         {
-            await _serving.ConfigureAwait(false);
+            await _serving;
         }
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
         {
@@ -83,7 +83,7 @@ public sealed class FakeParameterStore : IAsyncDisposable
             HttpListenerContext context;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                context = await _listener.GetContextAsync();
             }
             catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
@@ -93,7 +93,7 @@ public sealed class FakeParameterStore : IAsyncDisposable
             string body;
             using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
             {
-                body = await reader.ReadToEndAsync().ConfigureAwait(false);
+                body = await reader.ReadToEndAsync();
             }
 
             var request = new ParameterStoreRequest(context.Request.Headers["X-Amz-Target"], context.Request.ContentType,
@@ -110,7 +110,7 @@ public sealed class FakeParameterStore : IAsyncDisposable
             }
 
             var bytes = Encoding.UTF8.GetBytes(response.ToJsonString());
-            await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+            await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
         }
     }
@@ -132,7 +132,17 @@ public sealed class FakeParameterStore : IAsyncDisposable
         {
             case "AmazonSSM.GetParameter":
                 return _values.TryGetValue(name, out var value)
-                    ? (200, null, new JsonObject { ["Parameter"] = new JsonObject { ["Name"] = name, ["Type"] = "SecureString", ["Value"] = value, ["Version"] = 1 } })
+                    ? (
+                        200, null, new JsonObject
+                        {
+                            ["Parameter"] = new JsonObject
+                            {
+                                ["Name"] = name,
+                                ["Type"] = "SecureString",
+                                ["Value"] = value,
+                                ["Version"] = 1
+                            }
+                        })
                     : Error("ParameterNotFound", $"Parameter {name} not found.");
             case "AmazonSSM.PutParameter":
                 var overwrite = input["Overwrite"]?.GetValue<bool>() ?? false;
@@ -144,7 +154,8 @@ public sealed class FakeParameterStore : IAsyncDisposable
                 _values[name] = input["Value"]?.GetValue<string>() ?? "";
                 return (200, null, new JsonObject { ["Version"] = 1, ["Tier"] = "Standard" });
             case "AmazonSSM.DeleteParameter":
-                return _values.TryRemove(name, out _) ? (200, null, new JsonObject()) : Error("ParameterNotFound", $"Parameter {name} not found.");
+                return _values.TryRemove(name, out _) ? (200, null, new JsonObject()) : Error(
+                    "ParameterNotFound", $"Parameter {name} not found.");
             default:
                 return Error("InvalidAction", $"{request.Target} is not supported by the fake Parameter Store.");
         }

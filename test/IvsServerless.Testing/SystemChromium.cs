@@ -47,7 +47,8 @@ public static class SystemChromium
 
         if (!OperatingSystem.IsLinux() || ProcessRunner.FindOnPath("apt-get") is null)
         {
-            return $"Chromium is not installed and this is not a Debian-like system to install it with apt-get. Install Chromium and set {PathVariable}.";
+            return $"Chromium is not installed and this is not a Debian-like system to install it with apt-get. Install Chromium and set "
+                + $"{PathVariable}.";
         }
 
         return Environment.IsPrivilegedProcess
@@ -61,7 +62,8 @@ public static class SystemChromium
     /// </summary>
     /// <returns>The executable and the apt-get runs made, empty when Chromium was already there.</returns>
     /// <exception cref="InvalidOperationException">It cannot be installed; the message has the apt-get output.</exception>
-    public static async Task<(string Executable, IReadOnlyList<ProcessResult> Installs)> EnsureAsync(CancellationToken cancellationToken = default)
+    public static async Task<(string Executable, IReadOnlyList<ProcessResult> Installs)> EnsureAsync(
+        CancellationToken cancellationToken = default)
     {
         if (Find() is { } present)
         {
@@ -73,7 +75,7 @@ public static class SystemChromium
             throw new InvalidOperationException(reason);
         }
 
-        using (await CrossProcessLock.AcquireAsync("apt-get", "chromium", InstallTimeout, cancellationToken).ConfigureAwait(false))
+        using (await CrossProcessLock.AcquireAsync("apt-get", "chromium", InstallTimeout, cancellationToken))
         {
             if (Find() is { } installedMeanwhile)
             {
@@ -81,14 +83,14 @@ public static class SystemChromium
             }
 
             var runs = new List<ProcessResult>();
-            var install = await AptGetAsync(["install", "-y", "--no-install-recommends", "chromium"], cancellationToken).ConfigureAwait(false);
+            var install = await AptGetAsync(["install", "-y", "--no-install-recommends", "chromium"], cancellationToken);
             runs.Add(install);
             if (!install.Succeeded && (install.StandardError.Contains("Unable to locate package", StringComparison.Ordinal)
                 || install.StandardError.Contains("has no installation candidate", StringComparison.Ordinal)
                 || install.StandardError.Contains("Unable to fetch some archives", StringComparison.Ordinal)))
             {
-                runs.Add(await AptGetAsync(["update"], cancellationToken).ConfigureAwait(false));
-                install = await AptGetAsync(["install", "-y", "--no-install-recommends", "chromium"], cancellationToken).ConfigureAwait(false);
+                runs.Add(await AptGetAsync(["update"], cancellationToken));
+                install = await AptGetAsync(["install", "-y", "--no-install-recommends", "chromium"], cancellationToken);
                 runs.Add(install);
             }
 
@@ -110,7 +112,7 @@ public static class SystemChromium
                 ["-o", $"DPkg::Lock::Timeout={DpkgLockWaitSeconds}", .. arguments],
                 environment: new Dictionary<string, string?> { ["DEBIAN_FRONTEND"] = "noninteractive" },
                 timeout: InstallTimeout,
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+                cancellationToken: cancellationToken);
         }
         catch (Win32Exception e)
         {

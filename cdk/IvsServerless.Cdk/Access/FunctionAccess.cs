@@ -54,7 +54,8 @@ public static class FunctionAccess
 
         if (access.SigningKey is { } signingKey)
         {
-            var key = targets.SigningKey ?? throw new InvalidOperationException("The function reads the signing key, but the stack has none.");
+            var key = targets.SigningKey
+                ?? throw new InvalidOperationException("The function reads the signing key, but the stack has none.");
             Allow(role, "SigningKeyParameter", signingKey.ParameterActions, [key.ParameterArn]);
             var stack = Stack.Of(role);
             role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
@@ -71,7 +72,8 @@ public static class FunctionAccess
     }
 
     private static void Allow(Role role, string sid, IEnumerable<string> actions, string[] resources) =>
-        role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps { Sid = sid, Actions = [.. actions], Resources = resources }));
+        role.AddToPrincipalPolicy(
+            new PolicyStatement(new PolicyStatementProps { Sid = sid, Actions = [.. actions], Resources = resources }));
 
     /// <summary>The ARNs a contract resource stands for here; none for an optional resource the deployment lacks.</summary>
     private static IEnumerable<string> Arns(IvsResource resource, Role role, GrantTargets targets)

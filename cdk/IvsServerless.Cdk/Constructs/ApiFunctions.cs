@@ -21,7 +21,8 @@ public sealed class ApiFunctions : Construct
     public ApiFunctions(Construct scope, string id, ApiFunctionsProps props) : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        ServerlessFunction Function(string constructId, FunctionDeclaration declaration, IEnumerable<KeyValuePair<string, string>>? environment = null) =>
+        ServerlessFunction Function(
+            string constructId, FunctionDeclaration declaration, IEnumerable<KeyValuePair<string, string>>? environment = null) =>
             new(this, constructId, new ServerlessFunctionProps(declaration, props.Foundation, environment));
 
         var targets = props.Foundation.Targets;

@@ -42,7 +42,8 @@ public sealed class EventProjection : Construct
     public EventProjection(Construct scope, string id, EventProjectionProps props) : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Function = new ServerlessFunction(this, "IvsEventsFunction", new ServerlessFunctionProps(BackendFunctions.IvsEvents, props.Foundation));
+        Function = new ServerlessFunction(
+            this, "IvsEventsFunction", new ServerlessFunctionProps(BackendFunctions.IvsEvents, props.Foundation));
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");
         Rules = [.. Function.Declaration.Rules.Select(rule => new Rule(this, rule.Name, new RuleProps
         {
@@ -71,7 +72,8 @@ public sealed class EventProjection : Construct
     public static EventPattern Parse(string patternJson)
     {
         using var document = JsonDocument.Parse(patternJson);
-        string[] Values(JsonElement e) => [.. e.EnumerateArray().Select(v => v.GetString() ?? throw new FormatException("Pattern values must be strings."))];
+        string[] Values(JsonElement e) =>
+            [.. e.EnumerateArray().Select(v => v.GetString() ?? throw new FormatException("Pattern values must be strings."))];
         var pattern = new EventPattern();
         foreach (var property in document.RootElement.EnumerateObject())
         {

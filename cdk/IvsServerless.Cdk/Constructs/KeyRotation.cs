@@ -51,7 +51,8 @@ public sealed class KeyRotation : Construct
         // The SSM SecureString that will hold the current private key. The rotation function creates and overwrites it;
         // the template only names it, so no key material is ever in CloudFormation.
         var parameterName = $"/{stack.StackName}/participant-token-signing-key";
-        SigningKey = new SigningKeyLocation(parameterName, $"arn:{stack.Partition}:ssm:{stack.Region}:{stack.Account}:parameter{parameterName}", Key);
+        SigningKey = new SigningKeyLocation(
+            parameterName, $"arn:{stack.Partition}:ssm:{stack.Region}:{stack.Account}:parameter{parameterName}", Key);
 
         var foundation = props.Foundation with { Targets = props.Foundation.Targets with { SigningKey = SigningKey } };
         var settings = new TokenSettings
@@ -61,9 +62,11 @@ public sealed class KeyRotation : Construct
             SigningKeyParameter = parameterName,
             SigningKmsKeyId = Key.KeyArn,
         };
-        Function = new ServerlessFunction(this, "KeyRotationFunction", new ServerlessFunctionProps(BackendFunctions.KeyRotation, foundation, settings.Variables()));
+        Function = new ServerlessFunction(
+            this, "KeyRotationFunction", new ServerlessFunctionProps(BackendFunctions.KeyRotation, foundation, settings.Variables()));
 
-        var logs = new LogGroup(this, "ProviderLogs", new LogGroupProps { Retention = RetentionDays.ONE_MONTH, RemovalPolicy = RemovalPolicy.DESTROY });
+        var logs = new LogGroup(
+            this, "ProviderLogs", new LogGroupProps { Retention = RetentionDays.ONE_MONTH, RemovalPolicy = RemovalPolicy.DESTROY });
         var providerRole = new Role(this, "ProviderRole", new RoleProps
         {
             AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),

@@ -8,7 +8,8 @@ public sealed record UserDirectoryProps(bool AllowSelfSignUp, RemovalPolicy Remo
 
 /// <summary>
 /// The default sign-in when no external OIDC issuer is configured: a Cognito user pool (email sign-in) and one public
-/// app client (no secret: it lives in mobile and browser apps) using SRP. Its ID tokens carry <c>sub</c>, which the API uses as the user id.
+/// app client (no secret: it lives in mobile and browser apps) using SRP. Its ID tokens carry <c>sub</c>, which the API uses as the user
+/// id.
 /// </summary>
 public sealed class UserDirectory : Construct
 {
@@ -28,7 +29,14 @@ public sealed class UserDirectory : Construct
             SignInAliases = new SignInAliases { Email = true },
             AutoVerify = new AutoVerifiedAttrs { Email = true },
             AccountRecovery = AccountRecovery.EMAIL_ONLY,
-            PasswordPolicy = new PasswordPolicy { MinLength = 12, RequireDigits = true, RequireLowercase = true, RequireUppercase = true, RequireSymbols = false },
+            PasswordPolicy = new PasswordPolicy
+            {
+                MinLength = 12,
+                RequireDigits = true,
+                RequireLowercase = true,
+                RequireUppercase = true,
+                RequireSymbols = false
+            },
             RemovalPolicy = props.RemovalPolicy,
         });
 

@@ -19,21 +19,22 @@ public sealed partial class CompositionService(
     private static readonly HashSet<string> Finished = new(StringComparer.Ordinal) { "STOPPED", "FAILED" };
 
     /// <returns>The composition and whether this call started it (false: an earlier call with the same key did).</returns>
-    public async Task<(Composition Composition, bool Started)> StartAsync(Caller caller, string stageId, string? idempotencyKey, CancellationToken ct)
+    public async Task<(Composition Composition, bool Started)> StartAsync(
+        Caller caller, string stageId, string? idempotencyKey, CancellationToken ct)
     {
         if (idempotencyKey is not null && !KeyPattern().IsMatch(idempotencyKey))
         {
             throw RequestValidationException.Field("Idempotency-Key", "1-64 letters, digits, '-' or '_'.");
         }
 
-        var stage = await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
+        var stage = await access.FindOwnedAsync(caller.UserId, stageId, ct);
         if (!options.CompositionsConfigured)
         {
             throw new ServiceUnavailableException("compositions-not-configured", "Compositions are not configured for this deployment.");
         }
 
         var key = idempotencyKey ?? Guid.NewGuid().ToString("N");
-        if (await store.FindByIdempotencyKeyAsync(stageId, key, ct).ConfigureAwait(false) is { } earlier)
+        if (await store.FindByIdempotencyKeyAsync(stageId, key, ct) is { } earlier)
         {
             return (earlier, false);
         }
@@ -43,35 +44,39 @@ public sealed partial class CompositionService(
         var started = await ivs.StartAsync(new CompositionStart(
             stage.StageArn,
             token,
-            new CompositionDestinations(options.CompositionEncoderConfigurationArn!, options.CompositionStorageConfigurationArn, options.CompositionChannelArn),
-            new Dictionary<string, string> { [StageService.OwnerTag] = caller.UserId, [StageService.ManagedByTag] = options.DeploymentTag }), ct)
-            .ConfigureAwait(false);
+            new CompositionDestinations(
+                options.CompositionEncoderConfigurationArn!, options.CompositionStorageConfigurationArn, options.CompositionChannelArn),
+            new Dictionary<string, string>
+            {
+                [StageService.OwnerTag] = caller.UserId,
+                [StageService.ManagedByTag] = options.DeploymentTag
+            }), ct);
 
         var composition = new Composition(started.Arn, stageId, caller.UserId, key, started.State, time.GetUtcNow());
         try
         {
-            await store.AddAsync(composition, ct).ConfigureAwait(false);
+            await store.AddAsync(composition, ct);
             return (composition, true);
         }
         catch (CompositionConflictException)
         {
             // A concurrent retry with the same key won the race; both got the same IVS composition.
-            var winner = await store.FindByIdempotencyKeyAsync(stageId, key, ct).ConfigureAwait(false);
+            var winner = await store.FindByIdempotencyKeyAsync(stageId, key, ct);
             return (winner ?? composition, false);
         }
     }
 
     public async Task<IReadOnlyList<Composition>> ListAsync(Caller caller, string stageId, CancellationToken ct)
     {
-        await access.FindVisibleAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
-        return await store.ListForStageAsync(stageId, ct).ConfigureAwait(false);
+        await access.FindVisibleAsync(caller.UserId, stageId, ct);
+        return await store.ListForStageAsync(stageId, ct);
     }
 
     /// <summary>Stops the composition; stopping a stopped one is fine (idempotent).</summary>
     public async Task StopAsync(Caller caller, string stageId, string compositionId, CancellationToken ct)
     {
-        await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
-        var composition = await store.FindAsync(stageId, compositionId, ct).ConfigureAwait(false)
+        await access.FindOwnedAsync(caller.UserId, stageId, ct);
+        var composition = await store.FindAsync(stageId, compositionId, ct)
             ?? throw new NotFoundException("composition-not-found", "The composition does not exist.");
         if (Finished.Contains(composition.State))
         {
@@ -80,14 +85,14 @@ public sealed partial class CompositionService(
 
         try
         {
-            await ivs.StopAsync(composition.CompositionArn, ct).ConfigureAwait(false);
+            await ivs.StopAsync(composition.CompositionArn, ct);
         }
         catch (IvsResourceNotFoundException)
         {
             // IVS already cleaned it up.
         }
 
-        await store.SetStateAsync(stageId, compositionId, "STOPPING", null, ct).ConfigureAwait(false);
+        await store.SetStateAsync(stageId, compositionId, "STOPPING", null, ct);
     }
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]

@@ -72,7 +72,13 @@ public static class SessionViews
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(stage);
-        return new SessionSummaryView { SessionId = s.SessionId, FirstActivity = s.FirstActivity, LastActivity = s.LastActivity, Live = stage.ActiveSessionId == s.SessionId };
+        return new SessionSummaryView
+        {
+            SessionId = s.SessionId,
+            FirstActivity = s.FirstActivity,
+            LastActivity = s.LastActivity,
+            Live = stage.ActiveSessionId == s.SessionId
+        };
     }
 
     public static SessionDetailView Of(SessionDetail detail, Stage stage, IReadOnlyList<Composition> compositions)
@@ -112,7 +118,9 @@ public static class SessionViews
                 LastFailure = p.LastRecordingFailure is { } f ? Name(f.Value) : null,
                 LastFailureAt = p.LastRecordingFailure?.Stamp.Time,
             } : null,
-            Timeline = [.. participant.Timeline.Select(t => new TimelineEntryView { Time = t.Time, EventName = t.EventName, ErrorCode = t.ErrorCode })],
+            Timeline = [
+                .. participant.Timeline.Select(
+                t => new TimelineEntryView { Time = t.Time, EventName = t.EventName, ErrorCode = t.ErrorCode })],
         };
     }
 

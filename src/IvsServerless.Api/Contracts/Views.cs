@@ -6,7 +6,9 @@ namespace IvsServerless.Api.Contracts;
 
 public static class Views
 {
-    public static StageView Of(Stage stage, string callerId, IReadOnlyList<Composition>? compositions = null, IReadOnlyList<SessionParticipant>? participants = null)
+    public static StageView Of(
+        Stage stage, string callerId, IReadOnlyList<Composition>? compositions = null,
+        IReadOnlyList<SessionParticipant>? participants = null)
     {
         ArgumentNullException.ThrowIfNull(stage);
         return new StageView
@@ -24,7 +26,9 @@ public static class Views
             Version = stage.Version,
             Compositions = compositions?.Select(Of).ToList(),
             Participants = compositions is null ? null
-                : [.. (participants ?? []).Select(p => new ParticipantView { ParticipantId = p.ParticipantId, UserId = p.UserId, Publishing = p.Publishing })],
+                : [
+                    .. (participants ?? []).Select(
+                    p => new ParticipantView { ParticipantId = p.ParticipantId, UserId = p.UserId, Publishing = p.Publishing })],
         };
     }
 
@@ -40,7 +44,8 @@ public static class Views
             StartedAt = composition.StartedAt,
             EndedAt = composition.EndedAt,
             FailureReason = composition.FailureReason,
-            Destinations = composition.Destinations?.Select(d => new CompositionDestinationView { DestinationId = d.DestinationId, State = d.State, Reason = d.Reason }).ToList(),
+            Destinations = composition.Destinations?.Select(
+                d => new CompositionDestinationView { DestinationId = d.DestinationId, State = d.State, Reason = d.Reason }).ToList(),
         };
     }
 }

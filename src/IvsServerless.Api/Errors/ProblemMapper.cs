@@ -37,12 +37,18 @@ public static class ProblemMapper
             StageConflictException => Make(409, "conflict", "Conflict", "The stage was changed concurrently; retry.", requestId),
             IvsThrottledException => Throttled(headers, requestId),
             StoreUnavailableException => StoreUnavailable(headers, requestId),
-            TokenSigningUnavailableException => Make(503, "token-signing-unavailable", "Service Unavailable", "Participant tokens cannot be signed right now; try again later.", requestId),
-            IvsQuotaExceededException => Make(503, "quota-exceeded", "Service Unavailable", "A video service quota is exhausted; try again later.", requestId),
+            TokenSigningUnavailableException =>
+                Make(
+                503, "token-signing-unavailable", "Service Unavailable", "Participant tokens cannot be signed right now; try again later.",
+                requestId),
+            IvsQuotaExceededException =>
+                Make(503, "quota-exceeded", "Service Unavailable", "A video service quota is exhausted; try again later.", requestId),
             IvsResourceNotFoundException => Make(404, "not-found", "Not Found", "The resource does not exist.", requestId),
             IvsServiceException => Make(502, "upstream-error", "Bad Gateway", "The video service failed; try again.", requestId),
-            HttpRequestException or SocketException or IOException => Make(502, "upstream-unreachable", "Bad Gateway", "The video service could not be reached; try again.", requestId),
-            OperationCanceledException or TimeoutException => Make(503, "timeout", "Service Unavailable", "The request ran out of time; try again.", requestId),
+            HttpRequestException or SocketException or IOException =>
+                Make(502, "upstream-unreachable", "Bad Gateway", "The video service could not be reached; try again.", requestId),
+            OperationCanceledException or TimeoutException =>
+                Make(503, "timeout", "Service Unavailable", "The request ran out of time; try again.", requestId),
             _ => Make(500, "internal-error", "Internal Server Error", "Something went wrong on our side.", requestId),
         };
 

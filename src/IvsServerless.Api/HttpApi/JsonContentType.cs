@@ -17,7 +17,8 @@ public static class JsonContentType
             return;
         }
 
-        var contentType = request.Headers?.FirstOrDefault(h => string.Equals(h.Key, "content-type", StringComparison.OrdinalIgnoreCase)).Value;
+        var contentType = request.Headers?.FirstOrDefault(
+            h => string.Equals(h.Key, "content-type", StringComparison.OrdinalIgnoreCase)).Value;
         if (!IsJson(contentType))
         {
             throw new UnsupportedMediaTypeException();
@@ -50,7 +51,8 @@ public static class JsonContentType
             if (pair.Length == 2 && pair[0].Trim().Equals("charset", StringComparison.OrdinalIgnoreCase))
             {
                 var charset = pair[1].Trim().Trim('"');
-                if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+                if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+                    && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
                 {
                     return false;
                 }

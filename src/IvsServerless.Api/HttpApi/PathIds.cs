@@ -8,11 +8,14 @@ public static partial class PathIds
 {
     public static string StageId(ApiCall call) => Check(call, "stageId", TwelveAlphanumerics(), "A stage id is 12 letters or digits.");
 
-    public static string ParticipantId(ApiCall call) => Check(call, "participantId", ParticipantIdPattern(), "A participant id is 1-64 letters, digits or '-'.");
+    public static string ParticipantId(ApiCall call) =>
+        Check(call, "participantId", ParticipantIdPattern(), "A participant id is 1-64 letters, digits or '-'.");
 
-    public static string CompositionId(ApiCall call) => Check(call, "compositionId", TwelveAlphanumerics(), "A composition id is 12 letters or digits.");
+    public static string CompositionId(ApiCall call) =>
+        Check(call, "compositionId", TwelveAlphanumerics(), "A composition id is 12 letters or digits.");
 
-    public static string SessionId(ApiCall call) => Check(call, "sessionId", SessionIdPattern(), "A session id is 'st-' and 1-64 letters or digits.");
+    public static string SessionId(ApiCall call) =>
+        Check(call, "sessionId", SessionIdPattern(), "A session id is 'st-' and 1-64 letters or digits.");
 
     private static string Check(ApiCall call, string name, Regex pattern, string message)
     {

@@ -19,10 +19,10 @@ public sealed class ParticipantService(StageAccess access, IParticipantControl i
             throw RequestValidationException.Field("reason", $"At most {MaxReasonLength} characters.");
         }
 
-        var stage = await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
+        var stage = await access.FindOwnedAsync(caller.UserId, stageId, ct);
         try
         {
-            await ivs.DisconnectAsync(stage.StageArn, participantId, body.Reason, ct).ConfigureAwait(false);
+            await ivs.DisconnectAsync(stage.StageArn, participantId, body.Reason, ct);
         }
         catch (IvsResourceNotFoundException)
         {

@@ -16,23 +16,27 @@ namespace IvsServerless.Api.Sessions;
 /// </summary>
 public sealed class SessionService(StageAccess access, ISessionHistory? history, ICompositionStore compositions)
 {
-    public async Task<(Stage Stage, Page<SessionSummary> Page)> ListAsync(Caller caller, string stageId, string? cursor, string? limit, CancellationToken ct)
+    public async Task<(Stage Stage, Page<SessionSummary> Page)> ListAsync(
+        Caller caller, string stageId, string? cursor, string? limit, CancellationToken ct)
     {
         var page = PageQuery(cursor, limit);
-        var stage = await access.FindVisibleAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
-        return (stage, await Require().ListSessionsAsync(stageId, page, ct).ConfigureAwait(false));
+        var stage = await access.FindVisibleAsync(caller.UserId, stageId, ct);
+        return (stage, await Require().ListSessionsAsync(stageId, page, ct));
     }
 
-    public async Task<(Stage Stage, SessionDetail Session, IReadOnlyList<Composition> Compositions)> GetAsync(Caller caller, string stageId, string sessionId,
+    public async Task<(Stage Stage, SessionDetail Session, IReadOnlyList<Composition> Compositions)> GetAsync(
+        Caller caller, string stageId, string sessionId,
         CancellationToken ct)
     {
-        var stage = await access.FindVisibleAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
-        var session = await Require().FindSessionAsync(stageId, sessionId, ct).ConfigureAwait(false)
+        var stage = await access.FindVisibleAsync(caller.UserId, stageId, ct);
+        var session = await Require().FindSessionAsync(stageId, sessionId, ct)
             ?? throw new NotFoundException("session-not-found", "The stage has no such session.");
 
         // The compositions that ran at some point of the session (IVS allows few per stage, so the list is short).
-        var all = await compositions.ListForStageAsync(stageId, ct).ConfigureAwait(false);
-        var overlapping = all.Where(c => c.StartedAt <= session.Session.LastActivity && (c.EndedAt ?? DateTimeOffset.MaxValue) >= session.Session.FirstActivity).ToList();
+        var all = await compositions.ListForStageAsync(stageId, ct);
+        var overlapping = all.Where(
+            c => c.StartedAt <= session.Session.LastActivity && (c.EndedAt ?? DateTimeOffset.MaxValue) >= session.Session.FirstActivity)
+            .ToList();
         return (stage, session, overlapping);
     }
 
@@ -45,17 +49,20 @@ public sealed class SessionService(StageAccess access, ISessionHistory? history,
             return [];
         }
 
-        var session = await history.FindSessionAsync(stage.StageId, sessionId, ct).ConfigureAwait(false);
+        var session = await history.FindSessionAsync(stage.StageId, sessionId, ct);
         return session is null ? [] : [.. session.Participants.Where(p => p.IsPresent)];
     }
 
     private ISessionHistory Require() =>
-        history ?? throw new ServiceUnavailableException("session-history-unavailable", "Session history is not configured in this deployment.");
+        history
+            ?? throw new ServiceUnavailableException(
+            "session-history-unavailable", "Session history is not configured in this deployment.");
 
     private static PageRequest PageQuery(string? cursor, string? limit)
     {
         var size = PageRequest.DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > PageRequest.MaxLimit))
+        if (limit is not null
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > PageRequest.MaxLimit))
         {
             throw RequestValidationException.Field("limit", $"An integer from 1 to {PageRequest.MaxLimit}.");
         }

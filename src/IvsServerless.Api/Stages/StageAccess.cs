@@ -11,14 +11,14 @@ public sealed class StageAccess(IStageStore store)
 {
     public async Task<Stage> FindVisibleAsync(string userId, string stageId, CancellationToken ct)
     {
-        var stage = await store.FindAsync(stageId, ct).ConfigureAwait(false);
+        var stage = await store.FindAsync(stageId, ct);
         return stage is { Deleted: false } && stage.IsVisibleTo(userId) ? stage : throw NotFoundException.Stage();
     }
 
     /// <param name="includeDeleted">Delete is idempotent: the owner may delete a deleted stage again.</param>
     public async Task<Stage> FindOwnedAsync(string userId, string stageId, CancellationToken ct, bool includeDeleted = false)
     {
-        var stage = await store.FindAsync(stageId, ct).ConfigureAwait(false);
+        var stage = await store.FindAsync(stageId, ct);
         if (stage is null || (stage.Deleted && !(includeDeleted && stage.IsOwnedBy(userId))) || !stage.IsVisibleTo(userId))
         {
             throw NotFoundException.Stage();

@@ -29,7 +29,7 @@ public sealed class StageService(
         input.ThrowIfInvalid();
 
         var created = await ivs.CreateStageAsync(name!,
-            new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag }, ct).ConfigureAwait(false);
+            new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag }, ct);
         var arn = created.Arn;
 
         var stage = new Stage(IdOf(arn), arn, name!, caller.UserId, visibility!.Value,
@@ -37,13 +37,13 @@ public sealed class StageService(
             Endpoints: created.Endpoints);
         try
         {
-            await store.AddAsync(stage, ct).ConfigureAwait(false);
+            await store.AddAsync(stage, ct);
         }
         catch
         {
             // Without a record nobody could ever use or delete the IVS stage: take it back. The caller's
             // token may be cancelled already, and the compensation must still run.
-            await CompensateAsync(arn).ConfigureAwait(false);
+            await CompensateAsync(arn);
             throw;
         }
 
@@ -53,7 +53,8 @@ public sealed class StageService(
     public async Task<Page<Stage>> ListAsync(Caller caller, string? scope, string? cursor, string? limit, CancellationToken ct)
     {
         var size = PageRequest.DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size)
+        if (limit is not null
+            && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size)
             || size is < 1 or > PageRequest.MaxLimit))
         {
             throw RequestValidationException.Field("limit", $"An integer from 1 to {PageRequest.MaxLimit}.");
@@ -68,8 +69,8 @@ public sealed class StageService(
         var page = new PageRequest(cursor, size);
         var result = scope switch
         {
-            null or "mine" => await store.ListOwnedByAsync(caller.UserId, page, ct).ConfigureAwait(false),
-            "live" => await store.ListLivePublicAsync(page, ct).ConfigureAwait(false),
+            null or "mine" => await store.ListOwnedByAsync(caller.UserId, page, ct),
+            "live" => await store.ListLivePublicAsync(page, ct),
             _ => throw RequestValidationException.Field("scope", "Must be \"mine\" or \"live\"."),
         };
 
@@ -79,8 +80,8 @@ public sealed class StageService(
 
     public async Task<(Stage Stage, IReadOnlyList<Composition> Compositions)> GetAsync(Caller caller, string stageId, CancellationToken ct)
     {
-        var stage = await access.FindVisibleAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
-        var list = await compositions.ListForStageAsync(stageId, ct).ConfigureAwait(false);
+        var stage = await access.FindVisibleAsync(caller.UserId, stageId, ct);
+        var list = await compositions.ListForStageAsync(stageId, ct);
         return (stage, list);
     }
 
@@ -95,7 +96,7 @@ public sealed class StageService(
 
         for (var attempt = 0; ; attempt++)
         {
-            var current = await access.FindOwnedAsync(caller.UserId, stageId, ct).ConfigureAwait(false);
+            var current = await access.FindOwnedAsync(caller.UserId, stageId, ct);
             var updated = current with
             {
                 Name = name ?? current.Name,
@@ -107,12 +108,12 @@ public sealed class StageService(
             if (updated.Name != current.Name)
             {
                 // Renaming first keeps the IVS console in step; it is idempotent, so a retry may repeat it.
-                await ivs.RenameStageAsync(current.StageArn, updated.Name, ct).ConfigureAwait(false);
+                await ivs.RenameStageAsync(current.StageArn, updated.Name, ct);
             }
 
             try
             {
-                await store.UpdateAsync(updated, ct).ConfigureAwait(false);
+                await store.UpdateAsync(updated, ct);
                 return updated;
             }
             catch (StageConflictException) when (attempt < options.ConflictRetries)
@@ -124,11 +125,11 @@ public sealed class StageService(
 
     public Task DeleteAsync(Caller caller, string stageId, CancellationToken ct) =>
         store.DeleteAsync(
-            async token => await access.FindOwnedAsync(caller.UserId, stageId, token, includeDeleted: true).ConfigureAwait(false),
+            async token => await access.FindOwnedAsync(caller.UserId, stageId, token, includeDeleted: true),
             async (stage, token) =>
             {
                 // Already gone (an earlier attempt, or deleted outside this API) reaches the goal too.
-                await ivs.DeleteStageIfExistsAsync(stage.StageArn, token).ConfigureAwait(false);
+                await ivs.DeleteStageIfExistsAsync(stage.StageArn, token);
                 return true;
             },
             options.ConflictRetries,
@@ -140,7 +141,7 @@ public sealed class StageService(
     {
         try
         {
-            await ivs.DeleteStageIfExistsAsync(arn, CancellationToken.None).ConfigureAwait(false);
+            await ivs.DeleteStageIfExistsAsync(arn, CancellationToken.None);
         }
         catch (Exception e) when (e is IvsServiceException or HttpRequestException)
         {

@@ -17,7 +17,7 @@ public sealed class TokenService(IStageStore store, StageEndpointResolver endpoi
     public async Task<TokenView> IssueAsync(Caller caller, string stageId, CreateTokenBody body, CancellationToken ct)
     {
         var request = ToRequest(body);
-        var stage = await store.FindAsync(stageId, ct).ConfigureAwait(false);
+        var stage = await store.FindAsync(stageId, ct);
         var decision = policy.Decide(stage, caller, request);
         var grant = decision.Grant ?? throw Refusal(decision);
 
@@ -26,10 +26,10 @@ public sealed class TokenService(IStageStore store, StageEndpointResolver endpoi
         {
             if (minter.NeedsStageEndpoints)
             {
-                stage = await endpoints.WithEndpointsAsync(stage!, ct).ConfigureAwait(false);
+                stage = await endpoints.WithEndpointsAsync(stage!, ct);
             }
 
-            minted = await minter.MintAsync(stage!, grant, ct).ConfigureAwait(false);
+            minted = await minter.MintAsync(stage!, grant, ct);
         }
         catch (IvsResourceNotFoundException)
         {
@@ -71,7 +71,8 @@ public sealed class TokenService(IStageStore store, StageEndpointResolver endpoi
         // The policy drops keys outside its allow-list before measuring; refuse oversized input outright
         // so a caller learns early instead of having attributes silently vanish.
         if (body.Attributes is { } attributes
-            && attributes.Sum(a => Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value ?? "")) > TokenPolicy.MaxAttributesBytes)
+            && attributes.Sum(
+                a => Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value ?? "")) > TokenPolicy.MaxAttributesBytes)
         {
             throw RequestValidationException.Field("attributes", $"At most {TokenPolicy.MaxAttributesBytes} bytes in total.");
         }

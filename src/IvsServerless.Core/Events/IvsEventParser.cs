@@ -62,7 +62,8 @@ public static class IvsEventParser
             }
         }
 
-        parsed = new ParsedIvsEvent(envelope, detailType, detail.EventName!, IvsEventNames.Parse(detailType, detail.EventName!), eventTime, detail);
+        parsed = new ParsedIvsEvent(
+            envelope, detailType, detail.EventName!, IvsEventNames.Parse(detailType, detail.EventName!), eventTime, detail);
         rejectionReason = "";
         return true;
     }
@@ -129,11 +130,15 @@ public static class IvsEventParser
         {
             case IvsDetailType.StageUpdate:
                 return TryDeserialize(json, IvsEventsJsonContext.Default.StageUpdateDetail, out var stage, out rejectionReason)
-                    && Require(out rejectionReason, ("session_id", stage!.SessionId), ("event_name", stage.EventName), ("participant_id", stage.ParticipantId))
+                    && Require(
+                        out rejectionReason, ("session_id", stage!.SessionId), ("event_name", stage.EventName), (
+                        "participant_id", stage.ParticipantId))
                     ? stage : null;
             case IvsDetailType.ParticipantRecordingStateChange:
                 return TryDeserialize(json, IvsEventsJsonContext.Default.ParticipantRecordingDetail, out var recording, out rejectionReason)
-                    && Require(out rejectionReason, ("session_id", recording!.SessionId), ("event_name", recording.EventName), ("participant_id", recording.ParticipantId))
+                    && Require(
+                        out rejectionReason, ("session_id", recording!.SessionId), ("event_name", recording.EventName), (
+                        "participant_id", recording.ParticipantId))
                     ? recording : null;
             default:
                 if (!TryDeserialize(json, IvsEventsJsonContext.Default.CompositionStateDetail, out var composition, out rejectionReason)
@@ -175,7 +180,8 @@ public static class IvsEventParser
         }
     }
 
-    private static bool TryDeserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string root, out T? value, out string rejectionReason)
+    private static bool TryDeserialize<T>(
+        ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string root, out T? value, out string rejectionReason)
     {
         try
         {

@@ -15,5 +15,6 @@ public interface IParticipantTokenIssuer
 public sealed record IssuedParticipantToken(string Token, string? ParticipantId, DateTimeOffset? ExpirationTime)
 {
     // Records print every member; a token must not reach a log through ToString.
-    public override string ToString() => $"IssuedParticipantToken {{ ParticipantId = {ParticipantId}, ExpirationTime = {ExpirationTime:O} }}";
+    public override string ToString() =>
+        $"IssuedParticipantToken {{ ParticipantId = {ParticipantId}, ExpirationTime = {ExpirationTime:O} }}";
 }

@@ -4,7 +4,8 @@ namespace IvsServerless.Core.Ivs;
 public interface IPublicKeyRegistry
 {
     /// <summary>Imports a PEM public key with a name and tags; returns its ARN.</summary>
-    Task<string> ImportPublicKeyAsync(string name, string publicKeyPem, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+    Task<string> ImportPublicKeyAsync(
+        string name, string publicKeyPem, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
 
     /// <summary>Every public key of the account and region (all pages), whichever deployment imported it.</summary>
     Task<IReadOnlyList<RegisteredPublicKey>> ListPublicKeysAsync(CancellationToken cancellationToken);

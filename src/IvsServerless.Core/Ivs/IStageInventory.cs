@@ -17,7 +17,8 @@ public interface IStageInventory
 
     Task<Page<IvsStageSession>> ListStageSessionsAsync(string stageArn, string? nextToken, CancellationToken cancellationToken);
 
-    Task<Page<IvsParticipant>> ListParticipantsAsync(string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken);
+    Task<Page<IvsParticipant>> ListParticipantsAsync(
+        string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken);
 
     Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(string stageArn, string sessionId, string participantId, string? nextToken,
         CancellationToken cancellationToken);

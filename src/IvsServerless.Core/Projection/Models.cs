@@ -49,7 +49,8 @@ public sealed record ParticipantProjection(
 
 public sealed record SessionProjection(SessionKey Key, DateTimeOffset FirstActivity, DateTimeOffset LastActivity);
 
-public sealed record CompositionProjection(string CompositionArn, Stamped<string>? StageArn = null, Stamped<CompositionStatus>? Status = null);
+public sealed record CompositionProjection(
+    string CompositionArn, Stamped<string>? StageArn = null, Stamped<CompositionStatus>? Status = null);
 
 public sealed record DestinationProjection(DestinationKey Key, Stamped<CompositionStatus>? Status = null);
 
@@ -77,5 +78,6 @@ public sealed record ProjectionState(
 
     private static bool SameEntries<TKey, TValue>(ImmutableDictionary<TKey, TValue> a, ImmutableDictionary<TKey, TValue> b)
         where TKey : notnull =>
-        a.Count == b.Count && a.All(entry => b.TryGetValue(entry.Key, out var value) && EqualityComparer<TValue>.Default.Equals(entry.Value, value));
+        a.Count == b.Count
+            && a.All(entry => b.TryGetValue(entry.Key, out var value) && EqualityComparer<TValue>.Default.Equals(entry.Value, value));
 }

@@ -19,19 +19,24 @@ public static class Projector
                 var sessionKey = new SessionKey(participantKey.StageId, participantKey.SessionId);
                 return state with
                 {
-                    Participants = state.Participants.SetItem(participantKey, ApplyToParticipant(state.Participants.GetValueOrDefault(participantKey), e)),
+                    Participants = state.Participants.SetItem(
+                        participantKey, ApplyToParticipant(state.Participants.GetValueOrDefault(participantKey), e)),
                     Sessions = state.Sessions.SetItem(sessionKey, ApplyToSession(state.Sessions.GetValueOrDefault(sessionKey), e)),
                 };
 
             case CompositionStateDetail detail:
                 var next = state with
                 {
-                    Compositions = state.Compositions.SetItem(e.ResourceArn, ApplyToComposition(state.Compositions.GetValueOrDefault(e.ResourceArn), e)),
+                    Compositions = state.Compositions.SetItem(
+                        e.ResourceArn, ApplyToComposition(state.Compositions.GetValueOrDefault(e.ResourceArn), e)),
                 };
                 if (detail.DestinationId is { Length: > 0 } destinationId && IsDestinationEvent(e.EventName))
                 {
                     var key = new DestinationKey(e.ResourceArn, destinationId);
-                    next = next with { Destinations = next.Destinations.SetItem(key, ApplyToDestination(next.Destinations.GetValueOrDefault(key), e)) };
+                    next = next with
+                    {
+                        Destinations = next.Destinations.SetItem(key, ApplyToDestination(next.Destinations.GetValueOrDefault(key), e))
+                    };
                 }
 
                 return next;
@@ -76,11 +81,13 @@ public static class Projector
                 IvsEventName.ParticipantPublished => p with { Publishing = Stamped.Newest(p.Publishing, true.At(stamp)) },
                 IvsEventName.ParticipantUnpublished => p with { Publishing = Stamped.Newest(p.Publishing, false.At(stamp)) },
                 // A publish error does not say whether an existing publication goes on: it is its own group.
-                IvsEventName.ParticipantPublishError => p with { LastPublishError = Stamped.Newest(p.LastPublishError, (stage.ErrorCode ?? "").At(stamp)) },
+                IvsEventName.ParticipantPublishError =>
+                    p with { LastPublishError = Stamped.Newest(p.LastPublishError, (stage.ErrorCode ?? "").At(stamp)) },
                 IvsEventName.ParticipantReplicationStarted or IvsEventName.ParticipantReplicationEnded => p with
                 {
                     Replication = Stamped.Newest(p.Replication, new ReplicationStatus(
-                        e.EventName == IvsEventName.ParticipantReplicationStarted, stage.Replica == true, stage.SourceStageArn, stage.DestinationStageArn).At(stamp)),
+                        e.EventName == IvsEventName.ParticipantReplicationStarted, stage.Replica == true, stage.SourceStageArn,
+                            stage.DestinationStageArn).At(stamp)),
                 },
                 _ => p,
             };

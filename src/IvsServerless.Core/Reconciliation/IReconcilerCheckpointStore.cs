@@ -10,7 +10,8 @@ public interface IReconcilerCheckpointStore
     /// Takes the lease until <paramref name="leaseUntil"/> if nobody holds it at <paramref name="now"/>, and returns the
     /// checkpoint (<see cref="ReconcilerCheckpoint.Start"/> when there is none yet); null when another run holds the lease.
     /// </summary>
-    Task<ReconcilerCheckpoint?> TryAcquireAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+    Task<ReconcilerCheckpoint?> TryAcquireAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the checkpoint if <paramref name="owner"/> still holds the lease (false otherwise: its lease expired and

@@ -9,7 +9,8 @@ namespace IvsServerless.Core.Sessions;
 /// </summary>
 public interface ISessionHistory
 {
-    /// <summary>The stage's sessions, newest first (by first activity). Throws <see cref="InvalidCursorException"/> for a foreign cursor.</summary>
+    /// <summary>The stage's sessions, newest first (by first activity). Throws <see cref="InvalidCursorException"/> for a foreign
+    /// cursor.</summary>
     Task<Page<SessionSummary>> ListSessionsAsync(string stageId, PageRequest page, CancellationToken cancellationToken);
 
     /// <summary>One session with its participants and their timelines; null when nothing is known about it.</summary>

@@ -15,7 +15,7 @@ public static class ActiveSessions
         ArgumentNullException.ThrowIfNull(stages);
         for (var attempt = 1; ; attempt++)
         {
-            var stage = await stages.FindAsync(stageId, cancellationToken).ConfigureAwait(false);
+            var stage = await stages.FindAsync(stageId, cancellationToken);
             if (stage is null || stage.Deleted || stage.WithActiveSession(sessionId, observedAt) is not { } updated)
             {
                 return false;
@@ -23,7 +23,7 @@ public static class ActiveSessions
 
             try
             {
-                await stages.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
+                await stages.UpdateAsync(updated, cancellationToken);
                 return true;
             }
             catch (StageConflictException) when (attempt < MaxAttempts)

@@ -64,7 +64,8 @@ public sealed record Stage(
     /// </summary>
     public Stage? WithActiveSession(string? sessionId, DateTimeOffset observedAt)
     {
-        if ((ActiveSessionObservedAt is { } seen && seen >= observedAt) || (ActiveSessionId == sessionId && ActiveSessionObservedAt is not null))
+        if ((ActiveSessionObservedAt is { } seen && seen >= observedAt)
+            || (ActiveSessionId == sessionId && ActiveSessionObservedAt is not null))
         {
             return null;
         }

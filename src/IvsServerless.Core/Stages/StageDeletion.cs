@@ -11,7 +11,8 @@ public static class StageDeletion
     /// <param name="read">Reads the stage as this caller may see it (and throws when it may not); null = nothing to delete.</param>
     /// <param name="deleteIvsStage">Deletes the IVS stage, tolerating one already gone; returns false to keep the stage after all
     /// (the sweeper's last look found it live), in which case nothing is written.</param>
-    /// <param name="conflictRetries">Re-reads after a concurrent item update before giving up with <see cref="StageConflictException"/>.</param>
+    /// <param name="conflictRetries">Re-reads after a concurrent item update before giving up with <see
+    /// cref="StageConflictException"/>.</param>
     /// <returns>True when the stage is now (or already was) marked deleted.</returns>
     public static async Task<bool> DeleteAsync(
         this IStageStore stages,
@@ -25,7 +26,7 @@ public static class StageDeletion
         ArgumentNullException.ThrowIfNull(deleteIvsStage);
         for (var attempt = 0; ; attempt++)
         {
-            var current = await read(cancellationToken).ConfigureAwait(false);
+            var current = await read(cancellationToken);
             if (current is null)
             {
                 return false;
@@ -36,15 +37,15 @@ public static class StageDeletion
                 return true;
             }
 
-            if (!await deleteIvsStage(current, cancellationToken).ConfigureAwait(false))
+            if (!await deleteIvsStage(current, cancellationToken))
             {
                 return false;
             }
 
             try
             {
-                await stages.UpdateAsync(current with { Deleted = true, ActiveSessionId = null, Version = current.Version + 1 }, cancellationToken)
-                    .ConfigureAwait(false);
+                await stages.UpdateAsync(
+                    current with { Deleted = true, ActiveSessionId = null, Version = current.Version + 1 }, cancellationToken);
                 return true;
             }
             catch (StageConflictException) when (attempt < conflictRetries)

@@ -21,12 +21,12 @@ public sealed class StageEndpointResolver(IStageStore store, IStageProvisioning 
             return stage;
         }
 
-        var endpoints = (await ivs.GetStageAsync(stage.StageArn, cancellationToken).ConfigureAwait(false)).Endpoints
+        var endpoints = (await ivs.GetStageAsync(stage.StageArn, cancellationToken)).Endpoints
             ?? throw new InvalidOperationException($"IVS returned no events/whip endpoints for stage {stage.StageId}.");
         var updated = stage with { Endpoints = endpoints, Version = stage.Version + 1 };
         try
         {
-            await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
+            await store.UpdateAsync(updated, cancellationToken);
             return updated;
         }
         catch (StageConflictException)

@@ -9,6 +9,7 @@ public static class StageTags
     /// <summary>The deployment that created the stage: sweeps only ever touch their own deployment's stages.</summary>
     public const string ManagedBy = "ivs-serverless:managed-by";
 
-    /// <summary>Set by the reconciler on a stage of this deployment that has no stage item (a failed create): when it first saw it so.</summary>
+    /// <summary>Set by the reconciler on a stage of this deployment that has no stage item (a failed create): when it first saw it
+    /// so.</summary>
     public const string OrphanSince = "ivs-serverless:orphan-since";
 }

@@ -83,7 +83,7 @@ public sealed class SigningKeyCache : IDisposable
 
     private async Task<SigningMaterial> RefreshAsync(CancellationToken cancellationToken)
     {
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _refresh.WaitAsync(cancellationToken);
         try
         {
             var entry = _entry;
@@ -96,7 +96,7 @@ public sealed class SigningKeyCache : IDisposable
             TokenSigningKey? stored;
             try
             {
-                stored = await _store.GetAsync(cancellationToken).ConfigureAwait(false);
+                stored = await _store.GetAsync(cancellationToken);
             }
             catch (Exception e) when (entry is not null && e is not OperationCanceledException)
             {

@@ -13,7 +13,8 @@ public sealed record TokenRequest(
     IReadOnlyDictionary<string, string>? Attributes = null);
 
 /// <summary>A granted token's exact contents, identical whichever way the token is then minted.</summary>
-public sealed record TokenGrant(string UserId, ParticipantCapabilities Capabilities, TimeSpan Duration, IReadOnlyDictionary<string, string> Attributes);
+public sealed record TokenGrant(
+    string UserId, ParticipantCapabilities Capabilities, TimeSpan Duration, IReadOnlyDictionary<string, string> Attributes);
 
 public enum TokenDenial
 {
@@ -51,7 +52,8 @@ public sealed class TokenPolicy(TokenPolicyOptions options)
 
     public const int MaxAttributesBytes = 1024;
 
-    /// <summary>Attribute keys only the server sets: every participant sees them signed into the token, so no caller may choose them.</summary>
+    /// <summary>Attribute keys only the server sets: every participant sees them signed into the token, so no caller may choose
+    /// them.</summary>
     public static readonly IReadOnlyList<string> ReservedAttributeKeys = [DisplayNameAttribute, RoleAttribute];
 
     public TokenDecision Decide(Stage? stage, Caller caller, TokenRequest request)
@@ -100,7 +102,8 @@ public sealed class TokenPolicy(TokenPolicyOptions options)
             return TokenDecision.Denied(TokenDenial.AttributesTooLarge, $"Token attributes must total at most {MaxAttributesBytes} bytes.");
         }
 
-        return TokenDecision.Granted(new TokenGrant(caller.UserId, requested, TimeSpan.FromMinutes(Math.Floor(duration.TotalMinutes)), attributes));
+        return TokenDecision.Granted(
+            new TokenGrant(caller.UserId, requested, TimeSpan.FromMinutes(Math.Floor(duration.TotalMinutes)), attributes));
     }
 
     public static ParticipantCapabilities AllowedCapabilities(StageRole role) => role switch

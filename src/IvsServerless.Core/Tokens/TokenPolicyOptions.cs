@@ -26,13 +26,16 @@ public sealed class TokenPolicyOptions
 
         if (DefaultDuration < TimeSpan.FromMinutes(1) || DefaultDuration > MaxDuration)
         {
-            throw new InvalidOperationException($"TokenPolicy:DefaultDuration must be between 1 minute and MaxDuration ({MaxDuration}), got {DefaultDuration}.");
+            throw new InvalidOperationException(
+                $"TokenPolicy:DefaultDuration must be between 1 minute and MaxDuration ({MaxDuration}), got {DefaultDuration}.");
         }
 
-        if (AllowedAttributeKeys.Any(k => string.IsNullOrWhiteSpace(k) || TokenPolicy.ReservedAttributeKeys.Contains(k, StringComparer.Ordinal)))
+        if (AllowedAttributeKeys.Any(
+            k => string.IsNullOrWhiteSpace(k) || TokenPolicy.ReservedAttributeKeys.Contains(k, StringComparer.Ordinal)))
         {
             throw new InvalidOperationException(
-                $"TokenPolicy:AllowedAttributeKeys must be non-empty and must not include the reserved {string.Join(", ", TokenPolicy.ReservedAttributeKeys.Select(k => $"'{k}'"))}.");
+                $"TokenPolicy:AllowedAttributeKeys must be non-empty and must not include the reserved "
+                    + $"{string.Join(", ", TokenPolicy.ReservedAttributeKeys.Select(k => $"'{k}'"))}.");
         }
     }
 }

@@ -39,7 +39,8 @@ public sealed record SigningKeyGrant(IReadOnlyList<string> ParameterActions, IRe
 {
     public static SigningKeyGrant Read { get; } = new(["ssm:GetParameter"], ["kms:Decrypt"]);
 
-    public static SigningKeyGrant Rotate { get; } = new(["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"], ["kms:Decrypt", "kms:Encrypt"]);
+    public static SigningKeyGrant Rotate { get; } = new(
+        ["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"], ["kms:Decrypt", "kms:Encrypt"]);
 }
 
 /// <summary>Everything a function's code calls in AWS besides its own logs and traces: the whole of its role.</summary>

@@ -13,7 +13,9 @@ public static class IvsRules
         new("ivs-stage-update", """{"source":["aws.ivs"],"detail-type":["IVS Stage Update"]}""");
 
     public static EventRule ParticipantRecordingStateChange { get; } =
-        new("ivs-participant-recording-state-change", """{"source":["aws.ivs"],"detail-type":["IVS Participant Recording State Change"]}""");
+        new(
+            "ivs-participant-recording-state-change",
+            """{"source":["aws.ivs"],"detail-type":["IVS Participant Recording State Change"]}""");
 
     public static EventRule CompositionStateChange { get; } =
         new("ivs-composition-state-change", """{"source":["aws.ivs"],"detail-type":["IVS Composition State Change"]}""");

@@ -108,7 +108,9 @@ public static class BackendFunctions
                 Ivs =
                 [
                     new("Ivs",
-                        ["ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions", "ivs:TagResource"],
+                        [
+                            "ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions",
+                            "ivs:TagResource"],
                         [IvsResource.Stages]),
                     new("IvsListStages", ["ivs:ListStages"], [IvsResource.Any]),
                 ],
@@ -140,5 +142,6 @@ public static class BackendFunctions
     public static IReadOnlyList<FunctionDeclaration> All { get; } = [Api, Stages, Tokens, Compositions, IvsEvents, Reconciler, KeyRotation];
 
     public static FunctionDeclaration Named(string handler) =>
-        All.FirstOrDefault(f => f.Handler == handler) ?? throw new ArgumentException($"No function has the handler '{handler}'.", nameof(handler));
+        All.FirstOrDefault(f => f.Handler == handler)
+            ?? throw new ArgumentException($"No function has the handler '{handler}'.", nameof(handler));
 }

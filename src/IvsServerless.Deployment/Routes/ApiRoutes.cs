@@ -1,6 +1,7 @@
 namespace IvsServerless.Deployment.Routes;
 
-/// <summary>A route as API Gateway names it (<c>POST /stages/{stageId}/participant-tokens</c>) and the group whose function serves it.</summary>
+/// <summary>A route as API Gateway names it (<c>POST /stages/{stageId}/participant-tokens</c>) and the group whose function serves
+/// it.</summary>
 public sealed record RouteDeclaration(string Method, string Template, string Group)
 {
     public string Key => $"{Method} {Template}";
@@ -22,7 +23,8 @@ public static class ApiRoutes
     public static RouteDeclaration GetSession { get; } = new("GET", "/stages/{stageId}/sessions/{sessionId}", RouteGroups.Stages);
     public static RouteDeclaration UpdateStage { get; } = new("PATCH", "/stages/{stageId}", RouteGroups.Stages);
     public static RouteDeclaration DeleteStage { get; } = new("DELETE", "/stages/{stageId}", RouteGroups.Stages);
-    public static RouteDeclaration CreateParticipantToken { get; } = new("POST", "/stages/{stageId}/participant-tokens", RouteGroups.Tokens);
+    public static RouteDeclaration CreateParticipantToken { get; } = new(
+        "POST", "/stages/{stageId}/participant-tokens", RouteGroups.Tokens);
     public static RouteDeclaration DisconnectParticipant { get; } =
         new("POST", "/stages/{stageId}/participants/{participantId}/disconnect", RouteGroups.Tokens);
     public static RouteDeclaration StartComposition { get; } = new("POST", "/stages/{stageId}/compositions", RouteGroups.Compositions);

@@ -32,7 +32,8 @@ public sealed record CompositionSettings
         var hasDestination = settings.StorageConfigurationArn is not null || settings.ChannelArn is not null;
         if (hasDestination != (settings.EncoderConfigurationArn is not null))
         {
-            environment.Fail("COMPOSITION_ENCODER_CONFIGURATION_ARN goes with COMPOSITION_STORAGE_CONFIGURATION_ARN and/or COMPOSITION_CHANNEL_ARN");
+            environment.Fail(
+                "COMPOSITION_ENCODER_CONFIGURATION_ARN goes with COMPOSITION_STORAGE_CONFIGURATION_ARN and/or COMPOSITION_CHANNEL_ARN");
         }
 
         return settings;

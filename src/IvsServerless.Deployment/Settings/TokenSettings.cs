@@ -24,7 +24,8 @@ public sealed record TokenSettings
     /// <summary><c>TOKEN_DEFAULT_DURATION_MINUTES</c>: a token's lifetime when the caller names none.</summary>
     public int? DefaultDurationMinutes { get; init; }
 
-    /// <summary><c>TOKEN_SIGNING_KEY_PARAMETER</c>: the SSM SecureString holding the current signing key (self-signed mode, key rotation).</summary>
+    /// <summary><c>TOKEN_SIGNING_KEY_PARAMETER</c>: the SSM SecureString holding the current signing key (self-signed mode, key
+    /// rotation).</summary>
     public string? SigningKeyParameter { get; init; }
 
     /// <summary><c>TOKEN_SIGNING_KMS_KEY_ID</c>: the KMS key that encrypts that SecureString (key rotation writes with it).</summary>
@@ -90,7 +91,8 @@ public sealed record TokenSettings
         return settings;
     }
 
-    /// <summary>The settings the <c>key-rotation</c> function needs on top of the common ones; an init error names what is missing.</summary>
+    /// <summary>The settings the <c>key-rotation</c> function needs on top of the common ones; an init error names what is
+    /// missing.</summary>
     public void RequireKeyRotationSettings()
     {
         var missing = new EnvironmentReader(_ => null);

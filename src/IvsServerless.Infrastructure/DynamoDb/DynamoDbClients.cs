@@ -37,7 +37,7 @@ public sealed class FaultTranslatingDynamoDbClient : AmazonDynamoDBClient
         {
             try
             {
-                return await base.InvokeAsync<T>(executionContext).ConfigureAwait(false);
+                return await base.InvokeAsync<T>(executionContext);
             }
             catch (AmazonServiceException e) when (DynamoDbFaults.IsUnavailable(e))
             {

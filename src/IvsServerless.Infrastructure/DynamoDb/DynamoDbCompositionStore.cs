@@ -22,8 +22,8 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
 
     public async Task<Composition?> FindByIdempotencyKeyAsync(string stageId, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var claim = await GetAsync(stageId, TableLayout.IdempotencySortKey(idempotencyKey), cancellationToken).ConfigureAwait(false);
-        return claim is null ? null : await FindAsync(stageId, claim["compositionId"].S, cancellationToken).ConfigureAwait(false);
+        var claim = await GetAsync(stageId, TableLayout.IdempotencySortKey(idempotencyKey), cancellationToken);
+        return claim is null ? null : await FindAsync(stageId, claim["compositionId"].S, cancellationToken);
     }
 
     public async Task AddAsync(Composition composition, CancellationToken cancellationToken)
@@ -34,15 +34,21 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
             [TableLayout.PartitionKey] = S(TableLayout.StagePartition(composition.StageId)),
             [TableLayout.SortKey] = S(TableLayout.IdempotencySortKey(composition.IdempotencyKey)),
             ["compositionId"] = S(compositionId),
-            [TableLayout.ExpiresAt] = new() { N = _time.GetUtcNow().Add(IdempotencyWindow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+            [TableLayout.ExpiresAt] = new()
+            {
+                N = _time.GetUtcNow().Add(IdempotencyWindow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)
+            },
         };
 
         var request = new TransactWriteItemsRequest
         {
             TransactItems =
             [
-                new TransactWriteItem { Put = new Put { TableName = options.TableName, Item = ToItem(composition), ConditionExpression = "attribute_not_exists(PK)" } },
-                new TransactWriteItem { Put = new Put { TableName = options.TableName, Item = claim, ConditionExpression = "attribute_not_exists(PK)" } },
+                new TransactWriteItem {
+                    Put = new Put {
+                    TableName = options.TableName, Item = ToItem(composition), ConditionExpression = "attribute_not_exists(PK)" } },
+                new TransactWriteItem {
+                    Put = new Put { TableName = options.TableName, Item = claim, ConditionExpression = "attribute_not_exists(PK)" } },
             ],
         };
 
@@ -50,13 +56,14 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
         {
             try
             {
-                await dynamo.TransactWriteItemsAsync(request, cancellationToken).ConfigureAwait(false);
+                await dynamo.TransactWriteItemsAsync(request, cancellationToken);
                 return;
             }
             catch (TransactionCanceledException cancelled) when (Has(cancelled, ConditionalCheckFailed))
             {
                 throw new CompositionConflictException(
-                    $"Idempotency key '{composition.IdempotencyKey}' or composition {compositionId} is already stored for stage {composition.StageId}.");
+                    $"Idempotency key '{composition.IdempotencyKey}' or composition {compositionId} is already stored for stage "
+                        + $"{composition.StageId}.");
             }
             catch (TransactionCanceledException cancelled) when (Has(cancelled, TransactionConflict) && attempt < MaxConflictAttempts)
             {
@@ -68,7 +75,7 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
 
     public async Task<Composition?> FindAsync(string stageId, string compositionId, CancellationToken cancellationToken)
     {
-        var item = await GetAsync(stageId, TableLayout.CompositionSortKey(compositionId), cancellationToken).ConfigureAwait(false);
+        var item = await GetAsync(stageId, TableLayout.CompositionSortKey(compositionId), cancellationToken);
         return item is null ? null : FromItem(item);
     }
 
@@ -88,7 +95,7 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
                     [":prefix"] = S(TableLayout.CompositionSortKeyPrefix),
                 },
                 ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
             compositions.AddRange(response.Items.Select(FromItem));
             start = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }
@@ -102,7 +109,8 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
     /// STOPPED and FAILED are final: a late or replayed event can never bring a composition back to life.
     /// Unknown compositions (started outside this backend) are left alone.
     /// </summary>
-    public async Task SetStateAsync(string stageId, string compositionId, string state, DateTimeOffset? endedAt, CancellationToken cancellationToken)
+    public async Task SetStateAsync(
+        string stageId, string compositionId, string state, DateTimeOffset? endedAt, CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, AttributeValue>
         {
@@ -127,7 +135,7 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
                 ConditionExpression = "attribute_exists(PK) AND NOT #state IN (:stopped, :failed)",
                 ExpressionAttributeNames = new Dictionary<string, string> { ["#state"] = "state" },
                 ExpressionAttributeValues = values,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
         }
         catch (ConditionalCheckFailedException)
         {
@@ -142,7 +150,7 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
             TableName = options.TableName,
             Key = Key(stageId, sortKey),
             ConsistentRead = true,
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         return response.Item is { Count: > 0 } item ? item : null;
     }
 
@@ -175,7 +183,9 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
     {
         // The event projection's attributes on the same item (see ProjectionItems): failure reason and destinations.
         var destinations = ProjectionItems.ReadDestinations(item)
-            .Select(d => new CompositionDestination(d.Key.DestinationId, ProjectionItems.Name(d.Status!.Value.State), d.Status.Value.FailureReason))
+            .Select(
+                d =>
+                new CompositionDestination(d.Key.DestinationId, ProjectionItems.Name(d.Status!.Value.State), d.Status.Value.FailureReason))
             .OrderBy(d => d.DestinationId, StringComparer.Ordinal)
             .ToList();
         return new Composition(
@@ -190,7 +200,8 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
             destinations.Count > 0 ? destinations : null);
     }
 
-    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static DateTimeOffset Time(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private static string IdOf(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
 

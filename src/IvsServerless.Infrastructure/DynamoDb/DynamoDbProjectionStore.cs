@@ -26,16 +26,19 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
                 var key = participant.Key;
                 await Task.WhenAll(
                     _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.ParticipantSortKey(key.SessionId, key.ParticipantId)),
-                        ProjectionItems.ParticipantConstants(key), ProjectionItems.ParticipantGroups(participant), requireItem: false, cancellationToken),
+                        ProjectionItems.ParticipantConstants(key), ProjectionItems.ParticipantGroups(participant), requireItem: false,
+                            cancellationToken),
                     _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.SessionSortKey(key.SessionId)),
-                        ProjectionItems.SessionConstants(session.Key), ProjectionItems.SessionGroups(session), requireItem: false, cancellationToken),
-                    AppendToLogAsync(ivsEvent, key, cancellationToken)).ConfigureAwait(false);
+                        ProjectionItems.SessionConstants(session.Key), ProjectionItems.SessionGroups(session), requireItem: false,
+                            cancellationToken),
+                    AppendToLogAsync(ivsEvent, key, cancellationToken));
                 return;
 
             case CompositionStateDetail detail:
                 var composition = Projector.ApplyToComposition(null, ivsEvent);
                 var groups = ProjectionItems.CompositionGroups(composition);
-                if (detail.DestinationId is { Length: > 0 } && Projector.Apply(ProjectionState.Empty, ivsEvent).Destinations.Values.FirstOrDefault() is { } destination
+                if (detail.DestinationId is { Length: > 0 }
+                    && Projector.Apply(ProjectionState.Empty, ivsEvent).Destinations.Values.FirstOrDefault() is { } destination
                     && ProjectionItems.DestinationGroup(destination) is { } destinationGroup)
                 {
                     groups.Add(destinationGroup);
@@ -43,8 +46,10 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
 
                 // A composition this backend did not start (or has not stored yet) has no item: nothing to update.
                 await _writer.WriteAsync(
-                    ProjectionItems.Key(IvsEventParser.ResourceId(detail.StageArn!), TableLayout.CompositionSortKey(IvsEventParser.ResourceId(ivsEvent.ResourceArn))),
-                    [], groups, requireItem: true, cancellationToken).ConfigureAwait(false);
+                    ProjectionItems.Key(
+                        IvsEventParser.ResourceId(detail.StageArn!), TableLayout.CompositionSortKey(
+                        IvsEventParser.ResourceId(ivsEvent.ResourceArn))),
+                    [], groups, requireItem: true, cancellationToken);
                 return;
         }
     }
@@ -56,7 +61,9 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
         var seen = ProjectionItems.Time(presence.FirstJoinTime ?? presence.ObservedAt);
         var participantGroups = new List<FieldGroup>
         {
-            FieldGroup.Stamped("presence", ProjectionItems.Time(presence.ObservedAt), (ProjectionItems.Connected, ProjectionItems.Bool(presence.Connected))),
+            FieldGroup.Stamped(
+                "presence", ProjectionItems.Time(presence.ObservedAt), (
+                ProjectionItems.Connected, ProjectionItems.Bool(presence.Connected))),
             // Events are the source of these; a presence check only fills them in when no event has (yet).
             FieldGroup.IfAbsent(ProjectionItems.FirstSeen, ProjectionItems.S(seen)),
             FieldGroup.IfAbsent(ProjectionItems.LastSeen, ProjectionItems.S(seen)),
@@ -70,14 +77,16 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
         List<FieldGroup> sessionGroups =
         [
             FieldGroup.IfAbsent(ProjectionItems.FirstActivity, ProjectionItems.S(seen),
-                (TableLayout.OwnerIndexSortKey, ProjectionItems.S(ProjectionItems.SessionListingKey(presence.FirstJoinTime ?? presence.ObservedAt, key.SessionId)))),
+                (
+                    TableLayout.OwnerIndexSortKey, ProjectionItems.S(
+                    ProjectionItems.SessionListingKey(presence.FirstJoinTime ?? presence.ObservedAt, key.SessionId)))),
             FieldGroup.IfAbsent(ProjectionItems.LastActivity, ProjectionItems.S(seen)),
         ];
         await Task.WhenAll(
             _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.ParticipantSortKey(key.SessionId, key.ParticipantId)),
                 ProjectionItems.ParticipantConstants(key), participantGroups, requireItem: false, cancellationToken),
             _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.SessionSortKey(key.SessionId)),
-                ProjectionItems.SessionConstants(sessionKey), sessionGroups, requireItem: false, cancellationToken)).ConfigureAwait(false);
+                ProjectionItems.SessionConstants(sessionKey), sessionGroups, requireItem: false, cancellationToken));
     }
 
     /// <summary>
@@ -94,10 +103,13 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
             {
                 TableName = options.TableName,
                 KeyConditionExpression = "PK = :stage",
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":stage"] = ProjectionItems.S(TableLayout.StagePartition(stageId)) },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":stage"] = ProjectionItems.S(TableLayout.StagePartition(stageId))
+                },
                 ExclusiveStartKey = start,
                 ConsistentRead = true,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
             foreach (var item in response.Items)
             {
                 state = Add(state, item);
@@ -154,6 +166,6 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
         }
 
         // The same event delivered again finds its log entry already there.
-        await ProjectionItems.PutOnceAsync(dynamo, options.TableName, item, cancellationToken).ConfigureAwait(false);
+        await ProjectionItems.PutOnceAsync(dynamo, options.TableName, item, cancellationToken);
     }
 }

@@ -11,7 +11,8 @@ namespace IvsServerless.Infrastructure.DynamoDb;
 /// </summary>
 public sealed class DynamoDbReconcilerCheckpointStore(IAmazonDynamoDB dynamo, DynamoDbOptions options) : IReconcilerCheckpointStore
 {
-    public async Task<ReconcilerCheckpoint?> TryAcquireAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    public async Task<ReconcilerCheckpoint?> TryAcquireAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         try
@@ -29,7 +30,7 @@ public sealed class DynamoDbReconcilerCheckpointStore(IAmazonDynamoDB dynamo, Dy
                     [":now"] = new() { S = StageItem.SortableTime(now) },
                 },
                 ReturnValues = ReturnValue.ALL_NEW,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
             return Read(response.Attributes);
         }
         catch (ConditionalCheckFailedException)
@@ -84,7 +85,7 @@ public sealed class DynamoDbReconcilerCheckpointStore(IAmazonDynamoDB dynamo, Dy
                 UpdateExpression = "SET " + string.Join(", ", set) + (remove.Count > 0 ? " REMOVE " + string.Join(", ", remove) : ""),
                 ConditionExpression = "leaseOwner = :owner",
                 ExpressionAttributeValues = values,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
             return true;
         }
         catch (ConditionalCheckFailedException)

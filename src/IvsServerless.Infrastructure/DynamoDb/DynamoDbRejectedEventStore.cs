@@ -19,7 +19,10 @@ public sealed class DynamoDbRejectedEventStore(IAmazonDynamoDB dynamo, DynamoDbO
             ["rawText"] = ProjectionItems.S(rejected.RawText),
             ["rawBytes"] = new() { N = rejected.RawBytes.ToString(CultureInfo.InvariantCulture) },
             ["receivedAt"] = ProjectionItems.S(ProjectionItems.Time(rejected.ReceivedAt)),
-            [TableLayout.ExpiresAt] = new() { N = rejected.ReceivedAt.Add(RejectedEvent.Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+            [TableLayout.ExpiresAt] = new()
+            {
+                N = rejected.ReceivedAt.Add(RejectedEvent.Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)
+            },
         };
         if (rejected.EventId is { } id)
         {
@@ -32,6 +35,6 @@ public sealed class DynamoDbRejectedEventStore(IAmazonDynamoDB dynamo, DynamoDbO
         }
 
         // Delivered (and rejected) before: the first copy is kept.
-        await ProjectionItems.PutOnceAsync(dynamo, options.TableName, item, cancellationToken).ConfigureAwait(false);
+        await ProjectionItems.PutOnceAsync(dynamo, options.TableName, item, cancellationToken);
     }
 }

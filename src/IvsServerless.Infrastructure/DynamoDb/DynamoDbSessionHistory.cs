@@ -31,8 +31,9 @@ public sealed class DynamoDbSessionHistory(IAmazonDynamoDB dynamo, DynamoDbOptio
                     && key[TableLayout.SortKey].StartsWith(TableLayout.SessionSortKey(""), StringComparison.Ordinal)
                     && key[TableLayout.SortKey].Length > TableLayout.SessionSortKey("").Length),
         };
-        var response = await PageCursor.QueryAsync(page.Cursor, () => dynamo.QueryAsync(request, cancellationToken)).ConfigureAwait(false);
-        return new Page<SessionSummary>([.. response.Items.Select(i => Summary(ProjectionItems.ReadSession(i)))], PageCursor.Encode(response.LastEvaluatedKey));
+        var response = await PageCursor.QueryAsync(page.Cursor, () => dynamo.QueryAsync(request, cancellationToken));
+        return new Page<SessionSummary>(
+            [.. response.Items.Select(i => Summary(ProjectionItems.ReadSession(i)))], PageCursor.Encode(response.LastEvaluatedKey));
     }
 
     public async Task<SessionDetail?> FindSessionAsync(string stageId, string sessionId, CancellationToken cancellationToken)
@@ -56,7 +57,7 @@ public sealed class DynamoDbSessionHistory(IAmazonDynamoDB dynamo, DynamoDbOptio
                     [":to"] = ProjectionItems.S(TableLayout.SessionSortKeyPrefix(sessionId) + "\uffff"),
                 },
                 ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
             foreach (var item in response.Items)
             {
                 switch (item.TryGetValue(ProjectionItems.ItemType, out var type) ? type.S : null)
@@ -64,7 +65,8 @@ public sealed class DynamoDbSessionHistory(IAmazonDynamoDB dynamo, DynamoDbOptio
                     case ProjectionItems.SessionType when item["sessionId"].S == sessionId:
                         session = ProjectionItems.ReadSession(item);
                         break;
-                    case ProjectionItems.ParticipantType when item["sessionId"].S == sessionId && item.ContainsKey(ProjectionItems.FirstSeen):
+                    case ProjectionItems.ParticipantType when item["sessionId"].S == sessionId
+                        && item.ContainsKey(ProjectionItems.FirstSeen):
                         participants.Add(item);
                         break;
                     case ProjectionItems.EventType when item["sessionId"].S == sessionId:
@@ -74,7 +76,8 @@ public sealed class DynamoDbSessionHistory(IAmazonDynamoDB dynamo, DynamoDbOptio
                             timelines[participantId] = timeline = [];
                         }
 
-                        timeline.Add(new TimelineEntry(ProjectionItems.ParseTime(item["eventTime"].S), item["eventName"].S, item["eventId"].S,
+                        timeline.Add(
+                            new TimelineEntry(ProjectionItems.ParseTime(item["eventTime"].S), item["eventName"].S, item["eventId"].S,
                             item.TryGetValue("errorCode", out var error) ? error.S : null));
                         break;
                 }

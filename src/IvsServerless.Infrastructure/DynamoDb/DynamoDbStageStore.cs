@@ -24,7 +24,7 @@ public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions o
                 TableName = options.TableName,
                 Item = StageItem.From(stage),
                 ConditionExpression = "attribute_not_exists(PK)",
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
         }
         catch (ConditionalCheckFailedException)
         {
@@ -39,7 +39,7 @@ public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions o
             TableName = options.TableName,
             Key = Key(stageId),
             ConsistentRead = true,
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         return response.Item is { Count: > 0 } item ? StageItem.To(item) : null;
     }
 
@@ -56,11 +56,12 @@ public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions o
                 {
                     [":expected"] = new() { N = (updated.Version - 1).ToString(CultureInfo.InvariantCulture) },
                 },
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
         }
         catch (ConditionalCheckFailedException)
         {
-            throw new StageConflictException($"Stage {updated.StageId} changed since version {updated.Version - 1} was read, or does not exist.");
+            throw new StageConflictException(
+                $"Stage {updated.StageId} changed since version {updated.Version - 1} was read, or does not exist.");
         }
     }
 
@@ -85,7 +86,7 @@ public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions o
             Limit = Math.Clamp(page.Limit, 1, PageRequest.MaxLimit),
             ExclusiveStartKey = PageCursor.Decode(page.Cursor, keyAttributes, partitionAttribute, partition, IsStageItemKey),
         };
-        var response = await PageCursor.QueryAsync(page.Cursor, () => dynamo.QueryAsync(request, cancellationToken)).ConfigureAwait(false);
+        var response = await PageCursor.QueryAsync(page.Cursor, () => dynamo.QueryAsync(request, cancellationToken));
 
         return new Page<Stage>(response.Items.Select(StageItem.To).ToList(), PageCursor.Encode(response.LastEvaluatedKey));
     }

@@ -29,10 +29,14 @@ internal sealed record FieldGroup(
     IReadOnlyList<string>? Removes = null)
 {
     public static FieldGroup Stamped(string group, string stamp, params (string Name, AttributeValue Value)[] values) =>
-        new(group + "Stamp", GuardKind.StoredLess, stamp, [.. values.Select(v => KeyValuePair.Create(v.Name, v.Value)), new(group + "Stamp", new AttributeValue { S = stamp })]);
+        new(
+            group + "Stamp", GuardKind.StoredLess, stamp, [
+            .. values.Select(v => KeyValuePair.Create(v.Name, v.Value)), new(group + "Stamp", new AttributeValue { S = stamp })]);
 
     public static FieldGroup Min(string attribute, string value, params (string Name, AttributeValue Value)[] alsoSet) =>
-        new(attribute, GuardKind.StoredGreater, value, [new(attribute, new AttributeValue { S = value }), .. alsoSet.Select(v => KeyValuePair.Create(v.Name, v.Value))]);
+        new(
+            attribute, GuardKind.StoredGreater, value, [
+            new(attribute, new AttributeValue { S = value }), .. alsoSet.Select(v => KeyValuePair.Create(v.Name, v.Value))]);
 
     public static FieldGroup Max(string attribute, string value) =>
         new(attribute, GuardKind.StoredLess, value, [new(attribute, new AttributeValue { S = value })]);

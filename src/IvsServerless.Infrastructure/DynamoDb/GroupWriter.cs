@@ -20,7 +20,8 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
     /// <param name="constants">Attributes that never change for the item (ids, kind), set with every write.</param>
     /// <param name="requireItem">Only update an existing item (never create one).</param>
     /// <returns>False when <paramref name="requireItem"/> is set and the item does not exist; true otherwise.</returns>
-    public async Task<bool> WriteAsync(Dictionary<string, AttributeValue> key, IReadOnlyList<KeyValuePair<string, AttributeValue>> constants,
+    public async Task<bool> WriteAsync(
+        Dictionary<string, AttributeValue> key, IReadOnlyList<KeyValuePair<string, AttributeValue>> constants,
         IReadOnlyList<FieldGroup> groups, bool requireItem, CancellationToken cancellationToken)
     {
         var pending = groups;
@@ -28,7 +29,7 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
         {
             try
             {
-                await dynamo.UpdateItemAsync(Build(key, constants, pending, requireItem), cancellationToken).ConfigureAwait(false);
+                await dynamo.UpdateItemAsync(Build(key, constants, pending, requireItem), cancellationToken);
                 return true;
             }
             catch (ConditionalCheckFailedException failed) when (round < MaxRounds)
@@ -80,7 +81,8 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
 
         // DynamoDB refuses unused placeholders, so a name is only minted when it is used.
         var assignments = sets.Select(s => $"{Name(s.Key)} = {Value(s.Value)}").ToList();
-        var removes = groups.SelectMany(g => g.Removes ?? []).Where(a => !sets.ContainsKey(a)).Distinct(StringComparer.Ordinal).Select(Name).ToList();
+        var removes = groups.SelectMany(g => g.Removes ?? []).Where(a => !sets.ContainsKey(a)).Distinct(StringComparer.Ordinal).Select(
+            Name).ToList();
         var conditions = new List<string>();
         if (requireItem)
         {
@@ -92,8 +94,10 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
             var guard = Name(group.GuardAttribute);
             conditions.Add(group.Kind switch
             {
-                GuardKind.StoredLess => $"(attribute_not_exists({guard}) OR {guard} < {Value(new AttributeValue { S = group.GuardValue })})",
-                GuardKind.StoredGreater => $"(attribute_not_exists({guard}) OR {guard} > {Value(new AttributeValue { S = group.GuardValue })})",
+                GuardKind.StoredLess =>
+                    $"(attribute_not_exists({guard}) OR {guard} < {Value(new AttributeValue { S = group.GuardValue })})",
+                GuardKind.StoredGreater =>
+                    $"(attribute_not_exists({guard}) OR {guard} > {Value(new AttributeValue { S = group.GuardValue })})",
                 _ => $"attribute_not_exists({guard})",
             });
         }

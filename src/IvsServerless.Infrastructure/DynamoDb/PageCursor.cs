@@ -89,7 +89,7 @@ internal static class PageCursor
         ArgumentNullException.ThrowIfNull(query);
         try
         {
-            return await query().ConfigureAwait(false);
+            return await query();
         }
         catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (cursor is not null && e.ErrorCode == "ValidationException")
         {

@@ -27,7 +27,8 @@ internal static class ProjectionItems
     public const string UserId = "userId";
 
     /// <summary>Writes an item that never changes once written: a second write of the same key keeps the first.</summary>
-    public static async Task PutOnceAsync(IAmazonDynamoDB dynamo, string tableName, Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
+    public static async Task PutOnceAsync(
+        IAmazonDynamoDB dynamo, string tableName, Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
     {
         try
         {
@@ -36,7 +37,7 @@ internal static class ProjectionItems
                 TableName = tableName,
                 Item = item,
                 ConditionExpression = "attribute_not_exists(PK)",
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
         }
         catch (ConditionalCheckFailedException)
         {
@@ -52,7 +53,8 @@ internal static class ProjectionItems
 
     public static KeyValuePair<string, AttributeValue>[] ParticipantConstants(ParticipantKey key) =>
     [
-        new(ItemType, S(ParticipantType)), new("stageId", S(key.StageId)), new("sessionId", S(key.SessionId)), new("participantId", S(key.ParticipantId)),
+        new(ItemType, S(ParticipantType)), new("stageId", S(key.StageId)), new("sessionId", S(key.SessionId)), new(
+            "participantId", S(key.ParticipantId)),
     ];
 
     public static KeyValuePair<string, AttributeValue>[] SessionConstants(SessionKey key) =>
@@ -82,7 +84,8 @@ internal static class ProjectionItems
         if (p.Replication is { } replication)
         {
             var r = replication.Value;
-            var sets = new List<KeyValuePair<string, AttributeValue>> { new("replicationActive", Bool(r.Active)), new("replicationReplica", Bool(r.Replica)) };
+            var sets = new List<KeyValuePair<string, AttributeValue>> {
+                new("replicationActive", Bool(r.Active)), new("replicationReplica", Bool(r.Replica)) };
             var removes = new List<string>();
             Optional(sets, removes, "replicationSourceStageArn", r.SourceStageArn);
             Optional(sets, removes, "replicationDestinationStageArn", r.DestinationStageArn);
@@ -104,7 +107,8 @@ internal static class ProjectionItems
 
         if (p.LastRecordingFailure is { } failure)
         {
-            groups.Add(FieldGroup.Stamped("lastRecordingFailure", failure.Stamp.ToSortKey(), ("lastRecordingFailure", S(Name(failure.Value)))));
+            groups.Add(
+                FieldGroup.Stamped("lastRecordingFailure", failure.Stamp.ToSortKey(), ("lastRecordingFailure", S(Name(failure.Value)))));
         }
 
         return groups;
@@ -113,7 +117,8 @@ internal static class ProjectionItems
     public static List<FieldGroup> SessionGroups(SessionProjection s) =>
     [
         // The listing index sorts sessions by first activity, so its sort key moves with the min.
-        FieldGroup.Min(FirstActivity, Time(s.FirstActivity), (TableLayout.OwnerIndexSortKey, S(SessionListingKey(s.FirstActivity, s.Key.SessionId)))),
+        FieldGroup.Min(
+            FirstActivity, Time(s.FirstActivity), (TableLayout.OwnerIndexSortKey, S(SessionListingKey(s.FirstActivity, s.Key.SessionId)))),
         FieldGroup.Max(LastActivity, Time(s.LastActivity)),
     ];
 
@@ -169,11 +174,13 @@ internal static class ProjectionItems
             LastPublishError: Read(item, "lastPublishError", v => v.S),
             Recording: Read(item, "recording", v => ParseRecording(v.S)),
             RecordingLocation: Stamp(item, "recordingLocationStamp") is { } locationStamp
-                ? new Stamped<RecordingLocation>(new RecordingLocation(item["recordingS3BucketName"].S, item["recordingS3KeyPrefix"].S), locationStamp)
+                ? new Stamped<RecordingLocation>(
+                    new RecordingLocation(item["recordingS3BucketName"].S, item["recordingS3KeyPrefix"].S), locationStamp)
                 : null,
             LastRecordingFailure: Read(item, "lastRecordingFailure", v => ParseRecording(v.S)),
             Replication: Stamp(item, "replicationStamp") is { } replicationStamp
-                ? new Stamped<ReplicationStatus>(new ReplicationStatus(item["replicationActive"].BOOL == true, item["replicationReplica"].BOOL == true,
+                ? new Stamped<ReplicationStatus>(
+                    new ReplicationStatus(item["replicationActive"].BOOL == true, item["replicationReplica"].BOOL == true,
                     OptionalS(item, "replicationSourceStageArn"), OptionalS(item, "replicationDestinationStageArn")), replicationStamp)
                 : null);
     }
@@ -191,7 +198,8 @@ internal static class ProjectionItems
     {
         var stageArn = Read(item, "stageArn", v => v.S);
         var status = Stamp(item, "statusStamp") is { } statusStamp
-            ? new Stamped<CompositionStatus>(new CompositionStatus(ParseComposition(item["eventState"].S), OptionalS(item, "failureReason")), statusStamp)
+            ? new Stamped<CompositionStatus>(
+                new CompositionStatus(ParseComposition(item["eventState"].S), OptionalS(item, "failureReason")), statusStamp)
             : null;
         return stageArn is null && status is null ? null : new CompositionProjection(item["compositionArn"].S, stageArn, status);
     }
@@ -206,7 +214,8 @@ internal static class ProjectionItems
                 var prefix = name[..^"stamp".Length];
                 var id = prefix[DestinationPrefix.Length..^1];
                 yield return new DestinationProjection(new DestinationKey(item["compositionArn"].S, id),
-                    new Stamped<CompositionStatus>(new CompositionStatus(ParseComposition(item[prefix + "state"].S), OptionalS(item, prefix + "reason")), stamp));
+                    new Stamped<CompositionStatus>(
+                        new CompositionStatus(ParseComposition(item[prefix + "state"].S), OptionalS(item, prefix + "reason")), stamp));
             }
         }
     }
@@ -215,7 +224,9 @@ internal static class ProjectionItems
     public static string Time(DateTimeOffset time) => StageItem.SortableTime(time);
 
     public static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        DateTimeOffset.ParseExact(
+            text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     public static string Name(RecordingState state) => state switch
     {

@@ -9,7 +9,8 @@ namespace IvsServerless.Infrastructure.TokenSigning;
 /// <summary>Where the signing key is kept: one SSM SecureString parameter encrypted under a customer KMS key.</summary>
 public sealed class SsmTokenSigningKeyOptions
 {
-    /// <summary>The parameter name (environment <c>TOKEN_SIGNING_KEY_PARAMETER</c>), e.g. <c>/ivs-serverless/prod/token-signing-key</c>.</summary>
+    /// <summary>The parameter name (environment <c>TOKEN_SIGNING_KEY_PARAMETER</c>), e.g.
+    /// <c>/ivs-serverless/prod/token-signing-key</c>.</summary>
     public required string ParameterName { get; init; }
 
     /// <summary>The KMS key that encrypts the SecureString (environment <c>TOKEN_SIGNING_KMS_KEY_ID</c>); only writers need it.</summary>
@@ -36,8 +37,8 @@ public sealed class SsmTokenSigningKeyStore(IAmazonSimpleSystemsManagement ssm, 
         GetParameterResponse response;
         try
         {
-            response = await ssm.GetParameterAsync(new GetParameterRequest { Name = options.ParameterName, WithDecryption = true }, cancellationToken)
-                .ConfigureAwait(false);
+            response = await ssm.GetParameterAsync(
+                new GetParameterRequest { Name = options.ParameterName, WithDecryption = true }, cancellationToken);
         }
         catch (ParameterNotFoundException)
         {
@@ -65,14 +66,14 @@ public sealed class SsmTokenSigningKeyStore(IAmazonSimpleSystemsManagement ssm, 
             Value = JsonSerializer.Serialize(document, TokenSigningJsonContext.Default.StoredKeyDocument),
             Overwrite = true,
             Tier = ParameterTier.Standard,
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     public async Task DeleteAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = options.ParameterName }, cancellationToken).ConfigureAwait(false);
+            await ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = options.ParameterName }, cancellationToken);
         }
         catch (ParameterNotFoundException)
         {

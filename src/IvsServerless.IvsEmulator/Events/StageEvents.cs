@@ -50,14 +50,15 @@ public static class StageEvents
     public const string RecordingEndFailure = "Recording End Failure";
 
     /// <summary>The <c>IVS Stage Update</c> detail, in the field order of captured events.</summary>
-    public static JsonObject StageUpdate(string eventName, StageSessionRecord session, ParticipantRecord participant, DateTimeOffset now) => new()
-    {
-        ["session_id"] = session.SessionId,
-        ["event_name"] = eventName,
-        ["event_time"] = IvsEvent.EventTime(now),
-        ["user_id"] = participant.UserId ?? "",
-        ["participant_id"] = participant.ParticipantId,
-    };
+    public static JsonObject StageUpdate(string eventName, StageSessionRecord session, ParticipantRecord participant, DateTimeOffset now) =>
+        new()
+        {
+            ["session_id"] = session.SessionId,
+            ["event_name"] = eventName,
+            ["event_time"] = IvsEvent.EventTime(now),
+            ["user_id"] = participant.UserId ?? "",
+            ["participant_id"] = participant.ParticipantId,
+        };
 
     /// <summary>Participant Publish Error: the Stage Update detail plus the EventErrorCode that caused it.</summary>
     public static JsonObject PublishError(StageSessionRecord session, ParticipantRecord participant, string errorCode, DateTimeOffset now)

@@ -58,18 +58,21 @@ public static partial class CompositionOperations
     {
         var stageArn = StageOperations.ReadStageArn(input, "stageArn");
         var destinations = ReadDestinations(input);
-        var idempotencyToken = input.String("idempotencyToken", min: 1, max: 64, pattern: Patterns.Name(), patternText: Patterns.ResourceName);
+        var idempotencyToken = input.String(
+            "idempotencyToken", min: 1, max: 64, pattern: Patterns.Name(), patternText: Patterns.ResourceName);
         var layout = ReadLayout(input.Object("layout"));
         var tags = input.Tags();
         input.ThrowIfInvalid();
 
         // The SDKs send the same token when they retry a start whose response was lost: answer with what it created.
-        var earlier = idempotencyToken is null ? null : context.State.Compositions.Values.FirstOrDefault(c => c.IdempotencyToken == idempotencyToken);
+        var earlier = idempotencyToken is null ? null : context.State.Compositions.Values.FirstOrDefault(
+            c => c.IdempotencyToken == idempotencyToken);
         if (earlier is not null)
         {
             return earlier.StageArn == stageArn
                 ? new { composition = ToComposition(earlier) }
-                : throw IvsException.Conflict($"Idempotency token {idempotencyToken} was already used to start composition {earlier.Arn} on another stage.");
+                : throw IvsException.Conflict(
+                    $"Idempotency token {idempotencyToken} was already used to start composition {earlier.Arn} on another stage.");
         }
 
         var stage = StageOperations.Find(context, stageArn!);
@@ -323,7 +326,8 @@ public static partial class CompositionOperations
     {
         arn = composition.Arn,
         stageArn = composition.StageArn,
-        destinations = composition.Destinations.Select(d => new { id = d.Id, state = d.State, startTime = d.StartTime, endTime = d.EndTime }),
+        destinations = composition.Destinations.Select(
+            d => new { id = d.Id, state = d.State, startTime = d.StartTime, endTime = d.EndTime }),
         state = composition.State,
         tags = composition.Tags,
         startTime = composition.StartTime,

@@ -58,7 +58,8 @@ public static class EncoderConfigurationOperations
         var user = context.State.Compositions.Values.FirstOrDefault(c => c.IsLive && c.UsesEncoderConfiguration(configuration.Arn));
         if (user is not null)
         {
-            throw IvsException.Conflict($"Encoder configuration {configuration.Arn} is used by composition {user.Arn}; stop it and wait for STOPPED first.");
+            throw IvsException.Conflict(
+                $"Encoder configuration {configuration.Arn} is used by composition {user.Arn}; stop it and wait for STOPPED first.");
         }
 
         context.State.EncoderConfigurations.Remove(configuration.Arn);
@@ -72,7 +73,8 @@ public static class EncoderConfigurationOperations
         var maxResults = OperationContext.MaxResults(input, 100, 100);
         input.ThrowIfInvalid();
 
-        var page = context.Pages.Paginate("ListEncoderConfigurations", context.State.EncoderConfigurations.Values, e => e.Arn, nextToken, maxResults);
+        var page = context.Pages.Paginate(
+            "ListEncoderConfigurations", context.State.EncoderConfigurations.Values, e => e.Arn, nextToken, maxResults);
         return new
         {
             encoderConfigurations = page.Items.Select(e => new { arn = e.Arn, name = e.Name, tags = e.Tags }),
@@ -114,7 +116,8 @@ public static class EncoderConfigurationOperations
 
         RequireEven(video, "width", width);
         RequireEven(video, "height", height);
-        var size = new VideoConfiguration(width ?? defaults.Width, height ?? defaults.Height, framerate ?? defaults.Framerate, bitrate ?? defaults.Bitrate);
+        var size = new VideoConfiguration(
+            width ?? defaults.Width, height ?? defaults.Height, framerate ?? defaults.Framerate, bitrate ?? defaults.Bitrate);
         if ((long)size.Width * size.Height > MaxPixels)
         {
             video.Fail("width", $"{size.Width}x{size.Height}",

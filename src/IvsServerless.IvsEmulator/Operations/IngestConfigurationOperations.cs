@@ -115,7 +115,8 @@ public static class IngestConfigurationOperations
         var configuration = Find(context, arn!);
         if (configuration.State == IngestConfigurationStates.Active && !force)
         {
-            throw IvsException.Conflict($"Ingest configuration {configuration.Arn} is being used to publish; set force to delete it anyway.");
+            throw IvsException.Conflict(
+                $"Ingest configuration {configuration.Arn} is being used to publish; set force to delete it anyway.");
         }
 
         context.State.IngestConfigurations.Remove(configuration.Arn);

@@ -71,7 +71,8 @@ public static class ParticipantLifecycle
         participant.IsPublishing = true;
         participant.Published = true;
         AddEvent(context, participant, "PUBLISH_STARTED");
-        context.Emit(IvsEvent.StageUpdate, stage.Arn, StageEvents.StageUpdate(StageEvents.ParticipantPublished, session, participant, context.Now));
+        context.Emit(
+            IvsEvent.StageUpdate, stage.Arn, StageEvents.StageUpdate(StageEvents.ParticipantPublished, session, participant, context.Now));
         StartRecording(context, stage, session, participant);
         ReplicationOperations.OnSourcePublishing(context, stage, session, participant);
         CompositionOperations.OnPublishersChanged(context, stage);
@@ -89,7 +90,9 @@ public static class ParticipantLifecycle
         AddEvent(context, participant, "PUBLISH_STOPPED");
         if (!participant.IsReplica)
         {
-            context.Emit(IvsEvent.StageUpdate, stage.Arn, StageEvents.StageUpdate(StageEvents.ParticipantUnpublished, session, participant, context.Now));
+            context.Emit(
+                IvsEvent.StageUpdate, stage.Arn, StageEvents.StageUpdate(
+                StageEvents.ParticipantUnpublished, session, participant, context.Now));
         }
 
         StopRecording(context, stage, session, participant);
@@ -108,7 +111,8 @@ public static class ParticipantLifecycle
     }
 
     /// <summary>A publish attempt that failed with <paramref name="errorCode"/> (EventErrorCode).</summary>
-    public static void PublishError(OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant, string errorCode)
+    public static void PublishError(
+        OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant, string errorCode)
     {
         AddEvent(context, participant, "PUBLISH_ERROR", errorCode: errorCode);
         context.Emit(IvsEvent.StageUpdate, stage.Arn, StageEvents.PublishError(session, participant, errorCode, context.Now));
@@ -169,7 +173,8 @@ public static class ParticipantLifecycle
     }
 
     /// <summary>The leave itself, for callers that already took care of replication.</summary>
-    internal static void LeaveWithoutReplication(OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant)
+    internal static void LeaveWithoutReplication(
+        OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant)
     {
         if (participant.State != ParticipantStates.Connected)
         {
@@ -214,7 +219,8 @@ public static class ParticipantLifecycle
     /// Individual participant recording, when the stage has it: the recording goes STARTING → ACTIVE at once
     /// (Recording Start). A storage configuration that no longer exists gives FAILED and Recording Start Failure.
     /// </summary>
-    public static void StartRecording(OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant)
+    public static void StartRecording(
+        OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant)
     {
         var configuration = stage.Recording;
         if (!configuration.Enabled || (participant.IsReplica && !configuration.RecordParticipantReplicas))
@@ -250,7 +256,8 @@ public static class ParticipantLifecycle
     }
 
     /// <summary>Simulated recording failure: FAILED plus Recording Start Failure / Recording End Failure.</summary>
-    public static void FailRecording(OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant, bool atStart)
+    public static void FailRecording(
+        OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant, bool atStart)
     {
         if (atStart)
         {
@@ -259,7 +266,8 @@ public static class ParticipantLifecycle
                 throw IvsException.Conflict($"Stage {stage.Arn} has no individual participant recording configured.");
             }
 
-            participant.RecordingS3BucketName ??= context.State.StorageConfigurations.GetValueOrDefault(stage.Recording.StorageConfigurationArn)?.BucketName;
+            participant.RecordingS3BucketName ??= context.State.StorageConfigurations.GetValueOrDefault(
+                stage.Recording.StorageConfigurationArn)?.BucketName;
             participant.RecordingS3Prefix ??= string.Create(CultureInfo.InvariantCulture,
                 $"{stage.Id}/{session.SessionId}/{participant.ParticipantId}/{context.Now.UtcDateTime:yyyy-MM-dd'T'HH-mm-ss'Z'}");
         }
@@ -284,7 +292,8 @@ public static class ParticipantLifecycle
             DestinationSessionId = destinationSessionId,
         });
 
-    private static void EmitRecording(OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant, string eventName) =>
+    private static void EmitRecording(
+        OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant, string eventName) =>
         context.Emit(IvsEvent.ParticipantRecordingStateChange, stage.Arn, StageEvents.Recording(eventName, session, participant));
 
     /// <summary>A reconnecting participant keeps its first join time, whether it ever published, and its event history.</summary>

@@ -58,5 +58,6 @@ public static class ParticipantTokenOperations
         };
     }
 
-    public sealed record TokenRequest(int DurationMinutes, string? UserId, Dictionary<string, string> Attributes, List<string> Capabilities);
+    public sealed record TokenRequest(
+        int DurationMinutes, string? UserId, Dictionary<string, string> Attributes, List<string> Capabilities);
 }

@@ -26,7 +26,8 @@ public static class PublicKeyOperations
 
     private static object ImportPublicKey(OperationContext context, RequestReader input)
     {
-        var material = input.String("publicKeyMaterial", required: true, pattern: Patterns.PublicKeyMaterial(), patternText: MaterialPatternText);
+        var material = input.String(
+            "publicKeyMaterial", required: true, pattern: Patterns.PublicKeyMaterial(), patternText: MaterialPatternText);
         var name = input.String("name", max: 128, pattern: Patterns.Name(), patternText: Patterns.ResourceName) ?? "";
         var tags = input.Tags();
         input.ThrowIfInvalid();
@@ -151,7 +152,8 @@ public static class PublicKeyOperations
         catch (CryptographicException)
         {
             key.Dispose();
-            throw IvsException.Validation("publicKeyMaterial is not an EC public key (SubjectPublicKeyInfo); an ECDSA P-384 key is required.");
+            throw IvsException.Validation(
+                "publicKeyMaterial is not an EC public key (SubjectPublicKeyInfo); an ECDSA P-384 key is required.");
         }
         catch
         {

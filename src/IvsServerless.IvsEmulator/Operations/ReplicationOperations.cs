@@ -51,14 +51,17 @@ public static class ReplicationOperations
             throw IvsException.Conflict($"Participant {participantId} is not publishing to stage {sourceArn}.");
         }
 
-        if (context.State.Replicas.Any(r => r.IsActive && r.SourceStageArn == sourceArn && r.DestinationStageArn == destinationArn && r.ParticipantId == participantId))
+        if (context.State.Replicas.Any(
+            r => r.IsActive && r.SourceStageArn == sourceArn && r.DestinationStageArn == destinationArn
+            && r.ParticipantId == participantId))
         {
             throw IvsException.Conflict($"Participant {participantId} is already replicated to stage {destinationArn}.");
         }
 
         if (destination.ActiveSession?.Publishers.Count() >= ParticipantLifecycle.MaxPublishersPerStage)
         {
-            throw IvsException.QuotaExceeded($"Stage {destinationArn} already has {ParticipantLifecycle.MaxPublishersPerStage} publishers.");
+            throw IvsException.QuotaExceeded(
+                $"Stage {destinationArn} already has {ParticipantLifecycle.MaxPublishersPerStage} publishers.");
         }
 
         // Token attributes, overridden key by key by the request's (API Reference: "merged ... values in these attributes are replaced").
@@ -168,7 +171,8 @@ public static class ReplicationOperations
         replication.StopPending = false;
         replication.StopGeneration++;
 
-        if (Locate(context, replication.SourceStageArn, replication.SourceSessionId, replication.ParticipantId) is (var source, var sourceSession, var original))
+        if (Locate(context, replication.SourceStageArn, replication.SourceSessionId, replication.ParticipantId) is (
+            var source, var sourceSession, var original))
         {
             ParticipantLifecycle.AddEvent(context, original, "REPLICATION_STOPPED", destinationStageArn: replication.DestinationStageArn,
                 destinationSessionId: replication.DestinationSessionId);
@@ -181,7 +185,8 @@ public static class ReplicationOperations
                 StageEvents.Replication(StageEvents.ParticipantReplicationEnded, sourceSession, original, replication, context.Now));
         }
 
-        if (Locate(context, replication.DestinationStageArn, replication.DestinationSessionId, replication.ParticipantId) is (var destination, var destinationSession, var replica)
+        if (Locate(context, replication.DestinationStageArn, replication.DestinationSessionId, replication.ParticipantId) is (
+            var destination, var destinationSession, var replica)
             && replica.IsReplica)
         {
             replica.ReplicationState = ReplicationStates.Stopped;
@@ -196,7 +201,8 @@ public static class ReplicationOperations
     /// <summary>DeleteStage: replications from or into the stage end now (no reconnect window: the stage is gone).</summary>
     public static void StopAllInvolving(OperationContext context, string stageArn)
     {
-        foreach (var replication in context.State.Replicas.Where(r => r.IsActive && (r.SourceStageArn == stageArn || r.DestinationStageArn == stageArn)).ToList())
+        foreach (var replication in context.State.Replicas.Where(
+            r => r.IsActive && (r.SourceStageArn == stageArn || r.DestinationStageArn == stageArn)).ToList())
         {
             Stop(context, replication);
         }
@@ -236,7 +242,8 @@ public static class ReplicationOperations
             replication.StopPending = false;
             replication.StopGeneration++;
             replication.SourceSessionId = session.SessionId;
-            if (Locate(context, replication.DestinationStageArn, replication.DestinationSessionId, replication.ParticipantId) is (_, _, var replica))
+            if (Locate(context, replication.DestinationStageArn, replication.DestinationSessionId, replication.ParticipantId) is (
+                _, _, var replica))
             {
                 replica.SourceSessionId = session.SessionId;
             }
@@ -245,9 +252,11 @@ public static class ReplicationOperations
 
     /// <summary>The active replication whose replica is <paramref name="replica"/> (a participant of <paramref name="stage"/>).</summary>
     public static ParticipantReplicaRecord? FindActiveForReplica(OperationContext context, StageRecord stage, ParticipantRecord replica) =>
-        context.State.Replicas.FirstOrDefault(r => r.IsActive && r.DestinationStageArn == stage.Arn && r.ParticipantId == replica.ParticipantId);
+        context.State.Replicas.FirstOrDefault(
+            r => r.IsActive && r.DestinationStageArn == stage.Arn && r.ParticipantId == replica.ParticipantId);
 
-    private static List<ParticipantReplicaRecord> ActiveReplicationsOf(OperationContext context, string sourceStageArn, string participantId) =>
+    private static List<ParticipantReplicaRecord> ActiveReplicationsOf(
+        OperationContext context, string sourceStageArn, string participantId) =>
         context.State.Replicas.Where(r => r.IsActive && r.SourceStageArn == sourceStageArn && r.ParticipantId == participantId).ToList();
 
     private static (StageRecord Stage, StageSessionRecord Session, ParticipantRecord Participant)? Locate(OperationContext context,

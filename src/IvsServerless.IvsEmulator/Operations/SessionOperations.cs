@@ -150,7 +150,8 @@ public static class SessionOperations
     private static object DisconnectParticipant(OperationContext context, RequestReader input)
     {
         var stageArn = StageOperations.ReadStageArn(input, "stageArn");
-        var participantId = input.String("participantId", required: true, max: 64, pattern: Patterns.Name(), patternText: Patterns.ResourceName);
+        var participantId = input.String(
+            "participantId", required: true, max: 64, pattern: Patterns.Name(), patternText: Patterns.ResourceName);
         input.String("reason", max: 128);
         input.ThrowIfInvalid();
 

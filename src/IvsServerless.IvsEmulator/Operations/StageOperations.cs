@@ -108,7 +108,8 @@ public static class StageOperations
         var page = context.Pages.Paginate("ListStages", context.State.Stages.Values, s => s.Arn, nextToken, maxResults);
         return new
         {
-            stages = page.Items.Select(s => new { arn = s.Arn, name = s.Name, activeSessionId = s.ActiveSession?.SessionId, tags = s.Tags }),
+            stages = page.Items.Select(
+                s => new { arn = s.Arn, name = s.Name, activeSessionId = s.ActiveSession?.SessionId, tags = s.Tags }),
             nextToken = page.NextToken,
         };
     }
@@ -152,7 +153,8 @@ public static class StageOperations
 
         var defaults = AutoParticipantRecordingConfiguration.Disabled;
         var storageArn = input.String("storageConfigurationArn", required: true, max: 128,
-            pattern: Patterns.OptionalStorageConfigurationArn(), patternText: "^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$");
+            pattern: Patterns.OptionalStorageConfigurationArn(),
+                patternText: "^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$");
         var mediaTypes = input.EnumList("mediaTypes", MediaTypes, maxItems: 1);
         var thumbnail = input.Object("thumbnailConfiguration");
         var thumbnailConfiguration = thumbnail is null
@@ -165,7 +167,8 @@ public static class StageOperations
         var hls = input.Object("hlsConfiguration");
         var hlsConfiguration = hls is null
             ? defaults.HlsConfiguration
-            : new ParticipantRecordingHlsConfiguration(hls.Int("targetSegmentDurationSeconds", 2, 10) ?? defaults.HlsConfiguration.TargetSegmentDurationSeconds);
+            : new ParticipantRecordingHlsConfiguration(
+                hls.Int("targetSegmentDurationSeconds", 2, 10) ?? defaults.HlsConfiguration.TargetSegmentDurationSeconds);
         var recordReplicas = input.Bool("recordParticipantReplicas");
 
         // An empty storage ARN disables recording, and the other fields go back to their defaults.

@@ -20,7 +20,8 @@ public static class StorageConfigurationOperations
     {
         var name = input.String("name", max: 128, pattern: Patterns.Name(), patternText: Patterns.ResourceName) ?? "";
         // The bucket cannot be checked offline (the real service also edits its policy): any well-formed name is accepted.
-        var bucketName = input.Object("s3", required: true)?.String("bucketName", required: true, min: 3, max: 63, pattern: Patterns.BucketName());
+        var bucketName = input.Object("s3", required: true)?.String(
+            "bucketName", required: true, min: 3, max: 63, pattern: Patterns.BucketName());
         var tags = input.Tags();
         input.ThrowIfInvalid();
 
@@ -57,13 +58,15 @@ public static class StorageConfigurationOperations
         var composition = context.State.Compositions.Values.FirstOrDefault(c => c.IsLive && c.UsesStorageConfiguration(configuration.Arn));
         if (composition is not null)
         {
-            throw IvsException.Conflict($"Storage configuration {configuration.Arn} is used by composition {composition.Arn}; stop it and wait for STOPPED first.");
+            throw IvsException.Conflict(
+                $"Storage configuration {configuration.Arn} is used by composition {composition.Arn}; stop it and wait for STOPPED first.");
         }
 
         var stage = context.State.Stages.Values.FirstOrDefault(s => s.Recording.StorageConfigurationArn == configuration.Arn);
         if (stage is not null)
         {
-            throw IvsException.Conflict($"Storage configuration {configuration.Arn} is used for participant recording by stage {stage.Arn}.");
+            throw IvsException.Conflict(
+                $"Storage configuration {configuration.Arn} is used for participant recording by stage {stage.Arn}.");
         }
 
         context.State.StorageConfigurations.Remove(configuration.Arn);
@@ -77,7 +80,8 @@ public static class StorageConfigurationOperations
         var maxResults = OperationContext.MaxResults(input, 100, 100);
         input.ThrowIfInvalid();
 
-        var page = context.Pages.Paginate("ListStorageConfigurations", context.State.StorageConfigurations.Values, s => s.Arn, nextToken, maxResults);
+        var page = context.Pages.Paginate(
+            "ListStorageConfigurations", context.State.StorageConfigurations.Values, s => s.Arn, nextToken, maxResults);
         return new { storageConfigurations = page.Items.Select(ToStorageConfiguration), nextToken = page.NextToken };
     }
 

@@ -31,7 +31,8 @@ public static class TagOperations
         var merged = resource.Tags.Keys.Union(tags!.Keys, StringComparer.Ordinal).Count();
         if (merged > MaxTagsPerResource)
         {
-            throw IvsException.Validation($"A resource can have at most {MaxTagsPerResource} tags; this request would leave {arn} with {merged}.");
+            throw IvsException.Validation(
+                $"A resource can have at most {MaxTagsPerResource} tags; this request would leave {arn} with {merged}.");
         }
 
         foreach (var (key, value) in tags)
@@ -45,7 +46,8 @@ public static class TagOperations
     private static object UntagResource(OperationContext context, RequestReader input)
     {
         var arn = ReadResourceArn(context, input);
-        var keys = input.ExternalList("tagKeys", context.TagKeys, required: true, minItems: 1, maxItems: MaxTagsPerResource, itemMin: 1, itemMax: 128);
+        var keys = input.ExternalList(
+            "tagKeys", context.TagKeys, required: true, minItems: 1, maxItems: MaxTagsPerResource, itemMin: 1, itemMax: 128);
         input.ThrowIfInvalid();
 
         // Keys the resource does not have are ignored: untagging is idempotent.

@@ -50,7 +50,9 @@ public static partial class Patterns
     [GeneratedRegex("^[a-z0-9-.]+$")]
     public static partial Regex BucketName();
 
-    [GeneratedRegex(@"^.*-----BEGIN PUBLIC KEY-----\r?\n([a-zA-Z0-9+/=\r\n]+)\r?\n-----END PUBLIC KEY-----(\r?\n)?.*$", RegexOptions.Singleline)]
+    [
+        GeneratedRegex(
+        @"^.*-----BEGIN PUBLIC KEY-----\r?\n([a-zA-Z0-9+/=\r\n]+)\r?\n-----END PUBLIC KEY-----(\r?\n)?.*$", RegexOptions.Singleline)]
     public static partial Regex PublicKeyMaterial();
 }
 

@@ -113,7 +113,8 @@ public sealed class RequestReader
         if (number < min || number > max || double.IsNaN(number))
         {
             Fail(name, number.ToString(CultureInfo.InvariantCulture),
-                $"Member must have value between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}");
+                $"Member must have value between {min.ToString(CultureInfo.InvariantCulture)} and "
+                    + $"{max.ToString(CultureInfo.InvariantCulture)}");
         }
 
         return number;

@@ -27,15 +27,15 @@ public static partial class SimulationEndpoints
     {
         app.MapPost("/_sim/join", async (HttpContext http) =>
         {
-            var input = await ReadInput(http, emulator).ConfigureAwait(false);
-            await Respond(http, emulator.Run(null, context => Join(context, input))).ConfigureAwait(false);
+            var input = await ReadInput(http, emulator);
+            await Respond(http, emulator.Run(null, context => Join(context, input)));
         });
 
         app.MapPost("/_sim/stages/{stageId}/participants/{participantId}/{action}",
             async (HttpContext http, string stageId, string participantId, string action) =>
             {
-                var input = await ReadInput(http, emulator).ConfigureAwait(false);
-                await Respond(http, emulator.Run(null, context => Act(context, stageId, participantId, action, input))).ConfigureAwait(false);
+                var input = await ReadInput(http, emulator);
+                await Respond(http, emulator.Run(null, context => Act(context, stageId, participantId, action, input)));
             });
 
         app.MapGet("/_sim/events", async (HttpContext http) =>
@@ -46,8 +46,7 @@ public static partial class SimulationEndpoints
             }
 
             var events = new JsonArray(sink.Recent().Select(e => (JsonNode?)e.ToEnvelope()).ToArray());
-            await EmulatorServer.WriteJson(http, JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["events"] = events }))
-                .ConfigureAwait(false);
+            await EmulatorServer.WriteJson(http, JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["events"] = events }));
         });
 
         app.MapGet("/_sim/token-signing-key", (HttpContext http) => Respond(http, new
@@ -116,7 +115,8 @@ public static partial class SimulationEndpoints
 
         if (participant.IsReplica)
         {
-            throw IvsException.Conflict($"Participant {participantId} is a replica: use StopParticipantReplication or DisconnectParticipant.");
+            throw IvsException.Conflict(
+                $"Participant {participantId} is a replica: use StopParticipantReplication or DisconnectParticipant.");
         }
 
         switch (action)
@@ -170,7 +170,8 @@ public static partial class SimulationEndpoints
 
     private static string ReadPublisherId(RequestReader input)
     {
-        var publisherId = input.String("publisherId", required: true, max: 64, pattern: Patterns.Name(), patternText: Patterns.ResourceName);
+        var publisherId = input.String(
+            "publisherId", required: true, max: 64, pattern: Patterns.Name(), patternText: Patterns.ResourceName);
         input.ThrowIfInvalid();
         return publisherId!;
     }
@@ -192,7 +193,7 @@ public static partial class SimulationEndpoints
     }
 
     private static async Task<RequestReader> ReadInput(HttpContext http, IvsRealTimeEmulator emulator) =>
-        RequestReader.Parse(await EmulatorServer.ReadBody(http, emulator.Options.MaxRequestBodyBytes).ConfigureAwait(false));
+        RequestReader.Parse(await EmulatorServer.ReadBody(http, emulator.Options.MaxRequestBodyBytes));
 
     private static Task Respond(HttpContext http, object response) =>
         EmulatorServer.WriteJson(http, JsonSerializer.SerializeToUtf8Bytes(response, WireJson.Options));

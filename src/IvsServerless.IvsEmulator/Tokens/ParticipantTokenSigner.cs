@@ -79,8 +79,11 @@ public static class Jwt
 {
     public static string Sign(JsonObject header, JsonObject payload, ECDsa key)
     {
-        var signingInput = $"{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString()))}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString()))}";
-        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var signingInput =
+            $"{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString()))}."
+            + $"{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString()))}";
+        var signature = key.SignData(
+            Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return $"{signingInput}.{Base64Url.EncodeToString(signature)}";
     }
 }

@@ -116,8 +116,10 @@ public static class ParticipantTokenVerifier
                 capabilities["allow_subscribe"]?.GetValue<bool>() ?? false,
                 userId,
                 attributes,
-                DateTimeOffset.FromUnixTimeSeconds(payload["iat"]?.GetValue<long>() ?? throw Denied("The participant token has no iat claim.")),
-                DateTimeOffset.FromUnixTimeSeconds(payload["exp"]?.GetValue<long>() ?? throw Denied("The participant token has no exp claim.")));
+                DateTimeOffset.FromUnixTimeSeconds(
+                    payload["iat"]?.GetValue<long>() ?? throw Denied("The participant token has no iat claim.")),
+                DateTimeOffset.FromUnixTimeSeconds(
+                    payload["exp"]?.GetValue<long>() ?? throw Denied("The participant token has no exp claim.")));
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
         {

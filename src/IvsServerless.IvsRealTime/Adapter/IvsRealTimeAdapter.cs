@@ -21,14 +21,14 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
 
     public async Task<IvsStage> CreateStageAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        var created = await CallAsync(() => ivs.CreateStageAsync(new CreateStageRequest { Name = name, Tags = tags }, cancellationToken)).ConfigureAwait(false);
+        var created = await CallAsync(() => ivs.CreateStageAsync(new CreateStageRequest { Name = name, Tags = tags }, cancellationToken));
         return ToIvsStage(created.Stage ?? throw new InvalidOperationException("IVS returned no stage."));
     }
 
     /// <remarks>A response without a stage reads as a stage with no live session and no endpoints.</remarks>
     public async Task<IvsStage> GetStageAsync(string stageArn, CancellationToken cancellationToken)
     {
-        var response = await CallAsync(() => ivs.GetStageAsync(new GetStageRequest { Arn = stageArn }, cancellationToken)).ConfigureAwait(false);
+        var response = await CallAsync(() => ivs.GetStageAsync(new GetStageRequest { Arn = stageArn }, cancellationToken));
         return response.Stage is { } stage ? ToIvsStage(stage) : new IvsStage(stageArn);
     }
 
@@ -40,8 +40,8 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
 
     public async Task<Page<IvsStageSummary>> ListStagesAsync(string? nextToken, int pageSize, CancellationToken cancellationToken)
     {
-        var page = await CallAsync(() => ivs.ListStagesAsync(new ListStagesRequest { NextToken = nextToken, MaxResults = pageSize }, cancellationToken))
-            .ConfigureAwait(false);
+        var page = await CallAsync(
+            () => ivs.ListStagesAsync(new ListStagesRequest { NextToken = nextToken, MaxResults = pageSize }, cancellationToken));
         return new Page<IvsStageSummary>(
             [.. page.Stages.Select(s => new IvsStageSummary(s.Arn, s.ActiveSessionId, s.Tags ?? new Dictionary<string, string>()))],
             page.NextToken);
@@ -53,7 +53,8 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
     /// <summary>The endpoints a self-signed token needs, or null when IVS did not return both.</summary>
     internal static IvsStage ToIvsStage(Stage stage) =>
         new(stage.Arn, stage.ActiveSessionId,
-            stage.Endpoints is { Events: { Length: > 0 } events, Whip: { Length: > 0 } whip } ? new CoreStageEndpoints(events, whip) : null);
+            stage.Endpoints is { Events: { Length: > 0 } events, Whip: { Length: > 0 } whip } ? new CoreStageEndpoints(events, whip)
+                : null);
 
     // Sessions, participants and their events (inventory)
 
@@ -64,11 +65,13 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             StageArn = stageArn,
             NextToken = nextToken,
             MaxResults = MaxPageSize,
-        }, cancellationToken)).ConfigureAwait(false);
-        return new Page<IvsStageSession>([.. page.StageSessions.Select(s => new IvsStageSession(s.SessionId, s.StartTime, s.EndTime))], page.NextToken);
+        }, cancellationToken));
+        return new Page<IvsStageSession>(
+            [.. page.StageSessions.Select(s => new IvsStageSession(s.SessionId, s.StartTime, s.EndTime))], page.NextToken);
     }
 
-    public async Task<Page<IvsParticipant>> ListParticipantsAsync(string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken)
+    public async Task<Page<IvsParticipant>> ListParticipantsAsync(
+        string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken)
     {
         var page = await CallAsync(() => ivs.ListParticipantsAsync(new ListParticipantsRequest
         {
@@ -76,14 +79,17 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             SessionId = sessionId,
             NextToken = nextToken,
             MaxResults = MaxPageSize,
-        }, cancellationToken)).ConfigureAwait(false);
+        }, cancellationToken));
         return new Page<IvsParticipant>(
-            [.. page.Participants.Select(p => new IvsParticipant(p.ParticipantId, p.UserId, p.State == ParticipantState.Connected, p.FirstJoinTime,
+            [
+                .. page.Participants.Select(
+                p => new IvsParticipant(p.ParticipantId, p.UserId, p.State == ParticipantState.Connected, p.FirstJoinTime,
                 p.Published == true, p.ReplicationType == ReplicationType.Replica))],
             page.NextToken);
     }
 
-    public async Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(string stageArn, string sessionId, string participantId, string? nextToken,
+    public async Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(
+        string stageArn, string sessionId, string participantId, string? nextToken,
         CancellationToken cancellationToken)
     {
         var page = await CallAsync(() => ivs.ListParticipantEventsAsync(new ListParticipantEventsRequest
@@ -93,8 +99,9 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             ParticipantId = participantId,
             NextToken = nextToken,
             MaxResults = MaxPageSize,
-        }, cancellationToken)).ConfigureAwait(false);
-        return new Page<IvsParticipantEvent>([.. page.Events.Select(e => new IvsParticipantEvent(NameOf(e.Name), e.EventTime))], page.NextToken);
+        }, cancellationToken));
+        return new Page<IvsParticipantEvent>(
+            [.. page.Events.Select(e => new IvsParticipantEvent(NameOf(e.Name), e.EventTime))], page.NextToken);
     }
 
     internal static IvsParticipantEventName NameOf(EventName? name) => name switch
@@ -124,7 +131,8 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             Reason = reason,
         }, cancellationToken));
 
-    public async Task<IssuedParticipantToken> CreateParticipantTokenAsync(string stageArn, TokenGrant grant, CancellationToken cancellationToken)
+    public async Task<IssuedParticipantToken> CreateParticipantTokenAsync(
+        string stageArn, TokenGrant grant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grant);
         var minted = await CallAsync(() => ivs.CreateParticipantTokenAsync(new CreateParticipantTokenRequest
@@ -134,7 +142,7 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             Duration = (int)grant.Duration.TotalMinutes,
             Attributes = grant.Attributes,
             Capabilities = CapabilitiesOf(grant.Capabilities),
-        }, cancellationToken)).ConfigureAwait(false);
+        }, cancellationToken));
         var token = minted.ParticipantToken ?? throw new InvalidOperationException("IVS returned no participant token.");
         return new IssuedParticipantToken(
             token.Token ?? throw new InvalidOperationException("IVS returned no token."),
@@ -169,7 +177,7 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             IdempotencyToken = start.IdempotencyToken,
             Destinations = DestinationsOf(start.Destinations),
             Tags = start.Tags,
-        }, cancellationToken)).ConfigureAwait(false);
+        }, cancellationToken));
         var composition = started.Composition ?? throw new InvalidOperationException("IVS returned no composition.");
         return new StartedComposition(composition.Arn, StateName(composition.State));
     }
@@ -185,7 +193,11 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
         {
             list.Add(new DestinationConfiguration
             {
-                S3 = new S3DestinationConfiguration { StorageConfigurationArn = storage, EncoderConfigurationArns = [destinations.EncoderConfigurationArn] },
+                S3 = new S3DestinationConfiguration
+                {
+                    StorageConfigurationArn = storage,
+                    EncoderConfigurationArns = [destinations.EncoderConfigurationArn]
+                },
             });
         }
 
@@ -193,7 +205,11 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
         {
             list.Add(new DestinationConfiguration
             {
-                Channel = new ChannelDestinationConfiguration { ChannelArn = channel, EncoderConfigurationArn = destinations.EncoderConfigurationArn },
+                Channel = new ChannelDestinationConfiguration
+                {
+                    ChannelArn = channel,
+                    EncoderConfigurationArn = destinations.EncoderConfigurationArn
+                },
             });
         }
 
@@ -219,7 +235,7 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             PublicKeyMaterial = publicKeyPem,
             Name = name,
             Tags = tags,
-        }, cancellationToken)).ConfigureAwait(false);
+        }, cancellationToken));
         return imported.PublicKey?.Arn ?? throw new InvalidOperationException("IVS returned no public key ARN.");
     }
 
@@ -229,8 +245,8 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
         string? next = null;
         do
         {
-            var page = await CallAsync(() => ivs.ListPublicKeysAsync(new ListPublicKeysRequest { NextToken = next, MaxResults = MaxPageSize }, cancellationToken))
-                .ConfigureAwait(false);
+            var page = await CallAsync(
+                () => ivs.ListPublicKeysAsync(new ListPublicKeysRequest { NextToken = next, MaxResults = MaxPageSize }, cancellationToken));
             keys.AddRange(page.PublicKeys.Select(k => new RegisteredPublicKey(k.Arn ?? "", k.Tags ?? new Dictionary<string, string>())));
             next = page.NextToken;
         }
@@ -243,7 +259,7 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
     {
         try
         {
-            await ivs.DeletePublicKeyAsync(new DeletePublicKeyRequest { Arn = keyArn }, cancellationToken).ConfigureAwait(false);
+            await ivs.DeletePublicKeyAsync(new DeletePublicKeyRequest { Arn = keyArn }, cancellationToken);
             return true;
         }
         catch (ResourceNotFoundException)
@@ -282,7 +298,7 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            return await call();
         }
         catch (IvsRealTimeException e)
         {

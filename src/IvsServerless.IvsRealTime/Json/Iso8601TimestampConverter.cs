@@ -38,6 +38,9 @@ internal sealed partial class Iso8601TimestampConverter : JsonConverter<DateTime
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
 
-    [GeneratedRegex(@"^(?<datetime>\d{4}-\d{2}-\d{2})[tT](?<time>\d{2}:\d{2}:\d{2})(\.(?<fraction>\d+))?(?<zone>[zZ]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [
+        GeneratedRegex(
+        @"^(?<datetime>\d{4}-\d{2}-\d{2})[tT](?<time>\d{2}:\d{2}:\d{2})(\.(?<fraction>\d+))?(?<zone>[zZ]|[+-]\d{2}:\d{2})$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 }

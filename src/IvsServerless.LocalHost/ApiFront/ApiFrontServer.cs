@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace IvsServerless.LocalHost.ApiFront;
 
 /// <summary>The CORS configuration of the HTTP API (API Gateway answers preflights itself).</summary>
-public sealed record CorsSettings(IReadOnlyList<string> AllowOrigins, IReadOnlyList<string> AllowMethods, IReadOnlyList<string> AllowHeaders, TimeSpan MaxAge);
+public sealed record CorsSettings(
+    IReadOnlyList<string> AllowOrigins, IReadOnlyList<string> AllowMethods, IReadOnlyList<string> AllowHeaders, TimeSpan MaxAge);
 
 /// <summary>
 /// The local stand-in for API Gateway HTTP API in front of the <c>api</c> function: CORS preflights, route
@@ -67,8 +68,8 @@ public sealed class ApiFrontServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 
     private async Task HandleAsync(HttpContext http)
@@ -78,7 +79,8 @@ public sealed class ApiFrontServer : IAsyncDisposable
         var origin = http.Request.Headers.Origin.ToString();
         var allowedOrigin = _cors.AllowOrigins.Contains(origin, StringComparer.Ordinal) ? origin : null;
 
-        if (HttpMethods.IsOptions(http.Request.Method) && http.Request.Headers.ContainsKey("Access-Control-Request-Method") && origin.Length > 0)
+        if (HttpMethods.IsOptions(http.Request.Method) && http.Request.Headers.ContainsKey("Access-Control-Request-Method")
+            && origin.Length > 0)
         {
             AnswerPreflight(http, allowedOrigin);
             return;
@@ -93,7 +95,7 @@ public sealed class ApiFrontServer : IAsyncDisposable
         var path = http.Request.Path.ToUriComponent();
         if (HttpMethods.IsGet(http.Request.Method) && path == "/health")
         {
-            await WriteJsonAsync(http, StatusCodes.Status200OK, """{"status":"ok"}""").ConfigureAwait(false);
+            await WriteJsonAsync(http, StatusCodes.Status200OK, """{"status":"ok"}""");
             return;
         }
 
@@ -101,26 +103,27 @@ public sealed class ApiFrontServer : IAsyncDisposable
         var route = _routes.Match(http.Request.Method, rawPath);
         if (route is null)
         {
-            await WriteJsonAsync(http, StatusCodes.Status404NotFound, """{"message":"Not Found"}""").ConfigureAwait(false);
+            await WriteJsonAsync(http, StatusCodes.Status404NotFound, """{"message":"Not Found"}""");
             return;
         }
 
-        var authorization = await _authorizer.AuthorizeAsync(http.Request.Headers.Authorization.ToString(), http.RequestAborted).ConfigureAwait(false);
+        var authorization = await _authorizer.AuthorizeAsync(http.Request.Headers.Authorization.ToString(), http.RequestAborted);
         if (!authorization.IsAuthorized)
         {
-            http.Response.Headers.WWWAuthenticate = $"Bearer scope=\"\" error=\"invalid_token\" error_description=\"{authorization.Error}\"";
-            await WriteJsonAsync(http, StatusCodes.Status401Unauthorized, """{"message":"Unauthorized"}""").ConfigureAwait(false);
+            http.Response.Headers.WWWAuthenticate =
+                $"Bearer scope=\"\" error=\"invalid_token\" error_description=\"{authorization.Error}\"";
+            await WriteJsonAsync(http, StatusCodes.Status401Unauthorized, """{"message":"Unauthorized"}""");
             return;
         }
 
         byte[] body;
         try
         {
-            body = await ReadBodyAsync(http.Request).ConfigureAwait(false);
+            body = await ReadBodyAsync(http.Request);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await WriteJsonAsync(http, StatusCodes.Status413PayloadTooLarge, """{"message":"Request Entity Too Large"}""").ConfigureAwait(false);
+            await WriteJsonAsync(http, StatusCodes.Status413PayloadTooLarge, """{"message":"Request Entity Too Large"}""");
             return;
         }
 
@@ -131,13 +134,13 @@ public sealed class ApiFrontServer : IAsyncDisposable
         try
         {
             var bytes = await _function.InvokeAsync(payload, Guid.NewGuid().ToString(), http.RequestAborted)
-                .WaitAsync(IntegrationTimeout, http.RequestAborted).ConfigureAwait(false);
+                .WaitAsync(IntegrationTimeout, http.RequestAborted);
             result = JsonSerializer.Deserialize(bytes.Span, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse);
         }
         catch (TimeoutException)
         {
             // The function ran past its timeout, or the integration past 30 s: API Gateway answers 503.
-            await WriteJsonAsync(http, StatusCodes.Status503ServiceUnavailable, """{"message":"Service Unavailable"}""").ConfigureAwait(false);
+            await WriteJsonAsync(http, StatusCodes.Status503ServiceUnavailable, """{"message":"Service Unavailable"}""");
             return;
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -148,17 +151,17 @@ public sealed class ApiFrontServer : IAsyncDisposable
         {
             // A function error (an unhandled exception, or a result that is not a payload 2.0 response) is API
             // Gateway's 500; the details are in the function's log (LocalFunction), as in AWS.
-            await WriteJsonAsync(http, StatusCodes.Status500InternalServerError, """{"message":"Internal Server Error"}""").ConfigureAwait(false);
+            await WriteJsonAsync(http, StatusCodes.Status500InternalServerError, """{"message":"Internal Server Error"}""");
             return;
         }
 
         if (result is null || result.StatusCode is < 100 or > 599)
         {
-            await WriteJsonAsync(http, StatusCodes.Status500InternalServerError, """{"message":"Internal Server Error"}""").ConfigureAwait(false);
+            await WriteJsonAsync(http, StatusCodes.Status500InternalServerError, """{"message":"Internal Server Error"}""");
             return;
         }
 
-        await WriteResultAsync(http, result).ConfigureAwait(false);
+        await WriteResultAsync(http, result);
     }
 
     private void AnswerPreflight(HttpContext http, string? allowedOrigin)
@@ -173,14 +176,15 @@ public sealed class ApiFrontServer : IAsyncDisposable
         http.Response.Headers.AccessControlAllowOrigin = allowedOrigin;
         http.Response.Headers.AccessControlAllowMethods = string.Join(',', _cors.AllowMethods);
         http.Response.Headers.AccessControlAllowHeaders = string.Join(',', _cors.AllowHeaders);
-        http.Response.Headers.AccessControlMaxAge = ((int)_cors.MaxAge.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers.AccessControlMaxAge = ((int)_cors.MaxAge.TotalSeconds).ToString(
+            System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Headers.Vary = "Origin";
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
     {
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
         return buffer.Length > MaxBodyBytes
             ? throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge)
             : buffer.ToArray();
@@ -205,7 +209,7 @@ public sealed class ApiFrontServer : IAsyncDisposable
         if (result.Body is { Length: > 0 } body)
         {
             var bytes = result.IsBase64Encoded ? Convert.FromBase64String(body) : System.Text.Encoding.UTF8.GetBytes(body);
-            await http.Response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
+            await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
         }
     }
 
@@ -213,6 +217,6 @@ public sealed class ApiFrontServer : IAsyncDisposable
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(json, http.RequestAborted).ConfigureAwait(false);
+        await http.Response.WriteAsync(json, http.RequestAborted);
     }
 }

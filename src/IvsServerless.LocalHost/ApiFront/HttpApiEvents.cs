@@ -18,7 +18,8 @@ public static class HttpApiEvents
     public static string NewRequestId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(10));
 
     public static APIGatewayHttpApiV2ProxyRequest Create(
-        HttpRequest request, RouteMatch route, IDictionary<string, string> claims, byte[] body, string requestId, string accountId, DateTimeOffset now)
+        HttpRequest request, RouteMatch route, IDictionary<string, string> claims, byte[] body, string requestId, string accountId,
+            DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(route);
@@ -35,7 +36,9 @@ public static class HttpApiEvents
             if (lower == "cookie")
             {
                 // Payload 2.0 moves cookies out of the headers into their own array.
-                cookies = [.. values.SelectMany(v => (v ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+                cookies = [
+                    .. values.SelectMany(
+                    v => (v ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
                 continue;
             }
 

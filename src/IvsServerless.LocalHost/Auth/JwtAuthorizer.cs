@@ -89,7 +89,7 @@ public sealed class JwtAuthorizer(JwtAuthorizerOptions options, ISigningKeySourc
         JsonWebKey? key;
         try
         {
-            key = await keys.FindAsync(jwt.Kid, cancellationToken).ConfigureAwait(false);
+            key = await keys.FindAsync(jwt.Kid, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or InvalidOperationException or JsonException or ArgumentException
             or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -192,7 +192,8 @@ public sealed class JwtAuthorizer(JwtAuthorizerOptions options, ISigningKeySourc
     {
         try
         {
-            using var rsa = RSA.Create(new RSAParameters { Modulus = Base64Url.DecodeFromChars(key.N), Exponent = Base64Url.DecodeFromChars(key.E) });
+            using var rsa = RSA.Create(
+                new RSAParameters { Modulus = Base64Url.DecodeFromChars(key.N), Exponent = Base64Url.DecodeFromChars(key.E) });
             var hash = algorithm switch
             {
                 "RS384" => HashAlgorithmName.SHA384,
@@ -217,7 +218,7 @@ public sealed class JwtAuthorizer(JwtAuthorizerOptions options, ISigningKeySourc
         // API Gateway evaluates aud when present, and client_id only when there is no aud.
         if (payload.TryGetProperty("aud", out var aud))
         {
-            IEnumerable<string?> values = aud.ValueKind switch
+            var values = aud.ValueKind switch
             {
                 JsonValueKind.String => [aud.GetString()],
                 JsonValueKind.Array => aud.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()),
@@ -241,7 +242,8 @@ public sealed class JwtAuthorizer(JwtAuthorizerOptions options, ISigningKeySourc
 
         return value.TryGetInt64(out var whole)
             ? whole
-            : double.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var fractional) && double.IsFinite(fractional)
+            : double.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var fractional)
+                && double.IsFinite(fractional)
                 ? (long)Math.Floor(fractional)
                 : null;
     }

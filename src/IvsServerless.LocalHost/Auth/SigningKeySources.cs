@@ -43,12 +43,12 @@ public sealed class OidcSigningKeys(HttpClient http, string issuer, TimeProvider
             return known;
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken);
         try
         {
             if (_keys is null || now - _fetchedAt >= MinRefreshInterval)
             {
-                _keys = await FetchAsync(cancellationToken).ConfigureAwait(false);
+                _keys = await FetchAsync(cancellationToken);
                 _fetchedAt = _time.GetUtcNow();
             }
 
@@ -65,11 +65,11 @@ public sealed class OidcSigningKeys(HttpClient http, string issuer, TimeProvider
     private async Task<JsonWebKeySet> FetchAsync(CancellationToken cancellationToken)
     {
         var discoveryUrl = issuer.TrimEnd('/') + "/.well-known/openid-configuration";
-        using var discovery = JsonDocument.Parse(await http.GetStringAsync(new Uri(discoveryUrl), cancellationToken).ConfigureAwait(false));
+        using var discovery = JsonDocument.Parse(await http.GetStringAsync(new Uri(discoveryUrl), cancellationToken));
         var jwksUri = discovery.RootElement.TryGetProperty("jwks_uri", out var uri) && uri.ValueKind == JsonValueKind.String
             ? uri.GetString()!
             : throw new InvalidOperationException($"The discovery document at {discoveryUrl} has no jwks_uri.");
-        return new JsonWebKeySet(await http.GetStringAsync(new Uri(jwksUri), cancellationToken).ConfigureAwait(false));
+        return new JsonWebKeySet(await http.GetStringAsync(new Uri(jwksUri), cancellationToken));
     }
 }
 

@@ -42,11 +42,12 @@ public static class ApiReference
 
             try
             {
-                await InstallAsync().ConfigureAwait(false);
+                await InstallAsync();
             }
             catch (InvalidOperationException e)
             {
-                return Results.Text($"The API reference needs npm: {e.Message}", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Text(
+                    $"The API reference needs npm: {e.Message}", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
             return Results.File(Path.Combine(PackageFolder, "node_modules", Package, file), contentType);

@@ -55,8 +55,8 @@ public sealed class ConsoleSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await _app.StopAsync();
+        await _app.DisposeAsync();
         _emulator.Dispose();
     }
 
@@ -77,7 +77,9 @@ public sealed class ConsoleSite : IAsyncDisposable
         app.MapGet("/config.json", () => Results.Text(context.Config().ToJsonString(), "application/json"));
         ApiReference.Map(app);
 
-        app.MapGet("/.well-known/openid-configuration", () => Results.Text(context.Issuer().DiscoveryDocument().ToJsonString(), "application/json"));
+        app.MapGet(
+            "/.well-known/openid-configuration", () =>
+            Results.Text(context.Issuer().DiscoveryDocument().ToJsonString(), "application/json"));
         app.MapGet("/.well-known/jwks.json", () => Results.Text(context.Issuer().Jwks().ToJsonString(), "application/json"));
         app.MapPost("/dev/token", (HttpContext http) => MintAsync(http, context.Issuer()));
 
@@ -102,7 +104,7 @@ public sealed class ConsoleSite : IAsyncDisposable
         string? userName = null;
         try
         {
-            using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+            using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
             if (body.RootElement.ValueKind == JsonValueKind.Object
                 && body.RootElement.TryGetProperty("userName", out var name) && name.ValueKind == JsonValueKind.String)
             {
@@ -119,7 +121,7 @@ public sealed class ConsoleSite : IAsyncDisposable
             await WriteJsonAsync(http, StatusCodes.Status400BadRequest, new JsonObject
             {
                 ["message"] = "Send {\"userName\":\"alice\"}: a user name is 1-64 letters, digits or _ . @ -.",
-            }).ConfigureAwait(false);
+            });
             return;
         }
 
@@ -130,18 +132,19 @@ public sealed class ConsoleSite : IAsyncDisposable
             ["token"] = token.Token,
             ["expiresIn"] = token.ExpiresIn,
             ["userName"] = token.UserName,
-        }).ConfigureAwait(false);
+        });
     }
 
     /// <summary>Forwards the request as it came (method, path under <c>/_sim/</c>, query, body, content type).</summary>
     private static async Task ProxyAsync(HttpContext http, HttpClient emulator, Uri emulatorAddress)
     {
-        var target = new Uri(emulatorAddress, http.Request.Path.ToUriComponent().TrimStart('/') + http.Request.QueryString.ToUriComponent());
+        var target = new Uri(
+            emulatorAddress, http.Request.Path.ToUriComponent().TrimStart('/') + http.Request.QueryString.ToUriComponent());
         using var forward = new HttpRequestMessage(new HttpMethod(http.Request.Method), target);
         if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
         {
             using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
             forward.Content = new ByteArrayContent(buffer.ToArray());
             if (http.Request.ContentType is { } contentType)
             {
@@ -152,12 +155,12 @@ public sealed class ConsoleSite : IAsyncDisposable
         HttpResponseMessage response;
         try
         {
-            response = await emulator.SendAsync(forward, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted).ConfigureAwait(false);
+            response = await emulator.SendAsync(forward, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
         }
         catch (HttpRequestException)
         {
-            await WriteJsonAsync(http, StatusCodes.Status502BadGateway, new JsonObject { ["message"] = "The IVS emulator did not answer." })
-                .ConfigureAwait(false);
+            await WriteJsonAsync(
+                http, StatusCodes.Status502BadGateway, new JsonObject { ["message"] = "The IVS emulator did not answer." });
             return;
         }
 
@@ -177,7 +180,7 @@ public sealed class ConsoleSite : IAsyncDisposable
                 http.Response.ContentType = type.ToString();
             }
 
-            await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+            await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
         }
     }
 
@@ -197,6 +200,6 @@ public sealed class ConsoleSite : IAsyncDisposable
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(body.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+        await http.Response.WriteAsync(body.ToJsonString(), http.RequestAborted);
     }
 }

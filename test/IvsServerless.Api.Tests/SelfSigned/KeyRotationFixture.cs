@@ -1,9 +1,9 @@
+using IvsServerless.Api.Tests.Support;
 using IvsServerless.Core.Tokens.Minting;
 using IvsServerless.Core.TokenSigning;
 using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.KeyRotation;
-using IvsServerless.Api.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IvsServerless.Api.Tests.SelfSigned;
@@ -17,14 +17,20 @@ public sealed class SelfSignedSystem : IAsyncDisposable
 {
     public static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromHours(12);
 
-    private SelfSignedSystem(ApiHarness api, InMemoryTokenSigningKeyStore keys, FakeTimeProvider apiTime, FakeTimeProvider rotationTime, SigningKeyCache cache)
+    private SelfSignedSystem(
+        ApiHarness api, InMemoryTokenSigningKeyStore keys, FakeTimeProvider apiTime, FakeTimeProvider rotationTime, SigningKeyCache cache)
     {
         Api = api;
         Keys = keys;
         ApiTime = apiTime;
         RotationTime = rotationTime;
         Cache = cache;
-        Options = new KeyRotationOptions { DeploymentTag = "tests", MaxTokenLifetime = MaxTokenLifetime, SigningKeyCacheTtl = SigningKeyCache.DefaultTtl };
+        Options = new KeyRotationOptions
+        {
+            DeploymentTag = "tests",
+            MaxTokenLifetime = MaxTokenLifetime,
+            SigningKeyCacheTtl = SigningKeyCache.DefaultTtl
+        };
         Rotation = new SigningKeyRotation(new IvsRealTimeAdapter(api.Ivs), keys, Options, rotationTime);
     }
 

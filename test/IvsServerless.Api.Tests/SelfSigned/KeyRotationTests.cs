@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using IvsServerless.Api.Tests.Support;
 using IvsServerless.Core.TokenSigning;
-using IvsServerless.KeyRotation;
 using IvsServerless.IvsRealTime;
 using IvsServerless.IvsRealTime.Adapter;
+using IvsServerless.KeyRotation;
 using IvsServerless.Lambda.Runtime;
 using static IvsServerless.Api.Tests.SelfSigned.SelfSignedTokenTests;
 
@@ -90,7 +90,8 @@ public sealed class KeyRotationTests
         var first = await system.Rotation.RotateAsync(force: false, CancellationToken.None);
         var before = await ListKeysAsync(system);
 
-        var error = await Assert.ThrowsAsync<PublicKeyQuotaException>(() => system.Rotation.RotateAsync(force: true, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PublicKeyQuotaException>(
+            () => system.Rotation.RotateAsync(force: true, CancellationToken.None));
 
         Assert.Contains("3 of 3", error.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was changed", error.Message, StringComparison.Ordinal);
@@ -123,7 +124,8 @@ public sealed class KeyRotationTests
         await using var system = await SelfSignedSystem.StartAsync();
         var first = await system.Rotation.RotateAsync(force: false, CancellationToken.None);
 
-        var failing = new SigningKeyRotation(new IvsRealTimeAdapter(system.Api.Ivs), new FailingPutStore(system.Keys), system.Options, system.RotationTime);
+        var failing = new SigningKeyRotation(
+            new IvsRealTimeAdapter(system.Api.Ivs), new FailingPutStore(system.Keys), system.Options, system.RotationTime);
         await Assert.ThrowsAsync<IOException>(() => failing.RotateAsync(force: true, CancellationToken.None));
         Assert.Equal([first.CurrentKeyArn], (await ListKeysAsync(system)).Select(k => k.Arn));
 
@@ -157,7 +159,11 @@ public sealed class KeyRotationTests
         var otherDeployment = await system.Api.Ivs.ImportPublicKeyAsync(new ImportPublicKeyRequest
         {
             PublicKeyMaterial = otherKey.ExportSubjectPublicKeyInfoPem(),
-            Tags = new Dictionary<string, string> { [SigningKeyRotation.ManagedByTag] = "prod", [SigningKeyRotation.PurposeTag] = SigningKeyRotation.Purpose },
+            Tags = new Dictionary<string, string>
+            {
+                [SigningKeyRotation.ManagedByTag] = "prod",
+                [SigningKeyRotation.PurposeTag] = SigningKeyRotation.Purpose
+            },
         });
         var mine = await system.Rotation.RotateAsync(force: false, CancellationToken.None);
 
@@ -176,7 +182,12 @@ public sealed class KeyRotationTests
         await using var system = await SelfSignedSystem.StartAsync();
         var handler = new KeyRotationHandler(system.Rotation, "tests");
         using var log = new MemoryStream();
-        var context = new LambdaContext { AwsRequestId = "r-1", Deadline = DateTimeOffset.UtcNow.AddMinutes(1), Logger = new LambdaJsonLogger(log) };
+        var context = new LambdaContext
+        {
+            AwsRequestId = "r-1",
+            Deadline = DateTimeOffset.UtcNow.AddMinutes(1),
+            Logger = new LambdaJsonLogger(log)
+        };
 
         var created = await InvokeAsync(handler, context, """{"RequestType":"Create","ServiceToken":"arn:x","ResourceProperties":{}}""");
         var keyArn = created.GetProperty("Data").GetProperty("KeyArn").GetString();
@@ -204,7 +215,8 @@ public sealed class KeyRotationTests
         var d = key.ExportParameters(includePrivateParameters: true).D!;
         foreach (var secret in new[]
         {
-            "PRIVATE KEY", Convert.ToBase64String(pkcs8), Convert.ToBase64String(pkcs8)[..40], System.Buffers.Text.Base64Url.EncodeToString(d),
+            "PRIVATE KEY", Convert.ToBase64String(pkcs8), Convert.ToBase64String(pkcs8)[..40], System.Buffers.Text.Base64Url.EncodeToString(
+                d),
             Convert.ToBase64String(d), Convert.ToHexString(d), token, token.Split('.')[2],
         })
         {
@@ -243,14 +255,17 @@ public sealed class KeyRotationTests
     private static async Task<string> ImportForeignKeyAsync(SelfSignedSystem system)
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
-        return (await system.Api.Ivs.ImportPublicKeyAsync(new ImportPublicKeyRequest { PublicKeyMaterial = key.ExportSubjectPublicKeyInfoPem() })).PublicKey!.Arn!;
+        return (
+            await system.Api.Ivs.ImportPublicKeyAsync(
+            new ImportPublicKeyRequest { PublicKeyMaterial = key.ExportSubjectPublicKeyInfoPem() })).PublicKey!.Arn!;
     }
 
     private sealed class FailingPutStore(ITokenSigningKeyStore inner) : ITokenSigningKeyStore
     {
         public Task<TokenSigningKey?> GetAsync(CancellationToken cancellationToken) => inner.GetAsync(cancellationToken);
 
-        public Task PutAsync(TokenSigningKey key, CancellationToken cancellationToken) => throw new IOException("parameter store unavailable");
+        public Task PutAsync(TokenSigningKey key, CancellationToken cancellationToken) =>
+            throw new IOException("parameter store unavailable");
 
         public Task DeleteAsync(CancellationToken cancellationToken) => inner.DeleteAsync(cancellationToken);
     }

@@ -39,10 +39,13 @@ public sealed class SelfSignedTokenTests
         Assert.True(claims["capabilities"]!["allow_publish"]!.GetValue<bool>());
         Assert.Equal(SelfSignedSystem.MaxTokenLifetime.TotalSeconds, claims["exp"]!.GetValue<long>() - claims["iat"]!.GetValue<long>());
         Assert.Equal("1.0", claims["version"]!.GetValue<string>());
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(claims["exp"]!.GetValue<long>()), response.Json.GetProperty("expirationTime").GetDateTimeOffset());
+        Assert.Equal(
+            DateTimeOffset.FromUnixTimeSeconds(claims["exp"]!.GetValue<long>()), response.Json.GetProperty(
+            "expirationTime").GetDateTimeOffset());
 
         Assert.Equal(participantId, await system.Api.JoinAsync(token));
-        using (var publish = await system.Api.Http.PostAsync($"/_sim/stages/{stageId}/participants/{participantId}/publish", JsonContent.Create(new { })))
+        using (var publish = await system.Api.Http.PostAsync(
+            $"/_sim/stages/{stageId}/participants/{participantId}/publish", JsonContent.Create(new { })))
         {
             publish.EnsureSuccessStatusCode();
         }
@@ -61,10 +64,12 @@ public sealed class SelfSignedTokenTests
         await system.Rotation.RotateAsync(force: false, CancellationToken.None);
         var stageId = await system.Api.CreateStageAsync("alice");
 
-        var refused = await system.Api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("bob").Json("""{"capabilities":["PUBLISH"]}"""));
+        var refused = await system.Api.SendAsync(
+            ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("bob").Json("""{"capabilities":["PUBLISH"]}"""));
         Assert.Equal(403, refused.Status);
 
-        var response = await system.Api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("bob").Json("""{"durationMinutes":30}"""));
+        var response = await system.Api.SendAsync(
+            ApiRequest.Post($"/stages/{stageId}/participant-tokens").As("bob").Json("""{"durationMinutes":30}"""));
         Assert.Equal(201, response.Status);
         var (_, claims) = Decode(response.Json.GetProperty("token").GetString()!);
         Assert.False(claims["capabilities"]!["allow_publish"]!.GetValue<bool>());
@@ -87,7 +92,8 @@ public sealed class SelfSignedTokenTests
         Assert.Equal(201, response.Status);
         var cached = (await system.Api.Stages.FindAsync(stageId, CancellationToken.None))!;
         Assert.Equal(stored.Endpoints, cached.Endpoints);
-        Assert.Equal(stored.Endpoints!.Whip, Decode(response.Json.GetProperty("token").GetString()!).Claims["whip_url"]!.GetValue<string>());
+        Assert.Equal(
+            stored.Endpoints!.Whip, Decode(response.Json.GetProperty("token").GetString()!).Claims["whip_url"]!.GetValue<string>());
         await system.Api.JoinAsync(response.Json.GetProperty("token").GetString()!);
     }
 
@@ -112,7 +118,8 @@ public sealed class SelfSignedTokenTests
         var signature = Base64Url.DecodeFromChars(parts[2]);
         signature[10] ^= 0x01;
 
-        await AssertJoinRefusedAsync(system, $"{parts[0]}.{parts[1]}.{Base64Url.EncodeToString(signature)}", HttpStatusCode.Forbidden, "signature");
+        await AssertJoinRefusedAsync(
+            system, $"{parts[0]}.{parts[1]}.{Base64Url.EncodeToString(signature)}", HttpStatusCode.Forbidden, "signature");
     }
 
     [Fact]
@@ -124,7 +131,8 @@ public sealed class SelfSignedTokenTests
         claims["user_id"] = "mallory";
         var parts = token.Split('.');
 
-        await AssertJoinRefusedAsync(system, $"{parts[0]}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()))}.{parts[2]}",
+        await AssertJoinRefusedAsync(
+            system, $"{parts[0]}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()))}.{parts[2]}",
             HttpStatusCode.Forbidden, "signature");
     }
 
@@ -142,7 +150,8 @@ public sealed class SelfSignedTokenTests
 
         // …or naming another imported key, which does not verify this signature.
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        var imported = await system.Api.Ivs.ImportPublicKeyAsync(new ImportPublicKeyRequest { PublicKeyMaterial = other.ExportSubjectPublicKeyInfoPem() });
+        var imported = await system.Api.Ivs.ImportPublicKeyAsync(
+            new ImportPublicKeyRequest { PublicKeyMaterial = other.ExportSubjectPublicKeyInfoPem() });
         header["kid"] = imported.PublicKey!.Arn;
         await AssertJoinRefusedAsync(system, Jwt.Sign(header, claims, key), HttpStatusCode.Forbidden, "signature");
     }
@@ -188,7 +197,9 @@ public sealed class SelfSignedTokenTests
 
     internal static async Task<string> IssueAsync(SelfSignedSystem system, string stageId, string body = "{}")
     {
-        var response = await system.Api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As(system.Api.Stages.FindAsync(stageId, CancellationToken.None).Result!.OwnerId).Json(body));
+        var response = await system.Api.SendAsync(
+            ApiRequest.Post($"/stages/{stageId}/participant-tokens").As(
+            system.Api.Stages.FindAsync(stageId, CancellationToken.None).Result!.OwnerId).Json(body));
         Assert.Equal(201, response.Status);
         return response.Json.GetProperty("token").GetString()!;
     }
@@ -196,7 +207,9 @@ public sealed class SelfSignedTokenTests
     internal static (JsonObject Header, JsonObject Claims) Decode(string token)
     {
         var parts = token.Split('.');
-        return (JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))!.AsObject(), JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))!.AsObject());
+        return (
+            JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))!.AsObject(), JsonNode.Parse(
+            Base64Url.DecodeFromChars(parts[1]))!.AsObject());
     }
 
     internal static async Task<HttpResponseMessage> TryJoinAsync(SelfSignedSystem system, string token) =>

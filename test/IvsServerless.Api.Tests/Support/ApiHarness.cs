@@ -63,7 +63,8 @@ public sealed class ApiHarness : IAsyncDisposable
         return StartAsync(stages ?? new InMemoryStageStore(), new InMemoryCompositionStore(), (projection, projection), null);
     }
 
-    /// <summary>In-memory stores; participant tokens minted by <paramref name="minter"/> (e.g. self-signed) instead of the IVS API.</summary>
+    /// <summary>In-memory stores; participant tokens minted by <paramref name="minter"/> (e.g. self-signed) instead of the IVS
+    /// API.</summary>
     public static Task<ApiHarness> StartAsync(Func<IvsRealTimeClient, IParticipantTokenMinter> minter)
     {
         var projection = new InMemoryProjectionStore();
@@ -81,15 +82,22 @@ public sealed class ApiHarness : IAsyncDisposable
     }
 
     private static async Task<ApiHarness> StartAsync(IStageStore stages, ICompositionStore compositions,
-        (IProjectionStore, ISessionHistory) projection, IDisposable? dynamo, Func<IvsRealTimeClient, IParticipantTokenMinter>? minter = null)
+        (IProjectionStore, ISessionHistory) projection, IDisposable? dynamo,
+            Func<IvsRealTimeClient, IParticipantTokenMinter>? minter = null)
     {
         var emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" });
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = emulator.BaseAddress };
         var ivs = new IvsRealTimeClient(http,
-            new IvsRealTimeClientOptions { Region = "us-east-1", ServiceUrl = emulator.BaseAddress.ToString().TrimEnd('/'), MaxAttempts = 1 },
+            new IvsRealTimeClientOptions
+            {
+                Region = "us-east-1",
+                ServiceUrl = emulator.BaseAddress.ToString().TrimEnd('/'),
+                MaxAttempts = 1
+            },
             new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
             delay: (_, _) => Task.CompletedTask);
-        var storage = await ivs.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
+        var storage = await ivs.CreateStorageConfigurationAsync(
+            new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
         var encoder = await ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" });
         return new ApiHarness(emulator, http, ivs, stages, compositions, projection, dynamo,
             storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn, minter);
@@ -109,7 +117,8 @@ public sealed class ApiHarness : IAsyncDisposable
         return new ApiResponse(JsonSerializer.Deserialize(bytes.Span, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!);
     }
 
-    public async Task<string> CreateStageAsync(string owner, string visibility = "public", string[]? coHosts = null, string[]? invited = null)
+    public async Task<string> CreateStageAsync(
+        string owner, string visibility = "public", string[]? coHosts = null, string[]? invited = null)
     {
         var body = JsonSerializer.Serialize(new Dictionary<string, object>
         {

@@ -14,7 +14,9 @@ public sealed class ColdStartBenchmark : IBenchmark
 
     public string Name => "cold-start";
 
-    public string Description => "fresh process → one invocation posted: Native AOT bootstrap vs dotnet bootstrap.dll (--runs 20, --bootstrap PATH, --jit-dll PATH, --skip-aot)";
+    public string Description =>
+        "fresh process → one invocation posted: Native AOT bootstrap vs dotnet bootstrap.dll (--runs 20, --bootstrap PATH, --jit-dll PATH, "
+        + "--skip-aot)";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -62,7 +64,9 @@ public sealed class ColdStartBenchmark : IBenchmark
             metrics[variant.Name + ".median_ms"] = latencies.Median;
             metrics[variant.Name + ".p90_ms"] = latencies.Percentile(90);
             metrics[variant.Name + ".runs"] = latencies.Count;
-            Console.WriteLine($"  {variant.Name,-4} median {latencies.Median,8:0.0} ms   p90 {latencies.Percentile(90),8:0.0} ms   ({string.Join(' ', variant.Arguments.Prepend(variant.FileName))})");
+            Console.WriteLine(
+                $"  {variant.Name,-4} median {latencies.Median,8:0.0} ms   p90 {latencies.Percentile(90),8:0.0} ms   ("
+                + $"{string.Join(' ', variant.Arguments.Prepend(variant.FileName))})");
         }
 
         metrics["errors"] = errors;
@@ -71,7 +75,8 @@ public sealed class ColdStartBenchmark : IBenchmark
         {
             var speedup = metrics["jit.median_ms"] / metrics["aot.median_ms"];
             metrics["jit_over_aot_median_ratio"] = speedup;
-            Console.WriteLine($"  AOT is {speedup:0.0}x faster (median; target ≥ {TargetSpeedup}x); binary {metrics["aot.binary_mb"]:0.0} MB");
+            Console.WriteLine(
+                $"  AOT is {speedup:0.0}x faster (median; target ≥ {TargetSpeedup}x); binary {metrics["aot.binary_mb"]:0.0} MB");
             met &= speedup >= TargetSpeedup;
         }
         else
@@ -79,7 +84,9 @@ public sealed class ColdStartBenchmark : IBenchmark
             metrics.Note("--skip-aot: JIT only, no ratio");
         }
 
-        metrics.Note("invocation: POST /stages/{id}/participant-tokens (DynamoDB Local read + emulator mint); init builds the DynamoDB and IVS clients");
+        metrics.Note(
+            "invocation: POST /stages/{id}/participant-tokens (DynamoDB Local read + emulator mint); init builds the DynamoDB and IVS "
+            + "clients");
         Console.WriteLine($"  errors {errors}");
         return metrics.ToResult(Name, met);
     }

@@ -17,7 +17,8 @@ public sealed class HandlerOverheadBenchmark : IBenchmark
 {
     public string Name => "handler-overhead";
 
-    public string Description => "BenchmarkDotNet: handler mean time and bytes allocated per request on in-memory fakes (--bdn-job short|dry)";
+    public string Description =>
+        "BenchmarkDotNet: handler mean time and bytes allocated per request on in-memory fakes (--bdn-job short|dry)";
 
     public Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -50,7 +51,9 @@ public sealed class HandlerOverheadBenchmark : IBenchmark
             metrics[name + ".mean_us"] = statistics.Mean / 1000;
             metrics[name + ".stddev_us"] = statistics.StandardDeviation / 1000;
             metrics[name + ".allocated_bytes"] = allocated;
-            Console.WriteLine($"  {name,-13} mean {statistics.Mean / 1000,8:0.00} µs ± {statistics.StandardDeviation / 1000,6:0.00}   allocated {allocated,7} B/op");
+            Console.WriteLine(
+                $"  {name,-13} mean {statistics.Mean / 1000,8:0.00} µs ± {statistics.StandardDeviation / 1000,6:0.00}   allocated "
+                + $"{allocated,7} B/op");
         }
 
         var critical = summary.ValidationErrors.Where(e => e.IsCritical).ToList();
@@ -65,5 +68,6 @@ public sealed class HandlerOverheadBenchmark : IBenchmark
     }
 
     private static string ToSnakeCase(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        string.Concat(
+            pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

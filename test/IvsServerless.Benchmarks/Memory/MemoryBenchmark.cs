@@ -15,7 +15,9 @@ public sealed class MemoryBenchmark : IBenchmark
 
     public string Name => "memory";
 
-    public string Description => "peak RSS (VmHWM) after serving N invocations: AOT bootstrap (target) and JIT side by side (--invocations 10000, --bootstrap PATH, --skip-aot)";
+    public string Description =>
+        "peak RSS (VmHWM) after serving N invocations: AOT bootstrap (target) and JIT side by side (--invocations 10000, --bootstrap PATH, "
+        + "--skip-aot)";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -29,7 +31,8 @@ public sealed class MemoryBenchmark : IBenchmark
             variants.Insert(0, await BootstrapVariant.NativeAsync(options, cancellationToken));
         }
 
-        Console.WriteLine($"== {Name}: {string.Join(" and ", variants.Select(v => v.Name))} bootstrap serving {invocations} invocations each");
+        Console.WriteLine(
+            $"== {Name}: {string.Join(" and ", variants.Select(v => v.Name))} bootstrap serving {invocations} invocations each");
         await using var engines = await LocalEngines.StartAsync("memory");
         string stageId;
         using (var api = ApiUnderTest.OnLocalEngines(engines))
@@ -47,7 +50,10 @@ public sealed class MemoryBenchmark : IBenchmark
         foreach (var variant in variants)
         {
             errors += await ServeAsync(variant, engines, events, invocations, metrics, cancellationToken);
-            Console.WriteLine($"  {variant.Name,-4} peak RSS {metrics[variant.Name + ".peak_rss_mb"],6:0.0} MB   after the first invocation {metrics[variant.Name + ".rss_after_first_invocation_mb"],6:0.0} MB   {metrics[variant.Name + ".invocations_per_s"],5:0} invocations/s");
+            Console.WriteLine(
+                $"  {variant.Name,-4} peak RSS {metrics[variant.Name + ".peak_rss_mb"],6:0.0} MB   after the first invocation "
+                + $"{metrics[variant.Name + ".rss_after_first_invocation_mb"],6:0.0} MB   "
+                + $"{metrics[variant.Name + ".invocations_per_s"],5:0} invocations/s");
         }
 
         metrics["invocations"] = invocations;
@@ -64,12 +70,15 @@ public sealed class MemoryBenchmark : IBenchmark
         }
 
         Console.WriteLine($"  errors {errors}");
-        metrics.Note("invocations alternate POST /stages/{id}/participant-tokens and GET /stages/{id} against the local engines; RSS from /proc/PID/status");
+        metrics.Note(
+            "invocations alternate POST /stages/{id}/participant-tokens and GET /stages/{id} against the local engines; RSS from "
+            + "/proc/PID/status");
         return metrics.ToResult(Name, met);
     }
 
     private static async Task<int> ServeAsync(
-        BootstrapVariant variant, LocalEngines engines, (int Expected, byte[] Payload)[] events, int invocations, Metrics metrics, CancellationToken cancellationToken)
+        BootstrapVariant variant, LocalEngines engines, (int Expected, byte[] Payload)[] events, int invocations, Metrics metrics,
+            CancellationToken cancellationToken)
     {
         await using var runtime = FakeRuntimeApi.Start();
         using var process = variant.Start(engines.FunctionEnvironment(runtime.Address), out _);
@@ -79,7 +88,8 @@ public sealed class MemoryBenchmark : IBenchmark
             async Task ServeRangeAsync(int from, int to)
             {
                 // Queued ahead so the function never waits on the harness; answers are checked in order.
-                var queued = Enumerable.Range(from, to - from).Select(i => (events[i % 2].Expected, Id: runtime.Enqueue(events[i % 2].Payload))).ToList();
+                var queued = Enumerable.Range(from, to - from).Select(
+                    i => (events[i % 2].Expected, Id: runtime.Enqueue(events[i % 2].Payload))).ToList();
                 foreach (var (expected, id) in queued)
                 {
                     var posted = await runtime.WaitForResultAsync(id).WaitAsync(cancellationToken);

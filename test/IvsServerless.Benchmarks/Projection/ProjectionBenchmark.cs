@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using IvsServerless.Benchmarks.Support;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Stages;
 using IvsServerless.EventHandlers;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.Lambda.Runtime;
-using IvsServerless.Benchmarks.Support;
 using IvsServerless.Testing;
 using IvsServerless.Testing.ApiSupport;
 using IvsServerless.Testing.Projection;
@@ -13,11 +13,14 @@ using IvsServerless.Testing.Projection;
 namespace IvsServerless.Benchmarks.Projection;
 
 /// <summary>What one run of the projection benchmark is asked to do.</summary>
-public sealed record ProjectionRunOptions(int Events = 10_000, int Stages = 50, int Concurrency = 24, double Duplicates = 0.10, int Seed = 42);
+public sealed record ProjectionRunOptions(
+    int Events = 10_000, int Stages = 50, int Concurrency = 24, double Duplicates = 0.10, int Seed = 42);
 
 /// <summary>What it measured, and how the table compares with <see cref="Projector.ApplyAll"/> of the events in order.</summary>
-public sealed record ProjectionRunResult(int Delivered, int Distinct, TimeSpan Elapsed, int Rejected, int ItemsExpected, int ItemsLost, int ItemsWrong, int ItemsUnexpected,
-    int LogEntriesExpected, int LogEntriesFound, long Requests, double BaselineRequestsPerSecond, double InMemoryEventsPerSecond, bool InMemoryCorrect)
+public sealed record ProjectionRunResult(
+    int Delivered, int Distinct, TimeSpan Elapsed, int Rejected, int ItemsExpected, int ItemsLost, int ItemsWrong, int ItemsUnexpected,
+    int LogEntriesExpected, int LogEntriesFound, long Requests, double BaselineRequestsPerSecond, double InMemoryEventsPerSecond,
+        bool InMemoryCorrect)
 {
     public double RequestsPerEvent => (double)Requests / Delivered;
 
@@ -35,20 +38,30 @@ public sealed class ProjectionBenchmark : IBenchmark
 
     public string Name => "projection";
 
-    public string Description => "IVS events through ivs-events into DynamoDB Local: events/s, lost or wrong items (--events 10000, --stages 50, --event-concurrency 24, --seed 42)";
+    public string Description =>
+        "IVS events through ivs-events into DynamoDB Local: events/s, lost or wrong items (--events 10000, --stages 50, "
+        + "--event-concurrency 24, --seed 42)";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var options = Parse(args);
-        Console.WriteLine($"projection: {options.Events} events over {options.Stages} stages, {options.Duplicates:P0} duplicates, shuffled, {options.Concurrency} in flight");
+        Console.WriteLine(
+            $"projection: {options.Events} events over {options.Stages} stages, {options.Duplicates:P0} duplicates, shuffled, "
+            + $"{options.Concurrency} in flight");
         var result = await RunAsync(options, cancellationToken);
-        Console.WriteLine($"  delivered {result.Delivered} events ({result.Distinct} distinct) in {result.Elapsed.TotalSeconds:F2} s = {result.EventsPerSecond:F0} events/s (target ≥ {TargetEventsPerSecond:F0})");
-        Console.WriteLine($"  items: {result.ItemsExpected} expected, {result.ItemsLost} lost, {result.ItemsWrong} wrong, {result.ItemsUnexpected} unexpected; " +
+        Console.WriteLine(
+            $"  delivered {result.Delivered} events ({result.Distinct} distinct) in {result.Elapsed.TotalSeconds:F2} s = "
+            + $"{result.EventsPerSecond:F0} events/s (target ≥ {TargetEventsPerSecond:F0})");
+        Console.WriteLine(
+            $"  items: {result.ItemsExpected} expected, {result.ItemsLost} lost, {result.ItemsWrong} wrong, {result.ItemsUnexpected} "
+            + $"unexpected; " +
             $"event log {result.LogEntriesFound}/{result.LogEntriesExpected}; rejected {result.Rejected}");
         Console.WriteLine($"  DynamoDB requests: {result.Requests} = {result.RequestsPerEvent:F2} per event; this DynamoDB Local serves " +
-            $"{result.BaselineRequestsPerSecond:F0} GetItem/s at the same concurrency, a ceiling of {result.BaselineRequestsPerSecond / result.RequestsPerEvent:F0} events/s");
+            $"{result.BaselineRequestsPerSecond:F0} GetItem/s at the same concurrency, a ceiling of "
+                + $"{result.BaselineRequestsPerSecond / result.RequestsPerEvent:F0} events/s");
         Console.WriteLine($"  same delivery, same handler, in-memory stores: {result.InMemoryEventsPerSecond:F0} events/s " +
-            $"({result.InMemoryEventsPerSecond / result.EventsPerSecond:F0}x; the handler's own cost), final state {(result.InMemoryCorrect ? "right" : "WRONG")}");
+            $"({result.InMemoryEventsPerSecond / result.EventsPerSecond:F0}x; the handler's own cost), final state "
+                + $"{(result.InMemoryCorrect ? "right" : "WRONG")}");
         var correct = result.ItemsLost == 0 && result.ItemsWrong == 0 && result.ItemsUnexpected == 0 && result.Rejected == 0
             && result.LogEntriesFound == result.LogEntriesExpected && result.InMemoryCorrect;
         var fast = result.EventsPerSecond >= TargetEventsPerSecond;
@@ -81,7 +94,10 @@ public sealed class ProjectionBenchmark : IBenchmark
     {
         ArgumentNullException.ThrowIfNull(options);
         var engine = await DynamoDbLocal.GetSharedAsync();
-        var table = new DynamoDbOptions { TableName = await engine.CreateUniqueTableAsync("projection-bench", TableLayout.Definition, cancellationToken) };
+        var table = new DynamoDbOptions
+        {
+            TableName = await engine.CreateUniqueTableAsync("projection-bench", TableLayout.Definition, cancellationToken)
+        };
         using var client = engine.CreateClient();
         var stages = new DynamoDbStageStore(client, table);
         var compositions = new DynamoDbCompositionStore(client, table);
@@ -92,7 +108,8 @@ public sealed class ProjectionBenchmark : IBenchmark
         var baseline = await MeasureBaselineAsync(client, table.TableName, workload.StageIds[0], options.Concurrency, cancellationToken);
 
         // The production wiring of the ivs-events function (FunctionServices), one handler shared by all "invocations".
-        var handler = new IvsEventsHandler(new IvsEventService(projection, stages, compositions, new DynamoDbRejectedEventStore(client, table)));
+        var handler = new IvsEventsHandler(
+            new IvsEventService(projection, stages, compositions, new DynamoDbRejectedEventStore(client, table)));
         var delivery = SyntheticIvsEvents.Delivery(workload.Events, options.Seed, options.Duplicates);
         long requests = 0;
         client.BeforeRequestEvent += (_, _) => Interlocked.Increment(ref requests);
@@ -124,7 +141,8 @@ public sealed class ProjectionBenchmark : IBenchmark
         await client.DeleteTableAsync(table.TableName, cancellationToken);
         var (inMemoryEventsPerSecond, inMemoryState) = await RunInMemoryAsync(workload, delivery, options.Concurrency, cancellationToken);
         return new ProjectionRunResult(delivery.Count, workload.Events.Count, elapsed, rejected,
-            expected.Participants.Count + expected.Sessions.Count + expected.Compositions.Count + expected.Destinations.Count, lost, wrong, unexpected, logExpected, logFound,
+            expected.Participants.Count + expected.Sessions.Count + expected.Compositions.Count + expected.Destinations.Count, lost, wrong,
+                unexpected, logExpected, logFound,
             handlingRequests, baseline, inMemoryEventsPerSecond, Compare(expected, inMemoryState) == (0, 0, 0));
     }
 
@@ -149,15 +167,23 @@ public sealed class ProjectionBenchmark : IBenchmark
     /// Every event of <paramref name="delivery"/> as its own invocation of <paramref name="handler"/>, at most
     /// <paramref name="concurrency"/> at a time (as Lambda runs events concurrently): how long it took, and how many were rejected.
     /// </summary>
-    private static async Task<(TimeSpan Elapsed, int Rejected)> DeliverAsync(IvsEventsHandler handler, IReadOnlyList<SyntheticEvent> delivery,
+    private static async Task<(TimeSpan Elapsed, int Rejected)> DeliverAsync(
+        IvsEventsHandler handler, IReadOnlyList<SyntheticEvent> delivery,
         int concurrency, CancellationToken cancellationToken)
     {
         var rejected = 0;
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(delivery, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(
+            delivery, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (e, ct) =>
             {
-                var context = new LambdaContext { AwsRequestId = e.Parsed.Id, Deadline = DateTimeOffset.UtcNow.AddMinutes(1), Logger = new LambdaJsonLogger(Stream.Null) };
+                var context = new LambdaContext
+                {
+                    AwsRequestId = e.Parsed.Id,
+                    Deadline = DateTimeOffset.UtcNow.AddMinutes(1),
+                    Logger = new LambdaJsonLogger(
+                    Stream.Null)
+                };
                 var result = await handler.HandleAsync(e.Json, context, ct);
                 if (result.Span.IndexOf("\"Rejected\""u8) >= 0)
                 {
@@ -168,11 +194,13 @@ public sealed class ProjectionBenchmark : IBenchmark
     }
 
     /// <summary>What the API would have stored before the events: the stages and the started compositions.</summary>
-    private static async Task SeedAsync(SyntheticWorkload workload, IStageStore stages, ICompositionStore compositions, CancellationToken cancellationToken)
+    private static async Task SeedAsync(
+        SyntheticWorkload workload, IStageStore stages, ICompositionStore compositions, CancellationToken cancellationToken)
     {
         foreach (var stageId in workload.StageIds)
         {
-            await stages.AddAsync(new Stage(stageId, SyntheticIvsEvents.StageArn(stageId), "bench-" + stageId, "owner", StageVisibility.Public,
+            await stages.AddAsync(
+                new Stage(stageId, SyntheticIvsEvents.StageArn(stageId), "bench-" + stageId, "owner", StageVisibility.Public,
                 new HashSet<string>(), new HashSet<string>(), SyntheticIvsEvents.BaseTime.AddDays(-1)), cancellationToken);
         }
 
@@ -184,7 +212,8 @@ public sealed class ProjectionBenchmark : IBenchmark
     }
 
     /// <summary>What this DynamoDB Local serves here at all: the same concurrency of the cheapest request (GetItem of a stage).</summary>
-    private static async Task<double> MeasureBaselineAsync(Amazon.DynamoDBv2.IAmazonDynamoDB client, string table, string stageId, int concurrency, CancellationToken ct)
+    private static async Task<double> MeasureBaselineAsync(
+        Amazon.DynamoDBv2.IAmazonDynamoDB client, string table, string stageId, int concurrency, CancellationToken ct)
     {
         const int Requests = 2_000;
         var key = new Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>
@@ -193,8 +222,11 @@ public sealed class ProjectionBenchmark : IBenchmark
             [TableLayout.SortKey] = new() { S = TableLayout.StageSortKey },
         };
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, Requests), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct },
-            async (_, token) => await client.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest { TableName = table, Key = key, ConsistentRead = true }, token));
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, Requests), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct },
+            async (_, token) =>
+                await client.GetItemAsync(
+                new Amazon.DynamoDBv2.Model.GetItemRequest { TableName = table, Key = key, ConsistentRead = true }, token));
         return Requests / clock.Elapsed.TotalSeconds;
     }
 
@@ -227,7 +259,8 @@ public sealed class ProjectionBenchmark : IBenchmark
         return (lost, wrong, unexpected);
     }
 
-    private static async Task<int> CountLogEntriesAsync(Amazon.DynamoDBv2.IAmazonDynamoDB client, string table, string stageId, CancellationToken ct)
+    private static async Task<int> CountLogEntriesAsync(
+        Amazon.DynamoDBv2.IAmazonDynamoDB client, string table, string stageId, CancellationToken ct)
     {
         var count = 0;
         Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>? start = null;

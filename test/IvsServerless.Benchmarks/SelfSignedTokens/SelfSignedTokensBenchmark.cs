@@ -2,12 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using IvsServerless.Benchmarks.Support;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
 using IvsServerless.Core.Tokens.Minting;
 using IvsServerless.Core.TokenSigning;
-
-using IvsServerless.Benchmarks.Support;
 
 namespace IvsServerless.Benchmarks.SelfSignedTokens;
 
@@ -37,15 +36,22 @@ public sealed class SelfSignedTokensBenchmark : IBenchmark
         var errors = 0;
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        var store = new FixedKeyStore(new TokenSigningKey("arn:aws:ivs:us-east-1:123456789012:public-key/AbCdEfGh1234", key.ExportPkcs8PrivateKey(),
+        var store = new FixedKeyStore(
+            new TokenSigningKey("arn:aws:ivs:us-east-1:123456789012:public-key/AbCdEfGh1234", key.ExportPkcs8PrivateKey(),
             DateTimeOffset.UtcNow));
         using var cache = new SigningKeyCache(store, SigningKeyCache.DefaultTtl);
         var minter = new SelfSignedTokenMinter(cache);
-        var stage = new Stage("AbCdef1G2hij", "arn:aws:ivs:us-east-1:123456789012:stage/AbCdef1G2hij", "demo", "owner-1", StageVisibility.Public,
+        var stage = new Stage(
+            "AbCdef1G2hij", "arn:aws:ivs:us-east-1:123456789012:stage/AbCdef1G2hij", "demo", "owner-1", StageVisibility.Public,
             new HashSet<string>(), new HashSet<string>(), DateTimeOffset.UtcNow,
             Endpoints: new StageEndpoints("wss://global.events.live-video.net", "https://abc123def456.global-bm.whip.live-video.net"));
         var grant = new TokenGrant("user-0123456789abcdef", ParticipantCapabilities.PublishAndSubscribe, TimeSpan.FromHours(12),
-            new Dictionary<string, string> { ["displayName"] = "Ada Lovelace", ["avatarUrl"] = "https://cdn.example.com/a/ada.png", ["color"] = "teal" });
+            new Dictionary<string, string>
+            {
+                ["displayName"] = "Ada Lovelace",
+                ["avatarUrl"] = "https://cdn.example.com/a/ada.png",
+                ["color"] = "teal"
+            });
 
         // The bare loop signs what the minter signs: header.payload of a real token.
         var sample = (await minter.MintAsync(stage, grant, cancellationToken)).Token;
@@ -63,7 +69,9 @@ public sealed class SelfSignedTokensBenchmark : IBenchmark
         var ratios = new List<double>();
         for (var r = 0; r < rounds && !cancellationToken.IsCancellationRequested; r++)
         {
-            bare.Add(Rate(round, () => key.SignData(signingInput, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+            bare.Add(
+                Rate(
+                round, () => key.SignData(signingInput, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
             minted.Add(await RateAsync(round, () => minter.MintAsync(stage, grant, cancellationToken)));
 
             // Every round's tokens must be real: check one against the public key.
@@ -83,7 +91,8 @@ public sealed class SelfSignedTokensBenchmark : IBenchmark
         var tokens = Median(minted);
         var ratio = Median(ratios);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"self-signed-tokens: {tokens:F0} tokens/s vs ES384 ceiling {ceiling:F0} signatures/s (1 thread, medians of {bare.Count} rounds); median paired ratio {ratio:P1} (target >= {Target:P0}); token {sample.Length} chars"));
+            $"self-signed-tokens: {tokens:F0} tokens/s vs ES384 ceiling {ceiling:F0} signatures/s (1 thread, medians of {bare.Count} "
+                + $"rounds); median paired ratio {ratio:P1} (target >= {Target:P0}); token {sample.Length} chars"));
 
         return new BenchmarkResult(Name,
             new Dictionary<string, double>
@@ -95,7 +104,9 @@ public sealed class SelfSignedTokensBenchmark : IBenchmark
                 ["errors"] = errors,
             },
             ratio >= Target && errors == 0,
-            [$"single thread; {bare.Count} alternating rounds of {seconds}s; ratio = median of per-round ratios; bare loop signs a same-length input with the same key"]);
+            [
+                $"single thread; {bare.Count} alternating rounds of {seconds}s; ratio = median of per-round ratios; bare loop signs a "
+                + $"same-length input with the same key"]);
     }
 
     private static double Rate(TimeSpan duration, Action operation)

@@ -58,7 +58,9 @@ public sealed class ApiUnderTest : IDisposable
     public static ApiUnderTest InMemory()
     {
         var ivs = new InMemoryIvs();
-        return new("in-memory", new InMemoryStageStore(), new InMemoryCompositionStore(), new ApiIvsPorts(ivs, ivs, NotMeasured.Instance, NotMeasured.Instance), null);
+        return new(
+            "in-memory", new InMemoryStageStore(), new InMemoryCompositionStore(), new ApiIvsPorts(
+            ivs, ivs, NotMeasured.Instance, NotMeasured.Instance), null);
     }
 
     /// <summary>Sends one request; returns its status code and body.</summary>
@@ -126,5 +128,6 @@ public static class Requests
     }
 
     /// <summary>A viewer's token for a public stage: the most frequent call of a live app.</summary>
-    public static ApiRequest MintToken(string stageId, string viewer) => ApiRequest.Post($"/stages/{stageId}/participant-tokens").As(viewer);
+    public static ApiRequest MintToken(string stageId, string viewer) =>
+        ApiRequest.Post($"/stages/{stageId}/participant-tokens").As(viewer);
 }

@@ -12,14 +12,16 @@ public sealed record BootstrapVariant(string Name, string FileName, IReadOnlyLis
 {
     public const string NativeEnvironmentVariable = "BOOTSTRAP_EXECUTABLE";
 
-    /// <summary>The published executable: <c>--bootstrap</c>, else $BOOTSTRAP_EXECUTABLE, else artifacts/lambda/bootstrap (published when missing).</summary>
+    /// <summary>The published executable: <c>--bootstrap</c>, else $BOOTSTRAP_EXECUTABLE, else artifacts/lambda/bootstrap (published when
+    /// missing).</summary>
     public static async Task<BootstrapVariant> NativeAsync(BenchmarkArgs args, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         var path = args.Text("bootstrap") ?? Environment.GetEnvironmentVariable(NativeEnvironmentVariable);
         if (path is not null)
         {
-            return File.Exists(path) ? new("aot", Path.GetFullPath(path), []) : throw new FileNotFoundException($"No bootstrap executable at {path}.");
+            return File.Exists(path) ? new("aot", Path.GetFullPath(path), []) : throw new FileNotFoundException(
+                $"No bootstrap executable at {path}.");
         }
 
         var output = RepoPaths.Combine("artifacts/lambda");

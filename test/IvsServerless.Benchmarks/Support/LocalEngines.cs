@@ -33,7 +33,8 @@ public sealed class LocalEngines : IAsyncDisposable
         return new LocalEngines(ivs, dynamoDb, table);
     }
 
-    /// <summary>The environment of a function container pointed at these engines (see the deployment contract's settings records).</summary>
+    /// <summary>The environment of a function container pointed at these engines (see the deployment contract's settings
+    /// records).</summary>
     public Dictionary<string, string?> FunctionEnvironment(string runtimeApi) => new(StringComparer.Ordinal)
     {
         ["AWS_LAMBDA_RUNTIME_API"] = runtimeApi,

@@ -4,14 +4,16 @@ using IvsServerless.Local;
 namespace IvsServerless.Benchmarks.Support;
 
 /// <summary>What the numbers were measured on, for the summary: results are only comparable on like machines.</summary>
-public sealed record MachineInfo(int Cores, string CpuModel, double MemoryGb, string Os, string Runtime, string Configuration, string? Commit, DateTimeOffset MeasuredAt)
+public sealed record MachineInfo(
+    int Cores, string CpuModel, double MemoryGb, string Os, string Runtime, string Configuration, string? Commit, DateTimeOffset MeasuredAt)
 {
     public static async Task<MachineInfo> DescribeAsync()
     {
         string? commit = null;
         try
         {
-            var git = await ProcessRunner.RunAsync("git", ["rev-parse", "--short", "HEAD"], RepoPaths.Root, timeout: TimeSpan.FromSeconds(10));
+            var git = await ProcessRunner.RunAsync(
+                "git", ["rev-parse", "--short", "HEAD"], RepoPaths.Root, timeout: TimeSpan.FromSeconds(10));
             commit = git.Succeeded ? git.StandardOutput.Trim() : null;
         }
         catch (System.ComponentModel.Win32Exception)
@@ -22,7 +24,10 @@ public sealed record MachineInfo(int Cores, string CpuModel, double MemoryGb, st
         return new MachineInfo(
             Environment.ProcessorCount,
             ProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
-            Math.Round(double.Parse(ProcField("/proc/meminfo", "MemTotal")?.Split(' ')[0] ?? "0", System.Globalization.CultureInfo.InvariantCulture) / 1024 / 1024, 1),
+            Math.Round(
+                double.Parse(
+                ProcField("/proc/meminfo", "MemTotal")?.Split(' ')[0]
+                ?? "0", System.Globalization.CultureInfo.InvariantCulture) / 1024 / 1024, 1),
             RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription,
 #if DEBUG

@@ -28,5 +28,6 @@ public sealed class Metrics
         Console.WriteLine("  note: " + note);
     }
 
-    public BenchmarkResult ToResult(string name, bool targetsMet) => new(name, new Dictionary<string, double>(_values), targetsMet, [.. _notes]);
+    public BenchmarkResult ToResult(string name, bool targetsMet) =>
+        new(name, new Dictionary<string, double>(_values), targetsMet, [.. _notes]);
 }

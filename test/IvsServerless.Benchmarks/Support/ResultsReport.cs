@@ -10,7 +10,8 @@ namespace IvsServerless.Benchmarks.Support;
 /// </summary>
 public static class ResultsReport
 {
-    public const string Usage = "usage: dotnet run -c Release --project test/IvsServerless.Benchmarks -- report <summary.json> [--out file.md]";
+    public const string Usage =
+        "usage: dotnet run -c Release --project test/IvsServerless.Benchmarks -- report <summary.json> [--out file.md]";
 
     /// <summary>Runs the command; returns the exit code (2 for bad usage).</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
@@ -89,7 +90,9 @@ public static class ResultsReport
         Line("| --- | --- |");
         foreach (var result in root.GetProperty("results").EnumerateArray())
         {
-            Line($"| [`{result.GetProperty("Name").GetString()}`](#{result.GetProperty("Name").GetString()}) | {(result.GetProperty("TargetsMet").GetBoolean() ? "yes" : "**no**")} |");
+            Line(
+                $"| [`{result.GetProperty("Name").GetString()}`](#{result.GetProperty("Name").GetString()}) | "
+                + $"{(result.GetProperty("TargetsMet").GetBoolean() ? "yes" : "**no**")} |");
         }
 
         foreach (var result in root.GetProperty("results").EnumerateArray())

@@ -11,7 +11,9 @@ public sealed class ThroughputBenchmark : IBenchmark
 {
     public string Name => "throughput";
 
-    public string Description => "token mints/s and errors with 1, 4, 16, 64 concurrent callers on the local engines (--throughput-requests 2000, --concurrency 1,4,16,64)";
+    public string Description =>
+        "token mints/s and errors with 1, 4, 16, 64 concurrent callers on the local engines (--throughput-requests 2000, --concurrency "
+        + "1,4,16,64)";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -35,11 +37,15 @@ public sealed class ThroughputBenchmark : IBenchmark
             metrics[$"c{callers}.errors"] = errors;
             metrics[$"c{callers}.p99_ms"] = latencies.Percentile(99);
             totalErrors += errors;
-            Console.WriteLine($"  {callers,3} callers: {perSecond,8:0} req/s   p50 {latencies.Median,7:0.00}  p99 {latencies.Percentile(99),7:0.00} ms   errors {errors}");
+            Console.WriteLine(
+                $"  {callers,3} callers: {perSecond,8:0} req/s   p50 {latencies.Median,7:0.00}  p99 {latencies.Percentile(99),7:0.00} ms   "
+                + $"errors {errors}");
         }
 
         metrics["errors"] = totalErrors;
-        metrics.Note("in-process handler (one instance shared by all callers) → signed HTTP to the in-process emulator and DynamoDB Local on the same 2 cores");
+        metrics.Note(
+            "in-process handler (one instance shared by all callers) → signed HTTP to the in-process emulator and DynamoDB Local on the "
+            + "same 2 cores");
         return metrics.ToResult(Name, totalErrors == 0);
     }
 

@@ -20,7 +20,8 @@ public sealed class WarmLatencyBenchmark : IBenchmark
 
     public string Name => "warm-latency";
 
-    public string Description => "p50/p90/p99 of mint token, get stage, create stage: local engines vs in-memory fakes (--requests 2000, --warmup 500)";
+    public string Description =>
+        "p50/p90/p99 of mint token, get stage, create stage: local engines vs in-memory fakes (--requests 2000, --warmup 500)";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -65,16 +66,21 @@ public sealed class WarmLatencyBenchmark : IBenchmark
                 var (latencies, failed) = await SendAllAsync(api, stageId, operation, requests, cancellationToken);
                 errors += failed;
                 metrics.Add($"{api.Kind}.{operation.Name}", latencies);
-                Console.WriteLine($"  {operation.Name,-13} {api.Kind,-14} p50 {latencies.Median,7:0.000}  p90 {latencies.Percentile(90),7:0.000}  p99 {latencies.Percentile(99),7:0.000}  max {latencies.Max,8:0.000} ms");
+                Console.WriteLine(
+                    $"  {operation.Name,-13} {api.Kind,-14} p50 {latencies.Median,7:0.000}  p90 {latencies.Percentile(90),7:0.000}  p99 "
+                    + $"{latencies.Percentile(99),7:0.000}  max {latencies.Max,8:0.000} ms");
             }
         }
 
         // Where a token mint's time goes on the local engines: the two calls it makes, each timed alone.
-        var stage = await local.Stages.FindAsync(setups[0].StageId, cancellationToken) ?? throw new InvalidOperationException("The benchmark stage vanished.");
+        var stage = await local.Stages.FindAsync(setups[0].StageId, cancellationToken)
+            ?? throw new InvalidOperationException("The benchmark stage vanished.");
         var parts = new (string Name, Func<Task> Call)[]
         {
             ("dynamodb_get_stage", () => local.Stages.FindAsync(stage.StageId, cancellationToken)),
-            ("ivs_create_participant_token", () => local.Tokens.CreateParticipantTokenAsync(stage.StageArn, ViewerGrant, cancellationToken)),
+            (
+                "ivs_create_participant_token", () =>
+                local.Tokens.CreateParticipantTokenAsync(stage.StageArn, ViewerGrant, cancellationToken)),
         };
         foreach (var (name, call) in parts)
         {
@@ -93,7 +99,9 @@ public sealed class WarmLatencyBenchmark : IBenchmark
 
             var latencies = new Latencies(samples);
             metrics.Add($"local-engines.part.{name}", latencies);
-            Console.WriteLine($"  {name,-28}      p50 {latencies.Median,7:0.000}  p90 {latencies.Percentile(90),7:0.000}  p99 {latencies.Percentile(99),7:0.000}  max {latencies.Max,8:0.000} ms");
+            Console.WriteLine(
+                $"  {name,-28}      p50 {latencies.Median,7:0.000}  p90 {latencies.Percentile(90),7:0.000}  p99 "
+                + $"{latencies.Percentile(99),7:0.000}  max {latencies.Max,8:0.000} ms");
         }
 
         metrics["errors"] = errors;
@@ -131,5 +139,6 @@ public sealed class WarmLatencyBenchmark : IBenchmark
         return (new Latencies(samples), errors);
     }
 
-    private sealed record Operation(string Name, int Expected, Func<string, int, ApiRequest> Request, Func<int, string, ApiRequest>? Cleanup = null);
+    private sealed record Operation(
+        string Name, int Expected, Func<string, int, ApiRequest> Request, Func<int, string, ApiRequest>? Cleanup = null);
 }

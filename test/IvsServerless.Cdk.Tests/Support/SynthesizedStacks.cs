@@ -79,7 +79,8 @@ public sealed class SynthesizedStacks : IDisposable
     public static Dictionary<string, object> CdkJsonContext()
     {
         var cdkJson = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "cdk.json")))!;
-        return cdkJson["context"]!.AsObject().ToDictionary(p => p.Key, p => (object)(p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : p.Value!.ToJsonString()));
+        return cdkJson["context"]!.AsObject().ToDictionary(
+            p => p.Key, p => (object)(p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : p.Value!.ToJsonString()));
     }
 
     private SynthesizedStack Synthesize(string name, Dictionary<string, object> context)

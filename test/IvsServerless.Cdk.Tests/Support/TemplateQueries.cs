@@ -21,7 +21,9 @@ public static class TemplateQueries
             .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()))];
 
     public static IReadOnlyList<JsonObject> AllStatements(this SynthesizedStack stack) =>
-        [.. stack.Resources("AWS::IAM::Policy").SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()))];
+        [
+            .. stack.Resources("AWS::IAM::Policy").SelectMany(
+            p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()))];
 
     public static IReadOnlyList<string> Strings(JsonNode? node) => node switch
     {

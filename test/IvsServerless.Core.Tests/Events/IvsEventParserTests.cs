@@ -9,7 +9,8 @@ namespace IvsServerless.Core.Tests.Events;
 
 public sealed class IvsEventParserTests
 {
-    public static TheoryData<string> Captured => Samples.In("stage-update", "participant-recording-state-change", "composition-state-change");
+    public static TheoryData<string> Captured =>
+        Samples.In("stage-update", "participant-recording-state-change", "composition-state-change");
     public static TheoryData<string> Edge => Samples.In("edge");
     public static TheoryData<string> Bad => Samples.In("bad");
 
@@ -95,7 +96,9 @@ public sealed class IvsEventParserTests
 
         var withoutEventTime = Parse("edge/no-event-time.json");
         Assert.Equal(withoutEventTime.Envelope.Time, withoutEventTime.EventTime);
-        Assert.Equal(Parse("composition-state-change/session-start.json").Envelope.Time, Parse("composition-state-change/session-start.json").EventTime);
+        Assert.Equal(
+            Parse("composition-state-change/session-start.json").Envelope.Time, Parse(
+            "composition-state-change/session-start.json").EventTime);
     }
 
     [Fact]
@@ -105,10 +108,13 @@ public sealed class IvsEventParserTests
         Assert.Equal("BITRATE_EXCEEDED", error.ErrorCode);
         var recording = (ParticipantRecordingDetail)Parse("participant-recording-state-change/recording-start.json").Detail;
         Assert.Equal("ivs-recordings", recording.RecordingS3BucketName);
-        Assert.StartsWith(recording.RecordingS3KeyPrefix!.Split('/')[0], Parse("participant-recording-state-change/recording-start.json").ResourceArn.Split('/')[^1], StringComparison.Ordinal);
+        Assert.StartsWith(
+            recording.RecordingS3KeyPrefix!.Split('/')[0], Parse(
+            "participant-recording-state-change/recording-start.json").ResourceArn.Split('/')[^1], StringComparison.Ordinal);
         var failure = (CompositionStateDetail)Parse("composition-state-change/session-failure.json").Detail;
         Assert.Equal("Stage resource unavailable", failure.Reason);
-        Assert.False(string.IsNullOrEmpty(((CompositionStateDetail)Parse("composition-state-change/destination-start.json").Detail).DestinationId));
+        Assert.False(
+            string.IsNullOrEmpty(((CompositionStateDetail)Parse("composition-state-change/destination-start.json").Detail).DestinationId));
     }
 
     [Theory]

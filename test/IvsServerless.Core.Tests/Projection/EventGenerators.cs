@@ -21,8 +21,10 @@ public static class EventGenerators
 {
     public static readonly DateTimeOffset BaseTime = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly string[] Stages = ["arn:aws:ivs:us-east-1:123456789012:stage/stageAAAAAAA", "arn:aws:ivs:us-east-1:123456789012:stage/stageBBBBBBB"];
-    private static readonly string[] Compositions = ["arn:aws:ivs:us-east-1:123456789012:composition/compAAAAAAAA", "arn:aws:ivs:us-east-1:123456789012:composition/compBBBBBBBB"];
+    private static readonly string[] Stages = [
+        "arn:aws:ivs:us-east-1:123456789012:stage/stageAAAAAAA", "arn:aws:ivs:us-east-1:123456789012:stage/stageBBBBBBB"];
+    private static readonly string[] Compositions = [
+        "arn:aws:ivs:us-east-1:123456789012:composition/compAAAAAAAA", "arn:aws:ivs:us-east-1:123456789012:composition/compBBBBBBBB"];
     private static readonly string[] Sessions = ["st-AAAAAAAAAAAAA", "st-BBBBBBBBBBBBB"];
     private static readonly string[] Participants = ["pAAAAAAAAAAA", "pBBBBBBBBBBB", "pCCCCCCCCCCC"];
 
@@ -37,13 +39,16 @@ public static class EventGenerators
         from replica in Gen.Elements(true, false)
         from withEventTime in Gen.Elements(true, true, false)
         from delay in Gen.Choose(0, 3)
-        select new EventTemplate(IvsDetailTypes.StageUpdate, stage, StageDetail(session, participant, user, name, errorCode, replica, stage), withEventTime, delay);
+        select new EventTemplate(
+            IvsDetailTypes.StageUpdate, stage, StageDetail(session, participant, user, name, errorCode, replica, stage), withEventTime,
+            delay);
 
     private static readonly Gen<EventTemplate> Recording =
         from stage in Gen.Elements(Stages)
         from session in Gen.Elements(Sessions)
         from participant in Gen.Elements(Participants)
-        from name in Gen.Elements("Recording Start", "Recording End", "Recording Start Failure", "Recording End Failure", "Recording Paused")
+        from name in Gen.Elements(
+            "Recording Start", "Recording End", "Recording Start Failure", "Recording End Failure", "Recording Paused")
         from location in Gen.Elements(("ivs-recordings", "s/1"), ("ivs-recordings", "s/2"), ("other-bucket", "s/3"), ("", ""))
         from delay in Gen.Choose(0, 3)
         select new EventTemplate(IvsDetailTypes.ParticipantRecordingStateChange, stage, new JsonObject
@@ -63,7 +68,8 @@ public static class EventGenerators
         from destination in Gen.Elements<string?>("dAAAAAAAAAAA", "dBBBBBBBBBBB", null)
         from reason in Gen.Elements<string?>("Stage resource unavailable", "Channel unavailable", null)
         from delay in Gen.Choose(0, 3)
-        select new EventTemplate(IvsDetailTypes.CompositionStateChange, composition, CompositionDetail(name, stage, destination, reason), false, delay);
+        select new EventTemplate(
+            IvsDetailTypes.CompositionStateChange, composition, CompositionDetail(name, stage, destination, reason), false, delay);
 
     public static Gen<EventTemplate> Template { get; } = Gen.OneOf(StageUpdate, StageUpdate, Recording, Composition);
 
@@ -76,7 +82,8 @@ public static class EventGenerators
         from templates in Gen.ArrayOf(Template, count)
         from seconds in distinctTimes ? Gen.Shuffle(Enumerable.Range(0, count)) : Gen.ArrayOf(Gen.Choose(0, 2), count)
         from salt in Gen.Choose(0, int.MaxValue)
-        select templates.Select((t, i) => Build(t, seconds[i], string.Create(CultureInfo.InvariantCulture, $"{salt ^ (i * 7919):x8}-{i:D4}"))).ToArray();
+        select templates.Select(
+            (t, i) => Build(t, seconds[i], string.Create(CultureInfo.InvariantCulture, $"{salt ^ (i * 7919):x8}-{i:D4}"))).ToArray();
 
     /// <summary>The events as delivered: shuffled, some delivered twice or three times.</summary>
     public static Gen<ParsedIvsEvent[]> Delivery(ParsedIvsEvent[] events) =>
@@ -112,9 +119,16 @@ public static class EventGenerators
             : throw new InvalidOperationException($"Generated an invalid event ({reason}): {envelope.ToJsonString()}");
     }
 
-    private static JsonObject StageDetail(string session, string participant, string user, string name, string errorCode, bool replica, string stage)
+    private static JsonObject StageDetail(
+        string session, string participant, string user, string name, string errorCode, bool replica, string stage)
     {
-        var detail = new JsonObject { ["session_id"] = session, ["event_name"] = name, ["user_id"] = user, ["participant_id"] = participant };
+        var detail = new JsonObject
+        {
+            ["session_id"] = session,
+            ["event_name"] = name,
+            ["user_id"] = user,
+            ["participant_id"] = participant
+        };
         if (name == "Participant Publish Error")
         {
             detail["error_code"] = errorCode;

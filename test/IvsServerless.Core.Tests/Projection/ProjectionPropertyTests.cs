@@ -44,7 +44,10 @@ public sealed class ProjectionPropertyTests
             return run.events
                 .Where(e => e.EventName is IvsEventName.ParticipantPublished or IvsEventName.ParticipantUnpublished)
                 .GroupBy(Projector.ParticipantKeyOf)
-                .All(g => state.Participants[g.Key].Publishing!.Value == (g.MaxBy(e => e.EventTime)!.EventName == IvsEventName.ParticipantPublished));
+                .All(
+                    g =>
+                    state.Participants[g.Key].Publishing!.Value == (
+                    g.MaxBy(e => e.EventTime)!.EventName == IvsEventName.ParticipantPublished));
         });
 
     [Property(MaxTest = 300)]
@@ -56,7 +59,8 @@ public sealed class ProjectionPropertyTests
         {
             var state = Project(run.delivered);
             return run.events.Where(e => e.DetailType != IvsDetailType.CompositionStateChange).GroupBy(Projector.ParticipantKeyOf).All(g =>
-                state.Participants[g.Key].FirstSeen == g.Min(e => e.EventTime) && state.Participants[g.Key].LastSeen == g.Max(e => e.EventTime));
+                state.Participants[g.Key].FirstSeen == g.Min(e => e.EventTime)
+                    && state.Participants[g.Key].LastSeen == g.Max(e => e.EventTime));
         });
 
     private static ProjectionState Project(IEnumerable<ParsedIvsEvent> events) => Projector.ApplyAll(ProjectionState.Empty, events);

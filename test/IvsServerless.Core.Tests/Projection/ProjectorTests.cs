@@ -59,7 +59,11 @@ public sealed class ProjectorTests
     {
         var start = Event("participant-recording-state-change/recording-start.json", at: 10);
         var failure = Event("participant-recording-state-change/recording-end-failure.json", at: 20,
-            edit: d => { d["recording_s3_bucket_name"] = ""; d["recording_s3_key_prefix"] = ""; d["participant_id"] = ((ParticipantRecordingDetail)start.Detail).ParticipantId; });
+            edit: d =>
+                {
+                    d["recording_s3_bucket_name"] = ""; d["recording_s3_key_prefix"] = ""; d["participant_id"] = (
+                    (ParticipantRecordingDetail)start.Detail).ParticipantId;
+                });
 
         var participant = Project(failure, start).Participants[Projector.ParticipantKeyOf(start)];
 
@@ -107,7 +111,8 @@ public sealed class ProjectorTests
          from b in Stamp
          select (a, b)).ToArbitrary(),
         pair => Math.Sign(pair.a.CompareTo(pair.b)) ==
-                Math.Sign(Encoding.UTF8.GetBytes(pair.a.ToSortKey()).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(pair.b.ToSortKey()))));
+                Math.Sign(
+                    Encoding.UTF8.GetBytes(pair.a.ToSortKey()).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(pair.b.ToSortKey()))));
 
     private static Gen<EventStamp> Stamp =>
         from ticks in Gen.Choose(0, 5)
@@ -122,7 +127,8 @@ public sealed class ProjectorTests
 
     private static DateTimeOffset Time(int seconds) => EventGenerators.BaseTime.AddSeconds(seconds);
 
-    /// <summary>A sample re-timed (and re-identified) so a test controls the order; the participant is the same in every stage sample.</summary>
+    /// <summary>A sample re-timed (and re-identified) so a test controls the order; the participant is the same in every stage
+    /// sample.</summary>
     private static ParsedIvsEvent Event(string sample, int at, string? id = null, Action<JsonObject>? edit = null, string? resource = null)
     {
         var json = JsonNode.Parse(Samples.Read(sample))!.AsObject();

@@ -9,7 +9,9 @@ public sealed class StageEndpointResolverTests
     private static readonly StageEndpoints Endpoints = new("wss://events", "https://whip");
 
     private static Stage StageWith(StageEndpoints? endpoints) =>
-        new("s1", "arn:aws:ivs:us-east-1:123456789012:stage/s1", "show", "alice", StageVisibility.Public, new HashSet<string>(), new HashSet<string>(),
+        new(
+            "s1", "arn:aws:ivs:us-east-1:123456789012:stage/s1", "show", "alice", StageVisibility.Public, new HashSet<string>(),
+            new HashSet<string>(),
             DateTimeOffset.UnixEpoch, Endpoints: endpoints);
 
     [Fact]
@@ -42,7 +44,8 @@ public sealed class StageEndpointResolverTests
         var stage = StageWith(null);
         var store = new OneStageStore(stage) { Conflict = true };
 
-        var resolved = await new StageEndpointResolver(store, new Provisioning(arn => new IvsStage(arn, null, Endpoints))).WithEndpointsAsync(stage, default);
+        var resolved = await new StageEndpointResolver(
+            store, new Provisioning(arn => new IvsStage(arn, null, Endpoints))).WithEndpointsAsync(stage, default);
 
         Assert.Equal(stage with { Endpoints = Endpoints }, resolved);
         Assert.Null(store.Stage.Endpoints);
@@ -69,12 +72,15 @@ public sealed class StageEndpointResolverTests
             return Task.FromResult(get(stageArn));
         }
 
-        public Task<IvsStage> CreateStageAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        public Task<IvsStage> CreateStageAsync(
+            string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public Task RenameStageAsync(string stageArn, string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RenameStageAsync(string stageArn, string name, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
 
-        public Task<bool> DeleteStageIfExistsAsync(string stageArn, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> DeleteStageIfExistsAsync(string stageArn, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 
     private sealed class OneStageStore(Stage stage) : IStageStore
@@ -98,8 +104,10 @@ public sealed class StageEndpointResolverTests
 
         public Task AddAsync(Stage stage, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<Page<Stage>> ListOwnedByAsync(string ownerId, PageRequest page, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<Page<Stage>> ListOwnedByAsync(string ownerId, PageRequest page, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
 
-        public Task<Page<Stage>> ListLivePublicAsync(PageRequest page, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<Page<Stage>> ListLivePublicAsync(PageRequest page, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 }

@@ -71,7 +71,8 @@ public sealed class SelfSignedTokenMinterTests
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var (minter, _, _) = Create(key);
-        var grant = new TokenGrant("alice", ParticipantCapabilities.PublishAndSubscribe, TimeSpan.FromHours(12), new Dictionary<string, string>());
+        var grant = new TokenGrant(
+            "alice", ParticipantCapabilities.PublishAndSubscribe, TimeSpan.FromHours(12), new Dictionary<string, string>());
 
         var first = await minter.MintAsync(Stage, grant, CancellationToken.None);
         var second = await minter.MintAsync(Stage, grant, CancellationToken.None);
@@ -90,7 +91,8 @@ public sealed class SelfSignedTokenMinterTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var (minter, _, _) = Create(key);
         var grant = new TokenGrant("alice", ParticipantCapabilities.Subscribe, TimeSpan.FromHours(1), new Dictionary<string, string>());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => minter.MintAsync(Stage with { Endpoints = null }, grant, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => minter.MintAsync(Stage with { Endpoints = null }, grant, CancellationToken.None));
     }
 
     [Fact]
@@ -201,12 +203,16 @@ public sealed class SelfSignedTokenMinterConcurrencyTests
     public async Task Concurrent_callers_share_one_key_and_every_token_verifies()
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
-        var store = new CountingStore(new TokenSigningKey("arn:aws:ivs:us-east-1:123456789012:public-key/k", key.ExportPkcs8PrivateKey(), DateTimeOffset.UtcNow));
+        var store = new CountingStore(
+            new TokenSigningKey("arn:aws:ivs:us-east-1:123456789012:public-key/k", key.ExportPkcs8PrivateKey(), DateTimeOffset.UtcNow));
         using var cache = new SigningKeyCache(store, SigningKeyCache.DefaultTtl);
         var minter = new SelfSignedTokenMinter(cache);
-        var stage = new Stage("s1", "arn:aws:ivs:us-east-1:123456789012:stage/s1", "n", "o", StageVisibility.Public, new HashSet<string>(), new HashSet<string>(),
+        var stage = new Stage(
+            "s1", "arn:aws:ivs:us-east-1:123456789012:stage/s1", "n", "o", StageVisibility.Public, new HashSet<string>(),
+            new HashSet<string>(),
             DateTimeOffset.UtcNow, Endpoints: new StageEndpoints("wss://e", "https://w"));
-        var grant = new TokenGrant("u", ParticipantCapabilities.Subscribe, TimeSpan.FromHours(1), new Dictionary<string, string> { ["color"] = "red" });
+        var grant = new TokenGrant(
+            "u", ParticipantCapabilities.Subscribe, TimeSpan.FromHours(1), new Dictionary<string, string> { ["color"] = "red" });
 
         var tokens = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
@@ -225,8 +231,11 @@ public sealed class SelfSignedTokenMinterConcurrencyTests
         foreach (var token in all)
         {
             var cut = token.LastIndexOf('.');
-            Assert.True(key.VerifyData(System.Text.Encoding.ASCII.GetBytes(token[..cut]), System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(cut + 1)),
-                System.Security.Cryptography.HashAlgorithmName.SHA384, System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+            Assert.True(
+                key.VerifyData(
+                System.Text.Encoding.ASCII.GetBytes(token[..cut]), System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(cut + 1)),
+                System.Security.Cryptography.HashAlgorithmName.SHA384,
+                    System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
         }
     }
 

@@ -13,7 +13,8 @@ public sealed class IvsApiTokenMinterTests
     private static readonly Stage Stage = new("s1", "arn:aws:ivs:us-east-1:123456789012:stage/s1", "show", "alice", StageVisibility.Public,
         new HashSet<string>(), new HashSet<string>(), Now);
 
-    private static readonly TokenGrant Grant = new("bob", ParticipantCapabilities.Subscribe, TimeSpan.FromMinutes(30), new Dictionary<string, string>());
+    private static readonly TokenGrant Grant = new(
+        "bob", ParticipantCapabilities.Subscribe, TimeSpan.FromMinutes(30), new Dictionary<string, string>());
 
     [Fact]
     public async Task The_grant_goes_to_IVS_unchanged_and_its_answer_comes_back()
@@ -40,7 +41,8 @@ public sealed class IvsApiTokenMinterTests
     {
         public (string StageArn, TokenGrant Grant)? Asked { get; private set; }
 
-        public Task<IssuedParticipantToken> CreateParticipantTokenAsync(string stageArn, TokenGrant grant, CancellationToken cancellationToken)
+        public Task<IssuedParticipantToken> CreateParticipantTokenAsync(
+            string stageArn, TokenGrant grant, CancellationToken cancellationToken)
         {
             Asked = (stageArn, grant);
             return Task.FromResult(answer);

@@ -59,8 +59,10 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
             await _store.ApplyAsync(e, default);
         }
 
-        var expected = (await SnapshotAsync(table.Client, table.TableName, inOrder)).Select(l => l.Replace(inOrder, "STAGE", StringComparison.Ordinal));
-        var actual = (await SnapshotAsync(table.Client, table.TableName, reversed)).Select(l => l.Replace(reversed, "STAGE", StringComparison.Ordinal));
+        var expected = (await SnapshotAsync(table.Client, table.TableName, inOrder)).Select(
+            l => l.Replace(inOrder, "STAGE", StringComparison.Ordinal));
+        var actual = (await SnapshotAsync(table.Client, table.TableName, reversed)).Select(
+            l => l.Replace(reversed, "STAGE", StringComparison.Ordinal));
         Assert.Equal(expected, actual);
 
         var state = await _store.ReadStageAsync(reversed, default);
@@ -92,7 +94,9 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
         var p = (await _store.ReadStageAsync(stage, default)).Participants.Values.Single();
         Assert.False(p.Publishing!.Value);
         Assert.Equal("HIGH", p.LastPublishError!.Value);
-        Assert.Equal(Projector.ApplyAll(ProjectionState.Empty, [published, unpublished, errorLow, errorHigh]), await _store.ReadStageAsync(stage, default));
+        Assert.Equal(
+            Projector.ApplyAll(ProjectionState.Empty, [published, unpublished, errorLow, errorHigh]), await _store.ReadStageAsync(
+            stage, default));
     }
 
     [Fact]
@@ -100,8 +104,10 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
     {
         const string stage = "presenceAAAA";
         var key = new ParticipantKey(stage, "st-PPPPPPPPPPPPP", "pAAAAAAAAAAA");
-        await _store.RecordPresenceAsync(new ParticipantPresence(key, true, "carol", T0.AddSeconds(-30), false, T0.AddSeconds(20)), default);
-        await _store.RecordPresenceAsync(new ParticipantPresence(key, false, "carol", T0.AddSeconds(-30), false, T0.AddSeconds(10)), default);
+        await _store.RecordPresenceAsync(
+            new ParticipantPresence(key, true, "carol", T0.AddSeconds(-30), false, T0.AddSeconds(20)), default);
+        await _store.RecordPresenceAsync(
+            new ParticipantPresence(key, false, "carol", T0.AddSeconds(-30), false, T0.AddSeconds(10)), default);
 
         var participant = Assert.Single((await _history.FindSessionAsync(stage, "st-PPPPPPPPPPPPP", default))!.Participants);
         Assert.True(participant.Connected);
@@ -110,8 +116,10 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
         Assert.Equal(T0.AddSeconds(-30), participant.Projection.FirstSeen);
 
         // An event's user id replaces the one presence filled in; an earlier event moves first seen back.
-        await _store.ApplyAsync(StageUpdate(stage, "st-PPPPPPPPPPPPP", "pAAAAAAAAAAA", "Participant Published", -40, "p-1", userId: "carol-from-ivs"), default);
-        await _store.RecordPresenceAsync(new ParticipantPresence(key, false, "ignored", T0.AddSeconds(-30), true, T0.AddSeconds(30)), default);
+        await _store.ApplyAsync(
+            StageUpdate(stage, "st-PPPPPPPPPPPPP", "pAAAAAAAAAAA", "Participant Published", -40, "p-1", userId: "carol-from-ivs"), default);
+        await _store.RecordPresenceAsync(
+            new ParticipantPresence(key, false, "ignored", T0.AddSeconds(-30), true, T0.AddSeconds(30)), default);
 
         participant = Assert.Single((await _history.FindSessionAsync(stage, "st-PPPPPPPPPPPPP", default))!.Participants);
         Assert.False(participant.Connected);
@@ -128,7 +136,8 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
         await _compositions.AddAsync(StoredComposition(stage, arn), default);
         ParsedIvsEvent[] events =
         [
-            CompositionEvent(stage, "cmpAAAAAAAAA", "Destination Failure", 7, "c-4", destinationId: "dstAAAAAAAAA", reason: "Channel unavailable"),
+            CompositionEvent(
+                stage, "cmpAAAAAAAAA", "Destination Failure", 7, "c-4", destinationId: "dstAAAAAAAAA", reason: "Channel unavailable"),
             CompositionEvent(stage, "cmpAAAAAAAAA", "Session End", 8, "c-3"),
             CompositionEvent(stage, "cmpAAAAAAAAA", "Session Start", 1, "c-1"),
             CompositionEvent(stage, "cmpAAAAAAAAA", "Destination Start", 1, "c-2", destinationId: "dstAAAAAAAAA"),
@@ -155,7 +164,8 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
         const string stage = "historyAAAAA";
         for (var i = 0; i < 5; i++)
         {
-            await _store.ApplyAsync(StageUpdate(stage, $"st-SESSION{i:D5}XX", "pAAAAAAAAAAA", "Participant Published", i * 100, $"h-{i}"), default);
+            await _store.ApplyAsync(
+                StageUpdate(stage, $"st-SESSION{i:D5}XX", "pAAAAAAAAAAA", "Participant Published", i * 100, $"h-{i}"), default);
         }
 
         var seen = new List<string>();
@@ -171,7 +181,8 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
 
         Assert.Equal(Enumerable.Range(0, 5).Reverse().Select(i => $"st-SESSION{i:D5}XX"), seen);
         var foreignCursor = (await _history.ListSessionsAsync(stage, new Core.Paging.PageRequest(null, 1), default)).NextCursor;
-        await Assert.ThrowsAsync<Core.Paging.InvalidCursorException>(() => _history.ListSessionsAsync("otherAAAAAAA", new Core.Paging.PageRequest(foreignCursor, 1), default));
+        await Assert.ThrowsAsync<Core.Paging.InvalidCursorException>(
+            () => _history.ListSessionsAsync("otherAAAAAAA", new Core.Paging.PageRequest(foreignCursor, 1), default));
 
         foreach (var e in Lifecycle(stage, "st-SESSION00002XX"))
         {
@@ -183,7 +194,10 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
         Assert.Equal(T0, detail.Session.FirstActivity);
         var a = detail.Participants.Single(p => p.ParticipantId == "pAAAAAAAAAAA");
         // The listing test's own event for this session happened at +200 s, after the whole lifecycle.
-        Assert.Equal(["Token Exchanged", "Participant Published", "Recording Start", "Participant Publish Error", "Participant Unpublished", "Recording End Failure", "Participant Published"],
+        Assert.Equal(
+            [
+            "Token Exchanged", "Participant Published", "Recording Start", "Participant Publish Error", "Participant Unpublished",
+            "Recording End Failure", "Participant Published"],
             a.Timeline.Select(t => t.EventName));
         Assert.Equal("BITRATE_EXCEEDED", a.Timeline.Single(t => t.EventName == "Participant Publish Error").ErrorCode);
         Assert.Null(await _history.FindSessionAsync(stage, "st-SESSION0000", default));

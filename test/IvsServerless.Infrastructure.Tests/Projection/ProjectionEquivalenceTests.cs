@@ -46,14 +46,16 @@ public sealed class ProjectionEquivalenceTests(ItemsTable table) : IClassFixture
     {
         var workload = SyntheticIvsEvents.Generate(7, eventCount: 400, stageCount: 4);
         var store = new InMemoryProjectionStore();
-        await Parallel.ForEachAsync(SyntheticIvsEvents.Delivery(workload.Events, 7, 0.3), async (e, ct) => await store.ApplyAsync(e.Parsed, ct));
+        await Parallel.ForEachAsync(
+            SyntheticIvsEvents.Delivery(workload.Events, 7, 0.3), async (e, ct) => await store.ApplyAsync(e.Parsed, ct));
         Assert.Equal(Projector.ApplyAll(ProjectionState.Empty, workload.Events.Select(e => e.Parsed)), store.State);
     }
 
     /// <summary>The part of the projection stored under one stage's partition.</summary>
     public static ProjectionState Only(ProjectionState state, string stageId)
     {
-        var compositions = state.Compositions.Where(c => c.Value.StageArn?.Value == SyntheticIvsEvents.StageArn(stageId)).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        var compositions = state.Compositions.Where(c => c.Value.StageArn?.Value == SyntheticIvsEvents.StageArn(stageId)).Select(
+            c => c.Key).ToHashSet(StringComparer.Ordinal);
         return state with
         {
             Participants = state.Participants.RemoveRange(state.Participants.Keys.Where(k => k.StageId != stageId)),

@@ -27,7 +27,8 @@ internal static class ProjectionTable
             """);
     }
 
-    public static ParsedIvsEvent Recording(string stageId, string sessionId, string participantId, string name, int second, string id, string prefix = "")
+    public static ParsedIvsEvent Recording(
+        string stageId, string sessionId, string participantId, string name, int second, string id, string prefix = "")
     {
         return Parse($$"""
             {"version":"0","id":"{{id}}","detail-type":"IVS Participant Recording State Change","source":"aws.ivs","account":"{{Account}}",
@@ -40,7 +41,8 @@ internal static class ProjectionTable
     public static ParsedIvsEvent CompositionEvent(string stageId, string compositionId, string name, int second, string id,
         string? destinationId = null, string? reason = null)
     {
-        var extra = (destinationId is null ? "" : $",\"destination_id\":\"{destinationId}\"") + (reason is null ? "" : $",\"reason\":\"{reason}\"");
+        var extra = (destinationId is null ? "" : $",\"destination_id\":\"{destinationId}\"") + (
+            reason is null ? "" : $",\"reason\":\"{reason}\"");
         return Parse($$"""
             {"version":"0","id":"{{id}}","detail-type":"IVS Composition State Change","source":"aws.ivs","account":"{{Account}}",
              "time":"{{Time(second)}}","region":"us-east-1","resources":["arn:aws:ivs:us-east-1:{{Account}}:composition/{{compositionId}}"],
@@ -67,7 +69,10 @@ internal static class ProjectionTable
             {
                 TableName = table,
                 KeyConditionExpression = "PK = :pk",
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = TableLayout.StagePartition(stageId) } },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":pk"] = new() { S = TableLayout.StagePartition(stageId) }
+                },
                 ExclusiveStartKey = start,
                 ConsistentRead = true,
             });
@@ -83,7 +88,11 @@ internal static class ProjectionTable
         string.Join(" ", item.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={Value(a.Value)}"));
 
     private static string Value(AttributeValue v) =>
-        v.S ?? v.N ?? (v.BOOL is { } b ? b.ToString(CultureInfo.InvariantCulture) : v.SS is { } ss ? string.Join(",", ss.Order(StringComparer.Ordinal)) : "?");
+        v.S ?? v.N
+            ?? (
+            v.BOOL is { } b ? b.ToString(CultureInfo.InvariantCulture) : v.SS is { } ss ? string.Join(",", ss.Order(StringComparer.Ordinal))
+            : "?");
 
-    private static string Time(int second) => T0.AddSeconds(second).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Time(int second) =>
+        T0.AddSeconds(second).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

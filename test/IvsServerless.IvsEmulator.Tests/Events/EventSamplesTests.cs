@@ -31,7 +31,9 @@ public sealed class EventSamplesTests(EmulatorFixture emulator) : IClassFixture<
             {
                 var file = Path.Combine(root, path);
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                await File.WriteAllTextAsync(file, envelope.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                await File.WriteAllTextAsync(
+                    file, envelope.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(
+                    encoderShouldEmitUTF8Identifier: false));
             }
         }
 
@@ -60,8 +62,10 @@ public sealed class EventSamplesTests(EmulatorFixture emulator) : IClassFixture<
 
         var host = await Client.PublisherAsync(stage, userId: "alice");                          // Published, Recording Start
         await Client.ActAsync(stage, host, "publish-error", new { errorCode = "BITRATE_EXCEEDED" });
-        await Client.OkAsync("StartParticipantReplication", new { sourceStageArn = stage, destinationStageArn = otherStage, participantId = host });
-        await Client.OkAsync("StopParticipantReplication", new { sourceStageArn = stage, destinationStageArn = otherStage, participantId = host });
+        await Client.OkAsync(
+            "StartParticipantReplication", new { sourceStageArn = stage, destinationStageArn = otherStage, participantId = host });
+        await Client.OkAsync(
+            "StopParticipantReplication", new { sourceStageArn = stage, destinationStageArn = otherStage, participantId = host });
         await Client.ActAsync(stage, host, "unpublish");                                       // Unpublished, Recording End
         var guest = await Client.PublisherAsync(stage);                                        // user_id ""
         await Client.ActAsync(stage, guest, "recording-end-failure");
@@ -81,7 +85,8 @@ public sealed class EventSamplesTests(EmulatorFixture emulator) : IClassFixture<
         });
 
         var samples = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var e in emulator.Events.Recent().Where(e => e.Resources[0] == stage || e.Resources[0] == stopped || e.Resources[0] == failed))
+        foreach (var e in emulator.Events.Recent().Where(
+            e => e.Resources[0] == stage || e.Resources[0] == stopped || e.Resources[0] == failed))
         {
             samples.TryAdd(SamplePath(e), e.ToEnvelope());
         }

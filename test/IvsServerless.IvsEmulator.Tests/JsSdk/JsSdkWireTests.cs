@@ -1,8 +1,8 @@
-using IvsServerless.Local;
-using IvsServerless.Testing;
 using System.Globalization;
 using System.Text.Json;
 using IvsServerless.IvsEmulator.Tests.Support;
+using IvsServerless.Local;
+using IvsServerless.Testing;
 using Xunit.Abstractions;
 
 namespace IvsServerless.IvsEmulator.Tests.JsSdk;
@@ -33,11 +33,16 @@ public sealed class JsSdkWireTests(JsSdkWireFixture run, ITestOutputHelper outpu
     public void Every_call_exposes_a_request_id_to_the_sdk()
     {
         var missing = run.Report.GetProperty("steps").EnumerateArray()
-            .SelectMany(step => step.GetProperty("calls").EnumerateArray().Select(call => (Step: step.GetProperty("name").GetString(), Call: call)))
-            .Where(x => x.Call.GetProperty("requestId").ValueKind != JsonValueKind.String || x.Call.GetProperty("requestId").GetString()!.Length == 0)
+            .SelectMany(
+                step => step.GetProperty("calls").EnumerateArray().Select(call => (Step: step.GetProperty("name").GetString(), Call: call)))
+            .Where(
+                x => x.Call.GetProperty("requestId").ValueKind != JsonValueKind.String
+                || x.Call.GetProperty("requestId").GetString()!.Length == 0)
             .Select(x => $"{x.Step}: {x.Call}")
             .ToList();
-        Assert.True(run.Report.GetProperty("steps").EnumerateArray().Any(s => s.GetProperty("calls").GetArrayLength() > 0), "wire-check made no calls");
+        Assert.True(
+            run.Report.GetProperty("steps").EnumerateArray().Any(s => s.GetProperty("calls").GetArrayLength() > 0),
+            "wire-check made no calls");
         Assert.True(missing.Count == 0, "calls without $metadata.requestId:\n" + string.Join('\n', missing));
     }
 
@@ -50,10 +55,16 @@ public sealed class JsSdkWireTests(JsSdkWireFixture run, ITestOutputHelper outpu
         Assert.Equal(JsSdkWireFixture.ExpectedSteps, reported);
         Assert.Equal(run.PinnedSdkVersion, report.GetProperty("sdk").GetProperty("version").GetString());
 
-        output.WriteLine($"npm ci: {(run.NpmCi is null ? "not needed (node_modules present)" : run.NpmCi.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s")}");
+        output.WriteLine(
+            $"npm ci: {(
+            run.NpmCi is null ? "not needed (node_modules present)" : run.NpmCi.Elapsed.TotalSeconds.ToString(
+            "0.0", CultureInfo.InvariantCulture) + " s")}");
         output.WriteLine($"node wire-check.mjs: {run.Node!.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
-        var failed = report.GetProperty("steps").EnumerateArray().Where(s => !s.GetProperty("ok").GetBoolean()).Select(s => s.GetProperty("name").GetString());
-        Assert.True(run.Node.ExitCode == 0, $"wire-check exited {run.Node.ExitCode}; failed steps: {string.Join(", ", failed)}\n{run.StandardErrorForMessages}");
+        var failed = report.GetProperty("steps").EnumerateArray().Where(s => !s.GetProperty("ok").GetBoolean()).Select(
+            s => s.GetProperty("name").GetString());
+        Assert.True(
+            run.Node.ExitCode == 0,
+            $"wire-check exited {run.Node.ExitCode}; failed steps: {string.Join(", ", failed)}\n{run.StandardErrorForMessages}");
     }
 
     [Fact]
@@ -81,7 +92,8 @@ public sealed class JsSdkWireTests(JsSdkWireFixture run, ITestOutputHelper outpu
         Assert.Equal("team name", keys.ValueKind == JsonValueKind.Array ? keys[0].GetString() : keys.GetString());
     }
 
-    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Iso(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static List<string?> Strings(JsonElement element, string property) =>
         element.TryGetProperty(property, out var list) && list.ValueKind == JsonValueKind.Array

@@ -47,7 +47,8 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
             destinations = new object[]
             {
                 new { channel = new { channelArn = ChannelArn, encoderConfigurationArn = encoderArn } },
-                new { name = "archive", s3 = new { storageConfigurationArn = storageArn, encoderConfigurationArns = new[] { encoderArn } } },
+                new {
+                    name = "archive", s3 = new { storageConfigurationArn = storageArn, encoderConfigurationArns = new[] { encoderArn } } },
             },
             tags = new { env = "test" },
         });
@@ -60,14 +61,18 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
         Assert.Equal("STARTING", composition.GetProperty("state").GetString());
         Assert.Equal(Timestamp(emulator.Clock.GetUtcNow()), composition.GetProperty("startTime").GetString());
         Assert.Equal("test", composition.GetProperty("tags").GetProperty("env").GetString());
-        AssertJson("""{"grid":{"featuredParticipantAttribute":"","omitStoppedVideo":false,"videoAspectRatio":"VIDEO","gridGap":2,"participantOrderAttribute":""}}""",
+        AssertJson(
+            """{"grid":{"featuredParticipantAttribute":"","omitStoppedVideo":false,"videoAspectRatio":"VIDEO","gridGap":2,"participantOrd"""
+            + """erAttribute":""}}""",
             composition.GetProperty("layout"));
 
         var channel = composition.GetProperty("destinations")[0];
         Assert.Equal(["configuration", "id", "state"], channel.Members());
         Assert.Matches("^[a-zA-Z0-9]{12}$", channel.GetProperty("id").GetString());
         Assert.Equal("STARTING", channel.GetProperty("state").GetString());
-        AssertJson($$$"""{"name":"","channel":{"channelArn":"{{{ChannelArn}}}","encoderConfigurationArn":"{{{encoderArn}}}"}}""", channel.GetProperty("configuration"));
+        AssertJson(
+            $$$"""{"name":"","channel":{"channelArn":"{{{ChannelArn}}}","encoderConfigurationArn":"{{{encoderArn}}}"}}""",
+            channel.GetProperty("configuration"));
 
         var s3 = composition.GetProperty("destinations")[1];
         Assert.Equal(["configuration", "detail", "id", "state"], s3.Members());
@@ -157,7 +162,8 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
         Assert.Equal("{}", (await Client.CallAsync("StopComposition", new { arn })).Text);
         var stopping = await GetAsync(arn);
         Assert.Equal("STOPPING", stopping.GetProperty("state").GetString());
-        Assert.All(stopping.GetProperty("destinations").EnumerateArray(), d => Assert.Equal("STOPPING", d.GetProperty("state").GetString()));
+        Assert.All(
+            stopping.GetProperty("destinations").EnumerateArray(), d => Assert.Equal("STOPPING", d.GetProperty("state").GetString()));
         Assert.Equal(3, EventsOf(arn).Count);
 
         emulator.Advance(TransitionDelay);
@@ -192,7 +198,8 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
         emulator.Advance(TimeSpan.FromSeconds(1));
         (await Client.CallAsync("GetComposition", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
         (await Client.CallAsync("StopComposition", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
         Assert.DoesNotContain(arn, await ListArnsAsync(new { filterByStageArn = stageArn }));
     }
 
@@ -254,7 +261,8 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
 
         emulator.Emulator.Run(null, context =>
         {
-            IvsServerless.IvsEmulator.Operations.CompositionOperations.Fail(context, context.State.Compositions[arn], "Stage resource unavailable");
+            IvsServerless.IvsEmulator.Operations.CompositionOperations.Fail(
+                context, context.State.Compositions[arn], "Stage resource unavailable");
             return 0;
         });
 
@@ -333,37 +341,129 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
     }
 
     [Theory]
-    [InlineData("""{"destinations":[{"channel":{"channelArn":"CHANNEL"}}]}""", "Value null at 'stageArn' failed to satisfy constraint: Member must not be null")]
+    [
+        InlineData(
+        """{"destinations":[{"channel":{"channelArn":"CHANNEL"}}]}""",
+        "Value null at 'stageArn' failed to satisfy constraint: Member must not be null")]
     [InlineData("""{"stageArn":"STAGE"}""", "Value null at 'destinations' failed to satisfy constraint: Member must not be null")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[]}""", "at 'destinations' failed to satisfy constraint: Member must have length greater than or equal to 1")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}},{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"]}},{"channel":{"channelArn":"CHANNEL"}}]}""", "Member must have length less than or equal to 2")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"name":"nothing"}]}""", "at 'destinations.0.member.channel' failed to satisfy constraint: Exactly one of channel or s3 must be set")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"},"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"]}}]}""", "Exactly one of channel or s3 must be set")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}},{"channel":{"channelArn":"CHANNEL"}}]}""", "at most one channel destination and one s3 destination")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{}}]}""", "Value null at 'destinations.0.member.channel.channelArn' failed to satisfy constraint: Member must not be null")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"STAGE"}}]}""", "at 'destinations.0.member.channel.channelArn' failed to satisfy constraint: Member must satisfy regular expression pattern")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"name":"bad name","channel":{"channelArn":"CHANNEL"}}]}""", "at 'destinations.0.member.name' failed to satisfy constraint")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"encoderConfigurationArns":["ENCODER"]}}]}""", "Value null at 'destinations.0.member.s3.storageConfigurationArn'")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE"}}]}""", "Value null at 'destinations.0.member.s3.encoderConfigurationArns'")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":[]}}]}""", "Member must have length greater than or equal to 1")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER","ENCODER"]}}]}""", "Member must have length less than or equal to 1")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["STORAGE"]}}]}""", "at 'destinations.0.member.s3.encoderConfigurationArns.0' failed to satisfy constraint: Member must satisfy regular expression pattern")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"recordingConfiguration":{"format":"MP4"}}}]}""", "Member must satisfy enum value set: [HLS]")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"recordingConfiguration":{"hlsConfiguration":{"targetSegmentDurationSeconds":11}}}}]}""", "Member must have value less than or equal to 10")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"thumbnailConfigurations":[{"targetIntervalSeconds":0}]}}]}""", "Member must have value greater than or equal to 1")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"thumbnailConfigurations":[{},{}]}}]}""", "Member must have length less than or equal to 1")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"thumbnailConfigurations":[{"storage":["ALL"]}]}}]}""", "Member must satisfy enum value set: [SEQUENTIAL, LATEST]")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"idempotencyToken":""}""", "at 'idempotencyToken' failed to satisfy constraint: Member must have length greater than or equal to 1")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"idempotencyToken":"not valid!"}""", "at 'idempotencyToken' failed to satisfy constraint: Member must satisfy regular expression pattern")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"idempotencyToken":"01234567890123456789012345678901234567890123456789012345678901234"}""", "Member must have length less than or equal to 64")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"grid":{"gridGap":-1}}}""", "at 'layout.grid.gridGap' failed to satisfy constraint: Member must have value greater than or equal to 0")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"grid":{"videoAspectRatio":"WIDE"}}}""", "at 'layout.grid.videoAspectRatio' failed to satisfy constraint: Member must satisfy enum value set")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"grid":{"featuredParticipantAttribute":"a b"}}}""", "at 'layout.grid.featuredParticipantAttribute' failed to satisfy constraint")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"pip":{"pipWidth":0}}}""", "at 'layout.pip.pipWidth' failed to satisfy constraint: Member must have value greater than or equal to 1")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"pip":{"pipPosition":"CENTER"}}}""", "at 'layout.pip.pipPosition' failed to satisfy constraint: Member must satisfy enum value set")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"pip":{"pipBehavior":"FLOATING"}}}""", "at 'layout.pip.pipBehavior' failed to satisfy constraint")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"pip":{"videoFillMode":"STRETCH"}}}""", "at 'layout.pip.videoFillMode' failed to satisfy constraint")]
-    [InlineData("""{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"tags":{"":"x"}}""", "Member must have length greater than or equal to 1")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[]}""",
+        "at 'destinations' failed to satisfy constraint: Member must have length greater than or equal to 1")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}},{"s3":{"storageConfigurationArn":"STORAGE","encoderCo"""
+        + """nfigurationArns":["ENCODER"]}},{"channel":{"channelArn":"CHANNEL"}}]}""", "Member must have length less than or equal to 2")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"name":"nothing"}]}""",
+        "at 'destinations.0.member.channel' failed to satisfy constraint: Exactly one of channel or s3 must be set")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"},"s3":{"storageConfigurationArn":"STORAGE","encoderConf"""
+        + """igurationArns":["ENCODER"]}}]}""", "Exactly one of channel or s3 must be set")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}},{"channel":{"channelArn":"CHANNEL"}}]}""",
+        "at most one channel destination and one s3 destination")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{}}]}""",
+        "Value null at 'destinations.0.member.channel.channelArn' failed to satisfy constraint: Member must not be null")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"STAGE"}}]}""",
+        "at 'destinations.0.member.channel.channelArn' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"name":"bad name","channel":{"channelArn":"CHANNEL"}}]}""",
+        "at 'destinations.0.member.name' failed to satisfy constraint")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"encoderConfigurationArns":["ENCODER"]}}]}""",
+        "Value null at 'destinations.0.member.s3.storageConfigurationArn'")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE"}}]}""",
+        "Value null at 'destinations.0.member.s3.encoderConfigurationArns'")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":[]}}]}""",
+        "Member must have length greater than or equal to 1")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER","ENCODE"""
+        + """R"]}}]}""", "Member must have length less than or equal to 1")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["STORAGE"]}}]}""",
+        "at 'destinations.0.member.s3.encoderConfigurationArns.0' failed to satisfy constraint: Member must satisfy regular expression "
+        + "pattern")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"recordi"""
+        + """ngConfiguration":{"format":"MP4"}}}]}""", "Member must satisfy enum value set: [HLS]")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"recordi"""
+        + """ngConfiguration":{"hlsConfiguration":{"targetSegmentDurationSeconds":11}}}}]}""",
+        "Member must have value less than or equal to 10")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"thumbna"""
+        + """ilConfigurations":[{"targetIntervalSeconds":0}]}}]}""", "Member must have value greater than or equal to 1")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"thumbna"""
+        + """ilConfigurations":[{},{}]}}]}""", "Member must have length less than or equal to 1")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"s3":{"storageConfigurationArn":"STORAGE","encoderConfigurationArns":["ENCODER"],"thumbna"""
+        + """ilConfigurations":[{"storage":["ALL"]}]}}]}""", "Member must satisfy enum value set: [SEQUENTIAL, LATEST]")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"idempotencyToken":""}""",
+        "at 'idempotencyToken' failed to satisfy constraint: Member must have length greater than or equal to 1")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"idempotencyToken":"not valid!"}""",
+        "at 'idempotencyToken' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"idempotencyToken":"01234567890123456789012345678901"""
+        + """234567890123456789012345678901234"}""", "Member must have length less than or equal to 64")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"grid":{"gridGap":-1}}}""",
+        "at 'layout.grid.gridGap' failed to satisfy constraint: Member must have value greater than or equal to 0")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"grid":{"videoAspectRatio":"WIDE"}}}""",
+        "at 'layout.grid.videoAspectRatio' failed to satisfy constraint: Member must satisfy enum value set")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"grid":{"featuredParticipantAttribute":"a """
+        + """b"}}}""", "at 'layout.grid.featuredParticipantAttribute' failed to satisfy constraint")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"pip":{"pipWidth":0}}}""",
+        "at 'layout.pip.pipWidth' failed to satisfy constraint: Member must have value greater than or equal to 1")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"pip":{"pipPosition":"CENTER"}}}""",
+        "at 'layout.pip.pipPosition' failed to satisfy constraint: Member must satisfy enum value set")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"pip":{"pipBehavior":"FLOATING"}}}""",
+        "at 'layout.pip.pipBehavior' failed to satisfy constraint")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"layout":{"pip":{"videoFillMode":"STRETCH"}}}""",
+        "at 'layout.pip.videoFillMode' failed to satisfy constraint")]
+    [
+        InlineData(
+        """{"stageArn":"STAGE","destinations":[{"channel":{"channelArn":"CHANNEL"}}],"tags":{"":"x"}}""",
+        "Member must have length greater than or equal to 1")]
     public async Task StartComposition_rejects_constraint_violations_and_creates_nothing(string template, string expected)
     {
         var stageArn = await Client.CreateStageAsync();
@@ -393,9 +493,15 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
         object[] bodies =
         [
             new { stageArn = UnknownStage, destinations = new[] { new { channel = new { channelArn = ChannelArn } } } },
-            new { stageArn, destinations = new[] { new { s3 = new { storageConfigurationArn = UnknownStorage, encoderConfigurationArns = new[] { encoderArn } } } } },
-            new { stageArn, destinations = new[] { new { s3 = new { storageConfigurationArn = storageArn, encoderConfigurationArns = new[] { UnknownEncoder } } } } },
-            new { stageArn, destinations = new[] { new { channel = new { channelArn = ChannelArn, encoderConfigurationArn = UnknownEncoder } } } },
+            new {
+                stageArn, destinations = new[] {
+                new { s3 = new { storageConfigurationArn = UnknownStorage, encoderConfigurationArns = new[] { encoderArn } } } } },
+            new {
+                stageArn, destinations = new[] {
+                new { s3 = new { storageConfigurationArn = storageArn, encoderConfigurationArns = new[] { UnknownEncoder } } } } },
+            new {
+                stageArn, destinations = new[] {
+                new { channel = new { channelArn = ChannelArn, encoderConfigurationArn = UnknownEncoder } } } },
         ];
         foreach (var body in bodies)
         {
@@ -422,15 +528,33 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
                 }
             }
 
-            (await client.CallAsync("StartComposition", new { stageArn = stages[0], destinations = new[] { new { channel = new { channelArn = ChannelArn } } } }))
+            (
+                await client.CallAsync(
+                "StartComposition", new
+                {
+                    stageArn = stages[0],
+                    destinations = new[] { new { channel = new { channelArn = ChannelArn } } }
+                }))
                 .AssertError((HttpStatusCode)402, "ServiceQuotaExceededException");
             var fifthStage = await client.CreateStageAsync();
-            (await client.CallAsync("StartComposition", new { stageArn = fifthStage, destinations = new[] { new { channel = new { channelArn = ChannelArn } } } }))
+            (
+                await client.CallAsync(
+                "StartComposition", new
+                {
+                    stageArn = fifthStage,
+                    destinations = new[] { new { channel = new { channelArn = ChannelArn } } }
+                }))
                 .AssertError((HttpStatusCode)402, "ServiceQuotaExceededException");
 
             // STOPPING still counts; STOPPED (though still listed) does not.
             await client.OkAsync("StopComposition", new { arn = compositions[0] });
-            (await client.CallAsync("StartComposition", new { stageArn = fifthStage, destinations = new[] { new { channel = new { channelArn = ChannelArn } } } }))
+            (
+                await client.CallAsync(
+                "StartComposition", new
+                {
+                    stageArn = fifthStage,
+                    destinations = new[] { new { channel = new { channelArn = ChannelArn } } }
+                }))
                 .AssertError((HttpStatusCode)402, "ServiceQuotaExceededException");
             own.Advance(own.Emulator.Options.CompositionTransitionDelay);
             await client.StartS3CompositionAsync(stages[0]);
@@ -461,8 +585,11 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
         var elsewhere = (await Client.StartS3CompositionAsync(otherStageArn, encoderArn)).GetProperty("arn").GetString()!;
         emulator.Advance(TransitionDelay);
 
-        Assert.Equal(new[] { withEncoder, withoutEncoder }.Order(StringComparer.Ordinal), await ListArnsAsync(new { filterByStageArn = stageArn }));
-        Assert.Equal(new[] { withEncoder, elsewhere }.Order(StringComparer.Ordinal), await ListArnsAsync(new { filterByEncoderConfigurationArn = encoderArn }));
+        Assert.Equal(
+            new[] { withEncoder, withoutEncoder }.Order(StringComparer.Ordinal), await ListArnsAsync(new { filterByStageArn = stageArn }));
+        Assert.Equal(
+            new[] { withEncoder, elsewhere }.Order(StringComparer.Ordinal), await ListArnsAsync(
+            new { filterByEncoderConfigurationArn = encoderArn }));
         Assert.Equal([withEncoder], await ListArnsAsync(new { filterByStageArn = stageArn, filterByEncoderConfigurationArn = encoderArn }));
 
         var summary = (await Client.OkAsync("ListCompositions", new { filterByStageArn = otherStageArn })).GetProperty("compositions")[0];
@@ -483,21 +610,33 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
 
         var first = await Client.OkAsync("ListCompositions", new { filterByStageArn = stageArn, maxResults = 2 });
         Assert.Equal(2, first.GetProperty("compositions").GetArrayLength());
-        var second = await Client.OkAsync("ListCompositions", new { filterByStageArn = stageArn, maxResults = 2, nextToken = first.GetProperty("nextToken").GetString() });
+        var second = await Client.OkAsync(
+            "ListCompositions", new
+            {
+                filterByStageArn = stageArn,
+                maxResults = 2,
+                nextToken = first.GetProperty("nextToken").GetString()
+            });
         Assert.Equal(1, second.GetProperty("compositions").GetArrayLength());
         Assert.False(second.TryGetProperty("nextToken", out _));
 
-        (await Client.CallAsync("ListCompositions", new { filterByStageArn = "stage" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListCompositions", new { filterByEncoderConfigurationArn = stageArn })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListCompositions", new { filterByStageArn = "stage" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListCompositions", new { filterByEncoderConfigurationArn = stageArn })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
         (await Client.CallAsync("ListCompositions", new { maxResults = 0 })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListCompositions", new { maxResults = 101 })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListCompositions", new { nextToken = first.GetProperty("nextToken").GetString() + "x" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListCompositions", new { maxResults = 101 })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListCompositions", new { nextToken = first.GetProperty("nextToken").GetString() + "x" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
     }
 
-    private async Task<JsonElement> GetAsync(string arn) => (await Client.OkAsync("GetComposition", new { arn })).GetProperty("composition");
+    private async Task<JsonElement> GetAsync(string arn) =>
+        (await Client.OkAsync("GetComposition", new { arn })).GetProperty("composition");
 
     private async Task<List<string>> ListArnsAsync(object filter) =>
-        (await Client.OkAsync("ListCompositions", filter)).GetProperty("compositions").EnumerateArray().Select(c => c.GetProperty("arn").GetString()!).ToList();
+        (await Client.OkAsync("ListCompositions", filter)).GetProperty("compositions").EnumerateArray().Select(
+            c => c.GetProperty("arn").GetString()!).ToList();
 
     private List<IvsEvent> EventsOf(string compositionArn) =>
         emulator.Events.Recent().Where(e => e.Resources[0] == compositionArn).ToList();
@@ -511,14 +650,16 @@ public sealed class CompositionOperationsTests(EmulatorFixture emulator) : IClas
         Assert.Equal("aws.ivs", envelope["source"]!.GetValue<string>());
         Assert.Equal("123456789012", envelope["account"]!.GetValue<string>());
         Assert.Equal("us-east-1", envelope["region"]!.GetValue<string>());
-        Assert.Equal(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), envelope["time"]!.GetValue<string>());
+        Assert.Equal(
+            time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), envelope["time"]!.GetValue<string>());
         Assert.Equal([compositionArn], envelope["resources"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.Equal(eventName, envelope["detail"]!["event_name"]!.GetValue<string>());
         Assert.Equal(stageArn, envelope["detail"]!["stage_arn"]!.GetValue<string>());
     }
 
     private static void AssertJson(string expected, JsonElement actual) =>
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual.GetRawText())), $"expected {expected}, got {actual}");
+        Assert.True(
+            JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual.GetRawText())), $"expected {expected}, got {actual}");
 
     private static string Timestamp(DateTimeOffset time) => WireJson.Timestamp(time);
 

@@ -14,7 +14,8 @@ public sealed class EncoderConfigurationOperationsTests(EmulatorFixture emulator
 
         var configuration = json.GetProperty("encoderConfiguration");
         Assert.Equal(["arn", "name", "tags", "video"], configuration.Members());
-        Assert.Matches("^arn:aws:ivs:us-east-1:123456789012:encoder-configuration/[a-zA-Z0-9]{12}$", configuration.GetProperty("arn").GetString());
+        Assert.Matches(
+            "^arn:aws:ivs:us-east-1:123456789012:encoder-configuration/[a-zA-Z0-9]{12}$", configuration.GetProperty("arn").GetString());
         Assert.Equal("", configuration.GetProperty("name").GetString());
         Assert.Empty(configuration.GetProperty("tags").EnumerateObject());
         var video = configuration.GetProperty("video");
@@ -50,15 +51,31 @@ public sealed class EncoderConfigurationOperationsTests(EmulatorFixture emulator
     [Theory]
     [InlineData("""{"video":{"width":1281}}""", "at 'video.width' failed to satisfy constraint: Member must be an even number")]
     [InlineData("""{"video":{"height":721}}""", "at 'video.height' failed to satisfy constraint: Member must be an even number")]
-    [InlineData("""{"video":{"width":0}}""", "at 'video.width' failed to satisfy constraint: Member must have value greater than or equal to 2")]
-    [InlineData("""{"video":{"width":1922}}""", "at 'video.width' failed to satisfy constraint: Member must have value less than or equal to 1920")]
-    [InlineData("""{"video":{"height":1}}""", "at 'video.height' failed to satisfy constraint: Member must have value greater than or equal to 2")]
+    [
+        InlineData(
+        """{"video":{"width":0}}""", "at 'video.width' failed to satisfy constraint: Member must have value greater than or equal to 2")]
+    [
+        InlineData(
+        """{"video":{"width":1922}}""", "at 'video.width' failed to satisfy constraint: Member must have value less than or equal to 1920")]
+    [
+        InlineData(
+        """{"video":{"height":1}}""", "at 'video.height' failed to satisfy constraint: Member must have value greater than or equal to 2")]
     [InlineData("""{"video":{"width":1920,"height":1920}}""", "Member width x height must be less than or equal to 2073600 pixels")]
     [InlineData("""{"video":{"width":1920,"height":1082}}""", "Member width x height must be less than or equal to 2073600 pixels")]
-    [InlineData("""{"video":{"framerate":0.5}}""", "at 'video.framerate' failed to satisfy constraint: Member must have value between 1 and 60")]
-    [InlineData("""{"video":{"framerate":60.5}}""", "at 'video.framerate' failed to satisfy constraint: Member must have value between 1 and 60")]
-    [InlineData("""{"video":{"bitrate":0}}""", "at 'video.bitrate' failed to satisfy constraint: Member must have value greater than or equal to 1")]
-    [InlineData("""{"video":{"bitrate":8500001}}""", "at 'video.bitrate' failed to satisfy constraint: Member must have value less than or equal to 8500000")]
+    [
+        InlineData(
+        """{"video":{"framerate":0.5}}""", "at 'video.framerate' failed to satisfy constraint: Member must have value between 1 and 60")]
+    [
+        InlineData(
+        """{"video":{"framerate":60.5}}""", "at 'video.framerate' failed to satisfy constraint: Member must have value between 1 and 60")]
+    [
+        InlineData(
+        """{"video":{"bitrate":0}}""",
+        "at 'video.bitrate' failed to satisfy constraint: Member must have value greater than or equal to 1")]
+    [
+        InlineData(
+        """{"video":{"bitrate":8500001}}""",
+        "at 'video.bitrate' failed to satisfy constraint: Member must have value less than or equal to 8500000")]
     [InlineData("""{"name":"has space"}""", "at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern")]
     [InlineData("""{"tags":{"":"v"}}""", "Member must have length greater than or equal to 1")]
     public async Task CreateEncoderConfiguration_rejects_constraint_violations(string body, string expected)
@@ -73,7 +90,8 @@ public sealed class EncoderConfigurationOperationsTests(EmulatorFixture emulator
     [Fact]
     public async Task CreateEncoderConfiguration_accepts_the_largest_sizes_in_either_orientation()
     {
-        await Client.OkAsync("CreateEncoderConfiguration", new { video = new { width = 1920, height = 1080, framerate = 60, bitrate = 8_500_000 } });
+        await Client.OkAsync(
+            "CreateEncoderConfiguration", new { video = new { width = 1920, height = 1080, framerate = 60, bitrate = 8_500_000 } });
         await Client.OkAsync("CreateEncoderConfiguration", new { video = new { width = 1080, height = 1920, framerate = 1, bitrate = 1 } });
     }
 
@@ -122,8 +140,10 @@ public sealed class EncoderConfigurationOperationsTests(EmulatorFixture emulator
         Assert.Equal("{}", (await Client.CallAsync("DeleteEncoderConfiguration", new { arn })).Text);
 
         (await Client.CallAsync("GetEncoderConfiguration", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.CallAsync("DeleteEncoderConfiguration", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.CallAsync("DeleteEncoderConfiguration", new { arn })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
         Assert.DoesNotContain(arn, await ListArnsAsync());
     }
 
@@ -134,10 +154,12 @@ public sealed class EncoderConfigurationOperationsTests(EmulatorFixture emulator
         var encoderArn = await Client.CreateEncoderConfigurationAsync();
         var composition = await Client.StartS3CompositionAsync(stageArn, encoderArn);
 
-        (await Client.CallAsync("DeleteEncoderConfiguration", new { arn = encoderArn })).AssertError(HttpStatusCode.Conflict, "ConflictException");
+        (await Client.CallAsync("DeleteEncoderConfiguration", new { arn = encoderArn })).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
 
         await Client.OkAsync("StopComposition", new { arn = composition.GetProperty("arn").GetString() });
-        (await Client.CallAsync("DeleteEncoderConfiguration", new { arn = encoderArn })).AssertError(HttpStatusCode.Conflict, "ConflictException");
+        (await Client.CallAsync("DeleteEncoderConfiguration", new { arn = encoderArn })).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
 
         emulator.Advance(emulator.Emulator.Options.CompositionTransitionDelay);
         await Client.OkAsync("DeleteEncoderConfiguration", new { arn = encoderArn });
@@ -163,9 +185,12 @@ public sealed class EncoderConfigurationOperationsTests(EmulatorFixture emulator
     [Fact]
     public async Task ListEncoderConfigurations_rejects_bad_paging_input()
     {
-        (await Client.CallAsync("ListEncoderConfigurations", new { maxResults = 0 })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListEncoderConfigurations", new { maxResults = 101 })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListEncoderConfigurations", new { nextToken = "!!" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListEncoderConfigurations", new { maxResults = 0 })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListEncoderConfigurations", new { maxResults = 101 })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListEncoderConfigurations", new { nextToken = "!!" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
     }
 
     private async Task<List<string>> ListArnsAsync()

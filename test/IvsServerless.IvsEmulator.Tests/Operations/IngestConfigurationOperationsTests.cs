@@ -22,7 +22,10 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
         });
 
         var configuration = json.GetProperty("ingestConfiguration");
-        Assert.Equal(["arn", "attributes", "ingestProtocol", "name", "participantId", "redundantIngest", "stageArn", "state", "streamKey", "tags", "userId"],
+        Assert.Equal(
+            [
+            "arn", "attributes", "ingestProtocol", "name", "participantId", "redundantIngest", "stageArn", "state", "streamKey", "tags",
+            "userId"],
             configuration.Members());
         var arn = configuration.GetProperty("arn").GetString()!;
         Assert.Matches("^arn:aws:ivs:us-east-1:123456789012:ingest-configuration/[a-zA-Z0-9]{12}$", arn);
@@ -68,12 +71,25 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
 
     [Theory]
     [InlineData("""{}""", "Value null at 'ingestProtocol' failed to satisfy constraint: Member must not be null")]
-    [InlineData("""{"ingestProtocol":"SRT"}""", "at 'ingestProtocol' failed to satisfy constraint: Member must satisfy enum value set: [RTMP, RTMPS]")]
-    [InlineData("""{"ingestProtocol":"RTMP"}""", "at 'insecureIngest' failed to satisfy constraint: Member must be true when ingestProtocol is RTMP")]
+    [
+        InlineData(
+        """{"ingestProtocol":"SRT"}""",
+        "at 'ingestProtocol' failed to satisfy constraint: Member must satisfy enum value set: [RTMP, RTMPS]")]
+    [
+        InlineData(
+        """{"ingestProtocol":"RTMP"}""",
+        "at 'insecureIngest' failed to satisfy constraint: Member must be true when ingestProtocol is RTMP")]
     [InlineData("""{"ingestProtocol":"RTMP","insecureIngest":false}""", "Member must be true when ingestProtocol is RTMP")]
-    [InlineData("""{"ingestProtocol":"RTMPS","stageArn":"arn:aws:ivs:us-east-1:123456789012:channel/abcdABCDefgh"}""", "at 'stageArn' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    [
+        InlineData(
+        """{"ingestProtocol":"RTMPS","stageArn":"arn:aws:ivs:us-east-1:123456789012:channel/abcdABCDefgh"}""",
+        "at 'stageArn' failed to satisfy constraint: Member must satisfy regular expression pattern")]
     [InlineData("""{"ingestProtocol":"RTMPS","name":"no spaces"}""", "at 'name' failed to satisfy constraint")]
-    [InlineData("""{"ingestProtocol":"RTMPS","tags":{"k":"01234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"}}""", "Member must have length less than or equal to 256")]
+    [
+        InlineData(
+        """{"ingestProtocol":"RTMPS","tags":{"k":"012345678901234567890123456789012345678901234567890123456789012345678901234567890123456"""
+        + """7890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"""
+        + """1234567890123456789012345678901234567890123456789"}}""", "Member must have length less than or equal to 256")]
     public async Task CreateIngestConfiguration_rejects_constraint_violations(string body, string expected)
     {
         var response = await Client.SendRawAsync(HttpMethod.Post, "/CreateIngestConfiguration", body);
@@ -86,10 +102,18 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
     {
         (await Client.CallAsync("CreateIngestConfiguration", new { ingestProtocol = "RTMPS", userId = new string('u', 129) }))
             .AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("CreateIngestConfiguration", new { ingestProtocol = "RTMPS", attributes = new { big = new string('a', 1022) } }))
+        (
+            await Client.CallAsync(
+            "CreateIngestConfiguration", new { ingestProtocol = "RTMPS", attributes = new { big = new string('a', 1022) } }))
             .AssertError(HttpStatusCode.BadRequest, "ValidationException");
         // CreateIngestConfiguration models no ResourceNotFoundException: an unknown stage is invalid input.
-        (await Client.CallAsync("CreateIngestConfiguration", new { ingestProtocol = "RTMPS", stageArn = "arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh" }))
+        (
+            await Client.CallAsync(
+            "CreateIngestConfiguration", new
+            {
+                ingestProtocol = "RTMPS",
+                stageArn = "arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh"
+            }))
             .AssertError(HttpStatusCode.BadRequest, "ValidationException");
     }
 
@@ -112,7 +136,8 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
         var arn = await Client.CreateIngestConfigurationAsync();
         var stageArn = await Client.CreateStageAsync();
 
-        var attached = (await Client.OkAsync("UpdateIngestConfiguration", new { arn, stageArn, redundantIngest = true })).GetProperty("ingestConfiguration");
+        var attached = (await Client.OkAsync("UpdateIngestConfiguration", new { arn, stageArn, redundantIngest = true })).GetProperty(
+            "ingestConfiguration");
         Assert.Equal(stageArn, attached.GetProperty("stageArn").GetString());
         Assert.True(attached.GetProperty("redundantIngest").GetBoolean());
         Assert.Equal(1, attached.GetProperty("redundantIngestCredentials").GetArrayLength());
@@ -120,7 +145,8 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
         var unchanged = (await Client.OkAsync("UpdateIngestConfiguration", new { arn })).GetProperty("ingestConfiguration");
         Assert.Equal(attached.ToString(), unchanged.ToString());
 
-        var detached = (await Client.OkAsync("UpdateIngestConfiguration", new { arn, stageArn = "", redundantIngest = false })).GetProperty("ingestConfiguration");
+        var detached = (await Client.OkAsync("UpdateIngestConfiguration", new { arn, stageArn = "", redundantIngest = false })).GetProperty(
+            "ingestConfiguration");
         Assert.Equal("", detached.GetProperty("stageArn").GetString());
         Assert.False(detached.GetProperty("redundantIngest").GetBoolean());
         Assert.False(detached.TryGetProperty("redundantIngestCredentials", out _));
@@ -132,8 +158,11 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
     {
         var arn = await Client.CreateIngestConfigurationAsync();
 
-        (await Client.CallAsync("UpdateIngestConfiguration", new { arn, stageArn = "stage/abc" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("UpdateIngestConfiguration", new { arn, stageArn = "arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh" }))
+        (await Client.CallAsync("UpdateIngestConfiguration", new { arn, stageArn = "stage/abc" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (
+            await Client.CallAsync(
+            "UpdateIngestConfiguration", new { arn, stageArn = "arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh" }))
             .AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
@@ -144,10 +173,14 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
         var arn = await Client.CreateIngestConfigurationAsync(new { ingestProtocol = "RTMPS", stageArn });
         SetState(arn, IngestConfigurationStates.Active);
 
-        (await Client.CallAsync("UpdateIngestConfiguration", new { arn, stageArn = "" })).AssertError(HttpStatusCode.Conflict, "ConflictException");
+        (await Client.CallAsync("UpdateIngestConfiguration", new { arn, stageArn = "" })).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
         (await Client.CallAsync("DeleteIngestConfiguration", new { arn })).AssertError(HttpStatusCode.Conflict, "ConflictException");
-        (await Client.CallAsync("DeleteIngestConfiguration", new { arn, force = false })).AssertError(HttpStatusCode.Conflict, "ConflictException");
-        Assert.Equal(stageArn, (await Client.OkAsync("GetIngestConfiguration", new { arn })).GetProperty("ingestConfiguration").GetProperty("stageArn").GetString());
+        (await Client.CallAsync("DeleteIngestConfiguration", new { arn, force = false })).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
+        Assert.Equal(
+            stageArn, (await Client.OkAsync("GetIngestConfiguration", new { arn })).GetProperty("ingestConfiguration").GetProperty(
+            "stageArn").GetString());
 
         Assert.Equal("{}", (await Client.CallAsync("DeleteIngestConfiguration", new { arn, force = true })).Text);
         (await Client.CallAsync("GetIngestConfiguration", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
@@ -160,8 +193,10 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
 
         await Client.OkAsync("DeleteIngestConfiguration", new { arn });
 
-        (await Client.CallAsync("DeleteIngestConfiguration", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.CallAsync("DeleteIngestConfiguration", new { arn })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
     [Fact]
@@ -174,8 +209,12 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
 
         await Client.OkAsync("DeleteStage", new { arn = stageArn });
 
-        Assert.Equal("", (await Client.OkAsync("GetIngestConfiguration", new { arn = attached })).GetProperty("ingestConfiguration").GetProperty("stageArn").GetString());
-        Assert.Equal(otherStageArn, (await Client.OkAsync("GetIngestConfiguration", new { arn = elsewhere })).GetProperty("ingestConfiguration").GetProperty("stageArn").GetString());
+        Assert.Equal(
+            "", (await Client.OkAsync("GetIngestConfiguration", new { arn = attached })).GetProperty("ingestConfiguration").GetProperty(
+            "stageArn").GetString());
+        Assert.Equal(
+            otherStageArn, (await Client.OkAsync("GetIngestConfiguration", new { arn = elsewhere })).GetProperty(
+            "ingestConfiguration").GetProperty("stageArn").GetString());
     }
 
     [Fact]
@@ -207,9 +246,12 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
         var stageArn = await Client.CreateStageAsync();
         (await Client.CallAsync("ListIngestConfigurations", new { filterByStageArn = stageArn, filterByState = "ACTIVE" }))
             .AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListIngestConfigurations", new { filterByState = "LIVE" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListIngestConfigurations", new { filterByStageArn = "" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListIngestConfigurations", new { maxResults = 101 })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListIngestConfigurations", new { filterByState = "LIVE" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListIngestConfigurations", new { filterByStageArn = "" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListIngestConfigurations", new { maxResults = 101 })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
     }
 
     [Fact]

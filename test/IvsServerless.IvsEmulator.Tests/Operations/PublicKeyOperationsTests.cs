@@ -18,7 +18,8 @@ public sealed class PublicKeyOperationsTests(EmulatorFixture emulator) : IClassF
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var pem = key.ExportSubjectPublicKeyInfoPem();
 
-        var json = await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = pem, name = "backend-signing", tags = new { env = "test" } });
+        var json = await Client.OkAsync(
+            "ImportPublicKey", new { publicKeyMaterial = pem, name = "backend-signing", tags = new { env = "test" } });
 
         var publicKey = json.GetProperty("publicKey");
         Assert.Equal(["arn", "fingerprint", "name", "publicKeyMaterial", "tags"], publicKey.Members());
@@ -28,7 +29,9 @@ public sealed class PublicKeyOperationsTests(EmulatorFixture emulator) : IClassF
         Assert.Equal(pem, publicKey.GetProperty("publicKeyMaterial").GetString());
         Assert.Equal("test", publicKey.GetProperty("tags").GetProperty("env").GetString());
 #pragma warning disable CA5351 // The fingerprint is documented as MD5 of the DER key; recomputing it is the point.
-        var expected = string.Join(':', MD5.HashData(key.ExportSubjectPublicKeyInfo()).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        var expected = string.Join(
+            ':', MD5.HashData(key.ExportSubjectPublicKeyInfo()).Select(
+            b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
 #pragma warning restore CA5351
         Assert.Equal(expected, publicKey.GetProperty("fingerprint").GetString());
         Assert.Matches("^([0-9a-f]{2}:){15}[0-9a-f]{2}$", publicKey.GetProperty("fingerprint").GetString());
@@ -43,7 +46,8 @@ public sealed class PublicKeyOperationsTests(EmulatorFixture emulator) : IClassF
     public async Task An_imported_key_verifies_self_signed_tokens_until_it_is_deleted()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        var arn = Resources.Arn(await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = key.ExportSubjectPublicKeyInfoPem() }), "publicKey");
+        var arn = Resources.Arn(
+            await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = key.ExportSubjectPublicKeyInfoPem() }), "publicKey");
         var stageArn = await Client.CreateStageAsync();
         var token = SelfSignedToken(key, arn, stageArn, emulator.Clock.GetUtcNow());
 
@@ -56,7 +60,8 @@ public sealed class PublicKeyOperationsTests(EmulatorFixture emulator) : IClassF
         Assert.Equal("AccessDeniedException", denied.ErrorType);
         (await Client.CallAsync("GetPublicKey", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
         (await Client.CallAsync("DeletePublicKey", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
     [Fact]
@@ -97,9 +102,18 @@ public sealed class PublicKeyOperationsTests(EmulatorFixture emulator) : IClassF
 
     [Theory]
     [InlineData("""{}""", "Value null at 'publicKeyMaterial' failed to satisfy constraint: Member must not be null")]
-    [InlineData("""{"publicKeyMaterial":"not a pem"}""", "at 'publicKeyMaterial' failed to satisfy constraint: Member must satisfy regular expression pattern")]
-    [InlineData("""{"publicKeyMaterial":"-----BEGIN PUBLIC KEY-----\nab$cd\n-----END PUBLIC KEY-----"}""", "Member must satisfy regular expression pattern")]
-    [InlineData("""{"publicKeyMaterial":"-----BEGIN RSA PUBLIC KEY-----\nabcd\n-----END RSA PUBLIC KEY-----"}""", "Member must satisfy regular expression pattern")]
+    [
+        InlineData(
+        """{"publicKeyMaterial":"not a pem"}""",
+        "at 'publicKeyMaterial' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    [
+        InlineData(
+        """{"publicKeyMaterial":"-----BEGIN PUBLIC KEY-----\nab$cd\n-----END PUBLIC KEY-----"}""",
+        "Member must satisfy regular expression pattern")]
+    [
+        InlineData(
+        """{"publicKeyMaterial":"-----BEGIN RSA PUBLIC KEY-----\nabcd\n-----END RSA PUBLIC KEY-----"}""",
+        "Member must satisfy regular expression pattern")]
     public async Task ImportPublicKey_rejects_missing_or_malformed_material(string body, string expected)
     {
         var response = await Client.SendRawAsync(HttpMethod.Post, "/ImportPublicKey", body);
@@ -112,8 +126,11 @@ public sealed class PublicKeyOperationsTests(EmulatorFixture emulator) : IClassF
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var pem = key.ExportSubjectPublicKeyInfoPem();
-        (await Client.CallAsync("ImportPublicKey", new { publicKeyMaterial = pem, name = "bad name" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ImportPublicKey", new { publicKeyMaterial = pem, tags = Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", _ => "v") }))
+        (await Client.CallAsync("ImportPublicKey", new { publicKeyMaterial = pem, name = "bad name" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (
+            await Client.CallAsync(
+            "ImportPublicKey", new { publicKeyMaterial = pem, tags = Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", _ => "v") }))
             .AssertError(HttpStatusCode.BadRequest, "ValidationException");
     }
 
@@ -124,7 +141,8 @@ public sealed class PublicKeyOperationsTests(EmulatorFixture emulator) : IClassF
         var pem = key.ExportSubjectPublicKeyInfoPem();
         var arn = Resources.Arn(await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = pem }), "publicKey");
 
-        (await Client.CallAsync("ImportPublicKey", new { publicKeyMaterial = pem, name = "again" })).AssertError(HttpStatusCode.Conflict, "ConflictException");
+        (await Client.CallAsync("ImportPublicKey", new { publicKeyMaterial = pem, name = "again" })).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
         (await Client.CallAsync("ImportPublicKey", new { publicKeyMaterial = pem.Replace("\n", "\r\n", StringComparison.Ordinal) }))
             .AssertError(HttpStatusCode.Conflict, "ConflictException");
 
@@ -176,8 +194,12 @@ public sealed class PublicKeyOperationsTests(EmulatorFixture emulator) : IClassF
         using var second = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var arns = new[]
         {
-            Resources.Arn(await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = first.ExportSubjectPublicKeyInfoPem(), name = "one" }), "publicKey"),
-            Resources.Arn(await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = second.ExportSubjectPublicKeyInfoPem(), name = "two" }), "publicKey"),
+            Resources.Arn(
+                await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = first.ExportSubjectPublicKeyInfoPem(), name = "one" }),
+                "publicKey"),
+            Resources.Arn(
+                await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = second.ExportSubjectPublicKeyInfoPem(), name = "two" }),
+                "publicKey"),
         };
 
         var page1 = await Client.OkAsync("ListPublicKeys", new { maxResults = 1 });
@@ -199,7 +221,8 @@ public sealed class PublicKeyOperationsTests(EmulatorFixture emulator) : IClassF
     private static string SelfSignedToken(ECDsa key, string keyArn, string stageArn, DateTimeOffset now)
     {
         var header = new JsonObject { ["alg"] = "ES384", ["typ"] = "JWT", ["kid"] = keyArn };
-        var claims = new ParticipantTokenClaims("self-signed-1", stageArn, "wss://global.events.live-video.net", "https://example.global-bm.whip.live-video.net",
+        var claims = new ParticipantTokenClaims(
+            "self-signed-1", stageArn, "wss://global.events.live-video.net", "https://example.global-bm.whip.live-video.net",
             true, true, "user-1", new Dictionary<string, string>(), now, now.AddHours(1));
         return Jwt.Sign(header, claims.ToJson(), key);
     }

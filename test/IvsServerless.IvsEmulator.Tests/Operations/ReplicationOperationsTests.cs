@@ -24,7 +24,14 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
 
         var started = await Client.CallAsync("StartParticipantReplication", new
         {
-            sourceStageArn = source, destinationStageArn = destination, participantId, reconnectWindowSeconds = 0, attributes = new { seat = "9" },
+            sourceStageArn = source,
+            destinationStageArn = destination,
+            participantId,
+            reconnectWindowSeconds = 0,
+            attributes = new
+            {
+                seat = "9"
+            },
         });
 
         Assert.Equal(HttpStatusCode.OK, started.Status);
@@ -48,13 +55,17 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         Assert.Equal("SOURCE", original.GetProperty("replicationType").GetString());
         Assert.Equal("ACTIVE", original.GetProperty("replicationState").GetString());
 
-        var replicaEvents = (await Client.OkAsync("ListParticipantEvents", new { stageArn = destination, sessionId = destinationSession, participantId }))
+        var replicaEvents = (
+            await Client.OkAsync("ListParticipantEvents", new { stageArn = destination, sessionId = destinationSession, participantId }))
             .GetProperty("events");
-        Assert.Equal(["REPLICATION_STARTED", "PUBLISH_STARTED", "JOINED"], replicaEvents.EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+        Assert.Equal(
+            ["REPLICATION_STARTED", "PUBLISH_STARTED", "JOINED"], replicaEvents.EnumerateArray().Select(
+            e => e.GetProperty("name").GetString()));
         Assert.All(replicaEvents.EnumerateArray(), e => Assert.True(e.GetProperty("replica").GetBoolean()));
         Assert.Equal(destination, replicaEvents[0].GetProperty("destinationStageArn").GetString());
         Assert.Equal(destinationSession, replicaEvents[0].GetProperty("destinationSessionId").GetString());
-        var sourceEvent = (await Client.OkAsync("ListParticipantEvents", new { stageArn = source, sessionId = sourceSession, participantId }))
+        var sourceEvent = (
+            await Client.OkAsync("ListParticipantEvents", new { stageArn = source, sessionId = sourceSession, participantId }))
             .GetProperty("events")[0];
         Assert.Equal("REPLICATION_STARTED", sourceEvent.GetProperty("name").GetString());
         Assert.Equal(destination, sourceEvent.GetProperty("destinationStageArn").GetString());
@@ -72,7 +83,8 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         Assert.Equal(source, onDestination.Detail["source_stage_arn"]!.GetValue<string>());
         Assert.True(onDestination.Detail["replica"]!.GetValue<bool>());
 
-        var replicas = (await Client.OkAsync("ListParticipantReplicas", new { sourceStageArn = source, participantId })).GetProperty("replicas");
+        var replicas = (await Client.OkAsync("ListParticipantReplicas", new { sourceStageArn = source, participantId })).GetProperty(
+            "replicas");
         var listed = replicas.EnumerateArray().Single();
         Assert.Equal(source, listed.GetProperty("sourceStageArn").GetString());
         Assert.Equal(participantId, listed.GetProperty("participantId").GetString());
@@ -81,7 +93,8 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         Assert.Equal(destinationSession, listed.GetProperty("destinationSessionId").GetString());
         Assert.Equal("ACTIVE", listed.GetProperty("replicationState").GetString());
 
-        var stopped = await Client.CallAsync("StopParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId });
+        var stopped = await Client.CallAsync(
+            "StopParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId });
 
         Assert.Equal(HttpStatusCode.OK, stopped.Status);
         Assert.Equal("{}", stopped.Text);
@@ -90,13 +103,20 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         Assert.Equal(["LEFT", "PUBLISH_STOPPED", "REPLICATION_STOPPED", "REPLICATION_STARTED", "PUBLISH_STARTED", "JOINED"],
             await Client.EventNamesAsync(destination, destinationSession, participantId));
         Assert.Equal("REPLICATION_STOPPED", (await Client.EventNamesAsync(source, sourceSession, participantId))[0]);
-        Assert.Equal("STOPPED", (await Client.ParticipantAsync(source, sourceSession, participantId)).GetProperty("replicationState").GetString());
-        Assert.Equal("DISCONNECTED", (await Client.ParticipantAsync(destination, destinationSession, participantId)).GetProperty("state").GetString());
-        Assert.Equal([StageEvents.ParticipantReplicationStarted, StageEvents.ParticipantReplicationEnded], emulator.Events.EventNamesFor(destination));
+        Assert.Equal(
+            "STOPPED", (await Client.ParticipantAsync(source, sourceSession, participantId)).GetProperty("replicationState").GetString());
+        Assert.Equal(
+            "DISCONNECTED", (await Client.ParticipantAsync(destination, destinationSession, participantId)).GetProperty(
+            "state").GetString());
+        Assert.Equal(
+            [StageEvents.ParticipantReplicationStarted, StageEvents.ParticipantReplicationEnded], emulator.Events.EventNamesFor(
+            destination));
         Assert.Equal(StageEvents.ParticipantReplicationEnded, emulator.Events.EventsFor(source).Last().EventName);
         Assert.Equal("STOPPED", (await Client.OkAsync("ListParticipantReplicas", new { sourceStageArn = source, participantId }))
             .GetProperty("replicas")[0].GetProperty("replicationState").GetString());
-        (await Client.CallAsync("StopParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId }))
+        (
+            await Client.CallAsync(
+            "StopParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId }))
             .AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
@@ -162,7 +182,8 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         var (otherSource, otherDestination, otherId) = await ReplicatedAsync(reconnectWindowSeconds: 60);
         await Client.OkAsync("DeleteStage", new { arn = otherSource });
         Assert.Null(await Client.ActiveSessionAsync(otherDestination));
-        Assert.Equal("STOPPED", (await Client.OkAsync("ListParticipantReplicas", new { sourceStageArn = otherSource, participantId = otherId }))
+        Assert.Equal(
+            "STOPPED", (await Client.OkAsync("ListParticipantReplicas", new { sourceStageArn = otherSource, participantId = otherId }))
             .GetProperty("replicas")[0].GetProperty("replicationState").GetString());
     }
 
@@ -200,7 +221,8 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         await Client.JoinTokenAsync(clashToken);
         await Client.ActAsync(source, clashId, "publish");
         var other = await Client.CreateStageAsync();
-        await Client.OkAsync("StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = other, participantId = clashId });
+        await Client.OkAsync(
+            "StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = other, participantId = clashId });
         (await Start(other, third, clashId)).AssertError(HttpStatusCode.Conflict, "ConflictException");
 
         Assert.Equal(0, (await Client.OkAsync("ListParticipantReplicas", new { sourceStageArn = source, participantId = idle }))
@@ -218,7 +240,8 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
             await Client.PublisherAsync(destination);
         }
 
-        var response = await Client.CallAsync("StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId = publisher });
+        var response = await Client.CallAsync(
+            "StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId = publisher });
 
         response.AssertError(HttpStatusCode.PaymentRequired, "ServiceQuotaExceededException");
         Assert.Equal(0, (await Client.OkAsync("ListParticipantReplicas", new { sourceStageArn = source, participantId = publisher }))
@@ -232,11 +255,22 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         var destination = await Client.CreateStageAsync();
         var publisher = await Client.PublisherAsync(source);
 
-        (await Client.CallAsync("StopParticipantReplication", new { sourceStageArn = UnknownStage, destinationStageArn = destination, participantId = publisher }))
+        (
+            await Client.CallAsync(
+            "StopParticipantReplication", new
+            {
+                sourceStageArn = UnknownStage,
+                destinationStageArn = destination,
+                participantId = publisher
+            }))
             .AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.CallAsync("StopParticipantReplication", new { sourceStageArn = source, destinationStageArn = UnknownStage, participantId = publisher }))
+        (
+            await Client.CallAsync(
+            "StopParticipantReplication", new { sourceStageArn = source, destinationStageArn = UnknownStage, participantId = publisher }))
             .AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.CallAsync("StopParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId = publisher }))
+        (
+            await Client.CallAsync(
+            "StopParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId = publisher }))
             .AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
@@ -250,10 +284,17 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         {
             var destination = await Client.CreateStageAsync();
             destinations.Add(destination);
-            await Client.OkAsync("StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId = publisher });
+            await Client.OkAsync(
+                "StartParticipantReplication", new
+                {
+                    sourceStageArn = source,
+                    destinationStageArn = destination,
+                    participantId = publisher
+                });
         }
 
-        var first = await Client.OkAsync("ListParticipantReplicas", new { sourceStageArn = source, participantId = publisher, maxResults = 2 });
+        var first = await Client.OkAsync(
+            "ListParticipantReplicas", new { sourceStageArn = source, participantId = publisher, maxResults = 2 });
         var second = await Client.OkAsync("ListParticipantReplicas",
             new { sourceStageArn = source, participantId = publisher, nextToken = first.GetProperty("nextToken").GetString() });
 
@@ -265,16 +306,47 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
     }
 
     [Theory]
-    [InlineData("StartParticipantReplication", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","participantId":"p"}""")]
-    [InlineData("StartParticipantReplication", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/bbbbBBBBbbbb","participantId":"p","reconnectWindowSeconds":61}""")]
-    [InlineData("StartParticipantReplication", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/bbbbBBBBbbbb","participantId":"p","reconnectWindowSeconds":-1}""")]
-    [InlineData("StartParticipantReplication", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/bbbbBBBBbbbb"}""")]
-    [InlineData("StartParticipantReplication", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"bad","participantId":"p"}""")]
-    [InlineData("StartParticipantReplication", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/bbbbBBBBbbbb","participantId":"bad_id"}""")]
-    [InlineData("StopParticipantReplication", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","participantId":"p"}""")]
+    [
+        InlineData(
+        "StartParticipantReplication",
+        """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:1234567"""
+        + """89012:stage/aaaaAAAAaaaa","participantId":"p"}""")]
+    [
+        InlineData(
+        "StartParticipantReplication",
+        """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:1234567"""
+        + """89012:stage/bbbbBBBBbbbb","participantId":"p","reconnectWindowSeconds":61}""")]
+    [
+        InlineData(
+        "StartParticipantReplication",
+        """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:1234567"""
+        + """89012:stage/bbbbBBBBbbbb","participantId":"p","reconnectWindowSeconds":-1}""")]
+    [
+        InlineData(
+        "StartParticipantReplication",
+        """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:1234567"""
+        + """89012:stage/bbbbBBBBbbbb"}""")]
+    [
+        InlineData(
+        "StartParticipantReplication",
+        """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"bad","participantId":"p"}""")]
+    [
+        InlineData(
+        "StartParticipantReplication",
+        """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:1234567"""
+        + """89012:stage/bbbbBBBBbbbb","participantId":"bad_id"}""")]
+    [
+        InlineData(
+        "StopParticipantReplication", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","participantId":"p"}""")]
     [InlineData("ListParticipantReplicas", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa"}""")]
-    [InlineData("ListParticipantReplicas", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","participantId":"p","maxResults":51}""")]
-    [InlineData("ListParticipantReplicas", """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","participantId":"p","maxResults":0}""")]
+    [
+        InlineData(
+        "ListParticipantReplicas",
+        """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","participantId":"p","maxResults":51}""")]
+    [
+        InlineData(
+        "ListParticipantReplicas",
+        """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","participantId":"p","maxResults":0}""")]
     public async Task Replication_operations_validate_their_input(string operation, string body)
     {
         (await Client.SendRawAsync(HttpMethod.Post, "/" + operation, body)).AssertError(HttpStatusCode.BadRequest, "ValidationException");
@@ -292,7 +364,8 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
             attributes,
         });
 
-        (await Client.SendRawAsync(HttpMethod.Post, "/StartParticipantReplication", body)).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.SendRawAsync(HttpMethod.Post, "/StartParticipantReplication", body)).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
     }
 
     [Fact]
@@ -305,10 +378,14 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         await emulator.EnableRecordingAsync(unrecorded, recordReplicas: false);
         var publisher = await Client.PublisherAsync(source);
 
-        await Client.OkAsync("StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = recorded, participantId = publisher });
-        await Client.OkAsync("StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = unrecorded, participantId = publisher });
+        await Client.OkAsync(
+            "StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = recorded, participantId = publisher });
+        await Client.OkAsync(
+            "StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = unrecorded, participantId = publisher });
 
-        Assert.Equal([StageEvents.ParticipantReplicationStarted, "Recording Start"], emulator.Events.EventNamesFor(recorded).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [StageEvents.ParticipantReplicationStarted, "Recording Start"], emulator.Events.EventNamesFor(recorded).Order(
+            StringComparer.Ordinal));
         Assert.Equal([StageEvents.ParticipantReplicationStarted], emulator.Events.EventNamesFor(unrecorded));
     }
 
@@ -318,7 +395,14 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         var destination = await Client.CreateStageAsync();
         var participantId = await Client.PublisherAsync(source);
         await Client.JoinIdAsync(source); // keeps the source session alive when the publisher leaves
-        await Client.OkAsync("StartParticipantReplication", new { sourceStageArn = source, destinationStageArn = destination, participantId, reconnectWindowSeconds });
+        await Client.OkAsync(
+            "StartParticipantReplication", new
+            {
+                sourceStageArn = source,
+                destinationStageArn = destination,
+                participantId,
+                reconnectWindowSeconds
+            });
         return (source, destination, participantId);
     }
 }

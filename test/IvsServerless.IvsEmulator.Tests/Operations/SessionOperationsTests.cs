@@ -30,7 +30,8 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
         Assert.Equal(sessionId, live.GetProperty("sessionId").GetString());
         Assert.Equal(startedAt, live.GetProperty("startTime").GetString());
         Assert.False(live.TryGetProperty("endTime", out _));
-        var summary = (await Client.OkAsync("ListStages")).GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("arn").GetString() == stageArn);
+        var summary = (await Client.OkAsync("ListStages")).GetProperty("stages").EnumerateArray().Single(
+            s => s.GetProperty("arn").GetString() == stageArn);
         Assert.Equal(sessionId, summary.GetProperty("activeSessionId").GetString());
 
         await Client.ActAsync(stageArn, first, "leave");
@@ -68,7 +69,8 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
         }
 
         var first = await Client.OkAsync("ListStageSessions", new { stageArn, maxResults = 2 });
-        var second = await Client.OkAsync("ListStageSessions", new { stageArn, maxResults = 2, nextToken = first.GetProperty("nextToken").GetString() });
+        var second = await Client.OkAsync(
+            "ListStageSessions", new { stageArn, maxResults = 2, nextToken = first.GetProperty("nextToken").GetString() });
 
         var listed = first.GetProperty("stageSessions").EnumerateArray().Concat(second.GetProperty("stageSessions").EnumerateArray())
             .Select(s => s.GetProperty("sessionId").GetString()).ToList();
@@ -82,8 +84,15 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
         var stageArn = await Client.CreateStageAsync();
         var (participantId, token) = await Client.TokenAsync(stageArn, ["PUBLISH"], "carol", attributes: new { seat = "3" });
         var joinedAt = WireJson.Timestamp(emulator.Clock.GetUtcNow());
-        await Client.JoinTokenAsync(token, new { ispName = "Comcast", osName = "Microsoft Windows 10 Pro", osVersion = "10.0.19044",
-            browserName = "Google Chrome", browserVersion = "116", sdkVersion = "1.3.1" });
+        await Client.JoinTokenAsync(token, new
+        {
+            ispName = "Comcast",
+            osName = "Microsoft Windows 10 Pro",
+            osVersion = "10.0.19044",
+            browserName = "Google Chrome",
+            browserVersion = "116",
+            sdkVersion = "1.3.1"
+        });
         var sessionId = (await Client.ActiveSessionAsync(stageArn))!;
 
         var participant = await Client.ParticipantAsync(stageArn, sessionId, participantId);
@@ -145,13 +154,15 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
         Assert.Equal([host], await ListAsync(new { stageArn, sessionId, filterByRecordingState = "ACTIVE" }));
         Assert.Empty(await ListAsync(new { stageArn, sessionId, filterByRecordingState = "FAILED" }));
 
-        var summary = (await Client.OkAsync("ListParticipants", new { stageArn, sessionId, filterByUserId = "host" })).GetProperty("participants")[0];
+        var summary = (await Client.OkAsync("ListParticipants", new { stageArn, sessionId, filterByUserId = "host" })).GetProperty(
+            "participants")[0];
         Assert.Equal(["participantId", "userId", "state", "firstJoinTime", "published", "recordingState", "replicationType"],
             summary.EnumerateObject().Select(p => p.Name));
 
         var page = await Client.OkAsync("ListParticipants", new { stageArn, sessionId, maxResults = 2 });
         Assert.Equal(2, page.GetProperty("participants").GetArrayLength());
-        var rest = await Client.OkAsync("ListParticipants", new { stageArn, sessionId, nextToken = page.GetProperty("nextToken").GetString() });
+        var rest = await Client.OkAsync(
+            "ListParticipants", new { stageArn, sessionId, nextToken = page.GetProperty("nextToken").GetString() });
         Assert.Equal(leaver, rest.GetProperty("participants")[0].GetProperty("participantId").GetString());
     }
 
@@ -179,9 +190,15 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
         var stageArn = await Client.CreateStageAsync();
         var unknownStage = "arn:aws:ivs:us-east-1:123456789012:stage/noSuchStage1";
 
-        Assert.Equal(0, (await Client.OkAsync("ListStageSessions", new { stageArn = unknownStage })).GetProperty("stageSessions").GetArrayLength());
-        Assert.Equal(0, (await Client.OkAsync("ListParticipants", new { stageArn, sessionId = UnknownSession })).GetProperty("participants").GetArrayLength());
-        Assert.Equal(0, (await Client.OkAsync("ListParticipantEvents", new { stageArn = unknownStage, sessionId = UnknownSession, participantId = "abc" }))
+        Assert.Equal(
+            0, (await Client.OkAsync("ListStageSessions", new { stageArn = unknownStage })).GetProperty("stageSessions").GetArrayLength());
+        Assert.Equal(
+            0, (await Client.OkAsync("ListParticipants", new { stageArn, sessionId = UnknownSession })).GetProperty(
+            "participants").GetArrayLength());
+        Assert.Equal(
+            0, (
+            await Client.OkAsync(
+            "ListParticipantEvents", new { stageArn = unknownStage, sessionId = UnknownSession, participantId = "abc" }))
             .GetProperty("events").GetArrayLength());
         await Client.JoinIdAsync(stageArn);
         var sessionId = (await Client.ActiveSessionAsync(stageArn))!;
@@ -197,29 +214,50 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
         var sessionId = (await Client.ActiveSessionAsync(stageArn))!;
         var unknownStage = "arn:aws:ivs:us-east-1:123456789012:stage/noSuchStage1";
 
-        (await Client.CallAsync("GetStageSession", new { stageArn = unknownStage, sessionId })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.CallAsync("GetStageSession", new { stageArn, sessionId = UnknownSession })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.CallAsync("GetParticipant", new { stageArn = unknownStage, sessionId, participantId })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.CallAsync("GetParticipant", new { stageArn, sessionId = UnknownSession, participantId })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.CallAsync("GetParticipant", new { stageArn, sessionId, participantId = "nobodyHere12" })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.CallAsync("GetStageSession", new { stageArn = unknownStage, sessionId })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.CallAsync("GetStageSession", new { stageArn, sessionId = UnknownSession })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.CallAsync("GetParticipant", new { stageArn = unknownStage, sessionId, participantId })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.CallAsync("GetParticipant", new { stageArn, sessionId = UnknownSession, participantId })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.CallAsync("GetParticipant", new { stageArn, sessionId, participantId = "nobodyHere12" })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
     [Theory]
     [InlineData("GetStageSession", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"st-short"}""")]
-    [InlineData("GetStageSession", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"xx-a1b2c3d4e5f6g"}""")]
+    [
+        InlineData(
+        "GetStageSession", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"xx-a1b2c3d4e5f6g"}""")]
     [InlineData("GetStageSession", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh"}""")]
     [InlineData("GetStageSession", """{"stageArn":"not-an-arn","sessionId":"st-a1b2c3d4e5f6g"}""")]
     [InlineData("ListStageSessions", """{}""")]
     [InlineData("ListStageSessions", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","maxResults":0}""")]
     [InlineData("ListStageSessions", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","nextToken":"forged"}""")]
-    [InlineData("GetParticipant", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"st-a1b2c3d4e5f6g"}""")]
-    [InlineData("GetParticipant", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"st-a1b2c3d4e5f6g","participantId":"bad id!"}""")]
+    [
+        InlineData(
+        "GetParticipant", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"st-a1b2c3d4e5f6g"}""")]
+    [
+        InlineData(
+        "GetParticipant",
+        """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"st-a1b2c3d4e5f6g","participantId":"bad """
+        + """id!"}""")]
     [InlineData("ListParticipants", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh"}""")]
-    [InlineData("ListParticipantEvents", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"st-a1b2c3d4e5f6g"}""")]
-    [InlineData("ListParticipantEvents", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"st-a1b2c3d4e5f6g","participantId":"p","maxResults":101}""")]
+    [
+        InlineData(
+        "ListParticipantEvents", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"st-a1b2c3d4e5f6g"}""")]
+    [
+        InlineData(
+        "ListParticipantEvents",
+        """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","sessionId":"st-a1b2c3d4e5f6g","participantId":"p","maxRes"""
+        + """ults":101}""")]
     [InlineData("DisconnectParticipant", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh"}""")]
     [InlineData("DisconnectParticipant", """{"participantId":"abc"}""")]
-    [InlineData("DisconnectParticipant", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","participantId":"bad id!"}""")]
+    [
+        InlineData(
+        "DisconnectParticipant", """{"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdABCDefgh","participantId":"bad id!"}""")]
     public async Task Session_operations_validate_their_input(string operation, string body)
     {
         var response = await Client.SendRawAsync(HttpMethod.Post, "/" + operation, body);
@@ -238,9 +276,12 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
         var leftAt = WireJson.Timestamp(emulator.Clock.GetUtcNow());
         await Client.ActAsync(stageArn, viewer, "leave");
 
-        var events = (await Client.OkAsync("ListParticipantEvents", new { stageArn, sessionId, participantId = viewer })).GetProperty("events");
+        var events = (await Client.OkAsync("ListParticipantEvents", new { stageArn, sessionId, participantId = viewer })).GetProperty(
+            "events");
 
-        Assert.Equal(["LEFT", "SUBSCRIBE_STOPPED", "SUBSCRIBE_STARTED", "JOINED"], events.EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+        Assert.Equal(
+            ["LEFT", "SUBSCRIBE_STOPPED", "SUBSCRIBE_STARTED", "JOINED"], events.EnumerateArray().Select(
+            e => e.GetProperty("name").GetString()));
         Assert.Equal(leftAt, events[0].GetProperty("eventTime").GetString());
         Assert.All(events.EnumerateArray(), e => Assert.Equal(viewer, e.GetProperty("participantId").GetString()));
         Assert.Equal(publisher, events[1].GetProperty("remoteParticipantId").GetString());
@@ -266,13 +307,15 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("{}", response.Text);
-        Assert.Equal(["LEFT", "PUBLISH_STOPPED", "PUBLISH_STARTED", "JOINED"], await Client.EventNamesAsync(stageArn, sessionId, participantId));
+        Assert.Equal(
+            ["LEFT", "PUBLISH_STOPPED", "PUBLISH_STARTED", "JOINED"], await Client.EventNamesAsync(stageArn, sessionId, participantId));
         Assert.Equal(["Participant Published", "Participant Unpublished"], emulator.Events.EventNamesFor(stageArn));
         Assert.Null(await Client.ActiveSessionAsync(stageArn));
         Assert.Equal("DISCONNECTED", (await Client.ParticipantAsync(stageArn, sessionId, participantId)).GetProperty("state").GetString());
 
         (await Client.JoinRawAsync(new { token })).AssertError(HttpStatusCode.Forbidden, "AccessDeniedException");
-        (await Client.CallAsync("DisconnectParticipant", new { stageArn, participantId })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.CallAsync("DisconnectParticipant", new { stageArn, participantId })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
     [Fact]
@@ -281,7 +324,9 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
         var stageArn = await Client.CreateStageAsync();
         var participantId = await Client.JoinIdAsync(stageArn);
 
-        (await Client.CallAsync("DisconnectParticipant", new { stageArn = "arn:aws:ivs:us-east-1:123456789012:stage/noSuchStage1", participantId }))
+        (
+            await Client.CallAsync(
+            "DisconnectParticipant", new { stageArn = "arn:aws:ivs:us-east-1:123456789012:stage/noSuchStage1", participantId }))
             .AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
         (await Client.CallAsync("DisconnectParticipant", new { stageArn, participantId = "nobodyHere12" }))
             .AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");

@@ -54,7 +54,10 @@ public sealed class StageOperationsTests(EmulatorFixture emulator) : IClassFixtu
 
     [Theory]
     [InlineData("""{"name":"bad name!"}""", "at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern")]
-    [InlineData("""{"name":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""", "Member must have length less than or equal to 128")]
+    [
+        InlineData(
+        """{"name":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"""
+        + """aaaaaaaaaaaaa"}""", "Member must have length less than or equal to 128")]
     [InlineData("""{"participantTokenConfigurations":[{"duration":0}]}""", "Member must have value greater than or equal to 1")]
     [InlineData("""{"participantTokenConfigurations":[{"duration":20161}]}""", "Member must have value less than or equal to 20160")]
     [InlineData("""{"participantTokenConfigurations":[{"capabilities":["ADMIN"]}]}""", "Member must satisfy enum value set")]
@@ -91,7 +94,9 @@ public sealed class StageOperationsTests(EmulatorFixture emulator) : IClassFixtu
             autoParticipantRecordingConfiguration = new { storageConfigurationArn = storageArn, mediaTypes = new[] { "AUDIO_ONLY" } },
         });
         Assert.Equal("renamed", updated.GetProperty("stage").GetProperty("name").GetString());
-        Assert.Equal(storageArn, updated.GetProperty("stage").GetProperty("autoParticipantRecordingConfiguration").GetProperty("storageConfigurationArn").GetString());
+        Assert.Equal(
+            storageArn, updated.GetProperty("stage").GetProperty("autoParticipantRecordingConfiguration").GetProperty(
+            "storageConfigurationArn").GetString());
 
         await Client.OkAsync("DeleteStage", new { arn });
         (await Client.CallAsync("GetStage", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
@@ -105,7 +110,10 @@ public sealed class StageOperationsTests(EmulatorFixture emulator) : IClassFixtu
         var response = await Client.CallAsync("UpdateStage", new
         {
             arn,
-            autoParticipantRecordingConfiguration = new { storageConfigurationArn = "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abcdABCDefgh" },
+            autoParticipantRecordingConfiguration = new
+            {
+                storageConfigurationArn = "arn:aws:ivs:us-east-1:123456789012:storage-configuration/abcdABCDefgh"
+            },
         });
         response.AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
@@ -146,7 +154,8 @@ public sealed class StageOperationsTests(EmulatorFixture emulator) : IClassFixtu
         var tampered = (token[0] == 'A' ? 'B' : 'A') + token[1..];
         (await Client.CallAsync("ListStages", new { nextToken = tampered })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
         (await Client.CallAsync("ListPublicKeys", new { nextToken = token })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListStages", new { nextToken = "not a token!" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListStages", new { nextToken = "not a token!" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
         (await Client.CallAsync("ListStages", new { maxResults = 0 })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
         (await Client.CallAsync("ListStages", new { maxResults = 101 })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
     }

@@ -40,10 +40,22 @@ public sealed class StorageConfigurationOperationsTests(EmulatorFixture emulator
     [Theory]
     [InlineData("""{}""", "Value null at 's3' failed to satisfy constraint: Member must not be null")]
     [InlineData("""{"s3":{}}""", "Value null at 's3.bucketName' failed to satisfy constraint: Member must not be null")]
-    [InlineData("""{"s3":{"bucketName":"ab"}}""", "at 's3.bucketName' failed to satisfy constraint: Member must have length greater than or equal to 3")]
-    [InlineData("""{"s3":{"bucketName":"a234567890123456789012345678901234567890123456789012345678901234"}}""", "Member must have length less than or equal to 63")]
-    [InlineData("""{"s3":{"bucketName":"My_Bucket"}}""", "at 's3.bucketName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z0-9-.]+")]
-    [InlineData("""{"s3":{"bucketName":"bucket"},"name":"a/b"}""", "at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern")]
+    [
+        InlineData(
+        """{"s3":{"bucketName":"ab"}}""",
+        "at 's3.bucketName' failed to satisfy constraint: Member must have length greater than or equal to 3")]
+    [
+        InlineData(
+        """{"s3":{"bucketName":"a234567890123456789012345678901234567890123456789012345678901234"}}""",
+        "Member must have length less than or equal to 63")]
+    [
+        InlineData(
+        """{"s3":{"bucketName":"My_Bucket"}}""",
+        "at 's3.bucketName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z0-9-.]+")]
+    [
+        InlineData(
+        """{"s3":{"bucketName":"bucket"},"name":"a/b"}""",
+        "at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern")]
     public async Task CreateStorageConfiguration_rejects_constraint_violations(string body, string expected)
     {
         var response = await Client.SendRawAsync(HttpMethod.Post, "/CreateStorageConfiguration", body);
@@ -91,8 +103,10 @@ public sealed class StorageConfigurationOperationsTests(EmulatorFixture emulator
         Assert.Equal("{}", (await Client.CallAsync("DeleteStorageConfiguration", new { arn })).Text);
 
         (await Client.CallAsync("GetStorageConfiguration", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.CallAsync("DeleteStorageConfiguration", new { arn })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.CallAsync("DeleteStorageConfiguration", new { arn })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.SendRawAsync(HttpMethod.Get, "/tags/" + Uri.EscapeDataString(arn))).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
         Assert.DoesNotContain((await Client.OkAsync("ListStorageConfigurations")).GetProperty("storageConfigurations").EnumerateArray(),
             s => s.GetProperty("arn").GetString() == arn);
     }
@@ -104,10 +118,12 @@ public sealed class StorageConfigurationOperationsTests(EmulatorFixture emulator
         var stageArn = await Client.CreateStageAsync();
         var composition = await Client.StartS3CompositionAsync(stageArn, storageArn: storageArn);
 
-        (await Client.CallAsync("DeleteStorageConfiguration", new { arn = storageArn })).AssertError(HttpStatusCode.Conflict, "ConflictException");
+        (await Client.CallAsync("DeleteStorageConfiguration", new { arn = storageArn })).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
 
         await Client.OkAsync("StopComposition", new { arn = composition.GetProperty("arn").GetString() });
-        (await Client.CallAsync("DeleteStorageConfiguration", new { arn = storageArn })).AssertError(HttpStatusCode.Conflict, "ConflictException");
+        (await Client.CallAsync("DeleteStorageConfiguration", new { arn = storageArn })).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
 
         emulator.Advance(emulator.Emulator.Options.CompositionTransitionDelay);
         await Client.OkAsync("DeleteStorageConfiguration", new { arn = storageArn });
@@ -117,29 +133,37 @@ public sealed class StorageConfigurationOperationsTests(EmulatorFixture emulator
     public async Task DeleteStorageConfiguration_is_409_while_a_stage_records_participants_to_it()
     {
         var storageArn = await Client.CreateStorageConfigurationAsync();
-        var stage = await Client.OkAsync("CreateStage", new { autoParticipantRecordingConfiguration = new { storageConfigurationArn = storageArn } });
+        var stage = await Client.OkAsync(
+            "CreateStage", new { autoParticipantRecordingConfiguration = new { storageConfigurationArn = storageArn } });
         var stageArn = stage.GetProperty("stage").GetProperty("arn").GetString();
 
-        (await Client.CallAsync("DeleteStorageConfiguration", new { arn = storageArn })).AssertError(HttpStatusCode.Conflict, "ConflictException");
+        (await Client.CallAsync("DeleteStorageConfiguration", new { arn = storageArn })).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
 
-        await Client.OkAsync("UpdateStage", new { arn = stageArn, autoParticipantRecordingConfiguration = new { storageConfigurationArn = "" } });
+        await Client.OkAsync(
+            "UpdateStage", new { arn = stageArn, autoParticipantRecordingConfiguration = new { storageConfigurationArn = "" } });
         await Client.OkAsync("DeleteStorageConfiguration", new { arn = storageArn });
     }
 
     [Fact]
     public async Task ListStorageConfigurations_pages_and_rejects_bad_paging_input()
     {
-        var created = new[] { await Client.CreateStorageConfigurationAsync("bucket-a"), await Client.CreateStorageConfigurationAsync("bucket-b") };
+        var created = new[] {
+            await Client.CreateStorageConfigurationAsync("bucket-a"), await Client.CreateStorageConfigurationAsync("bucket-b") };
 
         var first = await Client.OkAsync("ListStorageConfigurations", new { maxResults = 1 });
         Assert.Equal(1, first.GetProperty("storageConfigurations").GetArrayLength());
-        var second = await Client.OkAsync("ListStorageConfigurations", new { maxResults = 1, nextToken = first.GetProperty("nextToken").GetString() });
+        var second = await Client.OkAsync(
+            "ListStorageConfigurations", new { maxResults = 1, nextToken = first.GetProperty("nextToken").GetString() });
         Assert.NotEqual(first.GetProperty("storageConfigurations")[0].GetProperty("arn").GetString(),
             second.GetProperty("storageConfigurations")[0].GetProperty("arn").GetString());
 
-        (await Client.CallAsync("ListStorageConfigurations", new { maxResults = 0 })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListStorageConfigurations", new { maxResults = 101 })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.CallAsync("ListStorageConfigurations", new { nextToken = "bm90IGEgdG9rZW4" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListStorageConfigurations", new { maxResults = 0 })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListStorageConfigurations", new { maxResults = 101 })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.CallAsync("ListStorageConfigurations", new { nextToken = "bm90IGEgdG9rZW4" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
 
         foreach (var arn in created)
         {

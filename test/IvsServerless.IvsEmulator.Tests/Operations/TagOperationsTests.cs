@@ -22,13 +22,16 @@ public sealed class TagOperationsTests(EmulatorFixture emulator) : IClassFixture
             await Client.CreateEncoderConfigurationAsync(),
             await Client.AnyStorageConfigurationAsync(),
             await Client.CreateIngestConfigurationAsync(),
-            Resources.Arn(await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = key.ExportSubjectPublicKeyInfoPem() }), "publicKey"),
+            Resources.Arn(
+                await Client.OkAsync("ImportPublicKey", new { publicKeyMaterial = key.ExportSubjectPublicKeyInfoPem() }), "publicKey"),
             (await Client.StartS3CompositionAsync(stageArn)).GetProperty("arn").GetString()!,
         };
 
         foreach (var arn in arns)
         {
-            Assert.Equal("{}", (await TagAsync(arn, new { tags = new Dictionary<string, string> { ["team"] = "video", ["cost center"] = "42" } })).Text);
+            Assert.Equal(
+                "{}", (
+                await TagAsync(arn, new { tags = new Dictionary<string, string> { ["team"] = "video", ["cost center"] = "42" } })).Text);
             Assert.Equal("{}", (await TagAsync(arn, new { tags = new { team = "live" } })).Text);
             Assert.Equal(new Dictionary<string, string> { ["cost center"] = "42", ["team"] = "live" }, await ListTagsAsync(arn));
 
@@ -60,7 +63,8 @@ public sealed class TagOperationsTests(EmulatorFixture emulator) : IClassFixture
     {
         (await Client.SendRawAsync(HttpMethod.Get, TagsPath(arn))).AssertError(HttpStatusCode.BadRequest, "ValidationException");
         (await TagAsync(arn, new { tags = new { a = "b" } })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.SendRawAsync(HttpMethod.Delete, TagsPath(arn) + "?tagKeys=a")).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.SendRawAsync(HttpMethod.Delete, TagsPath(arn) + "?tagKeys=a")).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
     }
 
     [Fact]
@@ -69,15 +73,19 @@ public sealed class TagOperationsTests(EmulatorFixture emulator) : IClassFixture
         var arn = "arn:aws:ivs:us-east-1:123456789012:stage/" + new string('a', 100);
         var response = await Client.SendRawAsync(HttpMethod.Get, TagsPath(arn));
         response.AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        Assert.Contains("at 'resourceArn' failed to satisfy constraint: Member must have length less than or equal to 128", response.ExceptionMessage, StringComparison.Ordinal);
+        Assert.Contains(
+            "at 'resourceArn' failed to satisfy constraint: Member must have length less than or equal to 128", response.ExceptionMessage,
+            StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_well_formed_arn_of_nothing_is_404_on_every_tag_operation()
     {
-        (await Client.SendRawAsync(HttpMethod.Get, TagsPath(UnknownStageArn))).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.SendRawAsync(HttpMethod.Get, TagsPath(UnknownStageArn))).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
         (await TagAsync(UnknownStageArn, new { tags = new { a = "b" } })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.SendRawAsync(HttpMethod.Delete, TagsPath(UnknownStageArn) + "?tagKeys=a")).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.SendRawAsync(HttpMethod.Delete, TagsPath(UnknownStageArn) + "?tagKeys=a")).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
         (await Client.SendRawAsync(HttpMethod.Get, TagsPath("arn:aws:ivs:us-east-1:123456789012:channel/abcdABCDefgh")))
             .AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
@@ -110,7 +118,11 @@ public sealed class TagOperationsTests(EmulatorFixture emulator) : IClassFixture
     [Theory]
     [InlineData("""{}""", "Value null at 'tags' failed to satisfy constraint: Member must not be null")]
     [InlineData("""{"tags":{"":"v"}}""", "Member must have length greater than or equal to 1")]
-    [InlineData("""{"tags":{"k":"01234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"}}""", "Member must have length less than or equal to 256")]
+    [
+        InlineData(
+        """{"tags":{"k":"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901"""
+        + """2345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345"""
+        + """678901234567890123456789"}}""", "Member must have length less than or equal to 256")]
     public async Task TagResource_rejects_missing_or_invalid_tags(string body, string expected)
     {
         var arn = await Client.CreateStageAsync();
@@ -123,8 +135,10 @@ public sealed class TagOperationsTests(EmulatorFixture emulator) : IClassFixture
     public async Task TagResource_rejects_long_keys_and_more_than_50_tags_in_one_request()
     {
         var arn = await Client.CreateStageAsync();
-        (await TagAsync(arn, new { tags = new Dictionary<string, string> { [new string('k', 129)] = "v" } })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await TagAsync(arn, new { tags = Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", _ => "v") })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await TagAsync(arn, new { tags = new Dictionary<string, string> { [new string('k', 129)] = "v" } })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await TagAsync(arn, new { tags = Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", _ => "v") })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
         Assert.Empty(await ListTagsAsync(arn));
     }
 
@@ -135,12 +149,17 @@ public sealed class TagOperationsTests(EmulatorFixture emulator) : IClassFixture
 
         var none = await Client.SendRawAsync(HttpMethod.Delete, TagsPath(arn));
         none.AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        Assert.Contains("Value null at 'tagKeys' failed to satisfy constraint: Member must not be null", none.ExceptionMessage, StringComparison.Ordinal);
+        Assert.Contains(
+            "Value null at 'tagKeys' failed to satisfy constraint: Member must not be null", none.ExceptionMessage,
+            StringComparison.Ordinal);
 
         var tooMany = string.Join('&', Enumerable.Range(0, 51).Select(i => $"tagKeys=k{i}"));
-        (await Client.SendRawAsync(HttpMethod.Delete, $"{TagsPath(arn)}?{tooMany}")).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.SendRawAsync(HttpMethod.Delete, $"{TagsPath(arn)}?tagKeys=keep&tagKeys={new string('k', 129)}")).AssertError(HttpStatusCode.BadRequest, "ValidationException");
-        (await Client.SendRawAsync(HttpMethod.Delete, $"{TagsPath(arn)}?tagKeys=keep&tagKeys=")).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.SendRawAsync(HttpMethod.Delete, $"{TagsPath(arn)}?{tooMany}")).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.SendRawAsync(HttpMethod.Delete, $"{TagsPath(arn)}?tagKeys=keep&tagKeys={new string('k', 129)}")).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.SendRawAsync(HttpMethod.Delete, $"{TagsPath(arn)}?tagKeys=keep&tagKeys=")).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
 
         Assert.Equal(new Dictionary<string, string> { ["keep"] = "me" }, await ListTagsAsync(arn));
     }

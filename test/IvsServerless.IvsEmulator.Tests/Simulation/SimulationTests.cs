@@ -231,7 +231,8 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
         }
 
         var thirteenth = await Client.JoinIdAsync(stageArn);
-        (await Client.ActRawAsync(stageArn, thirteenth, "publish")).AssertError(HttpStatusCode.PaymentRequired, "ServiceQuotaExceededException");
+        (await Client.ActRawAsync(stageArn, thirteenth, "publish")).AssertError(
+            HttpStatusCode.PaymentRequired, "ServiceQuotaExceededException");
 
         var error = emulator.Events.EventsFor(stageArn).Last();
         Assert.Equal("Participant Publish Error", error.EventName);
@@ -250,29 +251,38 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
         var sessionId = (await Client.ActiveSessionAsync(stageArn))!;
 
         await Client.ActAsync(stageArn, viewer, "subscribe", new { publisherId = publisher });
-        (await Client.ActRawAsync(stageArn, viewer, "subscribe", new { publisherId = publisher })).AssertError(HttpStatusCode.Conflict, "ConflictException");
-        (await Client.ActRawAsync(stageArn, publishOnly, "subscribe", new { publisherId = publisher })).AssertError(HttpStatusCode.Forbidden, "AccessDeniedException");
-        (await Client.ActRawAsync(stageArn, viewer, "subscribe", new { publisherId = idle })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.ActRawAsync(stageArn, viewer, "subscribe", new { publisherId = "nobodyHere12" })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
-        (await Client.ActRawAsync(stageArn, viewer, "subscribe", new { publisherId = viewer })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.ActRawAsync(stageArn, viewer, "subscribe", new { publisherId = publisher })).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
+        (await Client.ActRawAsync(stageArn, publishOnly, "subscribe", new { publisherId = publisher })).AssertError(
+            HttpStatusCode.Forbidden, "AccessDeniedException");
+        (await Client.ActRawAsync(stageArn, viewer, "subscribe", new { publisherId = idle })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.ActRawAsync(stageArn, viewer, "subscribe", new { publisherId = "nobodyHere12" })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.ActRawAsync(stageArn, viewer, "subscribe", new { publisherId = viewer })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
         (await Client.ActRawAsync(stageArn, viewer, "subscribe", new { })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
 
-        var viewerEvents = (await Client.OkAsync("ListParticipantEvents", new { stageArn, sessionId, participantId = viewer })).GetProperty("events");
+        var viewerEvents = (await Client.OkAsync("ListParticipantEvents", new { stageArn, sessionId, participantId = viewer })).GetProperty(
+            "events");
         Assert.Equal("SUBSCRIBE_ERROR", viewerEvents[0].GetProperty("name").GetString());
         Assert.Equal("PUBLISHER_NOT_FOUND", viewerEvents[0].GetProperty("errorCode").GetString());
         Assert.Equal("nobodyHere12", viewerEvents[0].GetProperty("remoteParticipantId").GetString());
         var started = viewerEvents.EnumerateArray().Single(e => e.GetProperty("name").GetString() == "SUBSCRIBE_STARTED");
         Assert.Equal(publisher, started.GetProperty("remoteParticipantId").GetString());
-        var denied = (await Client.OkAsync("ListParticipantEvents", new { stageArn, sessionId, participantId = publishOnly })).GetProperty("events")[0];
+        var denied = (await Client.OkAsync("ListParticipantEvents", new { stageArn, sessionId, participantId = publishOnly })).GetProperty(
+            "events")[0];
         Assert.Equal("SUBSCRIBE_ERROR", denied.GetProperty("name").GetString());
         Assert.Equal("INSUFFICIENT_CAPABILITIES", denied.GetProperty("errorCode").GetString());
 
         // The publisher stops: the subscription ends with it.
         await Client.ActAsync(stageArn, publisher, "unpublish");
-        var latest = (await Client.OkAsync("ListParticipantEvents", new { stageArn, sessionId, participantId = viewer })).GetProperty("events")[0];
+        var latest = (await Client.OkAsync("ListParticipantEvents", new { stageArn, sessionId, participantId = viewer })).GetProperty(
+            "events")[0];
         Assert.Equal("SUBSCRIBE_STOPPED", latest.GetProperty("name").GetString());
         Assert.Equal(publisher, latest.GetProperty("remoteParticipantId").GetString());
-        (await Client.ActRawAsync(stageArn, viewer, "unsubscribe", new { publisherId = publisher })).AssertError(HttpStatusCode.NotFound, "ResourceNotFoundException");
+        (await Client.ActRawAsync(stageArn, viewer, "unsubscribe", new { publisherId = publisher })).AssertError(
+            HttpStatusCode.NotFound, "ResourceNotFoundException");
     }
 
     [Fact]
@@ -298,16 +308,21 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
         var participantId = joined.GetProperty("participantId").GetString()!;
         var sessionId = joined.GetProperty("sessionId").GetString()!;
         emulator.Advance(TimeSpan.FromSeconds(5));
-        var publishedAt = emulator.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var publishedAt = emulator.Clock.GetUtcNow().UtcDateTime.ToString(
+            "yyyy-MM-dd'T'HH-mm-ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
         var publishing = await Client.ActAsync(stageArn, participantId, "publish");
         Assert.Equal("ACTIVE", publishing.GetProperty("participant").GetProperty("recordingState").GetString());
-        (await Client.CallAsync("UpdateStage", new { arn = stageArn, autoParticipantRecordingConfiguration = new { storageConfigurationArn = "" } }))
+        (
+            await Client.CallAsync(
+            "UpdateStage", new { arn = stageArn, autoParticipantRecordingConfiguration = new { storageConfigurationArn = "" } }))
             .AssertError(HttpStatusCode.Conflict, "ConflictException");
 
         var start = emulator.Events.EventsFor(stageArn).Single(e => e.DetailType == IvsEvent.ParticipantRecordingStateChange);
         Assert.Equal("Recording Start", start.EventName);
-        Assert.Equal(["session_id", "event_name", "participant_id", "recording_s3_bucket_name", "recording_s3_key_prefix"], start.Detail.Select(p => p.Key));
+        Assert.Equal(
+            ["session_id", "event_name", "participant_id", "recording_s3_bucket_name", "recording_s3_key_prefix"], start.Detail.Select(
+            p => p.Key));
         Assert.Equal("my-recordings", start.Detail["recording_s3_bucket_name"]!.GetValue<string>());
         var prefix = $"{StageScenario.StageId(stageArn)}/{sessionId}/{participantId}/{publishedAt}";
         Assert.Equal(prefix, start.Detail["recording_s3_key_prefix"]!.GetValue<string>());
@@ -317,9 +332,12 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
 
         await Client.ActAsync(stageArn, participantId, "unpublish");
 
-        Assert.Equal(["Participant Published", "Recording Start", "Participant Unpublished", "Recording End"], emulator.Events.EventNamesFor(stageArn));
+        Assert.Equal(
+            ["Participant Published", "Recording Start", "Participant Unpublished", "Recording End"], emulator.Events.EventNamesFor(
+            stageArn));
         Assert.Equal("IVS Participant Recording State Change", emulator.Events.EventsFor(stageArn)[^1].DetailType);
-        Assert.Equal("STOPPED", (await Client.ParticipantAsync(stageArn, sessionId, participantId)).GetProperty("recordingState").GetString());
+        Assert.Equal(
+            "STOPPED", (await Client.ParticipantAsync(stageArn, sessionId, participantId)).GetProperty("recordingState").GetString());
     }
 
     [Fact]
@@ -327,11 +345,13 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
     {
         var stageArn = await Client.CreateStageAsync();
         var unrecorded = await Client.JoinIdAsync(stageArn);
-        (await Client.ActRawAsync(stageArn, unrecorded, "recording-start-failure")).AssertError(HttpStatusCode.Conflict, "ConflictException");
+        (await Client.ActRawAsync(stageArn, unrecorded, "recording-start-failure")).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
 
         await emulator.EnableRecordingAsync(stageArn);
         var participantId = await Client.JoinIdAsync(stageArn);
-        (await Client.ActRawAsync(stageArn, participantId, "recording-end-failure")).AssertError(HttpStatusCode.Conflict, "ConflictException");
+        (await Client.ActRawAsync(stageArn, participantId, "recording-end-failure")).AssertError(
+            HttpStatusCode.Conflict, "ConflictException");
 
         await Client.ActAsync(stageArn, participantId, "publish");
         var failed = await Client.ActAsync(stageArn, participantId, "recording-end-failure");
@@ -365,7 +385,8 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
         var sessionId = (await Client.ActiveSessionAsync(stageArn))!;
 
         await Client.ActAsync(stageArn, participantId, "publish-error", new { errorCode = "BITRATE_EXCEEDED" });
-        (await Client.ActRawAsync(stageArn, participantId, "publish-error", new { errorCode = "TOO_LOUD" })).AssertError(HttpStatusCode.BadRequest, "ValidationException");
+        (await Client.ActRawAsync(stageArn, participantId, "publish-error", new { errorCode = "TOO_LOUD" })).AssertError(
+            HttpStatusCode.BadRequest, "ValidationException");
         (await Client.ActRawAsync(stageArn, participantId, "publish-error")).AssertError(HttpStatusCode.BadRequest, "ValidationException");
 
         var error = emulator.Events.EventsFor(stageArn).Single();
@@ -385,7 +406,8 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
 
         Assert.False(left.TryGetProperty("activeSessionId", out _));
         Assert.Equal("DISCONNECTED", left.GetProperty("participant").GetProperty("state").GetString());
-        Assert.Equal(["LEFT", "PUBLISH_STOPPED", "PUBLISH_STARTED", "JOINED"], await Client.EventNamesAsync(stageArn, sessionId, publisher));
+        Assert.Equal(
+            ["LEFT", "PUBLISH_STOPPED", "PUBLISH_STARTED", "JOINED"], await Client.EventNamesAsync(stageArn, sessionId, publisher));
         Assert.Equal(["Participant Published", "Participant Unpublished"], emulator.Events.EventNamesFor(stageArn));
         Assert.Null(await Client.ActiveSessionAsync(stageArn));
     }
@@ -424,7 +446,8 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
     private string SelfSigned(ECDsa key, string keyArn, string stageArn, string jti, string? userId = null, bool allowPublish = true)
     {
         var now = emulator.Clock.GetUtcNow();
-        var claims = new ParticipantTokenClaims(jti, stageArn, "wss://global.events.live-video.net", "https://abc.global-bm.whip.live-video.net",
+        var claims = new ParticipantTokenClaims(
+            jti, stageArn, "wss://global.events.live-video.net", "https://abc.global-bm.whip.live-video.net",
             allowPublish, true, userId, new Dictionary<string, string> { ["role"] = "guest" }, now, now.AddHours(12));
         var header = new JsonObject { ["alg"] = "ES384", ["typ"] = "JWT", ["kid"] = keyArn };
         return Jwt.Sign(header, claims.ToJson(), key);

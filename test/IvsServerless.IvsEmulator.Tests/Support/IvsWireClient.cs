@@ -23,14 +23,16 @@ public sealed class IvsWireClient(Uri baseAddress) : IDisposable
     public async Task<JsonElement> OkAsync(string operation, object? body = null)
     {
         var response = await CallAsync(operation, body);
-        Assert.True(response.Status == HttpStatusCode.OK, $"{operation} failed: {(int)response.Status} {response.ErrorType} {response.Text}");
+        Assert.True(
+            response.Status == HttpStatusCode.OK, $"{operation} failed: {(int)response.Status} {response.ErrorType} {response.Text}");
         return response.Json;
     }
 
     public async Task<WireResponse> SendRawAsync(HttpMethod method, string pathAndQuery, string? body = null, string? region = null)
     {
         using var request = new HttpRequestMessage(method, pathAndQuery);
-        request.Headers.TryAddWithoutValidation("Authorization", region is null ? Authorization : Authorization.Replace("us-east-1", region, StringComparison.Ordinal));
+        request.Headers.TryAddWithoutValidation(
+            "Authorization", region is null ? Authorization : Authorization.Replace("us-east-1", region, StringComparison.Ordinal));
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8);
@@ -39,7 +41,8 @@ public sealed class IvsWireClient(Uri baseAddress) : IDisposable
 
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        return new WireResponse(response.StatusCode, text, response.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value)),
+        return new WireResponse(
+            response.StatusCode, text, response.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value)),
             response.Content.Headers.ContentType?.MediaType);
     }
 
@@ -52,12 +55,14 @@ public sealed record WireResponse(HttpStatusCode Status, string Text, IReadOnlyD
 
     public string? ErrorType => Headers.GetValueOrDefault("x-amzn-errortype");
 
-    public string? ExceptionMessage => Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty("exceptionMessage", out var m) ? m.GetString() : null;
+    public string? ExceptionMessage => Json.ValueKind == JsonValueKind.Object
+        && Json.TryGetProperty("exceptionMessage", out var m) ? m.GetString() : null;
 
     /// <summary>Asserts the full modeled error shape: status, type header, message, request id.</summary>
     public WireResponse AssertError(HttpStatusCode status, string errorType)
     {
-        Assert.True(Status == status && ErrorType == errorType, $"expected {(int)status} {errorType}, got {(int)Status} {ErrorType}: {Text}");
+        Assert.True(
+            Status == status && ErrorType == errorType, $"expected {(int)status} {errorType}, got {(int)Status} {ErrorType}: {Text}");
         Assert.False(string.IsNullOrEmpty(ExceptionMessage), "exceptionMessage must be present");
         Assert.True(Headers.ContainsKey("x-amzn-requestid"));
         Assert.Equal("application/json", ContentType);

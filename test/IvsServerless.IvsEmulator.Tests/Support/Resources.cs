@@ -19,7 +19,8 @@ public static class Resources
     public static async Task<string> CreateIngestConfigurationAsync(this IvsWireClient client, object? body = null) =>
         Arn(await client.OkAsync("CreateIngestConfiguration", body ?? new { ingestProtocol = "RTMPS" }), "ingestConfiguration");
 
-    /// <summary>An existing storage configuration, created if there is none: the quota is only 5, and test classes share an emulator.</summary>
+    /// <summary>An existing storage configuration, created if there is none: the quota is only 5, and test classes share an
+    /// emulator.</summary>
     public static async Task<string> AnyStorageConfigurationAsync(this IvsWireClient client)
     {
         var existing = (await client.OkAsync("ListStorageConfigurations")).GetProperty("storageConfigurations");
@@ -42,7 +43,8 @@ public static class Resources
         var json = await client.OkAsync("StartComposition", new
         {
             stageArn,
-            destinations = new[] { new { s3 = new { storageConfigurationArn = storageArn, encoderConfigurationArns = new[] { encoderArn } } } },
+            destinations = new[] {
+                new { s3 = new { storageConfigurationArn = storageArn, encoderConfigurationArns = new[] { encoderArn } } } },
             idempotencyToken,
         });
         return json.GetProperty("composition");
@@ -56,7 +58,12 @@ public static class Resources
         emulator.Emulator.Run(null, context =>
         {
             var stage = context.State.Stages[stageArn];
-            stage.ActiveSession ??= new StageSessionRecord { SessionId = ResourceIds.NewSessionId(), StageArn = stageArn, StartTime = context.Now };
+            stage.ActiveSession ??= new StageSessionRecord
+            {
+                SessionId = ResourceIds.NewSessionId(),
+                StageArn = stageArn,
+                StartTime = context.Now
+            };
             if (!stage.ActiveSession.Participants.TryGetValue(participantId, out var participant))
             {
                 participant = new ParticipantRecord { ParticipantId = participantId, FirstJoinTime = context.Now, AllowPublish = true };

@@ -47,14 +47,17 @@ public static class StageScenario
     }
 
     /// <summary>Joins and returns the participant id.</summary>
-    public static async Task<string> JoinIdAsync(this IvsWireClient client, string stageArn, string[]? capabilities = null, string? userId = null) =>
+    public static async Task<string> JoinIdAsync(
+        this IvsWireClient client, string stageArn, string[]? capabilities = null, string? userId = null) =>
         (await client.JoinAsync(stageArn, capabilities, userId)).GetProperty("participantId").GetString()!;
 
-    public static Task<WireResponse> ActRawAsync(this IvsWireClient client, string stageArn, string participantId, string action, object? body = null) =>
+    public static Task<WireResponse> ActRawAsync(
+        this IvsWireClient client, string stageArn, string participantId, string action, object? body = null) =>
         client.SendRawAsync(HttpMethod.Post, $"/_sim/stages/{StageId(stageArn)}/participants/{participantId}/{action}",
             body is null ? null : JsonSerializer.Serialize(body));
 
-    public static async Task<JsonElement> ActAsync(this IvsWireClient client, string stageArn, string participantId, string action, object? body = null)
+    public static async Task<JsonElement> ActAsync(
+        this IvsWireClient client, string stageArn, string participantId, string action, object? body = null)
     {
         var response = await client.ActRawAsync(stageArn, participantId, action, body);
         Assert.True(response.Status == HttpStatusCode.OK, $"{action} failed: {(int)response.Status} {response.ErrorType} {response.Text}");
@@ -75,11 +78,13 @@ public static class StageScenario
         return stage.TryGetProperty("activeSessionId", out var id) ? id.GetString() : null;
     }
 
-    public static async Task<JsonElement> ParticipantAsync(this IvsWireClient client, string stageArn, string sessionId, string participantId) =>
+    public static async Task<JsonElement> ParticipantAsync(
+        this IvsWireClient client, string stageArn, string sessionId, string participantId) =>
         (await client.OkAsync("GetParticipant", new { stageArn, sessionId, participantId })).GetProperty("participant");
 
     /// <summary>ListParticipantEvents names, newest first.</summary>
-    public static async Task<List<string>> EventNamesAsync(this IvsWireClient client, string stageArn, string sessionId, string participantId) =>
+    public static async Task<List<string>> EventNamesAsync(
+        this IvsWireClient client, string stageArn, string sessionId, string participantId) =>
         (await client.OkAsync("ListParticipantEvents", new { stageArn, sessionId, participantId }))
             .GetProperty("events").EnumerateArray().Select(e => e.GetProperty("name").GetString()!).ToList();
 
@@ -119,7 +124,8 @@ public static class StageScenario
         bool recordReplicas = true)
     {
         var arn = $"arn:aws:ivs:us-east-1:123456789012:storage-configuration/{Guid.NewGuid():N}"[..^20];
-        emulator.WithState(state => state.StorageConfigurations[arn] = new StorageConfigurationRecord { Arn = arn, Name = "", BucketName = bucket });
+        emulator.WithState(
+            state => state.StorageConfigurations[arn] = new StorageConfigurationRecord { Arn = arn, Name = "", BucketName = bucket });
         await emulator.Client.OkAsync("UpdateStage", new
         {
             arn = stageArn,

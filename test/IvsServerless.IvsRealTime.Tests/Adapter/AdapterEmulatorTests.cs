@@ -25,7 +25,12 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
         _emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" });
         _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = _emulator.BaseAddress };
         _client = new IvsRealTimeClient(_http,
-            new IvsRealTimeClientOptions { Region = "us-east-1", ServiceUrl = _emulator.BaseAddress.ToString().TrimEnd('/'), MaxAttempts = 1 },
+            new IvsRealTimeClientOptions
+            {
+                Region = "us-east-1",
+                ServiceUrl = _emulator.BaseAddress.ToString().TrimEnd('/'),
+                MaxAttempts = 1
+            },
             new BasicAWSCredentials(TestClients.AccessKey, TestClients.SecretKey));
         _ivs = new IvsRealTimeAdapter(_client);
     }
@@ -69,7 +74,8 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
     public async Task A_participant_token_carries_exactly_the_grant()
     {
         var stage = await _ivs.CreateStageAsync("tokens", NoTags, default);
-        var grant = new TokenGrant("bob", ParticipantCapabilities.Subscribe, TimeSpan.FromMinutes(30), new Dictionary<string, string> { ["seat"] = "7" });
+        var grant = new TokenGrant(
+            "bob", ParticipantCapabilities.Subscribe, TimeSpan.FromMinutes(30), new Dictionary<string, string> { ["seat"] = "7" });
 
         var issued = await _ivs.CreateParticipantTokenAsync(stage.Arn, grant, default);
 
@@ -110,7 +116,8 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
         var (participantId, sessionId) = await JoinAsync(first.Arn, "carol", ParticipantCapabilities.PublishAndSubscribe);
         await SimulateAsync(first.Arn, participantId, "publish");
         Assert.Equal(sessionId, (await inventory.GetStageAsync(first.Arn, default)).ActiveSessionId);
-        Assert.Equal(sessionId, (await inventory.ListStagesAsync(null, 100, default)).Items.Single(s => s.Arn == first.Arn).ActiveSessionId);
+        Assert.Equal(
+            sessionId, (await inventory.ListStagesAsync(null, 100, default)).Items.Single(s => s.Arn == first.Arn).ActiveSessionId);
 
         var session = Assert.Single((await inventory.ListStageSessionsAsync(first.Arn, null, default)).Items);
         Assert.Equal(sessionId, session.SessionId);
@@ -118,7 +125,9 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
         Assert.Null(session.EndTime);
 
         var participant = Assert.Single((await inventory.ListParticipantsAsync(first.Arn, sessionId, null, default)).Items);
-        Assert.Equal(new IvsParticipant(participantId, "carol", Connected: true, participant.FirstJoinTime, Published: true, IsReplica: false), participant);
+        Assert.Equal(
+            new IvsParticipant(participantId, "carol", Connected: true, participant.FirstJoinTime, Published: true, IsReplica: false),
+            participant);
         Assert.NotNull(participant.FirstJoinTime);
 
         var events = (await inventory.ListParticipantEventsAsync(first.Arn, sessionId, participantId, null, default)).Items;
@@ -145,11 +154,15 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
     {
         var stage = await _ivs.CreateStageAsync("composed", NoTags, default);
         await JoinAsync(stage.Arn, "erin", ParticipantCapabilities.PublishAndSubscribe);
-        var storage = (await _client.CreateStorageConfigurationAsync(new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } }))
+        var storage = (
+            await _client.CreateStorageConfigurationAsync(
+            new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } }))
             .StorageConfiguration!.Arn;
-        var encoder = (await _client.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" })).EncoderConfiguration!.Arn;
+        var encoder = (
+            await _client.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" })).EncoderConfiguration!.Arn;
 
-        var started = await _ivs.StartAsync(new CompositionStart(stage.Arn, new string('a', 64), new CompositionDestinations(encoder, storage, null),
+        var started = await _ivs.StartAsync(
+            new CompositionStart(stage.Arn, new string('a', 64), new CompositionDestinations(encoder, storage, null),
             new Dictionary<string, string> { ["owner"] = "erin" }), default);
 
         Assert.Contains(started.State, new[] { "STARTING", "ACTIVE" });
@@ -160,14 +173,16 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
         Assert.Equal("erin", composition.Tags!["owner"]);
 
         await _ivs.StopAsync(started.Arn, default);
-        await Assert.ThrowsAsync<IvsResourceNotFoundException>(() => _ivs.StopAsync(started.Arn.Replace(started.Arn[^4..], "zzzz", StringComparison.Ordinal), default));
+        await Assert.ThrowsAsync<IvsResourceNotFoundException>(
+            () => _ivs.StopAsync(started.Arn.Replace(started.Arn[^4..], "zzzz", StringComparison.Ordinal), default));
     }
 
     [Fact]
     public async Task Public_keys_are_imported_with_tags_listed_across_pages_and_deleted_once()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        var arn = await _ivs.ImportPublicKeyAsync("key-1", key.ExportSubjectPublicKeyInfoPem(), new Dictionary<string, string> { ["purpose"] = "signing" }, default);
+        var arn = await _ivs.ImportPublicKeyAsync(
+            "key-1", key.ExportSubjectPublicKeyInfoPem(), new Dictionary<string, string> { ["purpose"] = "signing" }, default);
 
         var listed = Assert.Single(await _ivs.ListPublicKeysAsync(default));
         Assert.Equal(arn, listed.Arn);
@@ -178,7 +193,8 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
         Assert.Empty(await _ivs.ListPublicKeysAsync(default));
     }
 
-    private async Task<(string ParticipantId, string SessionId)> JoinAsync(string stageArn, string userId, ParticipantCapabilities capabilities)
+    private async Task<(string ParticipantId, string SessionId)> JoinAsync(
+        string stageArn, string userId, ParticipantCapabilities capabilities)
     {
         var grant = new TokenGrant(userId, capabilities, TimeSpan.FromMinutes(60), new Dictionary<string, string>());
         var token = (await _ivs.CreateParticipantTokenAsync(stageArn, grant, default)).Token;
@@ -191,7 +207,8 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
     private async Task SimulateAsync(string stageArn, string participantId, string action)
     {
         var stageId = stageArn[(stageArn.LastIndexOf('/') + 1)..];
-        using var response = await _http.PostAsJsonAsync($"/_sim/stages/{stageId}/participants/{participantId}/{action}", new Dictionary<string, string>());
+        using var response = await _http.PostAsJsonAsync(
+            $"/_sim/stages/{stageId}/participants/{participantId}/{action}", new Dictionary<string, string>());
         response.EnsureSuccessStatusCode();
     }
 }

@@ -51,13 +51,16 @@ public sealed class AdapterErrorTests
         ["ListParticipantEvents"] = ivs => ivs.ListParticipantEventsAsync(TestClients.StageArn, "st-1", "p-1", null, default),
         ["Disconnect"] = ivs => ivs.DisconnectAsync(TestClients.StageArn, "p-1", null, default),
         ["CreateParticipantToken"] = ivs => ivs.CreateParticipantTokenAsync(TestClients.StageArn,
-            new Core.Tokens.TokenGrant("u", Core.Tokens.ParticipantCapabilities.Subscribe, TimeSpan.FromMinutes(5), new Dictionary<string, string>()), default),
-        ["StartComposition"] = ivs => ivs.StartAsync(new CompositionStart(TestClients.StageArn, "t", new CompositionDestinations("e", "s", null),
+            new Core.Tokens.TokenGrant(
+                "u", Core.Tokens.ParticipantCapabilities.Subscribe, TimeSpan.FromMinutes(5), new Dictionary<string, string>()), default),
+        ["StartComposition"] = ivs =>
+            ivs.StartAsync(new CompositionStart(TestClients.StageArn, "t", new CompositionDestinations("e", "s", null),
             new Dictionary<string, string>()), default),
         ["StopComposition"] = ivs => ivs.StopAsync("arn:aws:ivs:us-east-1:123456789012:composition/abcd", default),
         ["ImportPublicKey"] = ivs => ivs.ImportPublicKeyAsync("k", "pem", new Dictionary<string, string>(), default),
         ["ListPublicKeys"] = ivs => ivs.ListPublicKeysAsync(default),
-        ["DeletePublicKeyIfExists"] = ivs => ivs.DeletePublicKeyIfExistsAsync("arn:aws:ivs:us-east-1:123456789012:public-key/abcd", default),
+        ["DeletePublicKeyIfExists"] = ivs =>
+            ivs.DeletePublicKeyIfExistsAsync("arn:aws:ivs:us-east-1:123456789012:public-key/abcd", default),
     };
 
     [Theory]
@@ -79,7 +82,8 @@ public sealed class AdapterErrorTests
         await Assert.ThrowsAsync<HttpRequestException>(() => unreachable.GetStageAsync(TestClients.StageArn, default));
 
         var ivs = new IvsRealTimeAdapter(TestClients.Create(new RecordingHandler().Respond("{}")));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ivs.GetStageAsync(TestClients.StageArn, new CancellationToken(canceled: true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => ivs.GetStageAsync(TestClients.StageArn, new CancellationToken(canceled: true)));
     }
 
     [Fact]
@@ -98,13 +102,18 @@ public sealed class AdapterErrorTests
     public async Task A_stage_without_both_endpoints_has_none_and_a_missing_stage_in_the_answer_reads_as_idle()
     {
         var handler = new RecordingHandler()
-            .Respond("""{"stage":{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","activeSessionId":"st-1","endpoints":{"events":"wss://e","whip":""}}}""")
-            .Respond("""{"stage":{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","endpoints":{"events":"wss://e","whip":"https://w"}}}""")
+            .Respond(
+                """{"stage":{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","activeSessionId":"st-1","endpoints":{"event"""
+                + """s":"wss://e","whip":""}}}""")
+            .Respond(
+                """{"stage":{"arn":"arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234","endpoints":{"events":"wss://e","whip":"https:"""
+                + """//w"}}}""")
             .Respond("{}");
         var ivs = new IvsRealTimeAdapter(TestClients.Create(handler));
 
         Assert.Equal(new IvsStage(TestClients.StageArn, "st-1", null), await ivs.GetStageAsync(TestClients.StageArn, default));
-        Assert.Equal(new Core.Stages.StageEndpoints("wss://e", "https://w"), (await ivs.GetStageAsync(TestClients.StageArn, default)).Endpoints);
+        Assert.Equal(
+            new Core.Stages.StageEndpoints("wss://e", "https://w"), (await ivs.GetStageAsync(TestClients.StageArn, default)).Endpoints);
         Assert.Equal(new IvsStage(TestClients.StageArn), await ivs.GetStageAsync(TestClients.StageArn, default));
     }
 }

@@ -55,7 +55,8 @@ internal sealed class RecordingHandler : HttpMessageHandler
         var headers = request.Headers.NonValidated.ToDictionary(
             h => h.Key, h => h.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-        Requests.Add(new RecordedRequest(request.Method, request.RequestUri!, headers, request.Content?.Headers.ContentType?.ToString(), body));
+        Requests.Add(
+            new RecordedRequest(request.Method, request.RequestUri!, headers, request.Content?.Headers.ContentType?.ToString(), body));
 
         if (!_script.TryDequeue(out var step))
         {

@@ -26,7 +26,8 @@ internal static class ReferenceSigV4
         var signature = Convert.ToHexStringLower(
             HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(StringToSign(canonicalRequest, amzDate, region, service))));
         var signedHeaders = canonicalRequest.Split('\n')[^2];
-        return $"AWS4-HMAC-SHA256 Credential={accessKey}/{date}/{region}/{service}/aws4_request, SignedHeaders={signedHeaders}, Signature={signature}";
+        return $"AWS4-HMAC-SHA256 Credential={accessKey}/{date}/{region}/{service}/aws4_request, SignedHeaders={signedHeaders}, Signature="
+            + $"{signature}";
     }
 
     public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

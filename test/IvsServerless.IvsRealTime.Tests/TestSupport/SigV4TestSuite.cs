@@ -65,7 +65,8 @@ internal sealed record SigV4SuiteCase(
         foreach (var (name, value) in Headers)
         {
             // Host comes from the URI; the token from the credentials (the signer adds and signs it itself).
-            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Amz-Security-Token", StringComparison.OrdinalIgnoreCase))
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("X-Amz-Security-Token", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }

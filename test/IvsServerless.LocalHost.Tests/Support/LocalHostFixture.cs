@@ -90,7 +90,8 @@ public sealed class LocalHostFixture : IAsyncLifetime
     }
 
     /// <summary>Creates a stage as <paramref name="owner"/> and returns its id.</summary>
-    public async Task<string> CreateStageAsync(string owner, string visibility = "public", string[]? coHosts = null, string[]? invited = null)
+    public async Task<string> CreateStageAsync(
+        string owner, string visibility = "public", string[]? coHosts = null, string[]? invited = null)
     {
         var body = JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -153,7 +154,8 @@ public sealed record Reply(int Status, string Text, string? ContentType, IReadOn
     {
         var headers = response.Headers.Concat(response.Content.Headers)
             .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.Ordinal);
-        return new Reply((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType, headers);
+        return new Reply(
+            (int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType, headers);
     }
 
     public override string ToString() => $"{Status} {Text}";

@@ -98,18 +98,23 @@ public sealed class FakeIvs(TimeProvider time) : IStageInventory
     {
         Record("ListStageSessions", stageArn);
         var stage = Find(stageArn);
-        return Task.FromResult(new Page<IvsStageSession>([.. Enumerable.Reverse(stage.Sessions).Select(s => new IvsStageSession(s.Id, s.Start, s.End))], null));
+        return Task.FromResult(
+            new Page<IvsStageSession>(
+            [.. Enumerable.Reverse(stage.Sessions).Select(s => new IvsStageSession(s.Id, s.Start, s.End))], null));
     }
 
-    public Task<Page<IvsParticipant>> ListParticipantsAsync(string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken)
+    public Task<Page<IvsParticipant>> ListParticipantsAsync(
+        string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken)
     {
         Record("ListParticipants", stageArn);
         var session = Find(stageArn).Sessions.Single(s => s.Id == sessionId);
         return Task.FromResult(new Page<IvsParticipant>(
-            [.. session.Participants.Select(p => new IvsParticipant(p.Id, p.UserId, p.Connected, p.FirstJoinTime, p.PublishedEver))], null));
+            [.. session.Participants.Select(p => new IvsParticipant(p.Id, p.UserId, p.Connected, p.FirstJoinTime, p.PublishedEver))],
+                null));
     }
 
-    public Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(string stageArn, string sessionId, string participantId, string? nextToken,
+    public Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(
+        string stageArn, string sessionId, string participantId, string? nextToken,
         CancellationToken cancellationToken)
     {
         Record("ListParticipantEvents", stageArn);

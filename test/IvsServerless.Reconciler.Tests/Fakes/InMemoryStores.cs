@@ -48,9 +48,11 @@ public sealed class InMemoryStageStore : IStageStore
         return Task.CompletedTask;
     }
 
-    public Task<Page<Stage>> ListOwnedByAsync(string ownerId, PageRequest page, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Page<Stage>> ListOwnedByAsync(string ownerId, PageRequest page, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
 
-    public Task<Page<Stage>> ListLivePublicAsync(PageRequest page, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Page<Stage>> ListLivePublicAsync(PageRequest page, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
 }
 
 /// <summary>The projection in memory: events through <see cref="Projector"/>, presence by newest observation.</summary>
@@ -112,7 +114,8 @@ public sealed class InMemoryCheckpointStore : IReconcilerCheckpointStore
     public DateTimeOffset LeaseUntil { get; set; }
     public int Saves { get; private set; }
 
-    public Task<ReconcilerCheckpoint?> TryAcquireAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    public Task<ReconcilerCheckpoint?> TryAcquireAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         if (LeaseOwner is not null && LeaseOwner != owner && LeaseUntil > now)
         {

@@ -103,11 +103,19 @@ public sealed class ApiRequest
             TimeEpoch = 1795683600000,
             Http = new APIGatewayHttpApiV2ProxyRequest.HttpDescription
             {
-                Method = _method, Path = _path, Protocol = "HTTP/1.1", SourceIp = "203.0.113.7", UserAgent = "tests",
+                Method = _method,
+                Path = _path,
+                Protocol = "HTTP/1.1",
+                SourceIp = "203.0.113.7",
+                UserAgent = "tests",
             },
             Authorizer = _claims is null ? null : new APIGatewayHttpApiV2ProxyRequest.AuthorizerDescription
             {
-                Jwt = new APIGatewayHttpApiV2ProxyRequest.JwtDescription { Claims = new Dictionary<string, string>(_claims), Scopes = null },
+                Jwt = new APIGatewayHttpApiV2ProxyRequest.JwtDescription
+                {
+                    Claims = new Dictionary<string, string>(_claims),
+                    Scopes = null
+                },
             },
         },
     };

@@ -10,9 +10,11 @@ namespace IvsServerless.Testing.ApiSupport;
 /// measuring or testing the project's own code without the emulator's HTTP hop and ES384 signing. The token is random
 /// opaque text, not a JWT.
 /// </summary>
-public sealed class InMemoryIvs(string region = "us-east-1", string accountId = "123456789012") : IStageProvisioning, IParticipantTokenIssuer
+public sealed class InMemoryIvs(string region = "us-east-1", string accountId = "123456789012") : IStageProvisioning,
+    IParticipantTokenIssuer
 {
-    private readonly ConcurrentDictionary<string, (string Name, IReadOnlyDictionary<string, string> Tags)> _stages = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Name, IReadOnlyDictionary<string, string> Tags)> _stages = new(
+        StringComparer.Ordinal);
 
     public int StageCount => _stages.Count;
 
@@ -48,5 +50,6 @@ public sealed class InMemoryIvs(string region = "us-east-1", string accountId = 
     private (string Name, IReadOnlyDictionary<string, string> Tags) Find(string arn) =>
         _stages.TryGetValue(arn, out var stage) ? stage : throw new IvsResourceNotFoundException($"Stage {arn} not found.");
 
-    private static string RandomId(int length) => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", length);
+    private static string RandomId(int length) =>
+        RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", length);
 }

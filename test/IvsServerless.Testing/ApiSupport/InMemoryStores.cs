@@ -101,7 +101,8 @@ public class InMemoryStageStore : IStageStore
 
         lock (_lock)
         {
-            var matching = _stages.Values.Where(filter).OrderByDescending(s => s.CreatedAt).ThenBy(s => s.StageId, StringComparer.Ordinal).ToList();
+            var matching = _stages.Values.Where(filter).OrderByDescending(s => s.CreatedAt).ThenBy(
+                s => s.StageId, StringComparer.Ordinal).ToList();
             var items = matching.Skip(offset).Take(page.Limit).ToList();
             var next = offset + items.Count < matching.Count ? "o:" + (offset + items.Count).ToString(CultureInfo.InvariantCulture) : null;
             return new Page<Stage>(items, next);
@@ -159,7 +160,9 @@ public sealed class InMemoryCompositionStore : ICompositionStore
     {
         lock (_lock)
         {
-            return Task.FromResult(_compositions.FirstOrDefault(c => c.StageId == stageId && c.CompositionArn.EndsWith("/" + compositionId, StringComparison.Ordinal)));
+            return Task.FromResult(
+                _compositions.FirstOrDefault(
+                c => c.StageId == stageId && c.CompositionArn.EndsWith("/" + compositionId, StringComparison.Ordinal)));
         }
     }
 
@@ -167,15 +170,18 @@ public sealed class InMemoryCompositionStore : ICompositionStore
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<Composition>>([.. _compositions.Where(c => c.StageId == stageId).OrderByDescending(c => c.StartedAt)]);
+            return Task.FromResult<IReadOnlyList<Composition>>(
+                [.. _compositions.Where(c => c.StageId == stageId).OrderByDescending(c => c.StartedAt)]);
         }
     }
 
-    public Task SetStateAsync(string stageId, string compositionId, string state, DateTimeOffset? endedAt, CancellationToken cancellationToken)
+    public Task SetStateAsync(
+        string stageId, string compositionId, string state, DateTimeOffset? endedAt, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            var index = _compositions.FindIndex(c => c.StageId == stageId && c.CompositionArn.EndsWith("/" + compositionId, StringComparison.Ordinal));
+            var index = _compositions.FindIndex(
+                c => c.StageId == stageId && c.CompositionArn.EndsWith("/" + compositionId, StringComparison.Ordinal));
             if (index >= 0)
             {
                 _compositions[index] = _compositions[index] with { State = state, EndedAt = endedAt };

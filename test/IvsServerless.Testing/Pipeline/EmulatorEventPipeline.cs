@@ -1,12 +1,12 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Amazon.Runtime;
 using IvsServerless.Core.Events;
 using IvsServerless.Deployment.Events;
-using IvsServerless.IvsEmulator.Events;
 using IvsServerless.IvsEmulator;
+using IvsServerless.IvsEmulator.Events;
 using IvsServerless.IvsRealTime;
 using IvsServerless.Lambda.Runtime;
 using IvsServerless.LocalBus;
@@ -45,10 +45,15 @@ public sealed class EmulatorEventPipeline : IAsyncDisposable
     public static async Task<EmulatorEventPipeline> StartAsync()
     {
         var pipeline = new EmulatorEventPipeline();
-        pipeline._emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" }, events: pipeline._sink).ConfigureAwait(false);
+        pipeline._emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" }, events: pipeline._sink);
         pipeline.Sim = new HttpClient { BaseAddress = pipeline._emulator.BaseAddress };
         pipeline.Ivs = new IvsRealTimeClient(pipeline._ivsHttp,
-            new IvsRealTimeClientOptions { Region = "us-east-1", ServiceUrl = pipeline._emulator.BaseAddress.ToString().TrimEnd('/'), MaxAttempts = 1 },
+            new IvsRealTimeClientOptions
+            {
+                Region = "us-east-1",
+                ServiceUrl = pipeline._emulator.BaseAddress.ToString().TrimEnd('/'),
+                MaxAttempts = 1
+            },
             new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
         return pipeline;
     }
@@ -75,11 +80,13 @@ public sealed class EmulatorEventPipeline : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (_handledCount < emitted.Count)
         {
-            await _handled.Reader.ReadAsync(deadline.Token).ConfigureAwait(false);
+            await _handled.Reader.ReadAsync(deadline.Token);
             _handledCount++;
         }
 
-        return [.. emitted.Select(e => IvsEventParser.TryParse(JsonSerializer.SerializeToUtf8Bytes(e.ToEnvelope()), out var parsed, out var reason)
+        return [
+            .. emitted.Select(
+            e => IvsEventParser.TryParse(JsonSerializer.SerializeToUtf8Bytes(e.ToEnvelope()), out var parsed, out var reason)
             ? parsed
             : throw new InvalidOperationException(reason))];
     }
@@ -87,29 +94,30 @@ public sealed class EmulatorEventPipeline : IAsyncDisposable
     /// <summary>A device joins with a participant token: <c>POST /_sim/join</c>; returns the participant id.</summary>
     public async Task<string> JoinAsync(string participantToken)
     {
-        using var response = await Sim.PostAsJsonAsync("/_sim/join", new Dictionary<string, string> { ["token"] = participantToken }).ConfigureAwait(false);
+        using var response = await Sim.PostAsJsonAsync("/_sim/join", new Dictionary<string, string> { ["token"] = participantToken });
         response.EnsureSuccessStatusCode();
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false))!["participantId"]!.GetValue<string>();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["participantId"]!.GetValue<string>();
     }
 
-    /// <summary>A participant's device acts (<c>publish</c>, <c>unpublish</c>, <c>leave</c>, …); the emulator's answer, unchecked.</summary>
+    /// <summary>A participant's device acts (<c>publish</c>, <c>unpublish</c>, <c>leave</c>, …); the emulator's answer,
+    /// unchecked.</summary>
     public async Task<(int Status, string Body)> ActAsync(string stageId, string participantId, string action, string body = "{}")
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-        using var response = await Sim.PostAsync($"/_sim/stages/{stageId}/participants/{participantId}/{action}", content).ConfigureAwait(false);
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+        using var response = await Sim.PostAsync($"/_sim/stages/{stageId}/participants/{participantId}/{action}", content);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _pump.ConfigureAwait(false);
-        await _bus.DisposeAsync().ConfigureAwait(false);
+        await _stop.CancelAsync();
+        await _pump;
+        await _bus.DisposeAsync();
         Sim?.Dispose();
         _ivsHttp.Dispose();
         if (_emulator is not null)
         {
-            await _emulator.DisposeAsync().ConfigureAwait(false);
+            await _emulator.DisposeAsync();
         }
 
         _stop.Dispose();
@@ -120,7 +128,7 @@ public sealed class EmulatorEventPipeline : IAsyncDisposable
     {
         public async Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken ct)
         {
-            var result = await inner.HandleAsync(payload, context, ct).ConfigureAwait(false);
+            var result = await inner.HandleAsync(payload, context, ct);
             handled.Writer.TryWrite(true);
             return result;
         }

@@ -49,7 +49,9 @@ public sealed class InMemoryProjectionStore : IProjectionStore, ISessionHistory
                     _log[sessionKey] = log = new SortedDictionary<string, (ParticipantKey, TimelineEntry)>(StringComparer.Ordinal);
                 }
 
-                log.TryAdd(EventStamp.Of(ivsEvent).ToSortKey(), (key, new TimelineEntry(ivsEvent.EventTime.ToUniversalTime(), ivsEvent.EventNameText, ivsEvent.Id,
+                log.TryAdd(
+                    EventStamp.Of(ivsEvent).ToSortKey(), (
+                    key, new TimelineEntry(ivsEvent.EventTime.ToUniversalTime(), ivsEvent.EventNameText, ivsEvent.Id,
                     (ivsEvent.Detail as StageUpdateDetail)?.ErrorCode)));
             }
         }
@@ -78,7 +80,8 @@ public sealed class InMemoryProjectionStore : IProjectionStore, ISessionHistory
             _state = _state with
             {
                 Participants = _state.Participants.SetItem(presence.Key, participant),
-                Sessions = _state.Sessions.ContainsKey(sessionKey) ? _state.Sessions : _state.Sessions.SetItem(sessionKey, new SessionProjection(sessionKey, seen, seen)),
+                Sessions = _state.Sessions.ContainsKey(sessionKey) ? _state.Sessions : _state.Sessions.SetItem(
+                    sessionKey, new SessionProjection(sessionKey, seen, seen)),
             };
         }
 
@@ -127,14 +130,16 @@ public sealed class InMemoryProjectionStore : IProjectionStore, ISessionHistory
                 .OrderBy(p => p.Projection.FirstSeen)
                 .ThenBy(p => p.ParticipantId, StringComparer.Ordinal)
                 .ToList();
-            return Task.FromResult<SessionDetail?>(new SessionDetail(new SessionSummary(stageId, sessionId, session.FirstActivity, session.LastActivity), participants));
+            return Task.FromResult<SessionDetail?>(
+                new SessionDetail(new SessionSummary(stageId, sessionId, session.FirstActivity, session.LastActivity), participants));
         }
     }
 
     private static string ListingKey(SessionSummary s) =>
         string.Create(CultureInfo.InvariantCulture, $"{s.FirstActivity.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'}#{s.SessionId}");
 
-    private static string EncodeCursor(string stageId, string listingKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(stageId + "|" + listingKey));
+    private static string EncodeCursor(string stageId, string listingKey) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(stageId + "|" + listingKey));
 
     private static string DecodeCursor(string stageId, string cursor)
     {

@@ -9,7 +9,9 @@ namespace IvsServerless.Testing.Projection;
 public sealed record SyntheticEvent(byte[] Json, ParsedIvsEvent Parsed);
 
 /// <summary>The stages and compositions the events refer to (a store needs them to exist), and the events in time order.</summary>
-public sealed record SyntheticWorkload(IReadOnlyList<string> StageIds, IReadOnlyList<(string StageId, string CompositionArn)> Compositions, IReadOnlyList<SyntheticEvent> Events);
+public sealed record SyntheticWorkload(
+    IReadOnlyList<string> StageIds, IReadOnlyList<(string StageId, string CompositionArn)> Compositions,
+    IReadOnlyList<SyntheticEvent> Events);
 
 /// <summary>
 /// A seeded, realistic mix of IVS events over many stages, sessions and participants: publish / unpublish cycles with
@@ -56,15 +58,24 @@ public static class SyntheticIvsEvents
 
                     if (random.Next(8) == 0)
                     {
-                        events.Add(Stage(random, stageId, sessionId, participantId, userId, "Participant Publish Error", time.AddSeconds(random.Next(0, 2)),
+                        events.Add(
+                            Stage(
+                            random, stageId, sessionId, participantId, userId, "Participant Publish Error", time.AddSeconds(
+                            random.Next(0, 2)),
                             errorCode: random.Next(2) == 0 ? "BITRATE_EXCEEDED" : "RESOLUTION_EXCEEDED"));
                     }
 
                     if (random.Next(12) == 0)
                     {
                         var other = stages[random.Next(stages.Count)];
-                        events.Add(Stage(random, stageId, sessionId, participantId, userId, "Participant Replication Started", time, replicateTo: other));
-                        events.Add(Stage(random, stageId, sessionId, participantId, userId, "Participant Replication Ended", time.AddSeconds(random.Next(0, 30)), replicateTo: other));
+                        events.Add(
+                            Stage(
+                            random, stageId, sessionId, participantId, userId, "Participant Replication Started", time,
+                            replicateTo: other));
+                        events.Add(
+                            Stage(
+                            random, stageId, sessionId, participantId, userId, "Participant Replication Ended", time.AddSeconds(
+                            random.Next(0, 30)), replicateTo: other));
                     }
 
                     if (random.Next(20) == 0)
@@ -74,10 +85,17 @@ public static class SyntheticIvsEvents
 
                     time = time.AddSeconds(random.Next(0, 120));
                     events.Add(Stage(random, stageId, sessionId, participantId, userId, "Participant Unpublished", time));
-                    var recordingEnd = random.Next(10) switch { 0 => "Recording End Failure", 1 => "Recording Start Failure", _ => "Recording End" };
+                    var recordingEnd = random.Next(10) switch
+                    {
+                        0 => "Recording End Failure",
+                        1 => "Recording Start Failure",
+                        _ => "Recording End"
+                    };
                     if (random.Next(4) == 0)
                     {
-                        events.Add(Recording(random, stageId, sessionId, participantId, recordingEnd, time, withLocation: recordingEnd == "Recording End"));
+                        events.Add(
+                            Recording(
+                            random, stageId, sessionId, participantId, recordingEnd, time, withLocation: recordingEnd == "Recording End"));
                     }
                 }
             }
@@ -94,7 +112,9 @@ public static class SyntheticIvsEvents
                     events.Add(Composition(random, compositionArn, stageId, "Destination Start", time, destination));
                     if (random.Next(6) == 0)
                     {
-                        events.Add(Composition(random, compositionArn, stageId, "Destination Reconnecting", time.AddSeconds(5), destination, "network"));
+                        events.Add(
+                            Composition(
+                            random, compositionArn, stageId, "Destination Reconnecting", time.AddSeconds(5), destination, "network"));
                     }
                 }
 
@@ -124,7 +144,8 @@ public static class SyntheticIvsEvents
         return delivered;
     }
 
-    private static SyntheticEvent Stage(Random random, string stageId, string sessionId, string participantId, string userId, string name, DateTimeOffset time,
+    private static SyntheticEvent Stage(
+        Random random, string stageId, string sessionId, string participantId, string userId, string name, DateTimeOffset time,
         string? errorCode = null, string? replicateTo = null)
     {
         var detail = new JsonObject
@@ -151,7 +172,8 @@ public static class SyntheticIvsEvents
         return Build(random, IvsDetailTypes.StageUpdate, StageArn(stageId), time.AddSeconds(random.Next(0, 2)), detail);
     }
 
-    private static SyntheticEvent Recording(Random random, string stageId, string sessionId, string participantId, string name, DateTimeOffset time, bool withLocation) =>
+    private static SyntheticEvent Recording(
+        Random random, string stageId, string sessionId, string participantId, string name, DateTimeOffset time, bool withLocation) =>
         Build(random, IvsDetailTypes.ParticipantRecordingStateChange, StageArn(stageId), time, new JsonObject
         {
             ["session_id"] = sessionId,

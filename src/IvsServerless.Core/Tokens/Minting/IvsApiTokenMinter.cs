@@ -17,7 +17,7 @@ public sealed class IvsApiTokenMinter(IParticipantTokenIssuer ivs, TimeProvider?
     {
         ArgumentNullException.ThrowIfNull(stage);
         ArgumentNullException.ThrowIfNull(grant);
-        var issued = await ivs.CreateParticipantTokenAsync(stage.StageArn, grant, cancellationToken).ConfigureAwait(false);
+        var issued = await ivs.CreateParticipantTokenAsync(stage.StageArn, grant, cancellationToken);
         return new MintedToken(issued.Token, issued.ParticipantId ?? "", issued.ExpirationTime ?? _time.GetUtcNow().Add(grant.Duration));
     }
 }

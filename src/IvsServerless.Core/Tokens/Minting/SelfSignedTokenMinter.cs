@@ -30,7 +30,7 @@ public sealed class SelfSignedTokenMinter(SigningKeyCache keys, TimeProvider? ti
     {
         ArgumentNullException.ThrowIfNull(stage);
         ArgumentNullException.ThrowIfNull(grant);
-        var key = await keys.GetAsync(cancellationToken).ConfigureAwait(false);
+        var key = await keys.GetAsync(cancellationToken);
         return Mint(key, stage, grant);
     }
 
@@ -86,7 +86,8 @@ public sealed class SelfSignedTokenMinter(SigningKeyCache keys, TimeProvider? ti
             Base64Url.EncodeToUtf8(payload.WrittenSpan, span[(header.Length + 1)..signingLength]);
 
             Span<byte> signature = stackalloc byte[SignatureBytes];
-            var written = key.Key.SignData(span[..signingLength], signature, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            var written = key.Key.SignData(
+                span[..signingLength], signature, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
             span[signingLength] = (byte)'.';
             Base64Url.EncodeToUtf8(signature[..written], span[(signingLength + 1)..]);
             var token = Encoding.ASCII.GetString(span);
