@@ -56,12 +56,13 @@ public sealed partial class ProblemCodeTests
     }
 
     // Services throw `new XxxException("code", …)`; ProblemMapper maps with `Make(status, "code", …)`; the fixed codes
-    // of Errors/ are passed to the base class, `ApiException(status, "code", …)`, or to `new("code", …)`.
-    [GeneratedRegex("""(?:Exception\((?:\d{3}, )?|Make\(\d{3}, )"(?<code>[a-z][a-z-]*)"(?=[,)])""")]
+    // of Errors/ are passed to the base class, `ApiException(status, "code", …)`, or to `new("code", …)`. Calls may be
+    // wrapped after any parenthesis or comma.
+    private const string Thrown = """(?:Exception\(\s*(?:\d{3},\s*)?|Make\(\s*\d{3},\s*)"(?<code>[a-z][a-z-]*)"(?=[,)])""";
+
+    [GeneratedRegex(Thrown)]
     private static partial Regex ThrownCode();
 
-    [
-        GeneratedRegex(
-        """(?:Exception\((?:\d{3}, )?|Make\(\d{3}, )"(?<code>[a-z][a-z-]*)"(?=[,)])|\bnew\("(?<code>[a-z][a-z-]*)", "(?=[A-Z])""")]
+    [GeneratedRegex(Thrown + """|\bnew\(\s*"(?<code>[a-z][a-z-]*)",\s*"(?=[A-Z])""")]
     private static partial Regex ErrorsCode();
 }
