@@ -88,6 +88,13 @@ public sealed class ApiHandler : ILambdaHandler
             }
 
             var (route, parameters) = _router.Resolve(request);
+
+            // The caller first, as in every endpoint: an anonymous request is 401 before anything about it is checked.
+            if (route.Declaration.RequiresAuthorization && Claims.CallerOf(request) is null)
+            {
+                throw new UnauthenticatedException();
+            }
+
             JsonContentType.EnsureJsonBody(request);
 
             // No time left: start nothing rather than leave half-done work behind when Lambda stops us.

@@ -72,6 +72,13 @@ public sealed class ActionableErrorTests : IAsyncLifetime
         Assert.Equal(200, (await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}").As("alice"))).Status);
     }
 
+    [Fact]
+    public async Task An_anonymous_request_is_401_before_its_content_type_is_looked_at()
+    {
+        var response = await _api.SendAsync(ApiRequest.Post("/stages").Body("""{"name":"x"}""", "text/plain"));
+        Assert.Equal((401, "unauthenticated"), (response.Status, response.Code));
+    }
+
     [Theory]
     [InlineData("application/json")]
     [InlineData("application/json; charset=utf-8")]
