@@ -89,17 +89,19 @@ public sealed class ApiHandler : ILambdaHandler
 
             var (route, parameters) = _router.Resolve(request);
 
+            var call = new ApiCall(request, parameters, context, deadline.Token);
+
             // The caller first, as in every endpoint: an anonymous request is 401 before anything about it is checked.
-            if (route.Declaration.RequiresAuthorization && Claims.CallerOf(request) is null)
+            if (route.Declaration.RequiresAuthorization)
             {
-                throw new UnauthenticatedException();
+                _ = call.Caller;
             }
 
             JsonContentType.EnsureJsonBody(request);
 
             // No time left: start nothing rather than leave half-done work behind when Lambda stops us.
             deadline.Token.ThrowIfCancellationRequested();
-            return await route.Endpoint(new ApiCall(request, parameters, context, deadline.Token));
+            return await route.Endpoint(call);
         }
         catch (MethodNotAllowedException e)
         {

@@ -195,11 +195,9 @@ public sealed class LocalHost : IAsyncDisposable
         try
         {
             var events = new ChannelEventSink();
-            var emulator = await StartOrExplainAsync("IVS emulator", Options.EmulatorPort,
-                () =>
-                    EmulatorServer.StartAsync(
-                    LocalUrls.Loopback(Options.EmulatorPort), new EmulatorOptions { Region = Options.Region }, Options.TimeProvider,
-                    events));
+            var emulatorOptions = new EmulatorOptions { Region = Options.Region };
+            var emulator = await StartOrExplainAsync("IVS emulator", Options.EmulatorPort, () =>
+                EmulatorServer.StartAsync(LocalUrls.Loopback(Options.EmulatorPort), emulatorOptions, Options.TimeProvider, events));
             _parts.Add(emulator);
             var (storageArn, encoderArn) = CreateCompositionResources(emulator.Emulator, Options.Region);
 

@@ -27,8 +27,11 @@ public sealed class ApiCall(
     public string? Query(string name) =>
         Request.QueryStringParameters is { } query && query.TryGetValue(name, out var value) ? value : null;
 
-    public string? Header(string name) =>
-        Request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+    public string? Header(string name) => HeaderOf(Request, name);
+
+    /// <summary>A request header by name, in any case (API Gateway passes header names as the client sent them).</summary>
+    public static string? HeaderOf(APIGatewayHttpApiV2ProxyRequest request, string name) =>
+        request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 }
 
 public static class Claims

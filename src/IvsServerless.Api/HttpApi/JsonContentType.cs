@@ -17,9 +17,7 @@ public static class JsonContentType
             return;
         }
 
-        var contentType = request.Headers?.FirstOrDefault(
-            h => string.Equals(h.Key, "content-type", StringComparison.OrdinalIgnoreCase)).Value;
-        if (!IsJson(contentType))
+        if (!IsJson(ApiCall.HeaderOf(request, "content-type")))
         {
             throw new UnsupportedMediaTypeException();
         }

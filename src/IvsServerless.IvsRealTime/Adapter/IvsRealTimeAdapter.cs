@@ -36,7 +36,7 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
         CallAsync(() => ivs.UpdateStageAsync(new UpdateStageRequest { Arn = stageArn, Name = name }, cancellationToken));
 
     public Task<bool> DeleteStageIfExistsAsync(string stageArn, CancellationToken cancellationToken) =>
-        CallAsync(() => ivs.DeleteStageIfExistsAsync(stageArn, cancellationToken));
+        DeleteIfExistsAsync(() => ivs.DeleteStageAsync(new DeleteStageRequest { Arn = stageArn }, cancellationToken));
 
     public async Task<Page<IvsStageSummary>> ListStagesAsync(string? nextToken, int pageSize, CancellationToken cancellationToken)
     {
@@ -255,22 +255,8 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
         return keys;
     }
 
-    public async Task<bool> DeletePublicKeyIfExistsAsync(string keyArn, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ivs.DeletePublicKeyAsync(new DeletePublicKeyRequest { Arn = keyArn }, cancellationToken);
-            return true;
-        }
-        catch (ResourceNotFoundException)
-        {
-            return false;
-        }
-        catch (IvsRealTimeException e)
-        {
-            throw Translate(e);
-        }
-    }
+    public Task<bool> DeletePublicKeyIfExistsAsync(string keyArn, CancellationToken cancellationToken) =>
+        DeleteIfExistsAsync(() => ivs.DeletePublicKeyAsync(new DeletePublicKeyRequest { Arn = keyArn }, cancellationToken));
 
     // Errors
 
@@ -292,6 +278,20 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             ConflictException => new IvsConflictException(message, code, requestId, exception),
             _ => new IvsServiceException(message, code, requestId, exception),
         };
+    }
+
+    /// <summary>Deletes are retried, so a resource already gone is success; false when it was gone.</summary>
+    private static async Task<bool> DeleteIfExistsAsync<T>(Func<Task<T>> delete)
+    {
+        try
+        {
+            await CallAsync(delete);
+            return true;
+        }
+        catch (IvsResourceNotFoundException)
+        {
+            return false;
+        }
     }
 
     private static async Task<T> CallAsync<T>(Func<Task<T>> call)
