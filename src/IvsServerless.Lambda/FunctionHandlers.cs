@@ -34,6 +34,9 @@ public static class FunctionHandlers
             FunctionKind.IvsEvents => services.CreateIvsEventsHandler(),
             FunctionKind.Reconciler => services.CreateReconcilerHandler(),
             FunctionKind.KeyRotation => services.CreateKeyRotationHandler(),
+            FunctionKind.LiveAuthorizer => services.CreateLiveAuthorizerHandler(),
+            FunctionKind.LiveConnections => services.CreateLiveConnectionsHandler(),
+            FunctionKind.LiveNotifier => services.CreateNotifierHandler(),
             _ => throw new InvalidOperationException($"No handler is built for functions of kind {function.Kind}."),
         };
     }

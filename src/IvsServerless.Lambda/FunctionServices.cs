@@ -8,10 +8,15 @@ using IvsServerless.Core.TokenSigning;
 using IvsServerless.Deployment.Settings;
 using IvsServerless.EventHandlers;
 using IvsServerless.Infrastructure.DynamoDb;
+using IvsServerless.Infrastructure.Live;
 using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.IvsRealTime;
 using IvsServerless.IvsRealTime.Adapter;
+using IvsServerless.IvsRealTime.ConnectionManagement;
 using IvsServerless.KeyRotation;
+using IvsServerless.Live.Connections;
+using IvsServerless.Live.Notifier;
+using IvsServerless.LocalHost.Auth;
 using IvsServerless.Reconciler;
 
 namespace IvsServerless.Lambda;
@@ -93,6 +98,37 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
         var service = new ReconcilerService(CreateIvs(), new DynamoDbStageStore(dynamo, table), new DynamoDbProjectionStore(dynamo, table),
             new DynamoDbReconcilerCheckpointStore(dynamo, table), options);
         return new ReconcilerHandler(service, options);
+    }
+
+    /// <summary>The <c>$connect</c> authorizer: the user JWT checked like the HTTP API's JWT authorizer does (JWKS cached).</summary>
+    public ConnectAuthorizerHandler CreateLiveAuthorizerHandler()
+    {
+        var (issuer, audiences) = settings.Live.RequireJwt();
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        return new ConnectAuthorizerHandler(
+            new JwtAuthorizer(new JwtAuthorizerOptions(issuer, audiences), new OidcSigningKeys(http, issuer)));
+    }
+
+    public WebSocketRouteHandler CreateLiveConnectionsHandler()
+    {
+        var dynamo = CreateDynamoDb();
+        var table = Table();
+        return new WebSocketRouteHandler(
+            new LiveConnectionService(new DynamoDbLiveConnectionStore(dynamo, table), new DynamoDbStageStore(dynamo, table)));
+    }
+
+    public NotifierHandler CreateNotifierHandler()
+    {
+        var dynamo = CreateDynamoDb();
+        var table = Table();
+        var http = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 64,
+        });
+        var poster = new ManagementApiPoster(http, settings.Live.RequireManagementEndpoint(), settings.Aws.Region, credentials);
+        return new NotifierHandler(new LiveNotifier(new DynamoDbLiveConnectionStore(dynamo, table), poster));
     }
 
     /// <summary>null = the API default (IVS CreateParticipantToken); self-signed reads the key once, then per cache TTL.</summary>

@@ -16,6 +16,7 @@ using IvsServerless.Local;
 using IvsServerless.LocalBus;
 using IvsServerless.LocalHost.ApiFront;
 using IvsServerless.LocalHost.Auth;
+using IvsServerless.LocalHost.Live;
 using IvsServerless.LocalHost.WebConsole;
 
 namespace IvsServerless.LocalHost;
@@ -259,8 +260,9 @@ public sealed class LocalHost : IAsyncDisposable
         var bus = StartEventBus();
         var names = new List<string> { api.Name };
         var scheduled = false;
+        // The live-updates functions sit behind the WebSocket front and the stream poller (StartLive).
         foreach (var declaration in BackendFunctions.All.Where(
-            f => f.Kind != FunctionKind.HttpApi && f.IsDeployedWith(settings.Tokens.Mode)))
+            f => f.Kind != FunctionKind.HttpApi && !LiveFront.Serves(f) && f.IsDeployedWith(settings.Tokens.Mode)))
         {
             var function = Function(declaration);
             names.Add(function.Name);

@@ -39,8 +39,14 @@ public sealed class BackendFunctionsTests
     [Fact]
     public void Only_non_http_functions_have_triggers_and_each_has_one()
     {
-        Assert.All(BackendFunctions.All.Where(f => f.Kind != FunctionKind.HttpApi),
+        // The live-updates functions are triggered by the WebSocket API (authorizer, routes) or the table's stream.
+        Assert.All(BackendFunctions.All.Where(f => f.Kind is not (FunctionKind.HttpApi or FunctionKind.LiveAuthorizer
+            or FunctionKind.LiveConnections or FunctionKind.LiveNotifier)),
             f => Assert.True(f.Rules.Count > 0 ^ f.Schedule is not null, $"{f.Handler}: exactly one of rules or schedule"));
+        Assert.Equal(["$connect", "$disconnect", "$default"], BackendFunctions.LiveConnections.WebSocketRoutes);
+        Assert.NotNull(BackendFunctions.LiveNotifier.TableStream);
+        Assert.All(BackendFunctions.All.Where(f => f != BackendFunctions.LiveConnections), f => Assert.Empty(f.WebSocketRoutes));
+        Assert.All(BackendFunctions.All.Where(f => f != BackendFunctions.LiveNotifier), f => Assert.Null(f.TableStream));
         Assert.All(
             BackendFunctions.All.Where(f => f.Kind == FunctionKind.HttpApi), f => Assert.True(f.Rules.Count == 0 && f.Schedule is null));
     }

@@ -54,12 +54,18 @@ public sealed record AwsAccess
 
     public SigningKeyGrant? SigningKey { get; init; }
 
+    /// <summary><c>execute-api:ManageConnections</c> on the live-updates WebSocket API's <c>@connections</c> only.</summary>
+    public bool ManageLiveConnections { get; init; }
+
     /// <summary>Every action named, for reviews and tests.</summary>
     public IEnumerable<string> Actions =>
         Ivs.SelectMany(g => g.Actions)
             .Concat(Table?.Actions ?? [])
             .Concat(SigningKey?.ParameterActions ?? [])
-            .Concat(SigningKey?.KmsActions ?? []);
+            .Concat(SigningKey?.KmsActions ?? [])
+            .Concat(ManageLiveConnections ? [ManageConnectionsAction] : []);
+
+    public const string ManageConnectionsAction = "execute-api:ManageConnections";
 }
 
 /// <summary>DynamoDB action names, so a grant reads like the store's calls.</summary>
@@ -69,4 +75,5 @@ public static class TableActions
     public const string PutItem = "dynamodb:PutItem";
     public const string Query = "dynamodb:Query";
     public const string UpdateItem = "dynamodb:UpdateItem";
+    public const string DeleteItem = "dynamodb:DeleteItem";
 }

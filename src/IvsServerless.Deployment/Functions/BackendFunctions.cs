@@ -139,7 +139,41 @@ public static class BackendFunctions
             },
         };
 
-    public static IReadOnlyList<FunctionDeclaration> All { get; } = [Api, Stages, Tokens, Compositions, IvsEvents, Reconciler, KeyRotation];
+    /// <summary>
+    /// ConnectAuthorizerHandler: checks the user JWT of a WebSocket <c>$connect</c> against the issuer's JWKS (HTTPS, no AWS
+    /// call). No AWS access.
+    /// </summary>
+    public static FunctionDeclaration LiveAuthorizer { get; } =
+        new("live-authorizer", FunctionKind.LiveAuthorizer, "Live updates: authenticates WebSocket connections (user JWT)");
+
+    /// <summary>
+    /// LiveConnectionService: $connect stores the connection and its user entry (TransactWriteItems of two puts),
+    /// $disconnect reads and deletes them with the subscriptions, $default reads the stage (as GET /stages/{id}), adds the
+    /// stage to the connection (UpdateItem), puts the subscription and reads the stage's live version.
+    /// </summary>
+    public static FunctionDeclaration LiveConnections { get; } =
+        new("live-connections", FunctionKind.LiveConnections, "Live updates: WebSocket $connect, $disconnect, $default")
+        {
+            WebSocketRoutes = ["$connect", "$disconnect", "$default"],
+            Access = new AwsAccess { Table = new([DeleteItem, GetItem, PutItem, UpdateItem]) },
+        };
+
+    /// <summary>
+    /// LiveNotifier: for each stage change in the table's stream, advances the stage's live version (UpdateItem), reads its
+    /// subscribers and users' connections (Query) and a kicked participant's user (GetItem), posts to connections (API
+    /// Gateway Management API), forgets gone connections and revoked subscriptions (GetItem, DeleteItem, UpdateItem).
+    /// </summary>
+    public static FunctionDeclaration LiveNotifier { get; } =
+        new("notifier", FunctionKind.LiveNotifier, "Live updates: table changes to WebSocket messages")
+        {
+            Timeout = TimeSpan.FromSeconds(60),
+            MemoryMb = 512,
+            TableStream = new TableStreamTrigger(["STAGE#"], BatchSize: 100, MaxRetries: 5, MaxRecordAge: TimeSpan.FromHours(1)),
+            Access = new AwsAccess { Table = new([DeleteItem, GetItem, Query, UpdateItem]), ManageLiveConnections = true },
+        };
+
+    public static IReadOnlyList<FunctionDeclaration> All { get; } =
+        [Api, Stages, Tokens, Compositions, IvsEvents, Reconciler, KeyRotation, LiveAuthorizer, LiveConnections, LiveNotifier];
 
     public static FunctionDeclaration Named(string handler) =>
         All.FirstOrDefault(f => f.Handler == handler)

@@ -18,6 +18,15 @@ public enum FunctionKind
 
     /// <summary>Signing-key rotation (schedule) and teardown (custom resource).</summary>
     KeyRotation,
+
+    /// <summary>The live-updates WebSocket API's <c>$connect</c> authorizer (the user JWT in the query string).</summary>
+    LiveAuthorizer,
+
+    /// <summary>The live-updates WebSocket routes (<see cref="FunctionDeclaration.WebSocketRoutes"/>).</summary>
+    LiveConnections,
+
+    /// <summary>The table's stream into messages on live connections.</summary>
+    LiveNotifier,
 }
 
 /// <summary>Where a function exists.</summary>
@@ -53,6 +62,12 @@ public sealed record FunctionDeclaration(string Handler, FunctionKind Kind, stri
     /// <summary>How often an EventBridge schedule runs it in AWS; null: not scheduled.</summary>
     public TimeSpan? Schedule { get; init; }
 
+    /// <summary>For <see cref="FunctionKind.LiveConnections"/>: the WebSocket API route keys it serves.</summary>
+    public IReadOnlyList<string> WebSocketRoutes { get; init; } = [];
+
+    /// <summary>For <see cref="FunctionKind.LiveNotifier"/>: how the table's stream invokes it; null: no stream.</summary>
+    public TableStreamTrigger? TableStream { get; init; }
+
     /// <summary>What its role may do (with API-minted participant tokens, where that matters).</summary>
     public AwsAccess Access { get; init; } = AwsAccess.None;
 
@@ -69,3 +84,11 @@ public sealed record FunctionDeclaration(string Handler, FunctionKind Kind, stri
         _ => false,
     };
 }
+
+/// <summary>
+/// A DynamoDB stream event source mapping: only records whose <c>PK</c> starts with one of
+/// <paramref name="PartitionKeyPrefixes"/> invoke the function (a filter); a failing batch is split in two
+/// (bisect) and retried at most <paramref name="MaxRetries"/> times, then its description goes to a dead-letter queue;
+/// the function reports partial batch failures.
+/// </summary>
+public sealed record TableStreamTrigger(IReadOnlyList<string> PartitionKeyPrefixes, int BatchSize, int MaxRetries, TimeSpan MaxRecordAge);

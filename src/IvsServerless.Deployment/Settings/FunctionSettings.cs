@@ -10,8 +10,12 @@ public sealed record FunctionSettings(
     TableSettings Table,
     TokenSettings Tokens,
     CompositionSettings Compositions,
-    ReconcilerSettings Reconciler)
+    ReconcilerSettings Reconciler,
+    LiveSettings? Live = null)
 {
+    /// <summary>Live updates (WebSocket authorizer and notifier); empty when not set.</summary>
+    public LiveSettings Live { get; init; } = Live ?? new LiveSettings();
+
     public static FunctionSettings From(Func<string, string?> environment)
     {
         var reader = new EnvironmentReader(environment);
@@ -20,7 +24,8 @@ public sealed record FunctionSettings(
             TableSettings.Read(reader),
             TokenSettings.Read(reader),
             CompositionSettings.Read(reader),
-            ReconcilerSettings.Read(reader));
+            ReconcilerSettings.Read(reader),
+            LiveSettings.Read(reader));
         reader.ThrowIfInvalid();
         return settings;
     }
@@ -28,5 +33,6 @@ public sealed record FunctionSettings(
     /// <summary>The environment that reads back as these settings.</summary>
     public IReadOnlyDictionary<string, string> Variables() =>
         Aws.Variables().Concat(Table.Variables()).Concat(Tokens.Variables()).Concat(Compositions.Variables()).Concat(Reconciler.Variables())
+            .Concat(Live.Variables())
             .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
 }
