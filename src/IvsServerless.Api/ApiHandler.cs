@@ -7,6 +7,7 @@ using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Live;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
@@ -27,10 +28,12 @@ public sealed class ApiHandler : ILambdaHandler
     /// <param name="tokenMinter">How participant tokens are minted; null = the IVS API (<see cref="IvsApiTokenMinter"/>).</param>
     /// <param name="sessions">The session history (event projection); without it the session routes answer 503 and stages list no
     /// participants.</param>
+    /// <param name="kicks">Where kicks are recorded for the live channel (<c>kicked</c> to the user); none when null.</param>
     /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when
     /// null.</param>
     public ApiHandler(IStageStore stages, ICompositionStore compositions, ApiIvsPorts ivs, ApiOptions options, TimeProvider? time = null,
-        IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null, IEnumerable<string>? routeGroups = null)
+        IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null, IEnumerable<string>? routeGroups = null,
+        IKickLog? kicks = null)
     {
         ArgumentNullException.ThrowIfNull(ivs);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,7 +44,7 @@ public sealed class ApiHandler : ILambdaHandler
             new StageService(stages, compositions, ivs.Stages, access, options, time ?? TimeProvider.System),
             new TokenService(stages, new StageEndpointResolver(stages, ivs.Stages), new TokenPolicy(options.TokenPolicy),
                 tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time)),
-            new ParticipantService(access, ivs.Participants),
+            new ParticipantService(access, ivs.Participants, kicks, time ?? TimeProvider.System),
             new CompositionService(access, compositions, ivs.Compositions, options, time ?? TimeProvider.System),
             new SessionService(access, sessions, compositions));
         _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));

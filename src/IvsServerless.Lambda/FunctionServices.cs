@@ -62,7 +62,8 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
             },
             tokenMinter: CreateTokenMinter(),
             sessions: new DynamoDbSessionHistory(dynamo, table),
-            routeGroups: routeGroups);
+            routeGroups: routeGroups,
+            kicks: new DynamoDbKickLog(dynamo, table));
     }
 
     private DynamoDbOptions Table()

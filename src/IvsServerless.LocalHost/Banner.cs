@@ -38,6 +38,7 @@ public static class Banner
               Console         {{console}}   the web console
               API reference   {{console}}/docs   openapi.yaml, interactive: "Try it out" with a dev token
               OIDC issuer     {{host.IssuerUrl}}   /.well-known/openid-configuration; POST /dev/token mints a user token
+              Live updates    {{host.LiveUrl}}?token=<user JWT>   WebSocket push (docs/live-updates.md); @connections on its origin
               IVS emulator    {{Origin(host.EmulatorUrl)}}   AWS API (any SigV4 credentials); /_sim/ plays participants' devices
               DynamoDB Local  {{Origin(host.DynamoDbUrl)}}   table {{host.Options.TableName}}{{DynamoDbExposure(host)}}
               Functions       {{functions}}

@@ -12,6 +12,7 @@ public static class CommandLine
           --console-port N          console, dev OIDC issuer, /_sim/ proxy     env IVS_LOCAL_CONSOLE_PORT   default 3001
           --emulator-port N         IVS real-time emulator                     env IVS_LOCAL_EMULATOR_PORT  default 4566
           --dynamodb-port N         DynamoDB Local                             env IVS_LOCAL_DYNAMODB_PORT  default 8000
+          --live-port N             live updates (WebSocket, @connections)     env IVS_LOCAL_LIVE_PORT      default 3002
           --dynamodb-endpoint URL   use a running DynamoDB (Local) instead     env IVS_LOCAL_DYNAMODB_ENDPOINT
           --table-name NAME         the functions' table                       env IVS_LOCAL_TABLE_NAME     default ivs-serverless-local
           --reconciler-seconds N    reconciler schedule                        env IVS_LOCAL_RECONCILER_SECONDS default 10
@@ -26,6 +27,7 @@ public static class CommandLine
         ("--console-port", "IVS_LOCAL_CONSOLE_PORT"),
         ("--emulator-port", "IVS_LOCAL_EMULATOR_PORT"),
         ("--dynamodb-port", "IVS_LOCAL_DYNAMODB_PORT"),
+        ("--live-port", "IVS_LOCAL_LIVE_PORT"),
         ("--dynamodb-endpoint", "IVS_LOCAL_DYNAMODB_ENDPOINT"),
         ("--table-name", "IVS_LOCAL_TABLE_NAME"),
         ("--reconciler-seconds", "IVS_LOCAL_RECONCILER_SECONDS"),
@@ -109,6 +111,7 @@ public static class CommandLine
             ConsolePort = Port("--console-port", LocalHostOptions.DefaultConsolePort),
             EmulatorPort = Port("--emulator-port", LocalHostOptions.DefaultEmulatorPort),
             DynamoDbPort = Port("--dynamodb-port", LocalHostOptions.DefaultDynamoDbPort),
+            LivePort = Port("--live-port", LocalHostOptions.DefaultLivePort),
             StartDynamoDbLocal = endpoint is null,
             DynamoDbEndpoint = endpoint,
             TableName = Setting("--table-name") ?? "ivs-serverless-local",

@@ -8,6 +8,7 @@ using Amazon.Runtime;
 using IvsServerless.Deployment.Functions;
 using IvsServerless.Deployment.Settings;
 using IvsServerless.Infrastructure.DynamoDb;
+using IvsServerless.Infrastructure.Live;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsEmulator.Events;
 using IvsServerless.Lambda;
@@ -69,6 +70,15 @@ public sealed class LocalHost : IAsyncDisposable
 
     /// <summary>The IVS real-time emulator (AWS API; simulation under <c>/_sim/</c>).</summary>
     public Uri EmulatorUrl { get; private set; } = null!;
+
+    /// <summary>The live-updates WebSocket endpoint (<c>ws://…/?token=</c>), API Gateway's WebSocket API stand-in.</summary>
+    public Uri LiveUrl { get; private set; } = null!;
+
+    /// <summary>The live-updates front (WebSocket connections and the <c>@connections</c> management API).</summary>
+    internal LiveFrontServer? LiveFront { get; private set; }
+
+    /// <summary>The table's stream feeding the notifier (Lambda's event source mapping stand-in).</summary>
+    internal LocalStreamMapping? LiveStream { get; private set; }
 
     /// <summary>DynamoDB Local (or the endpoint given in the options).</summary>
     public Uri DynamoDbUrl { get; private set; } = null!;
@@ -166,6 +176,8 @@ public sealed class LocalHost : IAsyncDisposable
         ConsoleUrl = front.ConsoleUrl;
         IssuerUrl = front.IssuerUrl;
         ApiUrl = front.ApiUrl;
+
+        await StartLiveAsync(engines, cancellationToken);
     }
 
     /// <summary>A port the options name that is taken stops the start before anything runs.</summary>
@@ -182,7 +194,9 @@ public sealed class LocalHost : IAsyncDisposable
     }
 
     /// <summary>The IVS emulator (its events, the composition resources made in it) and DynamoDB with the table.</summary>
-    private sealed record Engines(EmulatorServer Emulator, ChannelEventSink Events, string StorageArn, string EncoderArn, Uri DynamoDbUrl);
+    private sealed record Engines(
+        EmulatorServer Emulator, ChannelEventSink Events, string StorageArn, string EncoderArn, Uri DynamoDbUrl, string StreamArn,
+        bool TableCreated);
 
     /// <summary>
     /// The emulator, with the resources compositions need, and DynamoDB Local (or the endpoint given), with the
@@ -212,8 +226,8 @@ public sealed class LocalHost : IAsyncDisposable
                 DynamoDbLoopbackOnly = engine.LoopbackOnly;
             }
 
-            await CreateTableAsync(dynamoDbUrl, cancellationToken);
-            return new Engines(emulator, events, storageArn, encoderArn, dynamoDbUrl);
+            var (streamArn, created) = await CreateTableAsync(dynamoDbUrl, cancellationToken);
+            return new Engines(emulator, events, storageArn, encoderArn, dynamoDbUrl, streamArn, created);
         }
         finally
         {
@@ -262,7 +276,7 @@ public sealed class LocalHost : IAsyncDisposable
         var scheduled = false;
         // The live-updates functions sit behind the WebSocket front and the stream poller (StartLive).
         foreach (var declaration in BackendFunctions.All.Where(
-            f => f.Kind != FunctionKind.HttpApi && !LiveFront.Serves(f) && f.IsDeployedWith(settings.Tokens.Mode)))
+            f => f.Kind != FunctionKind.HttpApi && !LiveFunctions.Serves(f) && f.IsDeployedWith(settings.Tokens.Mode)))
         {
             var function = Function(declaration);
             names.Add(function.Name);
@@ -378,11 +392,41 @@ public sealed class LocalHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// API Gateway's WebSocket API and the stream's event source mapping, locally: the authorizer and routes functions behind
+    /// the live front, and the notifier fed by the table's stream, posting to the front's <c>@connections</c>.
+    /// </summary>
+    private async Task StartLiveAsync(Engines engines, CancellationToken cancellationToken)
+    {
+        var settings = LocalSettings(engines) with { Live = new LiveSettings { JwtIssuer = IssuerUrl, JwtAudiences = [Options.Audience] } };
+        var log = Options.FunctionLog is { } output ? Stream.Synchronized(output) : Stream.Null;
+        LocalFunction Function(FunctionDeclaration declaration, FunctionSettings functionSettings) => new(
+            declaration.Handler, FunctionHandlers.Create(declaration, new FunctionServices(functionSettings, LocalCredentials)),
+            FunctionTimeout, log, Options.TimeProvider);
+
+        var front = LiveFrontServer.Create(Options.LivePort, Function(BackendFunctions.LiveAuthorizer, settings),
+            Function(BackendFunctions.LiveConnections, settings), new EmulatorOptions().AccountId);
+        _parts.Add(front);
+        await StartOrExplainAsync("live updates", Options.LivePort, () => front.StartAsync(cancellationToken));
+        LiveFront = front;
+        LiveUrl = front.WebSocketUrl;
+
+        var notifier = Function(
+            BackendFunctions.LiveNotifier, settings with { Live = settings.Live with { ManagementEndpoint = front.BaseAddress } });
+        var streamHttp = new HttpClient();
+        _parts.Add(new DisposableAdapter(streamHttp));
+        LiveStream = new LocalStreamMapping(streamHttp, engines.DynamoDbUrl, Options.Region, engines.StreamArn,
+            BackendFunctions.LiveNotifier.TableStream!, notifier);
+        var stream = LiveStream;
+        _loops.Add(Task.Run(() => stream.RunAsync(engines.TableCreated, _stopping.Token), CancellationToken.None));
+    }
+
     private JsonObject ConsoleConfig() => new()
     {
         ["apiUrl"] = ApiUrl?.GetLeftPart(UriPartial.Authority),
         ["issuerUrl"] = IssuerUrl,
         ["emulatorUrl"] = EmulatorUrl?.GetLeftPart(UriPartial.Authority),
+        ["liveUrl"] = LiveUrl?.ToString(),
     };
 
     /// <summary>Compositions need an IVS storage and encoder configuration: the local host creates them in the emulator.</summary>
@@ -401,21 +445,37 @@ public sealed class LocalHost : IAsyncDisposable
             Arn("CreateEncoderConfiguration", """{"name":"local-hd"}""", "encoderConfiguration"));
     }
 
-    private async Task CreateTableAsync(Uri dynamoDbUrl, CancellationToken cancellationToken)
+    /// <summary>The table, with its stream (new and old images) for the live-updates notifier: its stream ARN and whether it is
+    /// new.</summary>
+    private async Task<(string StreamArn, bool Created)> CreateTableAsync(Uri dynamoDbUrl, CancellationToken cancellationToken)
     {
         using var client = new AmazonDynamoDBClient(LocalCredentials, new AmazonDynamoDBConfig
         {
             ServiceURL = dynamoDbUrl.GetLeftPart(UriPartial.Authority),
             AuthenticationRegion = Options.Region,
         });
+        var created = true;
         try
         {
-            await client.CreateTableAsync(TableLayout.Definition(Options.TableName), cancellationToken);
+            var definition = TableLayout.Definition(Options.TableName);
+            definition.StreamSpecification = LiveTable.Stream;
+            await client.CreateTableAsync(definition, cancellationToken);
         }
         catch (ResourceInUseException)
         {
             // An existing endpoint that already has the table (DynamoDB Local started here is always empty).
+            created = false;
         }
+
+        var table = (await client.DescribeTableAsync(Options.TableName, cancellationToken)).Table;
+        if (table.StreamSpecification?.StreamEnabled != true)
+        {
+            await client.UpdateTableAsync(
+                new UpdateTableRequest { TableName = Options.TableName, StreamSpecification = LiveTable.Stream }, cancellationToken);
+            table = (await client.DescribeTableAsync(Options.TableName, cancellationToken)).Table;
+        }
+
+        return (table.LatestStreamArn, created);
     }
 
     /// <summary>Kestrel reports a taken port as an IOException deep in its stack; say which part and which port.</summary>

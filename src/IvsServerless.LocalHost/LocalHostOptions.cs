@@ -7,6 +7,7 @@ public sealed record LocalHostOptions
     public const int DefaultConsolePort = 3001;
     public const int DefaultEmulatorPort = 4566;
     public const int DefaultDynamoDbPort = 8000;
+    public const int DefaultLivePort = 3002;
 
     /// <summary>The API front (HTTP API stand-in).</summary>
     public int ApiPort { get; init; } = DefaultApiPort;
@@ -16,6 +17,9 @@ public sealed record LocalHostOptions
 
     /// <summary>The IVS real-time emulator (AWS API and <c>/_sim/</c>).</summary>
     public int EmulatorPort { get; init; } = DefaultEmulatorPort;
+
+    /// <summary>The live-updates WebSocket endpoint and its <c>@connections</c> management API.</summary>
+    public int LivePort { get; init; } = DefaultLivePort;
 
     /// <summary>DynamoDB Local, when <see cref="StartDynamoDbLocal"/>.</summary>
     public int DynamoDbPort { get; init; } = DefaultDynamoDbPort;
@@ -53,6 +57,7 @@ public sealed record LocalHostOptions
         ConsolePort = 0,
         EmulatorPort = 0,
         DynamoDbPort = 0,
+        LivePort = 0,
         TimeProvider = time ?? TimeProvider.System,
     };
 
@@ -114,5 +119,6 @@ public sealed record LocalHostOptions
         ("console", ConsolePort),
         ("IVS emulator", EmulatorPort),
         ("DynamoDB Local", DynamoDbPort),
+        ("live updates", LivePort),
     ];
 }

@@ -59,7 +59,8 @@ public sealed class FunctionHandlersTests
 {
     [Fact]
     public void Every_function_of_the_contract_is_dispatched_by_its_handler_name() => Assert.Equal(
-        ["api", "compositions", "ivs-events", "key-rotation", "reconciler", "stages", "tokens"],
+        ["api", "compositions", "ivs-events", "key-rotation", "live-authorizer", "live-connections", "notifier", "reconciler", "stages",
+            "tokens"],
         FunctionHandlers.Registry().Names.Order(StringComparer.Ordinal));
 
     [Fact]
@@ -78,5 +79,36 @@ public sealed class FunctionHandlersTests
             var handler = Assert.IsType<Api.ApiHandler>(factory());
             Assert.Equal(Deployment.Routes.ApiRoutes.Of(function.RouteGroups), handler.Routes.Select(r => r.Declaration));
         }
+    }
+
+    [Fact]
+    public void The_live_functions_are_built_from_their_settings_and_refuse_to_start_without_them()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_REGION"] = "us-east-1",
+            ["TABLE_NAME"] = "items",
+            ["DEPLOYMENT_TAG"] = "prod",
+            ["LIVE_JWT_ISSUER"] = "https://issuer.example.com",
+            ["LIVE_JWT_AUDIENCES"] = "app",
+            ["LIVE_MANAGEMENT_ENDPOINT"] = "https://abc.execute-api.us-east-1.amazonaws.com/live",
+        };
+        var registry = FunctionHandlers.Registry(environment.GetValueOrDefault);
+        Assert.True(registry.TryGetFactory("live-authorizer", out var authorizer));
+        Assert.IsType<Live.Connections.ConnectAuthorizerHandler>(authorizer());
+        Assert.True(registry.TryGetFactory("live-connections", out var routes));
+        Assert.IsType<Live.Connections.WebSocketRouteHandler>(routes());
+        Assert.True(registry.TryGetFactory("notifier", out var notifier));
+        Assert.IsType<Live.Notifier.NotifierHandler>(notifier());
+
+        environment.Remove("LIVE_JWT_ISSUER");
+        environment.Remove("LIVE_JWT_AUDIENCES");
+        environment.Remove("LIVE_MANAGEMENT_ENDPOINT");
+        var bare = FunctionHandlers.Registry(environment.GetValueOrDefault);
+        Assert.True(bare.TryGetFactory("live-authorizer", out var missingIssuer));
+        Assert.Contains("LIVE_JWT_ISSUER", Assert.Throws<InvalidOperationException>(() => missingIssuer()).Message, StringComparison.Ordinal);
+        Assert.True(bare.TryGetFactory("notifier", out var missingEndpoint));
+        Assert.Contains("LIVE_MANAGEMENT_ENDPOINT", Assert.Throws<InvalidOperationException>(() => missingEndpoint()).Message,
+            StringComparison.Ordinal);
     }
 }

@@ -33,8 +33,8 @@ public sealed class LiveNotifierTests
 
         var result = await Notifier.ProcessAsync(Records(
             Modify(Stage(), Stage(activeSession: "st-1", version: 2)),
-            Insert(Participant(connected: true, publishing: true)),
-            Modify(Participant(connected: true, publishing: true), Participant(connected: true, publishing: false))), default);
+            Insert(Participant(publishing: true)),
+            Modify(Participant(publishing: true), Participant(publishing: false))), default);
 
         Assert.Null(result.FirstFailedSequenceNumber);
         foreach (var connection in new[] { "c1", "c2" })

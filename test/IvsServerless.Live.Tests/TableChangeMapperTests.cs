@@ -111,24 +111,27 @@ public sealed class TableChangeMapperTests
     }
 
     [Fact]
-    public void Presence_becomes_joined_and_left()
+    public void A_participant_joins_when_first_seen_and_leaves_when_observed_gone()
     {
-        var joined = Assert.IsType<ParticipantJoined>(
-            Assert.Single(Map(Modify(Participant(), Participant(connected: true, lastSeen: "2")))).Message);
+        var joined = Assert.IsType<ParticipantJoined>(Assert.Single(Map(Insert(Participant()))).Message);
         Assert.Equal(("st-1", "p-1", "alice"), (joined.SessionId, joined.ParticipantId, joined.UserId));
         Assert.IsType<ParticipantJoined>(Assert.Single(Map(Insert(Participant(connected: true)))).Message);
+        Assert.Empty(Map(Insert(Participant(connected: false))));
 
+        Assert.Empty(Map(Modify(Participant(), Participant(connected: true, lastSeen: "2"))));
         Assert.IsType<ParticipantLeft>(Assert.Single(Map(Modify(Participant(connected: true), Participant(connected: false)))).Message);
+        Assert.IsType<ParticipantLeft>(Assert.Single(Map(Modify(Participant(), Participant(connected: false)))).Message);
+        Assert.IsType<ParticipantJoined>(Assert.Single(Map(Modify(Participant(connected: false), Participant(connected: true)))).Message);
         Assert.Empty(Map(Modify(Participant(connected: true), Participant(connected: true, lastSeen: "3"))));
     }
 
     [Fact]
     public void Publishing_starts_and_stops()
     {
-        Assert.IsType<PublishingStarted>(Assert.Single(Map(Insert(Participant(publishing: true, userId: null)))).Message);
+        Assert.IsType<PublishingStarted>(Map(Insert(Participant(publishing: true, userId: null)))[1].Message);
         Assert.IsType<PublishingStarted>(Assert.Single(Map(Modify(Participant(publishing: false), Participant(publishing: true)))).Message);
         Assert.IsType<PublishingStopped>(Assert.Single(Map(Modify(Participant(publishing: true), Participant(publishing: false)))).Message);
-        Assert.Empty(Map(Insert(Participant(publishing: false))));
+        Assert.Empty(Map(Modify(Participant(), Participant(publishing: false))));
     }
 
     [Fact]

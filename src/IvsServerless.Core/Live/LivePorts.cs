@@ -92,3 +92,13 @@ public sealed record LiveChange(string StageId, IReadOnlyList<Delivery> Deliveri
     /// <summary>How many versions the change takes: one per message to the stage's subscribers.</summary>
     public int VersionCount => Deliveries.Count(d => d.Audience is StageSubscribers);
 }
+
+/// <summary>
+/// Kicks, recorded so the kicked user learns of them over the live channel (IVS sends no event for a kick). The notifier
+/// finds the user behind the participant; the record expires after a day.
+/// </summary>
+public interface IKickLog
+{
+    Task RecordAsync(
+        string stageId, string? sessionId, string participantId, string? reason, DateTimeOffset at, CancellationToken cancellationToken);
+}

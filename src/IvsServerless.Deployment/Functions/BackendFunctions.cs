@@ -37,7 +37,8 @@ public static class BackendFunctions
     };
 
     /// <summary>
-    /// TokenService: CreateParticipantToken; ParticipantService: DisconnectParticipant. Both read the stage item.
+    /// TokenService: CreateParticipantToken; ParticipantService: DisconnectParticipant, then records the kick (PutItem) for the
+    /// live channel. Both read the stage item.
     /// Self-signed tokens are signed in the function instead, but need the stage's endpoints: stages stored before
     /// endpoints were cached get them once from GetStage and keep them on the stage item (PutItem).
     /// </summary>
@@ -48,7 +49,7 @@ public static class BackendFunctions
         Access = new AwsAccess
         {
             Ivs = [new("Ivs", ["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], [IvsResource.Stages])],
-            Table = new([GetItem]),
+            Table = new([GetItem, PutItem]),
         },
         SelfSignedAccess = new AwsAccess
         {

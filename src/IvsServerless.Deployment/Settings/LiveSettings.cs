@@ -6,6 +6,8 @@ namespace IvsServerless.Deployment.Settings;
 /// </summary>
 public sealed record LiveSettings
 {
+    public const string ManagementEndpointVariable = "LIVE_MANAGEMENT_ENDPOINT";
+
     /// <summary><c>LIVE_JWT_ISSUER</c>: the exact <c>iss</c> of user tokens; its JWKS is found through OIDC discovery.</summary>
     public string? JwtIssuer { get; init; }
 
@@ -21,7 +23,7 @@ public sealed record LiveSettings
     public IEnumerable<KeyValuePair<string, string>> Variables() => EnvironmentWriter.Set(
         ("LIVE_JWT_ISSUER", JwtIssuer),
         ("LIVE_JWT_AUDIENCES", JwtAudiences.Count == 0 ? null : string.Join(',', JwtAudiences)),
-        ("LIVE_MANAGEMENT_ENDPOINT", ManagementEndpoint?.ToString()));
+        (ManagementEndpointVariable, ManagementEndpoint?.ToString()));
 
     public static LiveSettings Read(EnvironmentReader environment)
     {
@@ -32,7 +34,7 @@ public sealed record LiveSettings
             JwtAudiences = environment.Text("LIVE_JWT_AUDIENCES")?.Split(
                 ',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 ?? [],
-            ManagementEndpoint = environment.Url("LIVE_MANAGEMENT_ENDPOINT"),
+            ManagementEndpoint = environment.Url(ManagementEndpointVariable),
         };
         if ((settings.JwtIssuer is null) != (settings.JwtAudiences.Count == 0))
         {

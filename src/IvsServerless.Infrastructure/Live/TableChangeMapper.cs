@@ -130,9 +130,11 @@ public static class TableChangeMapper
         var deliveries = new List<Delivery>();
         void Add(StageMessage message) => deliveries.Add(new Delivery(Audience.Subscribers, message));
 
-        var connectedBefore = Flag(old, ProjectionItems.Connected);
-        var connectedNow = Flag(now, ProjectionItems.Connected);
-        if (connectedNow == true && connectedBefore != true)
+        // Present: in the session as far as the table knows. An item appears with the first event or observation of the
+        // participant (joined); the reconciler's presence, once recorded, says whether they are still there.
+        var presentBefore = change.OldImage is not null && Flag(old, ProjectionItems.Connected) != false;
+        var presentNow = Flag(now, ProjectionItems.Connected) != false;
+        if (presentNow && !presentBefore)
         {
             Add(new ParticipantJoined(stageId, 0, sessionId, participantId, userId));
         }
@@ -154,7 +156,7 @@ public static class TableChangeMapper
             Add(new RecordingChanged(stageId, 0, sessionId, participantId, userId, recording));
         }
 
-        if (connectedNow == false && connectedBefore != false && change.OldImage is not null)
+        if (presentBefore && !presentNow)
         {
             Add(new ParticipantLeft(stageId, 0, sessionId, participantId, userId));
         }

@@ -3,7 +3,7 @@ using IvsServerless.Deployment.Functions;
 namespace IvsServerless.LocalHost.Live;
 
 /// <summary>The local stand-in for the live-updates WebSocket API (API Gateway) and its functions.</summary>
-public static class LiveFront
+public static class LiveFunctions
 {
     /// <summary>Whether the function is one of the live-updates functions (run by this front, not the bus or a schedule).</summary>
     public static bool Serves(FunctionDeclaration function) =>
