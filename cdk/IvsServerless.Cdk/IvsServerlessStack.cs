@@ -25,6 +25,7 @@ public sealed class IvsServerlessStack : Stack
     public EventProjection Events { get; }
     public Reconciliation Reconciliation { get; }
     public Observability Observability { get; }
+    public LiveUpdates Live { get; }
 
     public IvsServerlessStack(Construct scope, string id, IvsServerlessStackProps props, IStackProps? stackProps = null)
         : base(
@@ -56,16 +57,22 @@ public sealed class IvsServerlessStack : Stack
 
         Api = new HttpApiFront(this, "Api", new HttpApiFrontProps(
             issuer, audiences, settings.CorsAllowedOrigins, settings.ApiRateLimit, settings.ApiBurstLimit, ApiFunctions.ByRouteGroup));
+        Live = new LiveUpdates(this, "Live", new LiveUpdatesProps(foundation, issuer, audiences));
         Observability = new Observability(this, "Observability", new ObservabilityProps(
             [
                 .. ApiFunctions.Functions, Events.Function, Reconciliation.Function, .. TokenSigning is null ? [] : new[] {
-                TokenSigning.Function }],
-            [Events.DeadLetterQueue, Reconciliation.DeadLetterQueue, .. TokenSigning is null ? [] : new[] { TokenSigning.DeadLetterQueue }],
+                TokenSigning.Function }, .. Live.Functions],
+            [
+                Events.DeadLetterQueue, Reconciliation.DeadLetterQueue, .. TokenSigning is null ? [] : new[] {
+                    TokenSigning.DeadLetterQueue },
+                Live.FailureQueue],
             Api.Api, settings.AlarmEmail));
+        Live.AddIteratorAgeAlarm(Observability.AlarmTopic, Duration.Minutes(1));
 
         Output("ApiUrl", Api.Url, "Base URL of the HTTP API");
         Output("JwtIssuer", issuer, "Issuer the API's JWT authorizer trusts");
         Output("TableName", Data.Table.TableName, "The DynamoDB table");
+        Output("LiveUrl", Live.Url, "WebSocket URL of live updates (add ?token=<user JWT>)");
         Output("AlarmTopicArn", Observability.AlarmTopic.TopicArn, "Subscribe to receive alarms");
         if (TokenSigning is not null)
         {

@@ -12,7 +12,7 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     private readonly SynthesizedStack _default = stacks.Default;
 
     private static Dictionary<string, JsonNode> Routes(SynthesizedStack stack) =>
-        stack.Resources("AWS::ApiGatewayV2::Route").ToDictionary(
+        stack.HttpApiResources("AWS::ApiGatewayV2::Route").ToDictionary(
             r => r.Resource["Properties"]!["RouteKey"]!.GetValue<string>(), r => r.Resource["Properties"]!);
 
     [Fact]
@@ -24,7 +24,7 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_route_but_health_is_behind_the_jwt_authorizer()
     {
-        var authorizer = Assert.Single(_default.Resources("AWS::ApiGatewayV2::Authorizer"));
+        var authorizer = Assert.Single(_default.HttpApiResources("AWS::ApiGatewayV2::Authorizer"));
         Assert.Equal("JWT", authorizer.Resource["Properties"]!["AuthorizerType"]!.GetValue<string>());
 
         foreach (var (key, route) in Routes(_default))
@@ -60,7 +60,7 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     [Fact]
     public void The_default_authorizer_trusts_the_created_user_pool_and_its_app_client()
     {
-        var jwt = Assert.Single(_default.Resources("AWS::ApiGatewayV2::Authorizer")).Resource["Properties"]!["JwtConfiguration"]!;
+        var jwt = Assert.Single(_default.HttpApiResources("AWS::ApiGatewayV2::Authorizer")).Resource["Properties"]!["JwtConfiguration"]!;
         var pool = Assert.Single(_default.Resources("AWS::Cognito::UserPool")).Id;
         var client = Assert.Single(_default.Resources("AWS::Cognito::UserPoolClient")).Id;
 
@@ -70,7 +70,7 @@ public sealed class ApiTests(SynthesizedStacks stacks)
         Assert.Contains($"{{\"Ref\":\"{pool}\"}}", issuer, StringComparison.Ordinal);
         Assert.Equal(
             ["$request.header.Authorization"], TemplateQueries.Strings(
-            _default.Resources("AWS::ApiGatewayV2::Authorizer").Single().Resource["Properties"]!["IdentitySource"]));
+            _default.HttpApiResources("AWS::ApiGatewayV2::Authorizer").Single().Resource["Properties"]!["IdentitySource"]));
     }
 
     [Fact]
@@ -92,7 +92,8 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     [Fact]
     public void A_configured_issuer_replaces_the_user_pool()
     {
-        var jwt = Assert.Single(stacks.Configured.Resources("AWS::ApiGatewayV2::Authorizer")).Resource["Properties"]!["JwtConfiguration"]!;
+        var jwt = Assert.Single(stacks.Configured.HttpApiResources("AWS::ApiGatewayV2::Authorizer")).Resource["Properties"]![
+            "JwtConfiguration"]!;
 
         Assert.Equal("https://login.example.com/", jwt["Issuer"]!.GetValue<string>());
         Assert.Equal(["app-one", "app-two"], TemplateQueries.Strings(jwt["Audience"]));
@@ -102,7 +103,7 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     [Fact]
     public void The_stage_throttles_every_route()
     {
-        var stage = Assert.Single(_default.Resources("AWS::ApiGatewayV2::Stage")).Resource["Properties"]!;
+        var stage = Assert.Single(_default.HttpApiResources("AWS::ApiGatewayV2::Stage")).Resource["Properties"]!;
 
         Assert.Equal("$default", stage["StageName"]!.GetValue<string>());
         Assert.Equal(100, stage["DefaultRouteSettings"]!["ThrottlingRateLimit"]!.GetValue<int>());
@@ -112,8 +113,8 @@ public sealed class ApiTests(SynthesizedStacks stacks)
     [Fact]
     public void Cors_allows_exactly_the_configured_origins_and_is_off_by_default()
     {
-        Assert.Null(_default.Resources("AWS::ApiGatewayV2::Api").Single().Resource["Properties"]!["CorsConfiguration"]);
-        var cors = stacks.Configured.Resources("AWS::ApiGatewayV2::Api").Single().Resource["Properties"]!["CorsConfiguration"]!;
+        Assert.Null(_default.HttpApiResources("AWS::ApiGatewayV2::Api").Single().Resource["Properties"]!["CorsConfiguration"]);
+        var cors = stacks.Configured.HttpApiResources("AWS::ApiGatewayV2::Api").Single().Resource["Properties"]!["CorsConfiguration"]!;
 
         Assert.Equal(["https://app.example.com", "http://localhost:5173"], TemplateQueries.Strings(cors["AllowOrigins"]));
         Assert.Contains("authorization", TemplateQueries.Strings(cors["AllowHeaders"]));

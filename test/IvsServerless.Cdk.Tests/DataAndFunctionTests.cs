@@ -55,7 +55,8 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
     }
 
     /// <summary>The functions of every deployment (key-rotation comes with self-signed tokens).</summary>
-    private static readonly string[] Deployed = ["compositions", "ivs-events", "reconciler", "stages", "tokens"];
+    private static readonly string[] Deployed =
+        ["compositions", "ivs-events", "live-authorizer", "live-connections", "notifier", "reconciler", "stages", "tokens"];
 
     [Fact]
     public void Every_handler_name_used_in_the_stack_is_in_the_lambda_dispatch_table()

@@ -96,7 +96,8 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_dead_letter_queue_alarms_on_its_first_message()
     {
-        Assert.Equal(2, _default.Resources("AWS::SQS::Queue").Count());
+        // The ivs-events rule's, the reconciler schedule's and the live notifier's stream failures.
+        Assert.Equal(3, _default.Resources("AWS::SQS::Queue").Count());
         foreach (var stack in stacks.Both)
         {
             var alarms = Alarms(stack);
@@ -109,7 +110,7 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void The_api_alarms_on_5xx()
     {
-        var api = _default.Resources("AWS::ApiGatewayV2::Api").Single().Id;
+        var api = _default.HttpApiResources("AWS::ApiGatewayV2::Api").Single().Id;
         Assert.Contains(Alarms(_default), a => a.Metric == "5xx" && a.Dimension == api);
     }
 

@@ -108,10 +108,18 @@ public sealed class IamTests(SynthesizedStacks stacks)
         var expected = new Dictionary<string, string[]>
         {
             [BackendFunctions.Stages.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-            [BackendFunctions.Tokens.Handler] = ["dynamodb:GetItem"],
+            [BackendFunctions.Tokens.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem"],
             [BackendFunctions.Compositions.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             [BackendFunctions.IvsEvents.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             [BackendFunctions.Reconciler.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            [BackendFunctions.LiveAuthorizer.Handler] = [],
+            [BackendFunctions.LiveConnections.Handler] = [
+                "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            [BackendFunctions.LiveNotifier.Handler] =
+            [
+                "dynamodb:DeleteItem", "dynamodb:DescribeStream", "dynamodb:GetItem", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams", "dynamodb:Query", "dynamodb:UpdateItem",
+            ],
         };
 
         foreach (var (handler, functionId) in stack.FunctionIdsByHandler())

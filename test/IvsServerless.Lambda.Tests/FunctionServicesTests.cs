@@ -106,7 +106,8 @@ public sealed class FunctionHandlersTests
         environment.Remove("LIVE_MANAGEMENT_ENDPOINT");
         var bare = FunctionHandlers.Registry(environment.GetValueOrDefault);
         Assert.True(bare.TryGetFactory("live-authorizer", out var missingIssuer));
-        Assert.Contains("LIVE_JWT_ISSUER", Assert.Throws<InvalidOperationException>(() => missingIssuer()).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "LIVE_JWT_ISSUER", Assert.Throws<InvalidOperationException>(() => missingIssuer()).Message, StringComparison.Ordinal);
         Assert.True(bare.TryGetFactory("notifier", out var missingEndpoint));
         Assert.Contains("LIVE_MANAGEMENT_ENDPOINT", Assert.Throws<InvalidOperationException>(() => missingEndpoint()).Message,
             StringComparison.Ordinal);

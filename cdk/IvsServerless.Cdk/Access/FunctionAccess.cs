@@ -11,7 +11,9 @@ namespace IvsServerless.Cdk.Access;
 public sealed record SigningKeyLocation(string ParameterName, string ParameterArn, IKey Key);
 
 /// <summary>What the contract's grants name, in this stack: the table, the IVS resources, the signing key if any.</summary>
-public sealed record GrantTargets(ITable Table, IvsResources Ivs, string? CompositionChannelArn, SigningKeyLocation? SigningKey);
+/// <param name="LiveConnectionsArn">The live-updates WebSocket API's <c>POST @connections/*</c> (for the notifier).</param>
+public sealed record GrantTargets(
+    ITable Table, IvsResources Ivs, string? CompositionChannelArn, SigningKeyLocation? SigningKey, string? LiveConnectionsArn = null);
 
 /// <summary>
 /// Least privilege, one function at a time: exactly the actions the contract declares for its code (see
@@ -50,6 +52,12 @@ public static class FunctionAccess
             {
                 Allow(role, "TableIndexes", [TableActions.Query], [targets.Table.TableArn + "/index/*"]);
             }
+        }
+
+        if (access.ManageLiveConnections)
+        {
+            Allow(role, "LiveConnections", [AwsAccess.ManageConnectionsAction], [targets.LiveConnectionsArn
+                ?? throw new InvalidOperationException("The function posts to live connections, but no WebSocket API is given.")]);
         }
 
         if (access.SigningKey is { } signingKey)

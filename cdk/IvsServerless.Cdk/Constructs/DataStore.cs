@@ -38,6 +38,8 @@ public sealed class DataStore : Construct
                 : throw new InvalidOperationException("The table layout must be on-demand."),
             PointInTimeRecovery = true,
             TimeToLiveAttribute = TableLayout.ExpiresAt,
+            // Live updates: the notifier reads every change with both images (Infrastructure/Live/LiveTable.cs).
+            Stream = StreamViewType.NEW_AND_OLD_IMAGES,
             Encryption = TableEncryption.AWS_MANAGED,
             RemovalPolicy = props.RemovalPolicy,
         });

@@ -11,6 +11,16 @@ public static class TemplateQueries
             .Where(f => Strings(f.Resource["Properties"]!["Runtime"]).SequenceEqual(["provided.al2023"]))
             .ToDictionary(f => f.Resource["Properties"]!["Handler"]!.GetValue<string>(), f => f.Id);
 
+    /// <summary>Resources of the HTTP API only (the live-updates WebSocket API has its own API, routes, stage and authorizer).</summary>
+    public static IEnumerable<(string Id, JsonObject Resource)> HttpApiResources(this SynthesizedStack stack, string type)
+    {
+        var http = stack.Resources("AWS::ApiGatewayV2::Api")
+            .Where(a => a.Resource["Properties"]!["ProtocolType"]?.GetValue<string>() == "HTTP").Select(a => a.Id).ToHashSet();
+        return type == "AWS::ApiGatewayV2::Api"
+            ? stack.Resources(type).Where(r => http.Contains(r.Id))
+            : stack.Resources(type).Where(r => http.Contains(SynthesizedStack.Target(r.Resource["Properties"]!["ApiId"])));
+    }
+
     public static string RoleOf(this SynthesizedStack stack, string functionId) =>
         SynthesizedStack.Target(stack.Properties(functionId)["Role"]);
 
