@@ -156,4 +156,28 @@ public sealed class LiveUpdatesTests(LocalHostFixture local)
             TimeSpan.FromMilliseconds(500)));
         Assert.True(Version(renamed) > 0);
     }
+
+    [Fact]
+    public async Task A_composition_start_and_stop_arrive_and_a_deleted_stage_ends_the_subscription()
+    {
+        var stageId = await local.CreateStageAsync("alice");
+        await using var viewer = await ConnectAsync("judy");
+        Assert.Equal("subscribed", Type(await viewer.SubscribeAsync(stageId)));
+        var (host, _) = await local.JoinAsync(stageId, "alice");
+        Assert.Equal(200, (await local.SimAsync($"stages/{stageId}/participants/{host}/publish")).Status);
+
+        var started = await local.PostAsync($"/stages/{stageId}/compositions", "alice",
+            headers: new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() });
+        Assert.Equal(201, started.Status);
+        var compositionId = started.Json.GetProperty("compositionId").GetString()!;
+        bool Composition(JsonElement m, string state) => Type(m) == "composition-changed"
+            && m.GetProperty("compositionId").GetString() == compositionId && m.GetProperty("state").GetString() == state;
+        await viewer.NextAsync(m => Composition(m, "ACTIVE"), "the composition becomes ACTIVE");
+
+        Assert.Equal(204, (await local.DeleteAsync($"/stages/{stageId}/compositions/{compositionId}", "alice")).Status);
+        await viewer.NextAsync(m => Composition(m, "STOPPED"), "the composition is STOPPED");
+
+        Assert.Equal(204, (await local.DeleteAsync($"/stages/{stageId}", "alice")).Status);
+        await viewer.NextOfTypeAsync("stage-deleted", stageId);
+    }
 }
