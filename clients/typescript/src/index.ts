@@ -13,6 +13,7 @@ export type Stage = Schemas['Stage'];
 export type StagePage = Schemas['StagePage'];
 export type CreateStage = Schemas['CreateStage'];
 export type UpdateStage = Schemas['UpdateStage'];
+export type RecordingSetting = Schemas['RecordingSetting'];
 export type ParticipantToken = Schemas['Token'];
 export type CreateParticipantToken = Schemas['CreateToken'];
 export type Composition = Schemas['Composition'];
@@ -49,6 +50,7 @@ export const problemCodes = [
   'participant-not-found', 'composition-not-found', 'not-found', 'route-not-found', 'method-not-allowed', 'conflict',
   'payload-too-large', 'unsupported-media-type', 'throttled', 'internal-error', 'upstream-error', 'upstream-unreachable', 'quota-exceeded', 'timeout',
   'token-signing-unavailable', 'compositions-not-configured', 'session-history-unavailable', 'store-unavailable',
+  'recordings-not-configured', 'recording-active',
 ] as const satisfies readonly ProblemCode[];
 // Fails to compile when the contract gains a code this list lacks.
 type MissingCodes = Exclude<ProblemCode, (typeof problemCodes)[number]>;

@@ -12,6 +12,9 @@ public sealed record FunctionSettings(
     CompositionSettings Compositions,
     ReconcilerSettings Reconciler)
 {
+    /// <summary>Individual participant recording (its own init member, so the positional list stays as it was).</summary>
+    public RecordingSettings Recordings { get; init; } = new();
+
     public static FunctionSettings From(Func<string, string?> environment)
     {
         var reader = new EnvironmentReader(environment);
@@ -20,7 +23,8 @@ public sealed record FunctionSettings(
             TableSettings.Read(reader),
             TokenSettings.Read(reader),
             CompositionSettings.Read(reader),
-            ReconcilerSettings.Read(reader));
+            ReconcilerSettings.Read(reader))
+        { Recordings = RecordingSettings.Read(reader) };
         reader.ThrowIfInvalid();
         return settings;
     }
@@ -28,5 +32,6 @@ public sealed record FunctionSettings(
     /// <summary>The environment that reads back as these settings.</summary>
     public IReadOnlyDictionary<string, string> Variables() =>
         Aws.Variables().Concat(Table.Variables()).Concat(Tokens.Variables()).Concat(Compositions.Variables()).Concat(Reconciler.Variables())
+            .Concat(Recordings.Variables())
             .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
 }
