@@ -20,6 +20,7 @@ export type Composition = Schemas['Composition'];
 export type SessionSummary = Schemas['SessionSummary'];
 export type SessionPage = Schemas['SessionPage'];
 export type SessionDetail = Schemas['SessionDetail'];
+export type RecordingList = Schemas['RecordingList'];
 
 /** Every stable problem `code` the contract documents (the `ProblemCode` schema). */
 export type ProblemCode = Schemas['ProblemCode'];

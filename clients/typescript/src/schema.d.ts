@@ -93,6 +93,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stages/{stageId}/sessions/{sessionId}/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The session's individual participant recordings, newest first (anyone who can see the stage).
+         * @description From the IVS Participant Recording State Change events (docs/recordings.md). `state`: ACTIVE, ENDED, START_FAILED or END_FAILED; times and duration once the events said so.
+         */
+        get: operations["listRecordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stages/{stageId}/participant-tokens": {
         parameters: {
             query?: never;
@@ -346,6 +370,25 @@ export interface components {
             }[];
             /** @description Compositions that ran during the session. */
             compositions: components["schemas"]["Composition"][];
+        };
+        RecordingList: {
+            items: {
+                /** @description The session id, ~, the participant id. */
+                recordingId: string;
+                sessionId: string;
+                participantId: string;
+                /** @description Empty when the token carried none. */
+                userId: string;
+                /** @enum {string} */
+                state: "ACTIVE" | "ENDED" | "START_FAILED" | "END_FAILED";
+                s3BucketName?: string;
+                s3KeyPrefix?: string;
+                /** Format: date-time */
+                startedAt?: string;
+                /** Format: date-time */
+                endedAt?: string;
+                durationMs?: number;
+            }[];
         };
         StagePage: {
             items: components["schemas"]["Stage"][];
@@ -917,6 +960,35 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["SessionDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRecordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recordings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingList"];
                 };
             };
             400: components["responses"]["BadRequest"];
