@@ -56,6 +56,13 @@ public static class ApiEndpoints
             var (stage, session, compositions) = await sessions.GetAsync(caller, stageId, sessionId, call.CancellationToken);
             return Results.Json(200, SessionViews.Of(session, stage, compositions), ApiJsonContext.Default.SessionDetailView);
         }),
+        new(ApiRoutes.ListRecordings, async call =>
+        {
+            var caller = call.Caller;
+            var (stageId, sessionId) = (PathIds.StageId(call), PathIds.SessionId(call));
+            var recordings = await sessions.RecordingsAsync(caller, stageId, sessionId, call.CancellationToken);
+            return Results.Json(200, SessionViews.Of(recordings), ApiJsonContext.Default.RecordingListView);
+        }),
         new(ApiRoutes.UpdateStage, async call =>
         {
             var caller = call.Caller;

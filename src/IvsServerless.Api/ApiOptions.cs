@@ -21,6 +21,9 @@ public sealed class ApiOptions
         CompositionEncoderConfigurationArn is not null
             && (CompositionStorageConfigurationArn is not null || CompositionChannelArn is not null);
 
+    /// <summary>The IVS storage configuration individual participant recording writes to; null: stages cannot record (503).</summary>
+    public string? RecordingStorageConfigurationArn { get; init; }
+
     public TokenPolicyOptions TokenPolicy { get; init; } = new();
 
     /// <summary>Re-reads after an optimistic-concurrency conflict before answering 409.</summary>

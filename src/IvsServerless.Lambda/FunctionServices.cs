@@ -59,6 +59,7 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
                 CompositionStorageConfigurationArn = settings.Compositions.StorageConfigurationArn,
                 CompositionEncoderConfigurationArn = settings.Compositions.EncoderConfigurationArn,
                 CompositionChannelArn = settings.Compositions.ChannelArn,
+                RecordingStorageConfigurationArn = settings.Recordings.StorageConfigurationArn,
             },
             tokenMinter: CreateTokenMinter(),
             sessions: new DynamoDbSessionHistory(dynamo, table),

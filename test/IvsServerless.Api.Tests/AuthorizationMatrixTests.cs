@@ -27,6 +27,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new("POST /stages", _ => ApiRequest.Post("/stages").Json("""{"name":"s","visibility":"public"}"""), 201, 201, 201, 201),
         new("GET /stages", _ => ApiRequest.Get("/stages"), 200, 200, 200, 200),
         new("GET /stages/{stageId}", id => ApiRequest.Get($"/stages/{id}"), 200, 200, 200, 404),
+        // An unknown session: whoever may see the stage gets past the stage check to the session lookup (404 session-not-found);
+        // SessionRoutesTests checks the codes and a real session's recordings for invitees and strangers.
+        new(
+            "GET /stages/{stageId}/sessions/{sessionId}/recordings", id =>
+            ApiRequest.Get($"/stages/{id}/sessions/st-NOSUCHSESSION/recordings"), 404, 404, 404, 404),
         new("PATCH /stages/{stageId}", id => ApiRequest.Patch($"/stages/{id}").Json("""{"name":"renamed"}"""), 200, 403, 403, 404),
         new("POST /stages/{stageId}/participant-tokens", id => ApiRequest.Post($"/stages/{id}/participant-tokens"), 201, 201, 201, 404),
         new(

@@ -153,6 +153,64 @@ public abstract class SessionRoutesTestsBase : IAsyncLifetime
         Assert.True(Assert.Single(sessions.Json.GetProperty("items").EnumerateArray()).GetProperty("live").GetBoolean());
     }
 
+    [Fact]
+    public async Task Recordings_list_newest_first_the_same_whatever_the_delivery_order_and_private_stays_404_to_strangers()
+    {
+        var stageId = await _api.CreateStageAsync("alice", "private", invited: ["ivan"]);
+        const string session = "st-RECORDED0001";
+        string Prefix(string participantId, string at) => $"{stageId}/{session}/{participantId}/{at}";
+        var events = new List<Func<Task>>
+        {
+            () => ApplyAsync(stageId, session, "pALICE000001", "Participant Published", 0, "alice"),
+            () => ApplyRecordingAsync(stageId, session, "pALICE000001", "Recording Start", 1, "rec", Prefix("pALICE000001", "a")),
+            () => ApplyRecordingAsync(stageId, session, "pALICE000001", "Recording End", 61, "rec", Prefix("pALICE000001", "a")),
+            () => ApplyAsync(stageId, session, "pIVAN0000001", "Participant Published", 10, "ivan"),
+            () => ApplyRecordingAsync(stageId, session, "pIVAN0000001", "Recording Start", 11, "rec", Prefix("pIVAN0000001", "b")),
+            () => ApplyAsync(stageId, session, "pBOB00000001", "Participant Published", 20, "bob"),
+            () => ApplyRecordingAsync(stageId, session, "pBOB00000001", "Recording Start Failure", 21, "rec", ""),
+        };
+
+        // Newest first: bob (started 21 s, failed), ivan (11 s, still recording), alice (1 s, 60 s long).
+        (string, string, string, long?)[] expected =
+        [
+            ("pBOB00000001", "bob", "START_FAILED", null),
+            ("pIVAN0000001", "ivan", "ACTIVE", null),
+            ("pALICE000001", "alice", "ENDED", 60_000),
+        ];
+        var path = $"/stages/{stageId}/sessions/{session}/recordings";
+
+        // Reversed, then again in order: late, duplicated and out-of-order events give the same list.
+        for (var i = events.Count - 1; i >= 0; i--)
+        {
+            await events[i]();
+        }
+
+        var reversed = await _api.SendAsync(ApiRequest.Get(path).As("ivan"));
+        foreach (var apply in events)
+        {
+            await apply();
+        }
+
+        var listed = await _api.SendAsync(ApiRequest.Get(path).As("ivan"));
+        Assert.Equal(200, listed.Status);
+        Assert.Equal(reversed.Body, listed.Body);
+        var items = listed.Json.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(expected, items.Select(r => (r.GetProperty("participantId").GetString()!, r.GetProperty("userId").GetString()!,
+            r.GetProperty("state").GetString()!, r.TryGetProperty("durationMs", out var d) ? d.GetInt64() : (long?)null)));
+        var alice = items[2];
+        Assert.Equal($"{session}~pALICE000001", alice.GetProperty("recordingId").GetString());
+        Assert.Equal(("rec", Prefix("pALICE000001", "a")),
+            (alice.GetProperty("s3BucketName").GetString(), alice.GetProperty("s3KeyPrefix").GetString()));
+        Assert.Equal(T0.AddSeconds(1), alice.GetProperty("startedAt").GetDateTimeOffset());
+        Assert.Equal(T0.AddSeconds(61), alice.GetProperty("endedAt").GetDateTimeOffset());
+
+        var stranger = await _api.SendAsync(ApiRequest.Get(path).As("mallory"));
+        Assert.Equal((404, "stage-not-found"), (stranger.Status, stranger.Code));
+        Assert.Equal(401, (await _api.SendAsync(ApiRequest.Get(path).As(null))).Status);
+        var missing = await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}/sessions/st-NOSUCHSESSION/recordings").As("alice"));
+        Assert.Equal((404, "session-not-found"), (missing.Status, missing.Code));
+    }
+
     private Task ApplyAsync(
         string stageId, string sessionId, string participantId, string name, int second, string userId, string? errorCode = null)
     {

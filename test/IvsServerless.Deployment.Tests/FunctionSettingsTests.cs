@@ -157,7 +157,13 @@ public sealed class FunctionSettingsTests
                 SigningKeyCacheSeconds = 120,
             },
             new CompositionSettings { StorageConfigurationArn = "arn:s", EncoderConfigurationArn = "arn:e", ChannelArn = "arn:c" },
-            new ReconcilerSettings { IdleStageMinutes = 90, CallsPerSecond = 2 });
+            new ReconcilerSettings { IdleStageMinutes = 90, CallsPerSecond = 2 })
+        {
+            Recordings = new RecordingSettings
+            {
+                StorageConfigurationArn = "arn:aws:ivs:eu-west-1:123456789012:storage-configuration/Rec1",
+            },
+        };
 
         var variables = written.Variables();
 
@@ -173,6 +179,17 @@ public sealed class FunctionSettingsTests
             new CompositionSettings(), new ReconcilerSettings()).Variables();
 
         Assert.Equal(["AWS_REGION", "DEPLOYMENT_TAG", "TABLE_NAME"], variables.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("arn:aws:ivs:us-east-1:123456789012:stage/abc")]
+    [InlineData("storage-configuration/abc")]
+    [InlineData("arn:aws:ivs:us-east-1:123456789012:storage-configuration/a_b")]
+    public void A_recording_storage_configuration_must_be_one(string value)
+    {
+        var environment = new Dictionary<string, string>(Valid) { ["RECORDING_STORAGE_CONFIGURATION_ARN"] = value };
+        var error = Assert.ThrowsAny<Exception>(() => FunctionSettings.From(Read(environment)));
+        Assert.Contains("RECORDING_STORAGE_CONFIGURATION_ARN must be an IVS storage configuration ARN", error.Message);
     }
 
     private static Func<string, string?> Read(Dictionary<string, string> environment) => name => environment.GetValueOrDefault(name);

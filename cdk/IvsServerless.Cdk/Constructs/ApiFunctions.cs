@@ -44,9 +44,12 @@ public sealed class ApiFunctions : Construct
             EncoderConfigurationArn = destination is null ? null : targets.Ivs.EncoderConfiguration.AttrArn,
         };
 
+        // Stages record into the deployment's storage configuration, when it has one.
+        var recordings = new RecordingSettings { StorageConfigurationArn = targets.Ivs.StorageConfiguration?.AttrArn };
+
         Functions =
         [
-            Function("StagesFunction", BackendFunctions.Stages),
+            Function("StagesFunction", BackendFunctions.Stages, recordings.Variables()),
             Function("TokensFunction", BackendFunctions.Tokens, tokens.Variables()),
             Function("CompositionsFunction", BackendFunctions.Compositions, compositions.Variables()),
         ];

@@ -13,12 +13,14 @@ export type Stage = Schemas['Stage'];
 export type StagePage = Schemas['StagePage'];
 export type CreateStage = Schemas['CreateStage'];
 export type UpdateStage = Schemas['UpdateStage'];
+export type RecordingSetting = Schemas['RecordingSetting'];
 export type ParticipantToken = Schemas['Token'];
 export type CreateParticipantToken = Schemas['CreateToken'];
 export type Composition = Schemas['Composition'];
 export type SessionSummary = Schemas['SessionSummary'];
 export type SessionPage = Schemas['SessionPage'];
 export type SessionDetail = Schemas['SessionDetail'];
+export type RecordingList = Schemas['RecordingList'];
 
 /** Every stable problem `code` the contract documents (the `ProblemCode` schema). */
 export type ProblemCode = Schemas['ProblemCode'];
@@ -49,6 +51,7 @@ export const problemCodes = [
   'participant-not-found', 'composition-not-found', 'not-found', 'route-not-found', 'method-not-allowed', 'conflict',
   'payload-too-large', 'unsupported-media-type', 'throttled', 'internal-error', 'upstream-error', 'upstream-unreachable', 'quota-exceeded', 'timeout',
   'token-signing-unavailable', 'compositions-not-configured', 'session-history-unavailable', 'store-unavailable',
+  'recordings-not-configured', 'recording-active',
 ] as const satisfies readonly ProblemCode[];
 // Fails to compile when the contract gains a code this list lacks.
 type MissingCodes = Exclude<ProblemCode, (typeof problemCodes)[number]>;

@@ -42,8 +42,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change name, visibility, co-hosts or invited users (owner only).
-         * @description A new name is also set on the IVS stage. Concurrent updates are retried against the latest version; 409 if they keep colliding.
+         * Change name, visibility, co-hosts, invited users or recording (owner only).
+         * @description A new name and recording setting are also set on the IVS stage. Concurrent updates are retried against the latest version; 409 if they keep colliding, or `recording-active` when IVS refuses a recording change while a participant is being recorded.
          */
         patch: operations["updateStage"];
         trace?: never;
@@ -85,6 +85,30 @@ export interface paths {
         };
         /** One session of the stage with its participants, their publish and recording history, and the compositions of its time span. */
         get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/sessions/{sessionId}/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The session's individual participant recordings, newest first (anyone who can see the stage).
+         * @description From the IVS Participant Recording State Change events (docs/recordings.md). `state`: ACTIVE, ENDED, START_FAILED or END_FAILED; times and duration once the events said so.
+         */
+        get: operations["listRecordings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -208,6 +232,7 @@ export interface components {
             visibility: "public" | "private";
             coHostIds?: string[];
             invitedUserIds?: string[];
+            recording?: components["schemas"]["RecordingSetting"];
         };
         UpdateStage: {
             name?: string;
@@ -215,6 +240,37 @@ export interface components {
             visibility?: "public" | "private";
             coHostIds?: string[];
             invitedUserIds?: string[];
+            recording?: components["schemas"]["RecordingSetting"];
+        };
+        /**
+         * @description Individual participant recording (docs/recordings.md):
+         *     `off`, or `individual` with the options of the IVS stage's `autoParticipantRecordingConfiguration` (names, enums and
+         *     bounds as the IVS model; absent options take the IVS defaults; options go with `individual` only). IVS records into
+         *     the deployment's storage configuration (none: 503 `recordings-not-configured`). A change while a participant is being
+         *     recorded is 409 `recording-active`.
+         */
+        RecordingSetting: {
+            /** @enum {string} */
+            mode: "off" | "individual";
+            /** @description Default AUDIO_VIDEO. */
+            mediaTypes?: ("AUDIO_VIDEO" | "AUDIO_ONLY" | "NONE")[];
+            thumbnailConfiguration?: {
+                /**
+                 * @description Default DISABLED.
+                 * @enum {string}
+                 */
+                recordingMode?: "INTERVAL" | "DISABLED";
+                /** @description Default 60. */
+                targetIntervalSeconds?: number;
+                /** @description Default SEQUENTIAL. */
+                storage?: ("SEQUENTIAL" | "LATEST")[];
+            };
+            /** @description Default 0 (never merge). */
+            recordingReconnectWindowSeconds?: number;
+            hlsConfiguration?: {
+                /** @description Default 6. */
+                targetSegmentDurationSeconds?: number;
+            };
         };
         Stage: {
             stageId: string;
@@ -231,6 +287,7 @@ export interface components {
             live: boolean;
             activeSessionId?: string;
             version: number;
+            recording: components["schemas"]["RecordingSetting"];
             /** @description GET of one stage only. */
             compositions?: components["schemas"]["Composition"][];
             /** @description GET of one stage only; the live session's participants who are connected or publishing. */
@@ -314,6 +371,25 @@ export interface components {
             /** @description Compositions that ran during the session. */
             compositions: components["schemas"]["Composition"][];
         };
+        RecordingList: {
+            items: {
+                /** @description The session id, ~, the participant id. */
+                recordingId: string;
+                sessionId: string;
+                participantId: string;
+                /** @description Empty when the token carried none. */
+                userId: string;
+                /** @enum {string} */
+                state: "ACTIVE" | "ENDED" | "START_FAILED" | "END_FAILED";
+                s3BucketName?: string;
+                s3KeyPrefix?: string;
+                /** Format: date-time */
+                startedAt?: string;
+                /** Format: date-time */
+                endedAt?: string;
+                durationMs?: number;
+            }[];
+        };
         StagePage: {
             items: components["schemas"]["Stage"][];
             /** @description Absent on the last page. */
@@ -344,10 +420,11 @@ export interface components {
          *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, not-found (gone in IVS),
          *     route-not-found; 405 method-not-allowed; 409 conflict; 413 payload-too-large; 415 unsupported-media-type;
          *     429 throttled; 500 internal-error; 502 upstream-error, upstream-unreachable; 503 quota-exceeded, timeout,
-         *     token-signing-unavailable, compositions-not-configured, session-history-unavailable, store-unavailable.
+         *     token-signing-unavailable, compositions-not-configured, session-history-unavailable, store-unavailable,
+         *     recordings-not-configured; 409 recording-active.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
+        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured" | "recording-active";
         /** @description RFC 9457 problem details with this API's stable `code`. */
         Problem: {
             /**
@@ -394,7 +471,7 @@ export interface components {
             /** @constant */
             status?: 409;
             /** @enum {unknown} */
-            code?: "conflict";
+            code?: "conflict" | "recording-active";
         };
         TooLargeProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -424,7 +501,7 @@ export interface components {
             /** @constant */
             status?: 503;
             /** @enum {unknown} */
-            code?: "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
+            code?: "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured";
         };
         /** @description API Gateway's own answer (not the function's), e.g. the JWT authorizer's 401. */
         GatewayMessage: {
@@ -522,15 +599,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "type": "https://ivs-serverless.dev/problems/conflict",
-                 *       "title": "Conflict",
-                 *       "status": 409,
-                 *       "detail": "The stage was changed concurrently; retry.",
-                 *       "code": "conflict"
-                 *     }
-                 */
                 "application/problem+json": components["schemas"]["ConflictProblem"];
             };
         };
@@ -772,14 +840,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "visibility": "private",
-                 *       "invitedUserIds": [
-                 *         "carol"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["UpdateStage"];
             };
         };
@@ -900,6 +960,35 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["SessionDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRecordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recordings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingList"];
                 };
             };
             400: components["responses"]["BadRequest"];

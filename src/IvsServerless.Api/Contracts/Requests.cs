@@ -9,6 +9,7 @@ public sealed record CreateStageBody
     public string? Visibility { get; init; }
     public IReadOnlyList<string>? CoHostIds { get; init; }
     public IReadOnlyList<string>? InvitedUserIds { get; init; }
+    public RecordingBody? Recording { get; init; }
 }
 
 /// <summary>PATCH semantics: an absent member keeps its value.</summary>
@@ -18,6 +19,32 @@ public sealed record UpdateStageBody
     public string? Visibility { get; init; }
     public IReadOnlyList<string>? CoHostIds { get; init; }
     public IReadOnlyList<string>? InvitedUserIds { get; init; }
+    public RecordingBody? Recording { get; init; }
+}
+
+/// <summary>
+/// A stage's individual participant recording: <c>mode</c> "off" or "individual", and for "individual" the options of the IVS
+/// stage's autoParticipantRecordingConfiguration (absent: the IVS defaults).
+/// </summary>
+public sealed record RecordingBody
+{
+    public string? Mode { get; init; }
+    public IReadOnlyList<string>? MediaTypes { get; init; }
+    public ThumbnailConfigurationBody? ThumbnailConfiguration { get; init; }
+    public int? RecordingReconnectWindowSeconds { get; init; }
+    public HlsConfigurationBody? HlsConfiguration { get; init; }
+}
+
+public sealed record ThumbnailConfigurationBody
+{
+    public string? RecordingMode { get; init; }
+    public int? TargetIntervalSeconds { get; init; }
+    public IReadOnlyList<string>? Storage { get; init; }
+}
+
+public sealed record HlsConfigurationBody
+{
+    public int? TargetSegmentDurationSeconds { get; init; }
 }
 
 public sealed record CreateTokenBody

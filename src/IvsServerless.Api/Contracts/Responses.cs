@@ -17,11 +17,35 @@ public sealed record StageView
     public string? ActiveSessionId { get; init; }
     public required long Version { get; init; }
 
+    /// <summary>Individual participant recording: mode "off", or "individual" with every option.</summary>
+    public required StageRecordingView Recording { get; init; }
+
     /// <summary>Set on GET of one stage only.</summary>
     public IReadOnlyList<CompositionView>? Compositions { get; init; }
 
     /// <summary>Set on GET of one stage only: who is on the live session (connected or publishing), from the event projection.</summary>
     public IReadOnlyList<ParticipantView>? Participants { get; init; }
+}
+
+public sealed record StageRecordingView
+{
+    public required string Mode { get; init; }
+    public IReadOnlyList<string>? MediaTypes { get; init; }
+    public ThumbnailConfigurationView? ThumbnailConfiguration { get; init; }
+    public int? RecordingReconnectWindowSeconds { get; init; }
+    public HlsConfigurationView? HlsConfiguration { get; init; }
+}
+
+public sealed record ThumbnailConfigurationView
+{
+    public required string RecordingMode { get; init; }
+    public required int TargetIntervalSeconds { get; init; }
+    public required IReadOnlyList<string> Storage { get; init; }
+}
+
+public sealed record HlsConfigurationView
+{
+    public required int TargetSegmentDurationSeconds { get; init; }
 }
 
 public sealed record ParticipantView

@@ -59,6 +59,28 @@ public sealed record RecordingView
     public DateTimeOffset? LastFailureAt { get; init; }
 }
 
+/// <summary>One individual participant recording of a session (GET …/sessions/{sessionId}/recordings).</summary>
+public sealed record SessionRecordingView
+{
+    public required string RecordingId { get; init; }
+    public required string SessionId { get; init; }
+    public required string ParticipantId { get; init; }
+    public required string UserId { get; init; }
+
+    /// <summary>ACTIVE, ENDED, START_FAILED or END_FAILED.</summary>
+    public required string State { get; init; }
+    public string? S3BucketName { get; init; }
+    public string? S3KeyPrefix { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    public long? DurationMs { get; init; }
+}
+
+public sealed record RecordingListView
+{
+    public required IReadOnlyList<SessionRecordingView> Items { get; init; }
+}
+
 public sealed record TimelineEntryView
 {
     public required DateTimeOffset Time { get; init; }
@@ -121,6 +143,30 @@ public static class SessionViews
             Timeline = [
                 .. participant.Timeline.Select(
                 t => new TimelineEntryView { Time = t.Time, EventName = t.EventName, ErrorCode = t.ErrorCode })],
+        };
+    }
+
+    public static RecordingListView Of(IReadOnlyList<SessionRecording> recordings)
+    {
+        ArgumentNullException.ThrowIfNull(recordings);
+        return new RecordingListView
+        {
+            Items =
+            [
+                .. recordings.Select(r => new SessionRecordingView
+                {
+                    RecordingId = r.RecordingId,
+                    SessionId = r.SessionId,
+                    ParticipantId = r.ParticipantId,
+                    UserId = r.UserId,
+                    State = r.State == RecordingState.Stopped ? "ENDED" : Name(r.State),
+                    S3BucketName = r.S3BucketName,
+                    S3KeyPrefix = r.S3KeyPrefix,
+                    StartedAt = r.StartedAt,
+                    EndedAt = r.EndedAt,
+                    DurationMs = r.Duration is { } d ? (long)d.TotalMilliseconds : null,
+                }),
+            ],
         };
     }
 

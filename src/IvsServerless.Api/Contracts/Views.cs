@@ -24,6 +24,7 @@ public static class Views
             Live = stage.ActiveSessionId is not null,
             ActiveSessionId = stage.ActiveSessionId,
             Version = stage.Version,
+            Recording = Of(stage.Recording),
             Compositions = compositions?.Select(Of).ToList(),
             Participants = compositions is null ? null
                 : [
@@ -31,6 +32,22 @@ public static class Views
                     p => new ParticipantView { ParticipantId = p.ParticipantId, UserId = p.UserId, Publishing = p.Publishing })],
         };
     }
+
+    public static StageRecordingView Of(StageRecording? recording) => recording is null
+        ? new StageRecordingView { Mode = "off" }
+        : new StageRecordingView
+        {
+            Mode = "individual",
+            MediaTypes = [recording.MediaType],
+            ThumbnailConfiguration = new ThumbnailConfigurationView
+            {
+                RecordingMode = recording.ThumbnailRecordingMode,
+                TargetIntervalSeconds = recording.ThumbnailTargetIntervalSeconds,
+                Storage = recording.ThumbnailStorage,
+            },
+            RecordingReconnectWindowSeconds = recording.RecordingReconnectWindowSeconds,
+            HlsConfiguration = new HlsConfigurationView { TargetSegmentDurationSeconds = recording.HlsTargetSegmentDurationSeconds },
+        };
 
     public static CompositionView Of(Composition composition)
     {

@@ -40,6 +40,16 @@ public sealed class SessionService(StageAccess access, ISessionHistory? history,
         return (stage, session, overlapping);
     }
 
+    /// <summary>The session's individual participant recordings, newest first; same visibility as the stage.</summary>
+    public async Task<IReadOnlyList<SessionRecording>> RecordingsAsync(
+        Caller caller, string stageId, string sessionId, CancellationToken ct)
+    {
+        _ = await access.FindVisibleAsync(caller.UserId, stageId, ct);
+        var session = await Require().FindSessionAsync(stageId, sessionId, ct)
+            ?? throw new NotFoundException("session-not-found", "The stage has no such session.");
+        return SessionRecordings.Of(session);
+    }
+
     /// <summary>The participants of the stage's live session who are on it as far as we know (connected or publishing).</summary>
     public async Task<IReadOnlyList<SessionParticipant>> PresentParticipantsAsync(Stage stage, CancellationToken ct)
     {

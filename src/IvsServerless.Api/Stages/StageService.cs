@@ -26,15 +26,17 @@ public sealed class StageService(
         var visibility = input.Visibility(body.Visibility, required: true);
         var coHosts = input.UserIds("coHostIds", body.CoHostIds, Stage.MaxCoHosts, caller.UserId);
         var invited = input.UserIds("invitedUserIds", body.InvitedUserIds, Stage.MaxInvitedUsers, caller.UserId);
+        var (_, recording) = input.Recording(body.Recording);
         input.ThrowIfInvalid();
 
         var created = await ivs.CreateStageAsync(name!,
-            new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag }, ct);
+            new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag },
+            TargetOf(recording), ct);
         var arn = created.Arn;
 
         var stage = new Stage(IdOf(arn), arn, name!, caller.UserId, visibility!.Value,
             coHosts ?? new HashSet<string>(), invited ?? new HashSet<string>(), time.GetUtcNow(),
-            Endpoints: created.Endpoints);
+            Endpoints: created.Endpoints, Recording: recording);
         try
         {
             await store.AddAsync(stage, ct);
@@ -92,6 +94,7 @@ public sealed class StageService(
         var visibility = input.Visibility(body.Visibility, required: false);
         var coHosts = input.UserIds("coHostIds", body.CoHostIds, Stage.MaxCoHosts, caller.UserId);
         var invited = input.UserIds("invitedUserIds", body.InvitedUserIds, Stage.MaxInvitedUsers, caller.UserId);
+        var (recordingGiven, recording) = input.Recording(body.Recording);
         input.ThrowIfInvalid();
 
         for (var attempt = 0; ; attempt++)
@@ -103,12 +106,19 @@ public sealed class StageService(
                 Visibility = visibility ?? current.Visibility,
                 CoHostIds = coHosts ?? current.CoHostIds,
                 InvitedUserIds = invited ?? current.InvitedUserIds,
+                Recording = recordingGiven ? recording : current.Recording,
                 Version = current.Version + 1,
             };
             if (updated.Name != current.Name)
             {
                 // Renaming first keeps the IVS console in step; it is idempotent, so a retry may repeat it.
                 await ivs.RenameStageAsync(current.StageArn, updated.Name, ct);
+            }
+
+            if (!Equals(updated.Recording, current.Recording))
+            {
+                // Like the name, IVS first: the stored setting never claims a recording IVS refused.
+                await SetRecordingAsync(current.StageArn, updated.Recording, ct);
             }
 
             try
@@ -136,6 +146,25 @@ public sealed class StageService(
             ct);
 
     public static string IdOf(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
+
+    /// <summary>Recording needs the deployment's storage configuration; without one, asking for it is 503 like compositions.</summary>
+    private RecordingTarget? TargetOf(StageRecording? recording) =>
+        recording is null ? null
+        : options.RecordingStorageConfigurationArn is { } storage ? new RecordingTarget(storage, recording)
+        : throw new ServiceUnavailableException("recordings-not-configured", "Recording is not configured for this deployment.");
+
+    private async Task SetRecordingAsync(string stageArn, StageRecording? recording, CancellationToken ct)
+    {
+        try
+        {
+            await ivs.SetRecordingAsync(stageArn, TargetOf(recording), ct);
+        }
+        catch (IvsConflictException)
+        {
+            throw new StateConflictException("recording-active",
+                "The recording setting cannot change while participants are being recorded; retry once they stop publishing.");
+        }
+    }
 
     private async Task CompensateAsync(string arn)
     {

@@ -1,3 +1,5 @@
+using IvsServerless.Core.Stages;
+
 namespace IvsServerless.Core.Ivs;
 
 /// <summary>
@@ -8,7 +10,14 @@ namespace IvsServerless.Core.Ivs;
 public interface IStageProvisioning
 {
     /// <summary>Creates a stage with these tags; the result carries its ARN and, when IVS returned them, its endpoints.</summary>
-    Task<IvsStage> CreateStageAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+    Task<IvsStage> CreateStageAsync(string name, IReadOnlyDictionary<string, string> tags, RecordingTarget? recording,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the stage's individual participant recording (null: off). <see cref="IvsConflictException"/> when IVS refuses the change
+    /// because participants are being recorded.
+    /// </summary>
+    Task SetRecordingAsync(string stageArn, RecordingTarget? recording, CancellationToken cancellationToken);
 
     /// <summary><see cref="IvsResourceNotFoundException"/> when the stage is gone.</summary>
     Task<IvsStage> GetStageAsync(string stageArn, CancellationToken cancellationToken);
@@ -18,3 +27,6 @@ public interface IStageProvisioning
     /// <summary>Deletes the stage; one already gone is success too (deletes are retried). False when it was gone.</summary>
     Task<bool> DeleteStageIfExistsAsync(string stageArn, CancellationToken cancellationToken);
 }
+
+/// <summary>Individual participant recording with these options into the deployment's IVS storage configuration.</summary>
+public sealed record RecordingTarget(string StorageConfigurationArn, StageRecording Options);

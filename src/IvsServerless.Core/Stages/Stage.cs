@@ -25,7 +25,8 @@ public enum StageRole
 /// <see cref="ActiveSessionObservedAt"/>; <see cref="Version"/>
 /// guards concurrent updates (a store write succeeds only against the version it read).
 /// <see cref="Endpoints"/> caches the IVS stage endpoints self-signed participant tokens carry (null on stages stored
-/// before they were cached: read once from IVS, then stored).
+/// before they were cached: read once from IVS, then stored). <see cref="Recording"/>: individual participant recording as
+/// the owner set it (null = off).
 /// </summary>
 public sealed record Stage(
     string StageId,
@@ -40,7 +41,8 @@ public sealed record Stage(
     string? ActiveSessionId = null,
     long Version = 1,
     DateTimeOffset? ActiveSessionObservedAt = null,
-    StageEndpoints? Endpoints = null)
+    StageEndpoints? Endpoints = null,
+    StageRecording? Recording = null)
 {
     public const int MaxCoHosts = 11;
     public const int MaxInvitedUsers = 1000;

@@ -21,6 +21,8 @@ public static class ApiRoutes
     public static RouteDeclaration GetStage { get; } = new("GET", "/stages/{stageId}", RouteGroups.Stages);
     public static RouteDeclaration ListSessions { get; } = new("GET", "/stages/{stageId}/sessions", RouteGroups.Stages);
     public static RouteDeclaration GetSession { get; } = new("GET", "/stages/{stageId}/sessions/{sessionId}", RouteGroups.Stages);
+    public static RouteDeclaration ListRecordings { get; } =
+        new("GET", "/stages/{stageId}/sessions/{sessionId}/recordings", RouteGroups.Stages);
     public static RouteDeclaration UpdateStage { get; } = new("PATCH", "/stages/{stageId}", RouteGroups.Stages);
     public static RouteDeclaration DeleteStage { get; } = new("DELETE", "/stages/{stageId}", RouteGroups.Stages);
     public static RouteDeclaration CreateParticipantToken { get; } = new(
@@ -38,7 +40,7 @@ public static class ApiRoutes
     /// <summary>Every route, in the order the router tries them.</summary>
     public static IReadOnlyList<RouteDeclaration> All { get; } =
     [
-        CreateStage, ListStages, GetStage, ListSessions, GetSession, UpdateStage, DeleteStage,
+        CreateStage, ListStages, GetStage, ListSessions, GetSession, ListRecordings, UpdateStage, DeleteStage,
         CreateParticipantToken, DisconnectParticipant, StartComposition, ListCompositions, StopComposition, Health,
     ];
 

@@ -16,6 +16,9 @@ public sealed record FunctionSettings(
     /// <summary>Live updates (WebSocket authorizer and notifier); empty when not set.</summary>
     public LiveSettings Live { get; init; } = Live ?? new LiveSettings();
 
+    /// <summary>Individual participant recording (its own init member, so the positional list stays as it was).</summary>
+    public RecordingSettings Recordings { get; init; } = new();
+
     public static FunctionSettings From(Func<string, string?> environment)
     {
         var reader = new EnvironmentReader(environment);
@@ -25,7 +28,8 @@ public sealed record FunctionSettings(
             TokenSettings.Read(reader),
             CompositionSettings.Read(reader),
             ReconcilerSettings.Read(reader),
-            LiveSettings.Read(reader));
+            LiveSettings.Read(reader))
+        { Recordings = RecordingSettings.Read(reader) };
         reader.ThrowIfInvalid();
         return settings;
     }
@@ -34,5 +38,6 @@ public sealed record FunctionSettings(
     public IReadOnlyDictionary<string, string> Variables() =>
         Aws.Variables().Concat(Table.Variables()).Concat(Tokens.Variables()).Concat(Compositions.Variables()).Concat(Reconciler.Variables())
             .Concat(Live.Variables())
+            .Concat(Recordings.Variables())
             .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
 }

@@ -50,6 +50,22 @@ internal static class StageItem
             item["whipEndpoint"] = S(endpoints.Whip);
         }
 
+        if (stage.Recording is { } recording)
+        {
+            item["recording"] = new AttributeValue
+            {
+                M = new Dictionary<string, AttributeValue>
+                {
+                    ["mediaType"] = S(recording.MediaType),
+                    ["thumbnailRecordingMode"] = S(recording.ThumbnailRecordingMode),
+                    ["thumbnailTargetIntervalSeconds"] = N(recording.ThumbnailTargetIntervalSeconds),
+                    ["thumbnailStorage"] = new AttributeValue { L = [.. recording.ThumbnailStorage.Select(S)] },
+                    ["recordingReconnectWindowSeconds"] = N(recording.RecordingReconnectWindowSeconds),
+                    ["hlsTargetSegmentDurationSeconds"] = N(recording.HlsTargetSegmentDurationSeconds),
+                },
+            };
+        }
+
         // Index entries exist only while the stage belongs in that listing; a deleted stage leaves both.
         var listed = $"{SortableTime(stage.CreatedAt)}#{stage.StageId}";
         if (!stage.Deleted)
@@ -84,7 +100,18 @@ internal static class StageItem
             : null,
         item.TryGetValue("eventsEndpoint", out var events) && item.TryGetValue("whipEndpoint", out var whip)
             ? new StageEndpoints(events.S, whip.S)
-            : null);
+            : null,
+        item.TryGetValue("recording", out var recording) && recording.M is { } r ? RecordingOf(r) : null);
+
+    private static StageRecording RecordingOf(Dictionary<string, AttributeValue> r) => new()
+    {
+        MediaType = r["mediaType"].S,
+        ThumbnailRecordingMode = r["thumbnailRecordingMode"].S,
+        ThumbnailTargetIntervalSeconds = int.Parse(r["thumbnailTargetIntervalSeconds"].N, CultureInfo.InvariantCulture),
+        ThumbnailStorage = [.. r["thumbnailStorage"].L.Select(v => v.S)],
+        RecordingReconnectWindowSeconds = int.Parse(r["recordingReconnectWindowSeconds"].N, CultureInfo.InvariantCulture),
+        HlsTargetSegmentDurationSeconds = int.Parse(r["hlsTargetSegmentDurationSeconds"].N, CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Fixed-width UTC, so string order is time order in the index sort keys.</summary>
     public static string SortableTime(DateTimeOffset time) =>
@@ -94,4 +121,6 @@ internal static class StageItem
         item.TryGetValue(name, out var value) && value.SS is { } values ? [.. values] : [];
 
     private static AttributeValue S(string value) => new() { S = value };
+
+    private static AttributeValue N(int value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 }

@@ -182,8 +182,9 @@ public static class SessionOperations
         browserName = p.BrowserName,
         browserVersion = p.BrowserVersion,
         sdkVersion = p.SdkVersion,
-        recordingS3BucketName = p.RecordingS3BucketName,
-        recordingS3Prefix = p.RecordingS3Prefix,
+        // The IVS model: "" (empty string), not absent, when the participant is not recorded.
+        recordingS3BucketName = p.RecordingS3BucketName ?? "",
+        recordingS3Prefix = p.RecordingS3Prefix ?? "",
         recordingState = p.RecordingState,
         protocol = p.Protocol,
         replicationType = p.ReplicationType,

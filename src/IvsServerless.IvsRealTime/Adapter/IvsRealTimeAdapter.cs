@@ -2,6 +2,7 @@ using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Tokens;
 using CoreStageEndpoints = IvsServerless.Core.Stages.StageEndpoints;
+using StageRecording = IvsServerless.Core.Stages.StageRecording;
 
 namespace IvsServerless.IvsRealTime.Adapter;
 
@@ -19,10 +20,53 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
 
     // Stages (provisioning and inventory)
 
-    public async Task<IvsStage> CreateStageAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public async Task<IvsStage> CreateStageAsync(string name, IReadOnlyDictionary<string, string> tags, RecordingTarget? recording,
+        CancellationToken cancellationToken)
     {
-        var created = await CallAsync(() => ivs.CreateStageAsync(new CreateStageRequest { Name = name, Tags = tags }, cancellationToken));
+        var created = await CallAsync(() => ivs.CreateStageAsync(new CreateStageRequest
+        {
+            Name = name,
+            Tags = tags,
+            AutoParticipantRecordingConfiguration = recording is null ? null : RecordingOf(recording),
+        }, cancellationToken));
         return ToIvsStage(created.Stage ?? throw new InvalidOperationException("IVS returned no stage."));
+    }
+
+    public Task SetRecordingAsync(string stageArn, RecordingTarget? recording, CancellationToken cancellationToken) =>
+        CallAsync(() => ivs.UpdateStageAsync(new UpdateStageRequest
+        {
+            Arn = stageArn,
+            AutoParticipantRecordingConfiguration = RecordingOf(recording),
+        }, cancellationToken));
+
+    /// <summary>The stage's recording configuration; off is the empty storage ARN, which resets every other field in IVS.</summary>
+    internal static AutoParticipantRecordingConfiguration RecordingOf(RecordingTarget? recording)
+    {
+        if (recording is null)
+        {
+            return new AutoParticipantRecordingConfiguration { StorageConfigurationArn = "" };
+        }
+
+        var options = recording.Options;
+        return new AutoParticipantRecordingConfiguration
+        {
+            StorageConfigurationArn = recording.StorageConfigurationArn,
+            MediaTypes = [MediaTypeOf(options.MediaType)],
+            ThumbnailConfiguration = new ParticipantThumbnailConfiguration
+            {
+                RecordingMode = options.ThumbnailRecordingMode == StageRecording.ThumbnailsInterval
+                    ? ThumbnailRecordingMode.Interval : ThumbnailRecordingMode.Disabled,
+                TargetIntervalSeconds = options.ThumbnailTargetIntervalSeconds,
+                Storage = [
+                    .. options.ThumbnailStorage.Select(
+                    t => t == StageRecording.SequentialThumbnails ? ThumbnailStorageType.Sequential : ThumbnailStorageType.Latest)],
+            },
+            RecordingReconnectWindowSeconds = options.RecordingReconnectWindowSeconds,
+            HlsConfiguration = new ParticipantRecordingHlsConfiguration
+            {
+                TargetSegmentDurationSeconds = options.HlsTargetSegmentDurationSeconds,
+            },
+        };
     }
 
     /// <remarks>A response without a stage reads as a stage with no live session and no endpoints.</remarks>
@@ -49,6 +93,13 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
 
     public Task TagStageAsync(string stageArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
         CallAsync(() => ivs.TagResourceAsync(new TagResourceRequest { ResourceArn = stageArn, Tags = tags }, cancellationToken));
+
+    private static ParticipantRecordingMediaType MediaTypeOf(string name) => name switch
+    {
+        "AUDIO_ONLY" => ParticipantRecordingMediaType.AudioOnly,
+        "NONE" => ParticipantRecordingMediaType.None,
+        _ => ParticipantRecordingMediaType.AudioVideo,
+    };
 
     /// <summary>The endpoints a self-signed token needs, or null when IVS did not return both.</summary>
     internal static IvsStage ToIvsStage(Stage stage) =>

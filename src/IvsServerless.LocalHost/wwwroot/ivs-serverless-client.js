@@ -541,7 +541,9 @@ var problemCodes = [
   "token-signing-unavailable",
   "compositions-not-configured",
   "session-history-unavailable",
-  "store-unavailable"
+  "store-unavailable",
+  "recordings-not-configured",
+  "recording-active"
 ];
 function isProblem(body) {
   return typeof body === "object" && body !== null && typeof body.code === "string" && typeof body.status === "number" && typeof body.title === "string";

@@ -43,6 +43,7 @@ public sealed class ApiHarness : IAsyncDisposable
             DeploymentTag = "tests",
             CompositionStorageConfigurationArn = storageArn,
             CompositionEncoderConfigurationArn = encoderArn,
+            RecordingStorageConfigurationArn = storageArn,
         }, tokenMinter: minter?.Invoke(ivs), sessions: projection.Reader);
     }
 

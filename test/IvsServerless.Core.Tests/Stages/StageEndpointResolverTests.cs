@@ -73,7 +73,10 @@ public sealed class StageEndpointResolverTests
         }
 
         public Task<IvsStage> CreateStageAsync(
-            string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+            string name, IReadOnlyDictionary<string, string> tags, RecordingTarget? recording, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task SetRecordingAsync(string stageArn, RecordingTarget? recording, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task RenameStageAsync(string stageArn, string name, CancellationToken cancellationToken) =>

@@ -341,6 +341,22 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task A_participant_of_a_stage_that_does_not_record_has_empty_recording_location_strings_not_absent_ones()
+    {
+        var stageArn = await Client.CreateStageAsync();
+        var joined = await Client.JoinAsync(stageArn);
+        var participantId = joined.GetProperty("participantId").GetString()!;
+        var sessionId = joined.GetProperty("sessionId").GetString()!;
+        await Client.ActAsync(stageArn, participantId, "publish");
+
+        // The IVS model: bucket name and prefix are "" (empty string) if recording is not enabled.
+        var participant = await Client.ParticipantAsync(stageArn, sessionId, participantId);
+        Assert.Equal("", participant.GetProperty("recordingS3BucketName").GetString());
+        Assert.Equal("", participant.GetProperty("recordingS3Prefix").GetString());
+        Assert.Equal("DISABLED", participant.GetProperty("recordingState").GetString());
+    }
+
+    [Fact]
     public async Task Recording_failures_set_FAILED_and_emit_the_failure_events()
     {
         var stageArn = await Client.CreateStageAsync();

@@ -44,7 +44,7 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
     [Fact]
     public async Task A_stage_is_created_with_its_tags_and_endpoints_renamed_and_deleted_once()
     {
-        var created = await _ivs.CreateStageAsync("show", new Dictionary<string, string> { ["owner"] = "alice" }, default);
+        var created = await _ivs.CreateStageAsync("show", new Dictionary<string, string> { ["owner"] = "alice" }, null, default);
 
         Assert.StartsWith("arn:aws:ivs:us-east-1:", created.Arn, StringComparison.Ordinal);
         Assert.Null(created.ActiveSessionId);
@@ -66,14 +66,14 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
     [Fact]
     public async Task Validation_failures_cross_as_invalid_request()
     {
-        var error = await Assert.ThrowsAsync<IvsInvalidRequestException>(() => _ivs.CreateStageAsync("bad name!", NoTags, default));
+        var error = await Assert.ThrowsAsync<IvsInvalidRequestException>(() => _ivs.CreateStageAsync("bad name!", NoTags, null, default));
         Assert.Equal("ValidationException", error.ErrorCode);
     }
 
     [Fact]
     public async Task A_participant_token_carries_exactly_the_grant()
     {
-        var stage = await _ivs.CreateStageAsync("tokens", NoTags, default);
+        var stage = await _ivs.CreateStageAsync("tokens", NoTags, null, default);
         var grant = new TokenGrant(
             "bob", ParticipantCapabilities.Subscribe, TimeSpan.FromMinutes(30), new Dictionary<string, string> { ["seat"] = "7" });
 
@@ -96,8 +96,8 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
     [Fact]
     public async Task The_inventory_lists_stages_sessions_participants_and_events_in_pages_and_tags_stages()
     {
-        var first = await _ivs.CreateStageAsync("one", new Dictionary<string, string> { ["deployment"] = "a" }, default);
-        var second = await _ivs.CreateStageAsync("two", NoTags, default);
+        var first = await _ivs.CreateStageAsync("one", new Dictionary<string, string> { ["deployment"] = "a" }, null, default);
+        var second = await _ivs.CreateStageAsync("two", NoTags, null, default);
         IStageInventory inventory = _ivs;
 
         var page = await inventory.ListStagesAsync(null, 1, default);
@@ -141,7 +141,7 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
     [Fact]
     public async Task Disconnecting_a_participant_IVS_does_not_know_is_not_found()
     {
-        var stage = await _ivs.CreateStageAsync("kick", NoTags, default);
+        var stage = await _ivs.CreateStageAsync("kick", NoTags, null, default);
         var (participantId, _) = await JoinAsync(stage.Arn, "dave", ParticipantCapabilities.Subscribe);
 
         await _ivs.DisconnectAsync(stage.Arn, participantId, "bye", default);
@@ -152,7 +152,7 @@ public sealed class AdapterEmulatorTests : IAsyncLifetime
     [Fact]
     public async Task A_composition_starts_with_the_deployment_destinations_and_stops()
     {
-        var stage = await _ivs.CreateStageAsync("composed", NoTags, default);
+        var stage = await _ivs.CreateStageAsync("composed", NoTags, null, default);
         await JoinAsync(stage.Arn, "erin", ParticipantCapabilities.PublishAndSubscribe);
         var storage = (
             await _client.CreateStorageConfigurationAsync(

@@ -41,7 +41,7 @@ public sealed class AdapterErrorTests
 
     private static readonly Dictionary<string, Func<IvsRealTimeAdapter, Task>> Calls = new()
     {
-        ["CreateStage"] = ivs => ivs.CreateStageAsync("s", new Dictionary<string, string>(), default),
+        ["CreateStage"] = ivs => ivs.CreateStageAsync("s", new Dictionary<string, string>(), null, default),
         ["RenameStage"] = ivs => ivs.RenameStageAsync(TestClients.StageArn, "s", default),
         ["DeleteStageIfExists"] = ivs => ivs.DeleteStageIfExistsAsync(TestClients.StageArn, default),
         ["ListStages"] = ivs => ivs.ListStagesAsync(null, 10, default),

@@ -18,7 +18,8 @@ public sealed class InMemoryIvs(string region = "us-east-1", string accountId = 
 
     public int StageCount => _stages.Count;
 
-    public Task<IvsStage> CreateStageAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public Task<IvsStage> CreateStageAsync(string name, IReadOnlyDictionary<string, string> tags, RecordingTarget? recording,
+        CancellationToken cancellationToken)
     {
         var arn = $"arn:aws:ivs:{region}:{accountId}:stage/{RandomId(12)}";
         _stages[arn] = (name, tags);
@@ -34,6 +35,12 @@ public sealed class InMemoryIvs(string region = "us-east-1", string accountId = 
     public Task RenameStageAsync(string stageArn, string name, CancellationToken cancellationToken)
     {
         _stages[stageArn] = Find(stageArn) with { Name = name };
+        return Task.CompletedTask;
+    }
+
+    public Task SetRecordingAsync(string stageArn, RecordingTarget? recording, CancellationToken cancellationToken)
+    {
+        Find(stageArn);
         return Task.CompletedTask;
     }
 
