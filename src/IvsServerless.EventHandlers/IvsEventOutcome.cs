@@ -12,6 +12,9 @@ public enum IvsEventDisposition
 
     /// <summary>Stored as a rejected event for inspection; never retried.</summary>
     Rejected,
+
+    /// <summary>Batched delivery only: a write failed (throttling, a transient error); the event is handed back for a retry.</summary>
+    Failed,
 }
 
 /// <summary>What became of one event: logged per invocation and returned as the function's result.</summary>

@@ -29,6 +29,7 @@ public sealed class IvsEventService(
     public static readonly TimeSpan CompositionStoreGrace = TimeSpan.FromSeconds(90);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly StageCache _stageCache = new(stages, time);
 
     public async Task<IvsEventOutcome> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -81,6 +82,176 @@ public sealed class IvsEventService(
         return new IvsEventOutcome(e.IsUnknownEventName ? IvsEventDisposition.AppliedUnknownName : IvsEventDisposition.Applied,
             e.Id, e.Envelope.DetailType, e.EventNameText);
     }
+
+    /// <summary>
+    /// A batch of events (an SQS batch): the same result as <see cref="HandleAsync"/> on each of them, in any order,
+    /// with fewer requests. Every stage of the batch is looked up once (<see cref="StageCache"/>), each projected item
+    /// is written once (<see cref="IProjectionStore.ApplyBatchAsync"/>), and each stage's live session is recorded
+    /// once, from its newest event. One outcome per payload, in order; an event whose write failed comes back
+    /// <see cref="IvsEventDisposition.Failed"/> (to be retried alone), the others stand. Throws only when nothing of the
+    /// batch could be decided (the stage lookup failed): then the whole batch is retried.
+    /// </summary>
+    public async Task<IReadOnlyList<IvsEventOutcome>> HandleBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payloads);
+        var outcomes = new IvsEventOutcome?[payloads.Count];
+        var parsed = new ParsedIvsEvent?[payloads.Count];
+        var rejections = new List<(int Index, string Reason)>();
+        for (var i = 0; i < payloads.Count; i++)
+        {
+            if (IvsEventParser.TryParse(payloads[i].Span, out var e, out var reason))
+            {
+                parsed[i] = e;
+            }
+            else
+            {
+                rejections.Add((i, reason));
+            }
+        }
+
+        var found = await _stageCache.FindManyAsync(
+            [.. parsed.OfType<ParsedIvsEvent>().Select(StageIdOf).Distinct(StringComparer.Ordinal)], cancellationToken);
+        var compositionEvents = new List<int>();
+        for (var i = 0; i < parsed.Length; i++)
+        {
+            if (parsed[i] is not { } e)
+            {
+                continue;
+            }
+
+            if (!found.ContainsKey(StageIdOf(e)))
+            {
+                rejections.Add((i, $"unknown stage '{StageIdOf(e)}'"));
+                parsed[i] = null;
+            }
+            else if (e.Detail is CompositionStateDetail)
+            {
+                compositionEvents.Add(i);
+            }
+        }
+
+        var stored = await FindCompositionsAsync(parsed, compositionEvents, outcomes, rejections, cancellationToken);
+        await Task.WhenAll(rejections.Select(async r =>
+            outcomes[r.Index] = await TryAsync(payloads[r.Index], parsed[r.Index],
+                () => RejectAsync(payloads[r.Index], r.Reason, cancellationToken, ParseQuietly(payloads[r.Index])))));
+
+        var toProject = Enumerable.Range(0, parsed.Length).Where(i => parsed[i] is not null && outcomes[i] is null).ToList();
+        var failed = await projection.ApplyBatchAsync([.. toProject.Select(i => parsed[i]!)], cancellationToken);
+        var applied = toProject.Where((_, j) => !failed.Contains(j)).ToList();
+        foreach (var j in failed)
+        {
+            outcomes[toProject[j]] = Failed(parsed[toProject[j]]!, "projection write failed");
+        }
+
+        // Composition states, each composition's events in stamp order (as one-by-one delivery would have moved it).
+        foreach (var group in applied.Where(i => parsed[i]!.Detail is CompositionStateDetail).GroupBy(i => parsed[i]!.ResourceArn))
+        {
+            foreach (var i in group.OrderBy(i => EventStamp.Of(parsed[i]!)))
+            {
+                outcomes[i] = await TryAsync(payloads[i], parsed[i], async () =>
+                {
+                    await MoveCompositionStateAsync(stored[parsed[i]!.ResourceArn], parsed[i]!, cancellationToken);
+                    return Applied(parsed[i]!);
+                });
+            }
+        }
+
+        // Live sessions: newest observation wins, so each stage's newest event of the batch is the only one that can be news.
+        var newestPerStage = applied.Where(i => parsed[i]!.Detail is StageUpdateDetail or ParticipantRecordingDetail)
+            .GroupBy(i => StageIdOf(parsed[i]!)).Select(g => g.MaxBy(i => parsed[i]!.EventTime.UtcTicks)).ToList();
+        await Task.WhenAll(newestPerStage.Select(async i =>
+        {
+            var e = parsed[i]!;
+            var result = await TryAsync(payloads[i], e, async () =>
+            {
+                await _stageCache.RecordAsync(found[StageIdOf(e)], Projector.ParticipantKeyOf(e).SessionId, e.EventTime, cancellationToken);
+                return Applied(e);
+            });
+            if (result.Disposition == IvsEventDisposition.Failed)
+            {
+                outcomes[i] = result;
+            }
+        }));
+
+        return [.. outcomes.Select((o, i) => o ?? Applied(parsed[i]!))];
+    }
+
+    private async Task<Dictionary<string, Composition>> FindCompositionsAsync(ParsedIvsEvent?[] parsed, List<int> compositionEvents,
+        IvsEventOutcome?[] outcomes, List<(int Index, string Reason)> rejections, CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<string, Composition>(StringComparer.Ordinal);
+        foreach (var group in compositionEvents.GroupBy(i => parsed[i]!.ResourceArn))
+        {
+            var e = parsed[group.First()]!;
+            var stageId = StageIdOf(e);
+            var compositionId = IvsEventParser.ResourceId(e.ResourceArn);
+            Composition? composition;
+            try
+            {
+                composition = await compositions.FindAsync(stageId, compositionId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                foreach (var i in group)
+                {
+                    outcomes[i] = Failed(parsed[i]!, "composition lookup failed");
+                }
+
+                continue;
+            }
+
+            if (composition is not null)
+            {
+                stored[e.ResourceArn] = composition;
+                continue;
+            }
+
+            foreach (var i in group)
+            {
+                if (_time.GetUtcNow() - parsed[i]!.EventTime < CompositionStoreGrace)
+                {
+                    outcomes[i] = Failed(parsed[i]!, $"composition '{compositionId}' on stage '{stageId}' is not stored yet");
+                }
+                else
+                {
+                    rejections.Add((i, $"unknown composition '{compositionId}' on stage '{stageId}'"));
+                    parsed[i] = null;
+                }
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>One event's step of a batch: its failure is that event's alone.</summary>
+    private static async Task<IvsEventOutcome> TryAsync(
+        ReadOnlyMemory<byte> payload, ParsedIvsEvent? e, Func<Task<IvsEventOutcome>> step)
+    {
+        try
+        {
+            return await step();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var fallback = e ?? ParseQuietly(payload);
+            return new IvsEventOutcome(IvsEventDisposition.Failed, fallback?.Id, fallback?.Envelope.DetailType, fallback?.EventNameText,
+                ex.GetType().Name);
+        }
+    }
+
+    private static ParsedIvsEvent? ParseQuietly(ReadOnlyMemory<byte> payload) =>
+        IvsEventParser.TryParse(payload.Span, out var e, out _) ? e : null;
+
+    private static string StageIdOf(ParsedIvsEvent e) =>
+        IvsEventParser.ResourceId(e.Detail is CompositionStateDetail composition ? composition.StageArn! : e.ResourceArn);
+
+    private static IvsEventOutcome Applied(ParsedIvsEvent e) =>
+        new(e.IsUnknownEventName ? IvsEventDisposition.AppliedUnknownName : IvsEventDisposition.Applied, e.Id, e.Envelope.DetailType,
+            e.EventNameText);
+
+    private static IvsEventOutcome Failed(ParsedIvsEvent e, string reason) =>
+        new(IvsEventDisposition.Failed, e.Id, e.Envelope.DetailType, e.EventNameText, reason);
 
     /// <summary>
     /// The app-facing lifecycle (STARTING → ACTIVE → STOPPING → STOPPED/FAILED): a start only promotes a composition

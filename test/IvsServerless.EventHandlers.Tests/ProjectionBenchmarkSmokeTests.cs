@@ -17,3 +17,22 @@ public sealed class ProjectionBenchmarkSmokeTests
         Assert.Equal(result.LogEntriesExpected, result.LogEntriesFound);
     }
 }
+
+/// <summary>The batched run of the benchmark, small: throttled writes come back, are retried, and nothing is lost or wrong.</summary>
+public sealed class BatchedProjectionBenchmarkSmokeTests
+{
+    [Theory]
+    [InlineData(BatchedOrder.Queue)]
+    [InlineData(BatchedOrder.Shuffled)]
+    public async Task Batches_with_throttled_writes_end_as_the_in_order_projection(BatchedOrder order)
+    {
+        var result = await BatchedProjectionRun.RunAsync(
+            new BatchedRunOptions(Events: 400, Stages: 4, BatchSize: 50, MaxConcurrency: 3, Seed: 5, Order: order, FailPerMille: 150),
+                default);
+
+        Assert.True(result.FailedFirstTime > 0, "no write was refused");
+        Assert.Equal(2, result.RetryRounds);
+        Assert.True(result.Check.ItemsExpected > 40, $"only {result.Check.ItemsExpected} items");
+        Assert.True(result.Check.Correct, result.Check.ToString());
+    }
+}

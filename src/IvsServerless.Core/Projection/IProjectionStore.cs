@@ -12,6 +12,31 @@ public interface IProjectionStore
     Task ApplyAsync(ParsedIvsEvent ivsEvent, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Mirrors <see cref="Projector.ApplyAll"/> for a batch, in any order: the indices of the events whose effects may
+    /// not all be written (a write failed), which the caller retries; every other event is fully applied. Stores that
+    /// can, write each item of a <see cref="ProjectionBatch"/> once; this default applies the events one by one.
+    /// </summary>
+    async Task<IReadOnlySet<int>> ApplyBatchAsync(IReadOnlyList<ParsedIvsEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var failed = new HashSet<int>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            try
+            {
+                await ApplyAsync(events[i], cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One event's failure must not fail the others of its batch: it alone is retried.
+                failed.Add(i);
+            }
+        }
+
+        return failed;
+    }
+
+    /// <summary>
     /// Presence, which no event reports: what <c>ListParticipants</c> said at <see cref="ParticipantPresence.ObservedAt"/>.
     /// Its own field group (<c>connected</c> + <c>presenceStamp</c>): the newest observation wins.
     /// </summary>

@@ -13,6 +13,15 @@ namespace IvsServerless.Infrastructure.DynamoDb;
 /// </summary>
 public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOptions options) : IProjectionStore
 {
+    /// <summary>BatchWriteItem's limit.</summary>
+    private const int MaxBatchWriteItems = 25;
+
+    /// <summary>Item writes of one batch in flight at once (one invocation's share of the table).</summary>
+    private const int MaxWritesInFlight = 16;
+
+    /// <summary>Attempts at a log chunk's unprocessed entries (with a growing pause) before their events are failed.</summary>
+    private const int LogWriteAttempts = 4;
+
     private readonly GroupWriter _writer = new(dynamo, options);
 
     public async Task ApplyAsync(ParsedIvsEvent ivsEvent, CancellationToken cancellationToken)
@@ -52,6 +61,94 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
                     [], groups, requireItem: true, cancellationToken);
                 return;
         }
+    }
+
+    /// <summary>
+    /// The batched write path: each participant, session and composition item the batch touches gets one guarded
+    /// write of its folded groups (<see cref="ProjectionBatch"/>), and the event-log entries go in
+    /// <c>BatchWriteItem</c>s of 25. A failed item write fails exactly the events folded into it; log entries still
+    /// unprocessed after <see cref="LogWriteAttempts"/> attempts fail theirs.
+    /// </summary>
+    public async Task<IReadOnlySet<int>> ApplyBatchAsync(IReadOnlyList<ParsedIvsEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var batch = ProjectionBatch.Of(events);
+        var failed = new HashSet<int>();
+        var work = new List<(Func<CancellationToken, Task<IReadOnlyCollection<int>>> Write, IReadOnlyList<int> Events)>();
+        foreach (var (participant, indices) in batch.Participants)
+        {
+            var key = participant.Key;
+            work.Add((async ct =>
+            {
+                await _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.ParticipantSortKey(key.SessionId, key.ParticipantId)),
+                    ProjectionItems.ParticipantConstants(key), ProjectionItems.ParticipantGroups(participant), requireItem: false, ct);
+                return [];
+            }, indices));
+        }
+
+        foreach (var (session, indices) in batch.Sessions)
+        {
+            work.Add((async ct =>
+            {
+                await _writer.WriteAsync(ProjectionItems.Key(session.Key.StageId, TableLayout.SessionSortKey(session.Key.SessionId)),
+                    ProjectionItems.SessionConstants(session.Key), ProjectionItems.SessionGroups(session), requireItem: false, ct);
+                return [];
+            }, indices));
+        }
+
+        foreach (var (item, indices) in batch.Compositions)
+        {
+            var groups = ProjectionItems.CompositionGroups(item.Composition);
+            groups.AddRange(item.Destinations.Select(ProjectionItems.DestinationGroup).OfType<FieldGroup>());
+            work.Add((async ct =>
+            {
+                // A composition this backend did not start (or has not stored yet) has no item: nothing to update.
+                await _writer.WriteAsync(ProjectionItems.Key(item.StageId, TableLayout.CompositionSortKey(
+                    IvsEventParser.ResourceId(item.Composition.CompositionArn))), [], groups, requireItem: true, ct);
+                return [];
+            }, indices));
+        }
+
+        // One entry per stamp (a duplicate delivery in the same batch shares its entry); BatchWriteItem refuses repeated keys.
+        var entries = new Dictionary<string, (Dictionary<string, AttributeValue> Item, List<int> Events)>(StringComparer.Ordinal);
+        foreach (var i in batch.Logged)
+        {
+            var item = LogItem(events[i], Projector.ParticipantKeyOf(events[i]));
+            var id = item[TableLayout.PartitionKey].S + "\n" + item[TableLayout.SortKey].S;
+            if (!entries.TryGetValue(id, out var entry))
+            {
+                entries[id] = entry = (item, []);
+            }
+
+            entry.Events.Add(i);
+        }
+
+        foreach (var chunk in entries.Values.Chunk(MaxBatchWriteItems))
+        {
+            work.Add((ct => WriteLogEntriesAsync(chunk, ct), [.. chunk.SelectMany(c => c.Events)]));
+        }
+
+        await Parallel.ForEachAsync(
+            work, new ParallelOptions { MaxDegreeOfParallelism = MaxWritesInFlight, CancellationToken = cancellationToken },
+            async (unit, ct) =>
+            {
+                IReadOnlyCollection<int> unitFailed;
+                try
+                {
+                    unitFailed = await unit.Write(ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // Throttling, a 5xx, a timeout: this item's events are retried, the batch's others stand.
+                    unitFailed = unit.Events as IReadOnlyCollection<int> ?? [.. unit.Events];
+                }
+
+                lock (failed)
+                {
+                    failed.UnionWith(unitFailed);
+                }
+            });
+        return failed;
     }
 
     public async Task RecordPresenceAsync(ParticipantPresence presence, CancellationToken cancellationToken)
@@ -150,7 +247,52 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
         return state;
     }
 
-    private async Task AppendToLogAsync(ParsedIvsEvent e, ParticipantKey key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts log entries with <c>BatchWriteItem</c> (no condition there; an entry is a function of its key, so putting
+    /// one again is the put-once of <see cref="AppendToLogAsync"/> by other means). Entries DynamoDB leaves unprocessed
+    /// (throttling) are sent again; those still unprocessed at the end are returned as failed events.
+    /// </summary>
+    private async Task<IReadOnlyCollection<int>> WriteLogEntriesAsync(
+        IReadOnlyList<(Dictionary<string, AttributeValue> Item, List<int> Events)> entries, CancellationToken cancellationToken)
+    {
+        var pending = entries.ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest
+            {
+                RequestItems = new Dictionary<string, List<WriteRequest>>
+                {
+                    [options.TableName] = [.. pending.Select(e => new WriteRequest { PutRequest = new PutRequest { Item = e.Item } })],
+                },
+            }, cancellationToken);
+            var unprocessed = response.UnprocessedItems?.GetValueOrDefault(options.TableName) ?? [];
+            if (unprocessed.Count == 0)
+            {
+                return [];
+            }
+
+            var left = unprocessed.Select(
+                u => u.PutRequest.Item[TableLayout.SortKey].S + "\n" + u.PutRequest.Item[TableLayout.PartitionKey].S)
+                .ToHashSet(StringComparer.Ordinal);
+            pending = [.. pending.Where(e => left.Contains(e.Item[TableLayout.SortKey].S + "\n" + e.Item[TableLayout.PartitionKey].S))];
+            if (attempt >= LogWriteAttempts)
+            {
+                return [.. pending.SelectMany(e => e.Events)];
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(25 << attempt), cancellationToken);
+        }
+    }
+
+    private async Task AppendToLogAsync(ParsedIvsEvent e, ParticipantKey key, CancellationToken cancellationToken) =>
+        // The same event delivered again finds its log entry already there.
+        await ProjectionItems.PutOnceAsync(dynamo, options.TableName, LogItem(e, key), cancellationToken);
+
+    /// <summary>
+    /// A session's event-log entry: keyed by the event's stamp (which holds the event id) and made only of that event's
+    /// fields, so the entry is a function of its key and a second put of it writes the same bytes.
+    /// </summary>
+    private static Dictionary<string, AttributeValue> LogItem(ParsedIvsEvent e, ParticipantKey key)
     {
         var stamp = EventStamp.Of(e).ToSortKey();
         var item = ProjectionItems.Key(key.StageId, TableLayout.SessionEventSortKey(key.SessionId, stamp));
@@ -165,7 +307,6 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
             item["errorCode"] = ProjectionItems.S(errorCode);
         }
 
-        // The same event delivered again finds its log entry already there.
-        await ProjectionItems.PutOnceAsync(dynamo, options.TableName, item, cancellationToken);
+        return item;
     }
 }

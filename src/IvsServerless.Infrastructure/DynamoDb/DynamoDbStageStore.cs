@@ -7,8 +7,14 @@ using IvsServerless.Core.Stages;
 namespace IvsServerless.Infrastructure.DynamoDb;
 
 /// <summary>Stages in the single table: conditional writes guard creation and every update (optimistic version).</summary>
-public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions options) : IStageStore
+public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions options) : IStageStore, IStageBatchReader
 {
+    /// <summary>BatchGetItem's limit.</summary>
+    private const int MaxBatchGetKeys = 100;
+
+    /// <summary>Requests for keys DynamoDB leaves unprocessed (throttling) before the lookup fails.</summary>
+    private const int MaxBatchGetAttempts = 5;
+
     private static readonly string[] OwnerIndexKey =
         [TableLayout.PartitionKey, TableLayout.SortKey, TableLayout.OwnerIndexPartitionKey, TableLayout.OwnerIndexSortKey];
 
@@ -41,6 +47,44 @@ public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions o
             ConsistentRead = true,
         }, cancellationToken);
         return response.Item is { Count: > 0 } item ? StageItem.To(item) : null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, Stage>> FindManyAsync(
+        IReadOnlyCollection<string> stageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stageIds);
+        var found = new Dictionary<string, Stage>(StringComparer.Ordinal);
+        foreach (var chunk in stageIds.Distinct(StringComparer.Ordinal).Chunk(MaxBatchGetKeys))
+        {
+            var keys = new KeysAndAttributes { Keys = [.. chunk.Select(Key)], ConsistentRead = true };
+            for (var attempt = 1; keys.Keys.Count > 0; attempt++)
+            {
+                if (attempt > MaxBatchGetAttempts)
+                {
+                    throw new ProvisionedThroughputExceededException(
+                        $"{keys.Keys.Count} stage keys still unprocessed after {MaxBatchGetAttempts} BatchGetItem requests.");
+                }
+
+                if (attempt > 1)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(25 << attempt), cancellationToken);
+                }
+
+                var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
+                {
+                    RequestItems = new Dictionary<string, KeysAndAttributes> { [options.TableName] = keys },
+                }, cancellationToken);
+                foreach (var item in response.Responses?.GetValueOrDefault(options.TableName) ?? [])
+                {
+                    var stage = StageItem.To(item);
+                    found[stage.StageId] = stage;
+                }
+
+                keys = response.UnprocessedKeys?.GetValueOrDefault(options.TableName) ?? new KeysAndAttributes { Keys = [] };
+            }
+        }
+
+        return found;
     }
 
     public async Task UpdateAsync(Stage updated, CancellationToken cancellationToken)

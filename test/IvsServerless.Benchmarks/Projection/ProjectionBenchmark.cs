@@ -14,7 +14,8 @@ namespace IvsServerless.Benchmarks.Projection;
 
 /// <summary>What one run of the projection benchmark is asked to do.</summary>
 public sealed record ProjectionRunOptions(
-    int Events = 10_000, int Stages = 50, int Concurrency = 24, double Duplicates = 0.10, int Seed = 42);
+    int Events = 10_000, int Stages = 50, int Concurrency = 24, double Duplicates = 0.10, int Seed = 42, int BatchSize = 100,
+    int BatchConcurrency = 4);
 
 /// <summary>What it measured, and how the table compares with <see cref="Projector.ApplyAll"/> of the events in order.</summary>
 public sealed record ProjectionRunResult(
@@ -36,11 +37,14 @@ public sealed class ProjectionBenchmark : IBenchmark
 {
     public const double TargetEventsPerSecond = 1_000;
 
+    public const double TargetRequestsPerEvent = 1.5;
+
     public string Name => "projection";
 
     public string Description =>
         "IVS events through ivs-events into DynamoDB Local: events/s, lost or wrong items (--events 10000, --stages 50, "
-        + "--event-concurrency 24, --seed 42)";
+        + "--event-concurrency 24, --seed 42); then the batched SQS path (--batch-size 100, --batch-concurrency 4): events/s, "
+        + "requests/event, invocations per 1,000 events";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -62,13 +66,21 @@ public sealed class ProjectionBenchmark : IBenchmark
         Console.WriteLine($"  same delivery, same handler, in-memory stores: {result.InMemoryEventsPerSecond:F0} events/s " +
             $"({result.InMemoryEventsPerSecond / result.EventsPerSecond:F0}x; the handler's own cost), final state "
                 + $"{(result.InMemoryCorrect ? "right" : "WRONG")}");
+        var batched = await BatchedProjectionRun.RunAsync(new BatchedRunOptions(options.Events, options.Stages, options.BatchSize,
+            options.BatchConcurrency, options.Duplicates, options.Seed), cancellationToken);
+        Print("batched, queue order", batched, options);
+        var shuffled = await BatchedProjectionRun.RunAsync(new BatchedRunOptions(options.Events, options.Stages, options.BatchSize,
+            options.BatchConcurrency, options.Duplicates, options.Seed, BatchedOrder.Shuffled), cancellationToken);
+        Print("batched, fully shuffled (worst case for merging)", shuffled, options);
         var correct = result.ItemsLost == 0 && result.ItemsWrong == 0 && result.ItemsUnexpected == 0 && result.Rejected == 0
-            && result.LogEntriesFound == result.LogEntriesExpected && result.InMemoryCorrect;
-        var fast = result.EventsPerSecond >= TargetEventsPerSecond;
+            && result.LogEntriesFound == result.LogEntriesExpected && result.InMemoryCorrect && batched.Check.Correct
+            && shuffled.Check.Correct;
+        var fast = batched.EventsPerSecond >= TargetEventsPerSecond && batched.RequestsPerEvent <= TargetRequestsPerEvent;
         var notes = new List<string>();
         if (!fast)
         {
-            notes.Add($"below the {TargetEventsPerSecond:F0} events/s target on this machine ({Environment.ProcessorCount} cores shared)");
+            notes.Add($"batched path below target (≥ {TargetEventsPerSecond:F0} events/s, ≤ {TargetRequestsPerEvent} requests/event) "
+                + $"on this machine ({Environment.ProcessorCount} cores shared)");
         }
 
         return new BenchmarkResult(Name, new Dictionary<string, double>
@@ -86,8 +98,28 @@ public sealed class ProjectionBenchmark : IBenchmark
             ["itemsWrong"] = result.ItemsWrong,
             ["itemsUnexpected"] = result.ItemsUnexpected,
             ["rejected"] = result.Rejected,
+            ["batchSize"] = options.BatchSize,
+            ["batchMaxConcurrency"] = options.BatchConcurrency,
+            ["batchedEventsPerSecond"] = Math.Round(batched.EventsPerSecond, 1),
+            ["batchedDynamoDbRequestsPerEvent"] = Math.Round(batched.RequestsPerEvent, 3),
+            ["batchedInvocationsPer1000Events"] = Math.Round(batched.InvocationsPer1000Events, 2),
+            ["batchedFailedFirstTime"] = batched.FailedFirstTime,
+            ["batchedItemsLost"] = batched.Check.Lost,
+            ["batchedItemsWrong"] = batched.Check.Wrong,
+            ["shuffledBatchedEventsPerSecond"] = Math.Round(shuffled.EventsPerSecond, 1),
+            ["shuffledBatchedDynamoDbRequestsPerEvent"] = Math.Round(shuffled.RequestsPerEvent, 3),
+            ["shuffledBatchedItemsLost"] = shuffled.Check.Lost,
+            ["shuffledBatchedItemsWrong"] = shuffled.Check.Wrong,
         }, correct && fast, notes);
     }
+
+    private static void Print(string label, BatchedRunResult run, ProjectionRunOptions options) =>
+        Console.WriteLine(
+            $"  {label}: {run.Delivered} events in batches of {options.BatchSize}, ≤ {options.BatchConcurrency} invocations at once: "
+            + $"{run.EventsPerSecond:F0} events/s, {run.RequestsPerEvent:F3} DynamoDB requests/event, "
+            + $"{run.InvocationsPer1000Events:F1} invocations per 1,000 events ({run.FailedFirstTime} handed back for a retry, "
+            + $"{run.RetryRounds - 1} retry rounds); items {run.Check.ItemsExpected} expected, {run.Check.Lost} lost, "
+            + $"{run.Check.Wrong} wrong, {run.Check.Unexpected} unexpected; event log {run.Check.LogFound}/{run.Check.LogExpected}");
 
     /// <summary>One run on the process-wide DynamoDB Local, in a fresh table. Also what the smoke test calls.</summary>
     public static async Task<ProjectionRunResult> RunAsync(ProjectionRunOptions options, CancellationToken cancellationToken)
@@ -116,34 +148,13 @@ public sealed class ProjectionBenchmark : IBenchmark
         var (elapsed, rejected) = await DeliverAsync(handler, delivery, options.Concurrency, cancellationToken);
         var handlingRequests = Interlocked.Read(ref requests);
 
-        var expected = Projector.ApplyAll(ProjectionState.Empty, workload.Events.Select(e => e.Parsed));
-        var actual = ProjectionState.Empty;
-        foreach (var stageId in workload.StageIds)
-        {
-            var stage = await projection.ReadStageAsync(stageId, cancellationToken);
-            actual = actual with
-            {
-                Participants = actual.Participants.SetItems(stage.Participants),
-                Sessions = actual.Sessions.SetItems(stage.Sessions),
-                Compositions = actual.Compositions.SetItems(stage.Compositions),
-                Destinations = actual.Destinations.SetItems(stage.Destinations),
-            };
-        }
-
-        var (lost, wrong, unexpected) = Compare(expected, actual);
-        var logExpected = workload.Events.Count(e => e.Parsed.Detail is not Core.Events.CompositionStateDetail);
-        var logFound = 0;
-        foreach (var stageId in workload.StageIds)
-        {
-            logFound += await CountLogEntriesAsync(client, table.TableName, stageId, cancellationToken);
-        }
-
+        var check = await VerifyAsync(client, table.TableName, projection, workload, cancellationToken);
         await client.DeleteTableAsync(table.TableName, cancellationToken);
         var (inMemoryEventsPerSecond, inMemoryState) = await RunInMemoryAsync(workload, delivery, options.Concurrency, cancellationToken);
-        return new ProjectionRunResult(delivery.Count, workload.Events.Count, elapsed, rejected,
-            expected.Participants.Count + expected.Sessions.Count + expected.Compositions.Count + expected.Destinations.Count, lost, wrong,
-                unexpected, logExpected, logFound,
-            handlingRequests, baseline, inMemoryEventsPerSecond, Compare(expected, inMemoryState) == (0, 0, 0));
+        return new ProjectionRunResult(
+            delivery.Count, workload.Events.Count, elapsed, rejected, check.ItemsExpected, check.Lost, check.Wrong,
+            check.Unexpected, check.LogExpected, check.LogFound, handlingRequests, baseline, inMemoryEventsPerSecond,
+            Compare(Expected(workload), inMemoryState) == (0, 0, 0));
     }
 
     /// <summary>
@@ -194,7 +205,7 @@ public sealed class ProjectionBenchmark : IBenchmark
     }
 
     /// <summary>What the API would have stored before the events: the stages and the started compositions.</summary>
-    private static async Task SeedAsync(
+    internal static async Task SeedAsync(
         SyntheticWorkload workload, IStageStore stages, ICompositionStore compositions, CancellationToken cancellationToken)
     {
         foreach (var stageId in workload.StageIds)
@@ -228,6 +239,33 @@ public sealed class ProjectionBenchmark : IBenchmark
                 await client.GetItemAsync(
                 new Amazon.DynamoDBv2.Model.GetItemRequest { TableName = table, Key = key, ConsistentRead = true }, token));
         return Requests / clock.Elapsed.TotalSeconds;
+    }
+
+    private static ProjectionState Expected(SyntheticWorkload workload) =>
+        Projector.ApplyAll(ProjectionState.Empty, workload.Events.Select(e => e.Parsed));
+
+    /// <summary>Every projected item read back and compared with the pure rules applied in order; the event log counted.</summary>
+    internal static async Task<TableCheck> VerifyAsync(Amazon.DynamoDBv2.IAmazonDynamoDB client, string tableName,
+        DynamoDbProjectionStore projection, SyntheticWorkload workload, CancellationToken cancellationToken)
+    {
+        var expected = Expected(workload);
+        var actual = ProjectionState.Empty;
+        var logFound = 0;
+        foreach (var stageId in workload.StageIds)
+        {
+            actual = ProjectionMerge.Merge(actual, await projection.ReadStageAsync(stageId, cancellationToken));
+            logFound += await CountLogEntriesAsync(client, tableName, stageId, cancellationToken);
+        }
+
+        var (lost, wrong, unexpected) = Compare(expected, actual);
+        return new TableCheck(
+            expected.Participants.Count + expected.Sessions.Count + expected.Compositions.Count + expected.Destinations.Count, lost, wrong,
+            unexpected, workload.Events.Count(e => e.Parsed.Detail is not Core.Events.CompositionStateDetail), logFound);
+    }
+
+    internal sealed record TableCheck(int ItemsExpected, int Lost, int Wrong, int Unexpected, int LogExpected, int LogFound)
+    {
+        public bool Correct => Lost == 0 && Wrong == 0 && Unexpected == 0 && LogFound == LogExpected;
     }
 
     private static (int Lost, int Wrong, int Unexpected) Compare(ProjectionState expected, ProjectionState actual)
@@ -298,6 +336,8 @@ public sealed class ProjectionBenchmark : IBenchmark
             Stages = options.Count("stages", defaults.Stages),
             Concurrency = options.Count("event-concurrency", defaults.Concurrency),
             Seed = options.Count("seed", defaults.Seed),
+            BatchSize = options.Count("batch-size", defaults.BatchSize),
+            BatchConcurrency = options.Count("batch-concurrency", defaults.BatchConcurrency),
         };
     }
 }

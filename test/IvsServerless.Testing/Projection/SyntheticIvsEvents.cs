@@ -144,6 +144,29 @@ public static class SyntheticIvsEvents
         return delivered;
     }
 
+    /// <summary>
+    /// As an SQS queue fed by EventBridge hands them out: in arrival (time) order, but each event displaced by up to
+    /// <paramref name="window"/> positions, and <paramref name="duplicateFraction"/> of them delivered again later
+    /// (up to ten windows after the first copy), as at-least-once delivery and retries do.
+    /// </summary>
+    public static IReadOnlyList<SyntheticEvent> QueueDelivery(
+        IReadOnlyList<SyntheticEvent> events, int seed, double duplicateFraction, int window = 200)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var random = new Random(seed);
+        var keyed = new List<(double Key, SyntheticEvent Event)>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            keyed.Add((i + (random.NextDouble() * window), events[i]));
+            if (random.NextDouble() < duplicateFraction)
+            {
+                keyed.Add((i + window + (random.NextDouble() * 10 * window), events[i]));
+            }
+        }
+
+        return [.. keyed.OrderBy(k => k.Key).Select(k => k.Event)];
+    }
+
     private static SyntheticEvent Stage(
         Random random, string stageId, string sessionId, string participantId, string userId, string name, DateTimeOffset time,
         string? errorCode = null, string? replicateTo = null)
