@@ -86,6 +86,20 @@ public static class ApiEndpoints
             await participants.DisconnectAsync(caller, stageId, participantId, body, call.CancellationToken);
             return Results.NoContent();
         }),
+        new(ApiRoutes.ListBans, async call =>
+        {
+            var caller = call.Caller;
+            var bans = await participants.ListBansAsync(caller, PathIds.StageId(call), call.CancellationToken);
+            var view = new BanListView { Items = [.. bans.Select(u => new BanView { UserId = u })] };
+            return Results.Json(200, view, ApiJsonContext.Default.BanListView);
+        }),
+        new(ApiRoutes.LiftBan, async call =>
+        {
+            var caller = call.Caller;
+            var (stageId, userId) = (PathIds.StageId(call), PathIds.UserId(call));
+            await participants.LiftBanAsync(caller, stageId, userId, call.CancellationToken);
+            return Results.NoContent();
+        }),
         new(ApiRoutes.StartComposition, async call =>
         {
             var caller = call.Caller;

@@ -7,6 +7,7 @@ using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Participants;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
@@ -38,10 +39,11 @@ public sealed class ApiHandler : ILambdaHandler
         _options = options;
         var access = new StageAccess(stages);
         var routes = ApiEndpoints.Routes(
-            new StageService(stages, compositions, ivs.Stages, access, options, time ?? TimeProvider.System),
+            new StageService(stages, compositions, ivs.Stages, access, options, time ?? TimeProvider.System,
+                new ParticipantRevoker(ivs.Participants)),
             new TokenService(stages, new StageEndpointResolver(stages, ivs.Stages), new TokenPolicy(options.TokenPolicy),
                 tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time)),
-            new ParticipantService(access, ivs.Participants),
+            new ParticipantService(access, stages, ivs.Participants, options),
             new CompositionService(access, compositions, ivs.Compositions, options, time ?? TimeProvider.System),
             new SessionService(access, sessions, compositions));
         _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));

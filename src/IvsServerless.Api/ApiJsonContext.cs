@@ -20,6 +20,7 @@ namespace IvsServerless.Api;
 [JsonSerializable(typeof(CompositionListView))]
 [JsonSerializable(typeof(SessionPageView))]
 [JsonSerializable(typeof(SessionDetailView))]
+[JsonSerializable(typeof(BanListView))]
 [JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(Problem))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

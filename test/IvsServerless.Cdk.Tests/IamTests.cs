@@ -42,11 +42,18 @@ public sealed class IamTests(SynthesizedStacks stacks)
         var stack = stacks.Configured;
 
         Assert.Equal(
-            ["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], stack.IvsActionsOf(
-            BackendFunctions.Stages.Handler));
+            [
+                "ivs:CreateStage", "ivs:DeleteStage", "ivs:DisconnectParticipant", "ivs:GetStage", "ivs:ListParticipants",
+                "ivs:TagResource", "ivs:UpdateStage"],
+            stack.IvsActionsOf(BackendFunctions.Stages.Handler));
         Assert.Equal(
-            ["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], stacks.Default.IvsActionsOf(BackendFunctions.Tokens.Handler));
-        Assert.Equal(["ivs:DisconnectParticipant", "ivs:GetStage"], stack.IvsActionsOf(BackendFunctions.Tokens.Handler));
+            [
+                "ivs:CreateParticipantToken", "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage",
+                "ivs:ListParticipants"],
+            stacks.Default.IvsActionsOf(BackendFunctions.Tokens.Handler));
+        Assert.Equal(
+            ["ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants"],
+            stack.IvsActionsOf(BackendFunctions.Tokens.Handler));
         Assert.Equal(
             ["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:ListPublicKeys", "ivs:TagResource"], stack.IvsActionsOf(
             BackendFunctions.KeyRotation.Handler));
@@ -108,7 +115,7 @@ public sealed class IamTests(SynthesizedStacks stacks)
         var expected = new Dictionary<string, string[]>
         {
             [BackendFunctions.Stages.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-            [BackendFunctions.Tokens.Handler] = ["dynamodb:GetItem"],
+            [BackendFunctions.Tokens.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem"],
             [BackendFunctions.Compositions.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             [BackendFunctions.IvsEvents.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             [BackendFunctions.Reconciler.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],

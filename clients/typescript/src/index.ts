@@ -45,8 +45,9 @@ export type GatewayMessage = Schemas['GatewayMessage'];
 /** Every code as a value, for apps that switch on codes at run time (kept equal to ProblemCode by the type check). */
 export const problemCodes = [
   'validation-failed', 'malformed-json', 'unknown-field', 'invalid-path-parameter', 'invalid-cursor', 'malformed-event',
-  'unauthenticated', 'owner-only', 'capability-not-allowed', 'not-allowed-to-join', 'stage-not-found', 'session-not-found',
+  'unauthenticated', 'owner-only', 'capability-not-allowed', 'not-allowed-to-join', 'banned', 'stage-not-found', 'session-not-found',
   'participant-not-found', 'composition-not-found', 'not-found', 'route-not-found', 'method-not-allowed', 'conflict',
+  'ban-limit-reached',
   'payload-too-large', 'unsupported-media-type', 'throttled', 'internal-error', 'upstream-error', 'upstream-unreachable', 'quota-exceeded', 'timeout',
   'token-signing-unavailable', 'compositions-not-configured', 'session-history-unavailable', 'store-unavailable',
 ] as const satisfies readonly ProblemCode[];

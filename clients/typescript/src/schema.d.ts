@@ -43,7 +43,7 @@ export interface paths {
         head?: never;
         /**
          * Change name, visibility, co-hosts or invited users (owner only).
-         * @description A new name is also set on the IVS stage. Concurrent updates are retried against the latest version; 409 if they keep colliding.
+         * @description A new name is also set on the IVS stage. Concurrent updates are retried against the latest version; 409 if they keep colliding. A banned user cannot be made co-host or invited (400: lift the ban first). Revocation takes effect at once: after a change of visibility, co-hosts or invitations of a private stage, every participant of a user who may no longer join is disconnected from the live session (if IVS fails half-way, repeating the same PATCH completes it). A co-host removed who may still watch stays connected and exchanges their token for a subscribe-only one.
          */
         patch: operations["updateStage"];
         trace?: never;
@@ -127,9 +127,54 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Kick a participant off the stage (owner only). */
+        /**
+         * Kick a participant off the stage, and optionally ban their user (owner only).
+         * @description IVS revokes the disconnected participant: its token cannot join again, but the user may get a new one. With `ban: true` the participant's user is banned: removed from co-hosts and invitations, refused tokens (403 `banned`) and exchanges, and every participant of theirs in the live session is disconnected. The owner cannot be banned (400). A participant must be in the live session to be banned by its id (404 otherwise).
+         */
         post: operations["disconnectParticipant"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/bans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        /** The users banned from the stage, in user id order (owner only). */
+        get: operations["listBans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/bans/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @example mallory */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Lift a ban (owner only); lifting one that does not exist succeeds too. The user is not re-invited. */
+        delete: operations["liftBan"];
         options?: never;
         head?: never;
         patch?: never;
@@ -340,14 +385,14 @@ export interface components {
         /**
          * @description Every stable `code` of a problem, by status. New codes may be added: treat an unknown one by its `status`.
          *     400 validation-failed, malformed-json, unknown-field, invalid-path-parameter, invalid-cursor, malformed-event
-         *     (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed, not-allowed-to-join;
+         *     (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed, not-allowed-to-join, banned;
          *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, not-found (gone in IVS),
-         *     route-not-found; 405 method-not-allowed; 409 conflict; 413 payload-too-large; 415 unsupported-media-type;
+         *     route-not-found; 405 method-not-allowed; 409 conflict, ban-limit-reached; 413 payload-too-large; 415 unsupported-media-type;
          *     429 throttled; 500 internal-error; 502 upstream-error, upstream-unreachable; 503 quota-exceeded, timeout,
          *     token-signing-unavailable, compositions-not-configured, session-history-unavailable, store-unavailable.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
+        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
         /** @description RFC 9457 problem details with this API's stable `code`. */
         Problem: {
             /**
@@ -382,7 +427,7 @@ export interface components {
             /** @constant */
             status?: 403;
             /** @enum {unknown} */
-            code?: "owner-only" | "capability-not-allowed" | "not-allowed-to-join";
+            code?: "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned";
         };
         NotFoundProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -394,7 +439,7 @@ export interface components {
             /** @constant */
             status?: 409;
             /** @enum {unknown} */
-            code?: "conflict";
+            code?: "conflict" | "ban-limit-reached";
         };
         TooLargeProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -979,18 +1024,18 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                /**
-                 * @example {
-                 *       "reason": "kicked by the host"
-                 *     }
-                 */
                 "application/json": {
                     reason?: string;
+                    /**
+                     * @description Also ban the participant's user from the stage.
+                     * @default false
+                     */
+                    ban?: boolean;
                 };
             };
         };
         responses: {
-            /** @description Disconnected */
+            /** @description Disconnected (and banned) */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1001,8 +1046,82 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listBans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The banned users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "userId": "mallory"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            userId: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    liftBan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @example mallory */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not banned (any more) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -30,4 +30,7 @@ public sealed record CreateTokenBody
 public sealed record DisconnectBody
 {
     public string? Reason { get; init; }
+
+    /// <summary>Also ban the participant's user from the stage (and disconnect all their participants).</summary>
+    public bool? Ban { get; init; }
 }

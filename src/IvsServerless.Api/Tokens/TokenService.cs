@@ -90,6 +90,7 @@ public sealed class TokenService(IStageStore store, StageEndpointResolver endpoi
     private static ApiException Refusal(TokenDecision decision) => decision.Denial switch
     {
         TokenDenial.StageNotFound => NotFoundException.Stage(),
+        TokenDenial.Banned => new ForbiddenException("banned", decision.Reason!),
         TokenDenial.NotAllowedToJoin => new ForbiddenException("not-allowed-to-join", decision.Reason!),
         TokenDenial.CapabilityNotAllowed => new ForbiddenException("capability-not-allowed", decision.Reason!),
         TokenDenial.InvalidDuration => new RequestValidationException("validation-failed", decision.Reason!,

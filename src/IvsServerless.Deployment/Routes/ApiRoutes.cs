@@ -27,6 +27,8 @@ public static class ApiRoutes
         "POST", "/stages/{stageId}/participant-tokens", RouteGroups.Tokens);
     public static RouteDeclaration DisconnectParticipant { get; } =
         new("POST", "/stages/{stageId}/participants/{participantId}/disconnect", RouteGroups.Tokens);
+    public static RouteDeclaration ListBans { get; } = new("GET", "/stages/{stageId}/bans", RouteGroups.Tokens);
+    public static RouteDeclaration LiftBan { get; } = new("DELETE", "/stages/{stageId}/bans/{userId}", RouteGroups.Tokens);
     public static RouteDeclaration StartComposition { get; } = new("POST", "/stages/{stageId}/compositions", RouteGroups.Compositions);
     public static RouteDeclaration ListCompositions { get; } = new("GET", "/stages/{stageId}/compositions", RouteGroups.Compositions);
     public static RouteDeclaration StopComposition { get; } =
@@ -39,7 +41,7 @@ public static class ApiRoutes
     public static IReadOnlyList<RouteDeclaration> All { get; } =
     [
         CreateStage, ListStages, GetStage, ListSessions, GetSession, UpdateStage, DeleteStage,
-        CreateParticipantToken, DisconnectParticipant, StartComposition, ListCompositions, StopComposition, Health,
+        CreateParticipantToken, DisconnectParticipant, ListBans, LiftBan, StartComposition, ListCompositions, StopComposition, Health,
     ];
 
     /// <summary>The routes of the given groups, in table order.</summary>

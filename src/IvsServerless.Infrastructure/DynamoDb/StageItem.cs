@@ -34,6 +34,11 @@ internal static class StageItem
             item["invitedUserIds"] = new AttributeValue { SS = [.. stage.InvitedUserIds] };
         }
 
+        if (stage.BannedUserIds.Count > 0)
+        {
+            item["bannedUserIds"] = new AttributeValue { SS = [.. stage.BannedUserIds] };
+        }
+
         if (stage.ActiveSessionId is not null)
         {
             item["activeSessionId"] = S(stage.ActiveSessionId);
@@ -84,7 +89,10 @@ internal static class StageItem
             : null,
         item.TryGetValue("eventsEndpoint", out var events) && item.TryGetValue("whipEndpoint", out var whip)
             ? new StageEndpoints(events.S, whip.S)
-            : null);
+            : null)
+    {
+        BannedUserIds = Set(item, "bannedUserIds"),
+    };
 
     /// <summary>Fixed-width UTC, so string order is time order in the index sort keys.</summary>
     public static string SortableTime(DateTimeOffset time) =>
