@@ -50,7 +50,7 @@ public sealed class IamTests(SynthesizedStacks stacks)
             [
                 "ivs:CreateParticipantToken", "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage",
                 "ivs:ListParticipants"],
-            stacks.Default.IvsActionsOf(BackendFunctions.Tokens.Handler));
+            stacks.ApiMode.IvsActionsOf(BackendFunctions.Tokens.Handler));
         Assert.Equal(
             ["ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants"],
             stack.IvsActionsOf(BackendFunctions.Tokens.Handler));
@@ -119,6 +119,7 @@ public sealed class IamTests(SynthesizedStacks stacks)
             [BackendFunctions.Compositions.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             [BackendFunctions.IvsEvents.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             [BackendFunctions.Reconciler.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            [BackendFunctions.KeyRotation.Handler] = [],
         };
 
         foreach (var (handler, functionId) in stack.FunctionIdsByHandler())
