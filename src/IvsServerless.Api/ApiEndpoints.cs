@@ -78,6 +78,14 @@ public static class ApiEndpoints
             var token = await tokens.IssueAsync(caller, stageId, body, call.CancellationToken);
             return Results.Json(201, token, ApiJsonContext.Default.TokenView);
         }),
+        new(ApiRoutes.ExchangeParticipantToken, async call =>
+        {
+            var caller = call.Caller;
+            var stageId = PathIds.StageId(call);
+            var body = StrictJson.Read(call.Request, ApiJsonContext.Default.ExchangeTokenBody, optional: false);
+            var token = await tokens.ExchangeAsync(caller, stageId, body, call.CancellationToken);
+            return Results.Json(200, token, ApiJsonContext.Default.TokenView);
+        }),
         new(ApiRoutes.DisconnectParticipant, async call =>
         {
             var caller = call.Caller;

@@ -13,6 +13,7 @@ namespace IvsServerless.Api;
 [JsonSerializable(typeof(UpdateStageBody))]
 [JsonSerializable(typeof(CreateTokenBody))]
 [JsonSerializable(typeof(DisconnectBody))]
+[JsonSerializable(typeof(ExchangeTokenBody))]
 [JsonSerializable(typeof(StageView))]
 [JsonSerializable(typeof(StagePageView))]
 [JsonSerializable(typeof(TokenView))]

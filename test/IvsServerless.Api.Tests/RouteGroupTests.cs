@@ -33,7 +33,7 @@ public sealed class RouteGroupTests : IDisposable
         Assert.Equal(
             [
                 "DELETE /stages/{stageId}/bans/{userId}", "GET /stages/{stageId}/bans", "POST /stages/{stageId}/participant-tokens",
-                "POST /stages/{stageId}/participants/{participantId}/disconnect"],
+                "POST /stages/{stageId}/participant-tokens/exchange", "POST /stages/{stageId}/participants/{participantId}/disconnect"],
             catalogue.Where(r => r.Group == RouteGroups.Tokens).Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.Equal(["GET /health"], catalogue.Where(r => r.Group == RouteGroups.Health).Select(r => r.Key));
         Assert.Contains(catalogue, r => r.Key == "POST /stages" && r.Group == RouteGroups.Stages);

@@ -113,6 +113,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stages/{stageId}/participant-tokens/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange the caller's current participant token for one with what their role allows now, for the same participant.
+         * @description Self-signed mode only (409 `exchange-needs-self-signed` otherwise). The token must be signed by a current or retained key of this deployment, for this stage, not expired (400 `invalid-participant-token`) and the caller's own (403 `token-not-yours`). The one token policy decides again: a new co-host gets PUBLISH, a removed one subscribe-only, a banned user 403 `banned`. The new token keeps `topic`, `resource`, `jti` (the participant id), `whip_url` and `events_url`; capabilities, attributes, `iat` and `exp` are new. The app hands it to the broadcast SDK's token exchange: the participant stays connected.
+         */
+        post: operations["exchangeParticipantToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stages/{stageId}/participants/{participantId}/disconnect": {
         parameters: {
             query?: never;
@@ -384,15 +407,16 @@ export interface components {
         };
         /**
          * @description Every stable `code` of a problem, by status. New codes may be added: treat an unknown one by its `status`.
-         *     400 validation-failed, malformed-json, unknown-field, invalid-path-parameter, invalid-cursor, malformed-event
-         *     (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed, not-allowed-to-join, banned;
+         *     400 validation-failed, malformed-json, unknown-field, invalid-path-parameter, invalid-cursor, invalid-participant-token,
+         *     malformed-event (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed,
+         *     not-allowed-to-join, banned, token-not-yours;
          *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, not-found (gone in IVS),
-         *     route-not-found; 405 method-not-allowed; 409 conflict, ban-limit-reached; 413 payload-too-large; 415 unsupported-media-type;
+         *     route-not-found; 405 method-not-allowed; 409 conflict, ban-limit-reached, exchange-needs-self-signed; 413 payload-too-large; 415 unsupported-media-type;
          *     429 throttled; 500 internal-error; 502 upstream-error, upstream-unreachable; 503 quota-exceeded, timeout,
          *     token-signing-unavailable, compositions-not-configured, session-history-unavailable, store-unavailable.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
+        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "exchange-needs-self-signed" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
         /** @description RFC 9457 problem details with this API's stable `code`. */
         Problem: {
             /**
@@ -415,7 +439,7 @@ export interface components {
             /** @constant */
             status?: 400;
             /** @enum {unknown} */
-            code?: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor";
+            code?: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token";
         };
         UnauthorizedProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -427,7 +451,7 @@ export interface components {
             /** @constant */
             status?: 403;
             /** @enum {unknown} */
-            code?: "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned";
+            code?: "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours";
         };
         NotFoundProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -439,7 +463,7 @@ export interface components {
             /** @constant */
             status?: 409;
             /** @enum {unknown} */
-            code?: "conflict" | "ban-limit-reached";
+            code?: "conflict" | "ban-limit-reached" | "exchange-needs-self-signed";
         };
         TooLargeProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -1007,6 +1031,65 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exchangeParticipantToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCJ9.e30.c2ln"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The current participant token (a bearer secret). */
+                    token: string;
+                    capabilities?: ("PUBLISH" | "SUBSCRIBE")[];
+                    durationMinutes?: number;
+                    attributes?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new token, for the same participant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCJ9.e30.c2ln",
+                     *       "participantId": "xYz123AbC456",
+                     *       "expirationTime": "2026-12-01T11:00:00Z",
+                     *       "capabilities": [
+                     *         "PUBLISH",
+                     *         "SUBSCRIBE"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -25,6 +25,8 @@ public static class ApiRoutes
     public static RouteDeclaration DeleteStage { get; } = new("DELETE", "/stages/{stageId}", RouteGroups.Stages);
     public static RouteDeclaration CreateParticipantToken { get; } = new(
         "POST", "/stages/{stageId}/participant-tokens", RouteGroups.Tokens);
+    public static RouteDeclaration ExchangeParticipantToken { get; } = new(
+        "POST", "/stages/{stageId}/participant-tokens/exchange", RouteGroups.Tokens);
     public static RouteDeclaration DisconnectParticipant { get; } =
         new("POST", "/stages/{stageId}/participants/{participantId}/disconnect", RouteGroups.Tokens);
     public static RouteDeclaration ListBans { get; } = new("GET", "/stages/{stageId}/bans", RouteGroups.Tokens);
@@ -41,7 +43,8 @@ public static class ApiRoutes
     public static IReadOnlyList<RouteDeclaration> All { get; } =
     [
         CreateStage, ListStages, GetStage, ListSessions, GetSession, UpdateStage, DeleteStage,
-        CreateParticipantToken, DisconnectParticipant, ListBans, LiftBan, StartComposition, ListCompositions, StopComposition, Health,
+        CreateParticipantToken, ExchangeParticipantToken, DisconnectParticipant, ListBans, LiftBan,
+        StartComposition, ListCompositions, StopComposition, Health,
     ];
 
     /// <summary>The routes of the given groups, in table order.</summary>
