@@ -50,4 +50,48 @@ public sealed class HostToolsTests(LocalHostFixture local)
         Assert.Equal(204, (await local.DeleteAsync($"/stages/{stageId}/bans/mallory", "alice")).Status);
         Assert.Equal(201, (await local.PostAsync($"/stages/{stageId}/participant-tokens", "mallory")).Status);
     }
+
+    [Fact]
+    public async Task A_viewer_promoted_by_exchange_publishes_as_the_same_participant_and_a_demoted_one_stops()
+    {
+        var stageId = await local.CreateStageAsync("alice");
+        var (participant, viewerToken) = await local.JoinAsync(stageId, "bob");
+        var refused = await local.SimAsync($"stages/{stageId}/participants/{participant}/publish");
+        Assert.Equal(403, refused.Status);
+
+        Assert.Equal(200, (await local.CallAsync(HttpMethod.Patch, $"/stages/{stageId}", "alice", """{"coHostIds":["bob"]}""")).Status);
+        var promoted = await ExchangeAsync(stageId, "bob", viewerToken);
+        Assert.Equal(participant, promoted.Json.GetProperty("participantId").GetString());
+        Assert.Equal(200, (await DeviceExchangeAsync(stageId, participant, Token(promoted))).Status);
+        Assert.Equal(200, (await local.SimAsync($"stages/{stageId}/participants/{participant}/publish")).Status);
+        await LocalHostFixture.EventuallyAsync(() => local.GetAsync($"/stages/{stageId}", "alice"),
+            s => s.Status == 200 && s.Json.TryGetProperty("participants", out var ps) && ps.EnumerateArray().Any(
+                p => p.GetProperty("participantId").GetString() == participant && p.GetProperty("publishing").GetBoolean()),
+            "the promoted participant publishes under its participant id");
+
+        Assert.Equal(200, (await local.CallAsync(HttpMethod.Patch, $"/stages/{stageId}", "alice", """{"coHostIds":[]}""")).Status);
+        var demoted = await ExchangeAsync(stageId, "bob", Token(promoted));
+        Assert.Equal(["SUBSCRIBE"], demoted.Json.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        var applied = await DeviceExchangeAsync(stageId, participant, Token(demoted));
+        Assert.Equal(200, applied.Status);
+        Assert.Equal("CONNECTED", applied.Json.GetProperty("participant").GetProperty("state").GetString());
+        Assert.Equal(403, (await local.SimAsync($"stages/{stageId}/participants/{participant}/publish")).Status);
+        await LocalHostFixture.EventuallyAsync(() => local.GetAsync($"/stages/{stageId}", "alice"),
+            s => s.Status == 200 && s.Json.TryGetProperty("participants", out var ps) && ps.EnumerateArray().Any(
+                p => p.GetProperty("participantId").GetString() == participant && !p.GetProperty("publishing").GetBoolean()),
+            "the demoted participant stopped publishing");
+    }
+
+    private async Task<Reply> ExchangeAsync(string stageId, string user, string token)
+    {
+        var reply = await local.PostAsync(
+            $"/stages/{stageId}/participant-tokens/exchange", user, JsonSerializer.Serialize(new { token }));
+        Assert.True(reply.Status == 200, reply.ToString());
+        return reply;
+    }
+
+    private Task<Reply> DeviceExchangeAsync(string stageId, string participant, string token) =>
+        local.SimAsync($"stages/{stageId}/participants/{participant}/exchange", JsonSerializer.Serialize(new { token }));
+
+    private static string Token(Reply reply) => reply.Json.GetProperty("token").GetString()!;
 }

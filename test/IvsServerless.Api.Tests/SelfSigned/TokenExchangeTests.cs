@@ -136,6 +136,34 @@ public sealed class TokenExchangeTests : IAsyncLifetime
         Assert.Equal((403, "capability-not-allowed"), (greedy.Status, greedy.Code));
     }
 
+    [Fact]
+    public async Task The_emulator_applies_an_exchange_only_with_the_participant_s_own_immutable_claims()
+    {
+        var stageId = await Api.CreateStageAsync("alice", coHosts: ["bob"]);
+        var first = await TokenAsync(stageId, "bob");
+        var second = await TokenAsync(stageId, "bob");
+        var participant = await Api.JoinAsync(Token(first));
+        await Api.JoinAsync(Token(second));
+
+        using var foreign = await DeviceExchangeAsync(stageId, participant, Token(second));
+        Assert.Equal(400, (int)foreign.StatusCode);
+
+        var own = await ExchangeAsync(stageId, "bob", Token(first), ""","capabilities":["SUBSCRIBE"]""");
+        using var publish = await Api.Http.PostAsync($"/_sim/stages/{stageId}/participants/{participant}/publish", null);
+        Assert.Equal(200, (int)publish.StatusCode);
+        using var applied = await DeviceExchangeAsync(stageId, participant, Token(own));
+        Assert.Equal(200, (int)applied.StatusCode);
+        using var again = await Api.Http.PostAsync($"/_sim/stages/{stageId}/participants/{participant}/publish", null);
+        Assert.Equal(403, (int)again.StatusCode);
+        var events = await Api.Http.GetStringAsync("/_sim/events");
+        Assert.Contains("Token Exchanged", events, StringComparison.Ordinal);
+        Assert.Contains("Participant Unpublished", events, StringComparison.Ordinal);
+    }
+
+    private Task<HttpResponseMessage> DeviceExchangeAsync(string stageId, string participant, string token) =>
+        Api.Http.PostAsync($"/_sim/stages/{stageId}/participants/{participant}/exchange",
+            new StringContent(JsonSerializer.Serialize(new { token }), Encoding.UTF8, "application/json"));
+
     private async Task<ApiResponse> TokenAsync(string stageId, string user, string body = "{}")
     {
         var response = await Api.SendAsync(ApiRequest.Post($"/stages/{stageId}/participant-tokens").As(user).Json(body));
