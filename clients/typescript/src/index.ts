@@ -25,7 +25,7 @@ export type ProblemCode = Schemas['ProblemCode'];
 
 /**
  * An application/problem+json answer of the API, discriminated by `status` and `code`: `problem.status === 403`
- * narrows `problem.code` to `'owner-only' | 'capability-not-allowed' | 'not-allowed-to-join'`.
+ * narrows `problem.code` to the 403 codes (`'owner-only' | 'capability-not-allowed' | …`).
  */
 export type Problem =
   | Schemas['BadRequestProblem']
