@@ -166,7 +166,8 @@ public sealed partial record DeploymentSettings
             _ => Invalid("allowSelfSignUp must be true or false", false),
         };
 
-        if (!TokenMintingModes.TryParse(Text("tokenMode")?.ToLowerInvariant(), out var tokenMode))
+        // Self-signed by default: no IVS call (nor its 50 TPS account quota) per token, and only these tokens can be exchanged.
+        if (!TokenMintingModes.TryParse(Text("tokenMode")?.ToLowerInvariant() ?? TokenMintingModes.SelfSigned, out var tokenMode))
         {
             errors.Add($"tokenMode must be {TokenMintingModes.Api} or {TokenMintingModes.SelfSigned}");
         }

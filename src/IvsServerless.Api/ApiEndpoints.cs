@@ -85,12 +85,34 @@ public static class ApiEndpoints
             var token = await tokens.IssueAsync(caller, stageId, body, call.CancellationToken);
             return Results.Json(201, token, ApiJsonContext.Default.TokenView);
         }),
+        new(ApiRoutes.ExchangeParticipantToken, async call =>
+        {
+            var caller = call.Caller;
+            var stageId = PathIds.StageId(call);
+            var body = StrictJson.Read(call.Request, ApiJsonContext.Default.ExchangeTokenBody, optional: false);
+            var token = await tokens.ExchangeAsync(caller, stageId, body, call.CancellationToken);
+            return Results.Json(200, token, ApiJsonContext.Default.TokenView);
+        }),
         new(ApiRoutes.DisconnectParticipant, async call =>
         {
             var caller = call.Caller;
             var (stageId, participantId) = (PathIds.StageId(call), PathIds.ParticipantId(call));
             var body = StrictJson.Read(call.Request, ApiJsonContext.Default.DisconnectBody, optional: true);
             await participants.DisconnectAsync(caller, stageId, participantId, body, call.CancellationToken);
+            return Results.NoContent();
+        }),
+        new(ApiRoutes.ListBans, async call =>
+        {
+            var caller = call.Caller;
+            var bans = await participants.ListBansAsync(caller, PathIds.StageId(call), call.CancellationToken);
+            var view = new BanListView { Items = [.. bans.Select(u => new BanView { UserId = u })] };
+            return Results.Json(200, view, ApiJsonContext.Default.BanListView);
+        }),
+        new(ApiRoutes.LiftBan, async call =>
+        {
+            var caller = call.Caller;
+            var (stageId, userId) = (PathIds.StageId(call), PathIds.UserId(call));
+            await participants.LiftBanAsync(caller, stageId, userId, call.CancellationToken);
             return Results.NoContent();
         }),
         new(ApiRoutes.StartComposition, async call =>

@@ -8,6 +8,7 @@ using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Live;
+using IvsServerless.Core.Participants;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
@@ -41,10 +42,11 @@ public sealed class ApiHandler : ILambdaHandler
         _options = options;
         var access = new StageAccess(stages);
         var routes = ApiEndpoints.Routes(
-            new StageService(stages, compositions, ivs.Stages, access, options, time ?? TimeProvider.System),
+            new StageService(stages, compositions, ivs.Stages, access, options, time ?? TimeProvider.System,
+                new ParticipantRevoker(ivs.Participants)),
             new TokenService(stages, new StageEndpointResolver(stages, ivs.Stages), new TokenPolicy(options.TokenPolicy),
                 tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time)),
-            new ParticipantService(access, ivs.Participants, kicks, time ?? TimeProvider.System),
+            new ParticipantService(access, stages, ivs.Participants, options, kicks, time ?? TimeProvider.System),
             new CompositionService(access, compositions, ivs.Compositions, options, time ?? TimeProvider.System),
             new SessionService(access, sessions, compositions));
         _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));

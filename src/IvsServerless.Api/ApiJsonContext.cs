@@ -13,6 +13,7 @@ namespace IvsServerless.Api;
 [JsonSerializable(typeof(UpdateStageBody))]
 [JsonSerializable(typeof(CreateTokenBody))]
 [JsonSerializable(typeof(DisconnectBody))]
+[JsonSerializable(typeof(ExchangeTokenBody))]
 [JsonSerializable(typeof(StageView))]
 [JsonSerializable(typeof(StagePageView))]
 [JsonSerializable(typeof(TokenView))]
@@ -21,6 +22,7 @@ namespace IvsServerless.Api;
 [JsonSerializable(typeof(SessionPageView))]
 [JsonSerializable(typeof(SessionDetailView))]
 [JsonSerializable(typeof(RecordingListView))]
+[JsonSerializable(typeof(BanListView))]
 [JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(Problem))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -27,7 +27,10 @@ namespace IvsServerless.Lambda;
 /// </summary>
 /// <param name="credentials">Null in Lambda (the SDK's default chain reads the function role); the local host passes
 /// fixed dummy credentials, which the local engines accept and which spare a slow credential-chain search.</param>
-public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? credentials = null)
+/// <param name="signingKeys">Where the participant-token signing key lives: null in Lambda (the SSM SecureString of
+/// <c>TOKEN_SIGNING_KEY_PARAMETER</c>); the local host passes its in-memory store (there is no local SSM).</param>
+public sealed class FunctionServices(
+    FunctionSettings settings, AWSCredentials? credentials = null, ITokenSigningKeyStore? signingKeys = null)
 {
     public static FunctionServices From(Func<string, string?> environment) => new(FunctionSettings.From(environment));
 
@@ -141,8 +144,13 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
         _ => null,
     };
 
-    private SsmTokenSigningKeyStore CreateSigningKeyStore()
+    private ITokenSigningKeyStore CreateSigningKeyStore()
     {
+        if (signingKeys is not null)
+        {
+            return signingKeys;
+        }
+
         var options = new SsmTokenSigningKeyOptions
         {
             ParameterName = settings.Tokens.SigningKeyParameter

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IvsServerless.Core.Tokens;
 
 namespace IvsServerless.LocalHost;
 
@@ -16,6 +17,7 @@ public static class CommandLine
           --dynamodb-endpoint URL   use a running DynamoDB (Local) instead     env IVS_LOCAL_DYNAMODB_ENDPOINT
           --table-name NAME         the functions' table                       env IVS_LOCAL_TABLE_NAME     default ivs-serverless-local
           --reconciler-seconds N    reconciler schedule                        env IVS_LOCAL_RECONCILER_SECONDS default 10
+          --token-mode MODE         self-signed or api (participant tokens)    env IVS_LOCAL_TOKEN_MODE     default self-signed
           --help                    this text
 
         A port of 0 picks a free port.
@@ -31,6 +33,7 @@ public static class CommandLine
         ("--dynamodb-endpoint", "IVS_LOCAL_DYNAMODB_ENDPOINT"),
         ("--table-name", "IVS_LOCAL_TABLE_NAME"),
         ("--reconciler-seconds", "IVS_LOCAL_RECONCILER_SECONDS"),
+        ("--token-mode", "IVS_LOCAL_TOKEN_MODE"),
     ];
 
     /// <returns>The options, or an error (one line) to print with the usage; <c>Help</c> when --help was asked for.</returns>
@@ -105,6 +108,12 @@ public static class CommandLine
             errors.Add($"--reconciler-seconds must be a whole number ≥ 1 (got '{secondsText}').");
         }
 
+        var tokenMode = TokenMintingMode.SelfSigned;
+        if (Setting("--token-mode") is { } modeText && !TokenMintingModes.TryParse(modeText, out tokenMode))
+        {
+            errors.Add($"--token-mode must be {TokenMintingModes.SelfSigned} or {TokenMintingModes.Api} (got '{modeText}').");
+        }
+
         var options = new LocalHostOptions
         {
             ApiPort = Port("--api-port", LocalHostOptions.DefaultApiPort),
@@ -116,6 +125,7 @@ public static class CommandLine
             DynamoDbEndpoint = endpoint,
             TableName = Setting("--table-name") ?? "ivs-serverless-local",
             ReconcilerInterval = TimeSpan.FromSeconds(Math.Max(reconcilerSeconds, 1)),
+            TokenMode = tokenMode,
         };
         if (errors.Count == 0)
         {

@@ -5,10 +5,12 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
+using IvsServerless.Core.Tokens;
 using IvsServerless.Deployment.Functions;
 using IvsServerless.Deployment.Settings;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.Infrastructure.Live;
+using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsEmulator.Events;
 using IvsServerless.Lambda;
@@ -168,6 +170,12 @@ public sealed class LocalHost : IAsyncDisposable
         DynamoDbUrl = engines.DynamoDbUrl;
 
         var functions = StartFunctions(engines);
+        if (functions.KeyRotation is { } rotation)
+        {
+            // As a deploy does (its custom resource): a key exists before the first token is asked for.
+            await rotation.InvokeAsync("{}"u8.ToArray(), Guid.NewGuid().ToString(), cancellationToken);
+        }
+
         Functions = functions.Names;
         ApiRoutes = functions.Routes.Keys;
         ReconcilerScheduled = functions.Scheduled;
@@ -254,18 +262,19 @@ public sealed class LocalHost : IAsyncDisposable
     }
 
     /// <summary>The functions as the host runs them: the api behind the front, the others on the bus or a schedule.</summary>
-    private sealed record LocalFunctions(LocalFunction Api, HttpApiRoutes Routes, IReadOnlyList<string> Names, bool Scheduled);
+    private sealed record LocalFunctions(
+        LocalFunction Api, HttpApiRoutes Routes, IReadOnlyList<string> Names, bool Scheduled, LocalFunction? KeyRotation);
 
     /// <summary>
     /// The contract's functions as this host runs them, built by the composition root (<see cref="FunctionServices"/>,
     /// as in Lambda) and wrapped as Lambda functions: the all-in-one <c>api</c> for the front, each function with event
-    /// rules on the local bus with those rules, each scheduled one on the host's schedule. Self-signed-only functions
-    /// (key rotation) do not run here: the host mints tokens through the emulator's API.
+    /// rules on the local bus with those rules, each scheduled one on the host's schedule. In self-signed mode (the default)
+    /// the key rotation runs too, on an in-memory key store (there is no local SSM): see <see cref="StartPartsAsync"/>.
     /// </summary>
     private LocalFunctions StartFunctions(Engines engines)
     {
         var settings = LocalSettings(engines);
-        var services = new FunctionServices(settings, LocalCredentials);
+        var services = new FunctionServices(settings, LocalCredentials, new InMemoryTokenSigningKeyStore());
         var log = Options.FunctionLog is { } output ? Stream.Synchronized(output) : Stream.Null;
         LocalFunction Function(FunctionDeclaration declaration) =>
             new(declaration.Handler, FunctionHandlers.Create(declaration, services), FunctionTimeout, log, Options.TimeProvider);
@@ -275,11 +284,13 @@ public sealed class LocalHost : IAsyncDisposable
         var names = new List<string> { api.Name };
         var scheduled = false;
         // The live-updates functions sit behind the WebSocket front and the stream poller (StartLive).
+        LocalFunction? keyRotation = null;
         foreach (var declaration in BackendFunctions.All.Where(
             f => f.Kind != FunctionKind.HttpApi && !LiveFunctions.Serves(f) && f.IsDeployedWith(settings.Tokens.Mode)))
         {
             var function = Function(declaration);
             names.Add(function.Name);
+            keyRotation = declaration == BackendFunctions.KeyRotation ? function : keyRotation;
             foreach (var rule in declaration.Rules)
             {
                 bus.AddRule(rule.Name, rule.Pattern, function);
@@ -296,14 +307,25 @@ public sealed class LocalHost : IAsyncDisposable
 
         _loops.Add(Task.Run(() => bus.RunAsync(engines.Events.Reader, e => Encoding.UTF8.GetBytes(e.ToJson()), _stopping.Token)));
         return new LocalFunctions(
-            api, new HttpApiRoutes(Deployment.Routes.ApiRoutes.Of(BackendFunctions.Api.RouteGroups).Select(r => r.Key)), names, scheduled);
+            api, new HttpApiRoutes(Deployment.Routes.ApiRoutes.Of(BackendFunctions.Api.RouteGroups).Select(r => r.Key)), names, scheduled,
+            keyRotation);
     }
+
+    /// <summary>Names the in-memory signing key store where a deployment names its SSM parameter and KMS key.</summary>
+    private const string LocalSigningKeyStore = "local-in-memory";
 
     /// <summary>The functions' settings: what the deployment gives a Lambda function, pointed at the local engines.</summary>
     private FunctionSettings LocalSettings(Engines engines) => new(
         new AwsEndpointSettings(Options.Region) { IvsEndpoint = engines.Emulator.BaseAddress, DynamoDbEndpoint = engines.DynamoDbUrl },
         new TableSettings(Options.TableName, DeploymentTag),
-        new TokenSettings(),
+        Options.TokenMode == TokenMintingMode.SelfSigned
+            ? new TokenSettings
+            {
+                Mode = TokenMintingMode.SelfSigned,
+                SigningKeyParameter = LocalSigningKeyStore,
+                SigningKmsKeyId = LocalSigningKeyStore,
+            }
+            : new TokenSettings(),
         new CompositionSettings { StorageConfigurationArn = engines.StorageArn, EncoderConfigurationArn = engines.EncoderArn },
         new ReconcilerSettings())
     { Recordings = new RecordingSettings { StorageConfigurationArn = engines.StorageArn } };

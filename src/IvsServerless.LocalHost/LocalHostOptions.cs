@@ -1,3 +1,5 @@
+using IvsServerless.Core.Tokens;
+
 namespace IvsServerless.LocalHost;
 
 /// <summary>How <see cref="LocalHost.StartAsync"/> starts the local system. A port of 0 picks a free port.</summary>
@@ -46,6 +48,12 @@ public sealed record LocalHostOptions
 
     /// <summary>Lifetime of tokens from <c>POST /dev/token</c>.</summary>
     public TimeSpan DevTokenLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How participant tokens are minted: self-signed (default, as in <c>cdk deploy</c>: the key in an in-memory store,
+    /// rotated by the key-rotation function, verified by the emulator against the imported public key) or the IVS API.
+    /// </summary>
+    public TokenMintingMode TokenMode { get; init; } = TokenMintingMode.SelfSigned;
 
     /// <summary>Where the functions write their JSON log lines (Lambda's stdout); null discards them.</summary>
     public Stream? FunctionLog { get; init; }

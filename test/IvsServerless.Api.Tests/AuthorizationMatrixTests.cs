@@ -37,6 +37,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new(
             "POST /stages/{stageId}/participants/{participantId}/disconnect", id =>
             ApiRequest.Post($"/stages/{id}/participants/pUnknown0001/disconnect"), 404, 403, 403, 404),
+        new(
+            "POST /stages/{stageId}/participant-tokens/exchange", id =>
+            ApiRequest.Post($"/stages/{id}/participant-tokens/exchange").Json("""{"token":"a.b.c"}"""), 409, 409, 409, 409),
+        new("GET /stages/{stageId}/bans", id => ApiRequest.Get($"/stages/{id}/bans"), 200, 403, 403, 404),
+        new("DELETE /stages/{stageId}/bans/{userId}", id => ApiRequest.Delete($"/stages/{id}/bans/someone"), 204, 403, 403, 404),
         new("POST /stages/{stageId}/compositions", id => ApiRequest.Post($"/stages/{id}/compositions"), 201, 403, 403, 404),
         new("GET /stages/{stageId}/compositions", id => ApiRequest.Get($"/stages/{id}/compositions"), 200, 200, 200, 404),
         new(

@@ -31,7 +31,9 @@ public sealed class RouteGroupTests : IDisposable
         Assert.All(
             catalogue, r => Assert.Equal(r.Key.Contains("/compositions", StringComparison.Ordinal), r.Group == RouteGroups.Compositions));
         Assert.Equal(
-            ["POST /stages/{stageId}/participant-tokens", "POST /stages/{stageId}/participants/{participantId}/disconnect"],
+            [
+                "DELETE /stages/{stageId}/bans/{userId}", "GET /stages/{stageId}/bans", "POST /stages/{stageId}/participant-tokens",
+                "POST /stages/{stageId}/participant-tokens/exchange", "POST /stages/{stageId}/participants/{participantId}/disconnect"],
             catalogue.Where(r => r.Group == RouteGroups.Tokens).Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.Equal(["GET /health"], catalogue.Where(r => r.Group == RouteGroups.Health).Select(r => r.Key));
         Assert.Contains(catalogue, r => r.Key == "POST /stages" && r.Group == RouteGroups.Stages);

@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using IvsServerless.Core.Tokens;
 
 namespace IvsServerless.Cdk.Tests;
 
@@ -21,6 +22,8 @@ public sealed class DeploymentSettingsTests
         Assert.Equal(720, settings.TokenMaxDurationMinutes);
         Assert.Null(settings.CompositionBucketName);
         Assert.False(settings.AllowSelfSignUp);
+        Assert.Equal(TokenMintingMode.SelfSigned, settings.TokenMode);
+        Assert.Equal(TokenMintingMode.Api, Read(("tokenMode", "api")).TokenMode);
     }
 
     [Fact]

@@ -42,11 +42,18 @@ public sealed class IamTests(SynthesizedStacks stacks)
         var stack = stacks.Configured;
 
         Assert.Equal(
-            ["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], stack.IvsActionsOf(
-            BackendFunctions.Stages.Handler));
+            [
+                "ivs:CreateStage", "ivs:DeleteStage", "ivs:DisconnectParticipant", "ivs:GetStage", "ivs:ListParticipants",
+                "ivs:TagResource", "ivs:UpdateStage"],
+            stack.IvsActionsOf(BackendFunctions.Stages.Handler));
         Assert.Equal(
-            ["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], stacks.Default.IvsActionsOf(BackendFunctions.Tokens.Handler));
-        Assert.Equal(["ivs:DisconnectParticipant", "ivs:GetStage"], stack.IvsActionsOf(BackendFunctions.Tokens.Handler));
+            [
+                "ivs:CreateParticipantToken", "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage",
+                "ivs:ListParticipants"],
+            stacks.ApiMode.IvsActionsOf(BackendFunctions.Tokens.Handler));
+        Assert.Equal(
+            ["ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants"],
+            stack.IvsActionsOf(BackendFunctions.Tokens.Handler));
         Assert.Equal(
             ["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:ListPublicKeys", "ivs:TagResource"], stack.IvsActionsOf(
             BackendFunctions.KeyRotation.Handler));
@@ -120,6 +127,7 @@ public sealed class IamTests(SynthesizedStacks stacks)
                 "dynamodb:DeleteItem", "dynamodb:DescribeStream", "dynamodb:GetItem", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
                 "dynamodb:ListStreams", "dynamodb:Query", "dynamodb:UpdateItem",
             ],
+            [BackendFunctions.KeyRotation.Handler] = [],
         };
 
         foreach (var (handler, functionId) in stack.FunctionIdsByHandler())

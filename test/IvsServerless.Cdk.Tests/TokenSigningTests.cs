@@ -18,12 +18,22 @@ public sealed class TokenSigningTests(SynthesizedStacks stacks)
     [Fact]
     public void Api_mode_has_no_signing_key_rotation_or_key()
     {
-        Assert.DoesNotContain(BackendFunctions.KeyRotation.Handler, stacks.Default.FunctionIdsByHandler().Keys);
-        Assert.Empty(stacks.Default.Resources("AWS::KMS::Key"));
-        Assert.Empty(stacks.Default.Resources("Custom::ParticipantTokenSigningKeys"));
+        var api = stacks.ApiMode;
+        Assert.DoesNotContain(BackendFunctions.KeyRotation.Handler, api.FunctionIdsByHandler().Keys);
+        Assert.Empty(api.Resources("AWS::KMS::Key"));
+        Assert.Empty(api.Resources("Custom::ParticipantTokenSigningKeys"));
         Assert.False(
-            stacks.Default.Properties(stacks.Default.FunctionIdsByHandler()[BackendFunctions.Tokens.Handler])["Environment"]![
+            api.Properties(api.FunctionIdsByHandler()[BackendFunctions.Tokens.Handler])["Environment"]![
             "Variables"]!.AsObject().ContainsKey("TOKEN_MODE"));
+    }
+
+    [Fact]
+    public void Self_signed_is_the_default_mode()
+    {
+        Assert.Contains(BackendFunctions.KeyRotation.Handler, stacks.Default.FunctionIdsByHandler().Keys);
+        Assert.Equal("self-signed",
+            stacks.Default.Properties(stacks.Default.FunctionIdsByHandler()[BackendFunctions.Tokens.Handler])["Environment"]![
+            "Variables"]!["TOKEN_MODE"]!.GetValue<string>());
     }
 
     [Fact]

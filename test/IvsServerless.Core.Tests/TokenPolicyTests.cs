@@ -81,10 +81,10 @@ public sealed class TokenPolicyTests
     }
 
     [Fact]
-    public void Duration_defaults_to_12_hours_and_is_capped()
+    public void Duration_defaults_to_1_hour_and_is_capped()
     {
         var stage = StageOf(StageVisibility.Public);
-        Assert.Equal(TimeSpan.FromHours(12), _policy.Decide(stage, new Caller(Owner, null), new TokenRequest()).Grant!.Duration);
+        Assert.Equal(TimeSpan.FromHours(1), _policy.Decide(stage, new Caller(Owner, null), new TokenRequest()).Grant!.Duration);
         Assert.Equal(
             TimeSpan.FromMinutes(30), _policy.Decide(
             stage, new Caller(Owner, null), new TokenRequest(Duration: TimeSpan.FromMinutes(30))).Grant!.Duration);

@@ -32,7 +32,10 @@ public sealed class BackendFunctionsTests
         Assert.Equal(ApiRoutes.All.Count, ApiRoutes.All.Select(r => r.Key).Distinct().Count());
         Assert.Equal(["GET /health"], ApiRoutes.All.Where(r => !r.RequiresAuthorization).Select(r => r.Key));
         Assert.Equal(
-            ["POST /stages/{stageId}/participant-tokens", "POST /stages/{stageId}/participants/{participantId}/disconnect"],
+            [
+                "POST /stages/{stageId}/participant-tokens", "POST /stages/{stageId}/participant-tokens/exchange",
+                "POST /stages/{stageId}/participants/{participantId}/disconnect",
+                "GET /stages/{stageId}/bans", "DELETE /stages/{stageId}/bans/{userId}"],
             ApiRoutes.Of([RouteGroups.Tokens]).Select(r => r.Key));
     }
 

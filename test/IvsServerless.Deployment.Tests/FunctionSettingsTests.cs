@@ -19,7 +19,7 @@ public sealed class FunctionSettingsTests
         var settings = FunctionSettings.From(Read(Valid));
         Assert.Equal(("us-east-1", "items", "prod"), (settings.Aws.Region, settings.Table.TableName, settings.Table.DeploymentTag));
         Assert.Null(settings.Aws.IvsEndpoint);
-        Assert.Equal(TimeSpan.FromHours(12), settings.Tokens.Policy().DefaultDuration);
+        Assert.Equal(TimeSpan.FromHours(1), settings.Tokens.Policy().DefaultDuration);
         Assert.Equal(TokenMintingMode.Api, settings.Tokens.Mode);
     }
 
@@ -122,11 +122,11 @@ public sealed class FunctionSettingsTests
     }
 
     [Fact]
-    public void Longer_token_cap_keeps_the_12_hour_default()
+    public void Longer_token_cap_keeps_the_1_hour_default()
     {
         var environment = new Dictionary<string, string>(Valid) { ["TOKEN_MAX_DURATION_MINUTES"] = "20160" };
         var policy = FunctionSettings.From(Read(environment)).Tokens.Policy();
-        Assert.Equal((TimeSpan.FromDays(14), TimeSpan.FromHours(12)), (policy.MaxDuration, policy.DefaultDuration));
+        Assert.Equal((TimeSpan.FromDays(14), TimeSpan.FromHours(1)), (policy.MaxDuration, policy.DefaultDuration));
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
             with
         {
             InvitedUserIds = new HashSet<string> { "guest" },
+            BannedUserIds = new HashSet<string> { "mallory", "trudy" },
             CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero),
             Endpoints = new StageEndpoints("wss://global.events.live-video.net", "https://abc.global-bm.whip.live-video.net"),
         };
@@ -32,6 +33,7 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
                 found.ActiveSessionId, found.Version));
         Assert.Equal(stage.CoHostIds.Order(), found.CoHostIds.Order());
         Assert.Equal(["guest"], found.InvitedUserIds);
+        Assert.Equal(["mallory", "trudy"], found.BannedUserIds.Order(StringComparer.Ordinal));
         Assert.Equal(stage.Endpoints, found.Endpoints);
     }
 
@@ -51,6 +53,7 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
         var found = await _store.FindAsync(stage.StageId, default);
         Assert.Empty(found!.CoHostIds);
         Assert.Empty(found.InvitedUserIds);
+        Assert.Empty(found.BannedUserIds);
         Assert.Null(await _store.FindAsync("nope", default));
     }
 

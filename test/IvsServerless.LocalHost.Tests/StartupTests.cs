@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using IvsServerless.Core.Tokens;
 
 namespace IvsServerless.LocalHost.Tests;
 
@@ -34,6 +35,18 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public void Tokens_are_self_signed_unless_the_flag_or_its_variable_says_api()
+    {
+        Assert.Equal(TokenMintingMode.SelfSigned, CommandLine.Parse([], NoEnvironment).Options!.TokenMode);
+        Assert.Equal(TokenMintingMode.Api, CommandLine.Parse(["--token-mode", "api"], NoEnvironment).Options!.TokenMode);
+        var environment = new Dictionary<string, string?> { ["IVS_LOCAL_TOKEN_MODE"] = "api" };
+        Assert.Equal(TokenMintingMode.Api, CommandLine.Parse([], environment.GetValueOrDefault).Options!.TokenMode);
+        Assert.Equal(
+            TokenMintingMode.SelfSigned,
+            CommandLine.Parse(["--token-mode=self-signed"], environment.GetValueOrDefault).Options!.TokenMode);
+    }
+
+    [Fact]
     public void A_DynamoDB_endpoint_replaces_DynamoDB_Local()
     {
         var (options, _, _) = CommandLine.Parse(["--dynamodb-endpoint", "http://127.0.0.1:8111"], NoEnvironment);
@@ -47,6 +60,7 @@ public sealed class StartupTests
     [InlineData("--api-port", "-1")]
     [InlineData("--api-port", "http")]
     [InlineData("--reconciler-seconds", "0")]
+    [InlineData("--token-mode", "jwt")]
     [InlineData("--dynamodb-endpoint", "ftp://x")]
     [InlineData("--console-port", "3000")]
     public void Bad_values_are_refused_naming_the_flag(string flag, string value)

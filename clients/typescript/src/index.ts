@@ -27,7 +27,7 @@ export type ProblemCode = Schemas['ProblemCode'];
 
 /**
  * An application/problem+json answer of the API, discriminated by `status` and `code`: `problem.status === 403`
- * narrows `problem.code` to `'owner-only' | 'capability-not-allowed' | 'not-allowed-to-join'`.
+ * narrows `problem.code` to the 403 codes (`'owner-only' | 'capability-not-allowed' | …`).
  */
 export type Problem =
   | Schemas['BadRequestProblem']
@@ -46,9 +46,10 @@ export type GatewayMessage = Schemas['GatewayMessage'];
 
 /** Every code as a value, for apps that switch on codes at run time (kept equal to ProblemCode by the type check). */
 export const problemCodes = [
-  'validation-failed', 'malformed-json', 'unknown-field', 'invalid-path-parameter', 'invalid-cursor', 'malformed-event',
-  'unauthenticated', 'owner-only', 'capability-not-allowed', 'not-allowed-to-join', 'stage-not-found', 'session-not-found',
+  'validation-failed', 'malformed-json', 'unknown-field', 'invalid-path-parameter', 'invalid-cursor', 'invalid-participant-token', 'malformed-event',
+  'unauthenticated', 'owner-only', 'capability-not-allowed', 'not-allowed-to-join', 'banned', 'token-not-yours', 'stage-not-found', 'session-not-found',
   'participant-not-found', 'composition-not-found', 'not-found', 'route-not-found', 'method-not-allowed', 'conflict',
+  'ban-limit-reached', 'exchange-needs-self-signed',
   'payload-too-large', 'unsupported-media-type', 'throttled', 'internal-error', 'upstream-error', 'upstream-unreachable', 'quota-exceeded', 'timeout',
   'token-signing-unavailable', 'compositions-not-configured', 'session-history-unavailable', 'store-unavailable',
   'recordings-not-configured', 'recording-active',

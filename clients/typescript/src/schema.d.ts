@@ -42,8 +42,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change name, visibility, co-hosts, invited users or recording (owner only).
-         * @description A new name and recording setting are also set on the IVS stage. Concurrent updates are retried against the latest version; 409 if they keep colliding, or `recording-active` when IVS refuses a recording change while a participant is being recorded.
+         * Change name, visibility, co-hosts or invited users (owner only).
+         * @description A new name is also set on the IVS stage. Concurrent updates are retried against the latest version; 409 if they keep colliding. A banned user cannot be made co-host or invited (400: lift the ban first). Revocation takes effect at once: after a change of visibility, co-hosts or invitations of a private stage, every participant of a user who may no longer join is disconnected from the live session (if IVS fails half-way, repeating the same PATCH completes it). A co-host removed who may still watch stays connected and exchanges their token for a subscribe-only one.
          */
         patch: operations["updateStage"];
         trace?: never;
@@ -93,30 +93,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stages/{stageId}/sessions/{sessionId}/recordings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @example AbCdEf123456 */
-                stageId: components["parameters"]["StageId"];
-                sessionId: string;
-            };
-            cookie?: never;
-        };
-        /**
-         * The session's individual participant recordings, newest first (anyone who can see the stage).
-         * @description From the IVS Participant Recording State Change events (docs/recordings.md). `state`: ACTIVE, ENDED, START_FAILED or END_FAILED; times and duration once the events said so.
-         */
-        get: operations["listRecordings"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/stages/{stageId}/participant-tokens": {
         parameters: {
             query?: never;
@@ -137,6 +113,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stages/{stageId}/participant-tokens/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange the caller's current participant token for one with what their role allows now, for the same participant.
+         * @description Self-signed mode only (409 `exchange-needs-self-signed` otherwise). The token must be signed by a current or retained key of this deployment, for this stage, not expired (400 `invalid-participant-token`) and the caller's own (403 `token-not-yours`). The one token policy decides again: a new co-host gets PUBLISH, a removed one subscribe-only, a banned user 403 `banned`. The new token keeps `topic`, `resource`, `jti` (the participant id), `whip_url` and `events_url`; capabilities, attributes, `iat` and `exp` are new. The app hands it to the broadcast SDK's token exchange: the participant stays connected.
+         */
+        post: operations["exchangeParticipantToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stages/{stageId}/participants/{participantId}/disconnect": {
         parameters: {
             query?: never;
@@ -151,9 +150,54 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Kick a participant off the stage (owner only). */
+        /**
+         * Kick a participant off the stage, and optionally ban their user (owner only).
+         * @description IVS revokes the disconnected participant: its token cannot join again, but the user may get a new one. With `ban: true` the participant's user is banned: removed from co-hosts and invitations, refused tokens (403 `banned`) and exchanges, and every participant of theirs in the live session is disconnected. The owner cannot be banned (400). A participant must be in the live session to be banned by its id (404 otherwise).
+         */
         post: operations["disconnectParticipant"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/bans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        /** The users banned from the stage, in user id order (owner only). */
+        get: operations["listBans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/bans/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @example mallory */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Lift a ban (owner only); lifting one that does not exist succeeds too. The user is not re-invited. */
+        delete: operations["liftBan"];
         options?: never;
         head?: never;
         patch?: never;
@@ -232,7 +276,6 @@ export interface components {
             visibility: "public" | "private";
             coHostIds?: string[];
             invitedUserIds?: string[];
-            recording?: components["schemas"]["RecordingSetting"];
         };
         UpdateStage: {
             name?: string;
@@ -240,37 +283,6 @@ export interface components {
             visibility?: "public" | "private";
             coHostIds?: string[];
             invitedUserIds?: string[];
-            recording?: components["schemas"]["RecordingSetting"];
-        };
-        /**
-         * @description Individual participant recording (docs/recordings.md):
-         *     `off`, or `individual` with the options of the IVS stage's `autoParticipantRecordingConfiguration` (names, enums and
-         *     bounds as the IVS model; absent options take the IVS defaults; options go with `individual` only). IVS records into
-         *     the deployment's storage configuration (none: 503 `recordings-not-configured`). A change while a participant is being
-         *     recorded is 409 `recording-active`.
-         */
-        RecordingSetting: {
-            /** @enum {string} */
-            mode: "off" | "individual";
-            /** @description Default AUDIO_VIDEO. */
-            mediaTypes?: ("AUDIO_VIDEO" | "AUDIO_ONLY" | "NONE")[];
-            thumbnailConfiguration?: {
-                /**
-                 * @description Default DISABLED.
-                 * @enum {string}
-                 */
-                recordingMode?: "INTERVAL" | "DISABLED";
-                /** @description Default 60. */
-                targetIntervalSeconds?: number;
-                /** @description Default SEQUENTIAL. */
-                storage?: ("SEQUENTIAL" | "LATEST")[];
-            };
-            /** @description Default 0 (never merge). */
-            recordingReconnectWindowSeconds?: number;
-            hlsConfiguration?: {
-                /** @description Default 6. */
-                targetSegmentDurationSeconds?: number;
-            };
         };
         Stage: {
             stageId: string;
@@ -287,7 +299,6 @@ export interface components {
             live: boolean;
             activeSessionId?: string;
             version: number;
-            recording: components["schemas"]["RecordingSetting"];
             /** @description GET of one stage only. */
             compositions?: components["schemas"]["Composition"][];
             /** @description GET of one stage only; the live session's participants who are connected or publishing. */
@@ -371,25 +382,6 @@ export interface components {
             /** @description Compositions that ran during the session. */
             compositions: components["schemas"]["Composition"][];
         };
-        RecordingList: {
-            items: {
-                /** @description The session id, ~, the participant id. */
-                recordingId: string;
-                sessionId: string;
-                participantId: string;
-                /** @description Empty when the token carried none. */
-                userId: string;
-                /** @enum {string} */
-                state: "ACTIVE" | "ENDED" | "START_FAILED" | "END_FAILED";
-                s3BucketName?: string;
-                s3KeyPrefix?: string;
-                /** Format: date-time */
-                startedAt?: string;
-                /** Format: date-time */
-                endedAt?: string;
-                durationMs?: number;
-            }[];
-        };
         StagePage: {
             items: components["schemas"]["Stage"][];
             /** @description Absent on the last page. */
@@ -415,16 +407,16 @@ export interface components {
         };
         /**
          * @description Every stable `code` of a problem, by status. New codes may be added: treat an unknown one by its `status`.
-         *     400 validation-failed, malformed-json, unknown-field, invalid-path-parameter, invalid-cursor, malformed-event
-         *     (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed, not-allowed-to-join;
+         *     400 validation-failed, malformed-json, unknown-field, invalid-path-parameter, invalid-cursor, invalid-participant-token,
+         *     malformed-event (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed,
+         *     not-allowed-to-join, banned, token-not-yours;
          *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, not-found (gone in IVS),
-         *     route-not-found; 405 method-not-allowed; 409 conflict; 413 payload-too-large; 415 unsupported-media-type;
+         *     route-not-found; 405 method-not-allowed; 409 conflict, ban-limit-reached, exchange-needs-self-signed; 413 payload-too-large; 415 unsupported-media-type;
          *     429 throttled; 500 internal-error; 502 upstream-error, upstream-unreachable; 503 quota-exceeded, timeout,
-         *     token-signing-unavailable, compositions-not-configured, session-history-unavailable, store-unavailable,
-         *     recordings-not-configured; 409 recording-active.
+         *     token-signing-unavailable, compositions-not-configured, session-history-unavailable, store-unavailable.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured" | "recording-active";
+        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "exchange-needs-self-signed" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
         /** @description RFC 9457 problem details with this API's stable `code`. */
         Problem: {
             /**
@@ -447,7 +439,7 @@ export interface components {
             /** @constant */
             status?: 400;
             /** @enum {unknown} */
-            code?: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor";
+            code?: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token";
         };
         UnauthorizedProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -459,7 +451,7 @@ export interface components {
             /** @constant */
             status?: 403;
             /** @enum {unknown} */
-            code?: "owner-only" | "capability-not-allowed" | "not-allowed-to-join";
+            code?: "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours";
         };
         NotFoundProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -471,7 +463,7 @@ export interface components {
             /** @constant */
             status?: 409;
             /** @enum {unknown} */
-            code?: "conflict" | "recording-active";
+            code?: "conflict" | "ban-limit-reached" | "exchange-needs-self-signed";
         };
         TooLargeProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -501,7 +493,7 @@ export interface components {
             /** @constant */
             status?: 503;
             /** @enum {unknown} */
-            code?: "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured";
+            code?: "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
         };
         /** @description API Gateway's own answer (not the function's), e.g. the JWT authorizer's 401. */
         GatewayMessage: {
@@ -599,6 +591,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://ivs-serverless.dev/problems/conflict",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "The stage was changed concurrently; retry.",
+                 *       "code": "conflict"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["ConflictProblem"];
             };
         };
@@ -840,6 +841,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "visibility": "private",
+                 *       "invitedUserIds": [
+                 *         "carol"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateStage"];
             };
         };
@@ -969,35 +978,6 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
-    listRecordings: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @example AbCdEf123456 */
-                stageId: components["parameters"]["StageId"];
-                sessionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The recordings */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RecordingList"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            415: components["responses"]["UnsupportedMediaType"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
     createParticipantToken: {
         parameters: {
             query?: never;
@@ -1054,6 +1034,65 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    exchangeParticipantToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCJ9.e30.c2ln"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The current participant token (a bearer secret). */
+                    token: string;
+                    capabilities?: ("PUBLISH" | "SUBSCRIBE")[];
+                    durationMinutes?: number;
+                    attributes?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new token, for the same participant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCJ9.e30.c2ln",
+                     *       "participantId": "xYz123AbC456",
+                     *       "expirationTime": "2026-12-01T11:00:00Z",
+                     *       "capabilities": [
+                     *         "PUBLISH",
+                     *         "SUBSCRIBE"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     disconnectParticipant: {
         parameters: {
             query?: never;
@@ -1068,18 +1107,18 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                /**
-                 * @example {
-                 *       "reason": "kicked by the host"
-                 *     }
-                 */
                 "application/json": {
                     reason?: string;
+                    /**
+                     * @description Also ban the participant's user from the stage.
+                     * @default false
+                     */
+                    ban?: boolean;
                 };
             };
         };
         responses: {
-            /** @description Disconnected */
+            /** @description Disconnected (and banned) */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1090,8 +1129,82 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listBans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The banned users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "userId": "mallory"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            userId: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    liftBan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @example mallory */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not banned (any more) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["Unavailable"];
         };
     };

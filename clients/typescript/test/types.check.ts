@@ -24,7 +24,7 @@ export async function typed(): Promise<void> {
     const code: ProblemCode = error.code;
     void code;
     if (error.status === 403) {
-      const forbidden: 'owner-only' | 'capability-not-allowed' | 'not-allowed-to-join' = error.code;
+      const forbidden: 'owner-only' | 'capability-not-allowed' | 'not-allowed-to-join' | 'banned' | 'token-not-yours' = error.code;
       void forbidden;
     }
   }

@@ -54,7 +54,23 @@ public sealed record CreateTokenBody
     public IReadOnlyDictionary<string, string>? Attributes { get; init; }
 }
 
+/// <summary>Token exchange: the participant's current token, and optionally what to ask for (as for a new token).</summary>
+public sealed record ExchangeTokenBody
+{
+    /// <summary>The current participant token: a bearer secret, never logged.</summary>
+    public string? Token { get; init; }
+
+    public IReadOnlyList<string>? Capabilities { get; init; }
+    public int? DurationMinutes { get; init; }
+    public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+
+    public override string ToString() => "ExchangeTokenBody { (token hidden) }";
+}
+
 public sealed record DisconnectBody
 {
     public string? Reason { get; init; }
+
+    /// <summary>Also ban the participant's user from the stage (and disconnect all their participants).</summary>
+    public bool? Ban { get; init; }
 }

@@ -103,3 +103,14 @@ public sealed record HealthView
 {
     public required string Status { get; init; }
 }
+
+/// <summary>The users banned from a stage (owner only).</summary>
+public sealed record BanListView
+{
+    public required IReadOnlyList<BanView> Items { get; init; }
+}
+
+public sealed record BanView
+{
+    public required string UserId { get; init; }
+}

@@ -17,6 +17,10 @@ public static partial class PathIds
     public static string SessionId(ApiCall call) =>
         Check(call, "sessionId", SessionIdPattern(), "A session id is 'st-' and 1-64 letters or digits.");
 
+    /// <summary>A user id as the path carries it (URL-decoded by API Gateway): 1-128 characters, no control characters.</summary>
+    public static string UserId(ApiCall call) =>
+        Check(call, "userId", UserIdPattern(), "A user id is 1-128 characters without control characters.");
+
     private static string Check(ApiCall call, string name, Regex pattern, string message)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -32,6 +36,9 @@ public static partial class PathIds
 
     [GeneratedRegex("^[a-zA-Z0-9-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex ParticipantIdPattern();
+
+    [GeneratedRegex(@"^[^\p{C}]{1,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex UserIdPattern();
 
     [GeneratedRegex("^st-[a-zA-Z0-9]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex SessionIdPattern();

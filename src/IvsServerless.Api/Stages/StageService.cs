@@ -3,6 +3,7 @@ using IvsServerless.Api.Errors;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
+using IvsServerless.Core.Participants;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
 
@@ -14,7 +15,8 @@ public sealed class StageService(
     IStageProvisioning ivs,
     StageAccess access,
     ApiOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    ParticipantRevoker revoker)
 {
     public const string OwnerTag = StageTags.Owner;
     public const string ManagedByTag = StageTags.ManagedBy;
@@ -109,6 +111,12 @@ public sealed class StageService(
                 Recording = recordingGiven ? recording : current.Recording,
                 Version = current.Version + 1,
             };
+            if (updated.CoHostIds.Concat(updated.InvitedUserIds).FirstOrDefault(updated.IsBanned) is { } banned)
+            {
+                var field = updated.CoHostIds.Contains(banned) ? "coHostIds" : "invitedUserIds";
+                throw RequestValidationException.Field(field, $"'{banned}' is banned from this stage; lift the ban first.");
+            }
+
             if (updated.Name != current.Name)
             {
                 // Renaming first keeps the IVS console in step; it is idempotent, so a retry may repeat it.
@@ -124,12 +132,31 @@ public sealed class StageService(
             try
             {
                 await store.UpdateAsync(updated, ct);
-                return updated;
             }
             catch (StageConflictException) when (attempt < options.ConflictRetries)
             {
                 // Someone else wrote in between: apply our change to their version.
+                continue;
             }
+
+            await RevokeAsync(body, updated, ct);
+            return updated;
+        }
+    }
+
+    /// <summary>
+    /// Access ends now, not at token expiry: on a private stage, after a change of visibility, co-hosts or invitations,
+    /// every participant of a user who may not join any more (removed, or outside a stage made private) is disconnected
+    /// from the live session. Sweeping all outsiders (not only the users just removed) makes the revocation idempotent: if
+    /// IVS fails half-way, repeating the same PATCH completes it. A co-host removed who may still watch (a public stage,
+    /// or still invited) keeps their participant: their next exchange is subscribe-only (docs/tokens-and-keys.md).
+    /// </summary>
+    private async Task RevokeAsync(UpdateStageBody body, Stage after, CancellationToken ct)
+    {
+        if (after.Visibility == StageVisibility.Private
+            && (body.Visibility is not null || body.CoHostIds is not null || body.InvitedUserIds is not null))
+        {
+            await revoker.DisconnectOutsidersAsync(after, ParticipantRevoker.RevokedReason, ct);
         }
     }
 

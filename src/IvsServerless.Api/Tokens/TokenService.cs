@@ -46,6 +46,65 @@ public sealed class TokenService(IStageStore store, StageEndpointResolver endpoi
         };
     }
 
+    /// <summary>
+    /// Token exchange: the caller's current token (signed by this deployment, for this stage, theirs, not expired) becomes a
+    /// new one for the same participant, with what the one token policy grants the caller now (so a co-host removed gets
+    /// subscribe-only, a banned user nothing). Self-signed mode only: IVS exchanges no other tokens.
+    /// </summary>
+    public async Task<TokenView> ExchangeAsync(Caller caller, string stageId, ExchangeTokenBody body, CancellationToken ct)
+    {
+        if (minter is not IParticipantTokenExchanger exchanger)
+        {
+            throw new StateConflictException("exchange-needs-self-signed",
+                "Token exchange needs self-signed participant tokens; this deployment mints them through the IVS API.");
+        }
+
+        if (string.IsNullOrEmpty(body.Token))
+        {
+            throw RequestValidationException.Field("token", "The participant's current token is required.");
+        }
+
+        var request = ToRequest(new CreateTokenBody
+        {
+            Capabilities = body.Capabilities,
+            DurationMinutes = body.DurationMinutes,
+            Attributes = body.Attributes,
+        });
+        var stage = await store.FindAsync(stageId, ct);
+        var decision = policy.Decide(stage, caller, request);
+        var grant = decision.Grant ?? throw Refusal(decision);
+
+        PresentedParticipantToken presented;
+        try
+        {
+            presented = await exchanger.ReadOwnAsync(body.Token, ct);
+        }
+        catch (InvalidParticipantTokenException e)
+        {
+            throw new RequestValidationException("invalid-participant-token", e.Message,
+                new Dictionary<string, string[]> { ["token"] = [e.Message] });
+        }
+
+        if (presented.StageArn != stage!.StageArn || presented.StageId != stage.StageId)
+        {
+            throw new ForbiddenException("token-not-yours", "The token is for another stage.");
+        }
+
+        if (presented.UserId != caller.UserId)
+        {
+            throw new ForbiddenException("token-not-yours", "The token belongs to another user.");
+        }
+
+        var minted = await exchanger.ExchangeAsync(presented, grant, ct);
+        return new TokenView
+        {
+            Token = minted.Token,
+            ParticipantId = minted.ParticipantId,
+            ExpirationTime = minted.ExpiresAt,
+            Capabilities = TokenCapabilities.Names(grant.Capabilities),
+        };
+    }
+
     private static TokenRequest ToRequest(CreateTokenBody body)
     {
         ParticipantCapabilities? capabilities = null;
@@ -90,6 +149,7 @@ public sealed class TokenService(IStageStore store, StageEndpointResolver endpoi
     private static ApiException Refusal(TokenDecision decision) => decision.Denial switch
     {
         TokenDenial.StageNotFound => NotFoundException.Stage(),
+        TokenDenial.Banned => new ForbiddenException("banned", decision.Reason!),
         TokenDenial.NotAllowedToJoin => new ForbiddenException("not-allowed-to-join", decision.Reason!),
         TokenDenial.CapabilityNotAllowed => new ForbiddenException("capability-not-allowed", decision.Reason!),
         TokenDenial.InvalidDuration => new RequestValidationException("validation-failed", decision.Reason!,

@@ -26,7 +26,8 @@ public enum StageRole
 /// guards concurrent updates (a store write succeeds only against the version it read).
 /// <see cref="Endpoints"/> caches the IVS stage endpoints self-signed participant tokens carry (null on stages stored
 /// before they were cached: read once from IVS, then stored). <see cref="Recording"/>: individual participant recording as
-/// the owner set it (null = off).
+/// the owner set it (null = off). <see cref="BannedUserIds"/> may never get a participant token for (or exchange one on)
+/// the stage.
 /// </summary>
 public sealed record Stage(
     string StageId,
@@ -46,6 +47,34 @@ public sealed record Stage(
 {
     public const int MaxCoHosts = 11;
     public const int MaxInvitedUsers = 1000;
+    public const int MaxBannedUsers = 1000;
+
+    /// <summary>Users the owner banned: no token, no exchange; never co-hosts or invitees at the same time.</summary>
+    public IReadOnlySet<string> BannedUserIds { get; init; } = new HashSet<string>();
+
+    public bool IsBanned(string userId) => BannedUserIds.Contains(userId);
+
+    /// <summary>
+    /// The stage with <paramref name="userId"/> banned: removed from co-hosts and invitations at the same time. Null when
+    /// already banned.
+    /// </summary>
+    public Stage? WithBan(string userId) => IsBanned(userId)
+        ? null
+        : this with
+        {
+            BannedUserIds = new HashSet<string>(BannedUserIds, StringComparer.Ordinal) { userId },
+            CoHostIds = CoHostIds.Where(u => u != userId).ToHashSet(StringComparer.Ordinal),
+            InvitedUserIds = InvitedUserIds.Where(u => u != userId).ToHashSet(StringComparer.Ordinal),
+            Version = Version + 1,
+        };
+
+    /// <summary>The stage with the ban on <paramref name="userId"/> lifted; null when they were not banned.</summary>
+    public Stage? WithoutBan(string userId) => IsBanned(userId)
+        ? this with { BannedUserIds = BannedUserIds.Where(u => u != userId).ToHashSet(StringComparer.Ordinal), Version = Version + 1 }
+        : null;
+
+    /// <summary>Whether the user may join at all: a public stage, or a role on a private one (and never when banned).</summary>
+    public bool MayJoin(string userId) => !IsBanned(userId) && IsVisibleTo(userId);
 
     public StageRole RoleOf(string userId) =>
         userId == OwnerId ? StageRole.Owner

@@ -24,6 +24,9 @@ public enum TokenDenial
     InvalidDuration,
     AttributesTooLarge,
 
+    /// <summary>The owner banned the caller from the stage.</summary>
+    Banned,
+
     /// <summary>The caller asked to set an attribute the server owns (<see cref="TokenPolicy.ReservedAttributeKeys"/>).</summary>
     ReservedAttribute,
 }
@@ -61,6 +64,11 @@ public sealed class TokenPolicy(TokenPolicyOptions options)
         if (stage is null || stage.Deleted)
         {
             return TokenDecision.Denied(TokenDenial.StageNotFound, "The stage does not exist.");
+        }
+
+        if (stage.IsBanned(caller.UserId))
+        {
+            return TokenDecision.Denied(TokenDenial.Banned, "The stage owner banned you from this stage.");
         }
 
         if (!stage.IsVisibleTo(caller.UserId))

@@ -6,7 +6,13 @@ public sealed class TokenPolicyOptions
     /// <summary>IVS accepts at most 14 days (20,160 minutes).</summary>
     public static readonly TimeSpan IvsMaximumDuration = TimeSpan.FromMinutes(20160);
 
-    public TimeSpan DefaultDuration { get; set; } = TimeSpan.FromHours(12);
+    /// <summary>
+    /// A token's lifetime when the caller names none: one hour, not IVS's 12. Revocation (a ban, a removal from a private
+    /// stage) disconnects the user's live participants at once, but a token minted earlier and never used still joins until
+    /// it expires; the default bounds that window. Re-minting is cheap (no IVS call with self-signed tokens) and a joined
+    /// participant refreshes its token by exchange (docs/tokens-and-keys.md#revocation-and-token-lifetime).
+    /// </summary>
+    public TimeSpan DefaultDuration { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The longest token a caller may ask for; at most <see cref="IvsMaximumDuration"/>.</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(12);

@@ -23,7 +23,9 @@ public static class BackendFunctions
 
     /// <summary>
     /// StageService: CreateStage (tagged with owner and deployment: creating with tags needs ivs:TagResource), UpdateStage
-    /// (rename), DeleteStage. Stages are listed from DynamoDB (owner and live indexes), never from IVS.
+    /// (rename), DeleteStage. Stages are listed from DynamoDB (owner and live indexes), never from IVS. An update that
+    /// takes access away (ParticipantRevoker) reads the live session (GetStage), lists its connected participants and
+    /// disconnects those who may no longer join.
     /// </summary>
     public static FunctionDeclaration Stages { get; } = new("stages", FunctionKind.HttpApi, "HTTP API: stages")
     {
@@ -31,7 +33,14 @@ public static class BackendFunctions
         RouteGroups = [Groups.Stages, Groups.Health],
         Access = new AwsAccess
         {
-            Ivs = [new("Ivs", ["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], [IvsResource.Stages])],
+            Ivs =
+            [
+                new("Ivs",
+                    [
+                        "ivs:CreateStage", "ivs:DeleteStage", "ivs:DisconnectParticipant", "ivs:GetStage", "ivs:ListParticipants",
+                        "ivs:TagResource", "ivs:UpdateStage"],
+                    [IvsResource.Stages]),
+            ],
             Table = new([GetItem, PutItem, Query], IndexQueries: true),
         },
     };
@@ -39,6 +48,8 @@ public static class BackendFunctions
     /// <summary>
     /// TokenService: CreateParticipantToken; ParticipantService: DisconnectParticipant, then records the kick (PutItem) for the
     /// live channel. Both read the stage item.
+    /// A ban (ParticipantService) finds the participant's user in the live session (GetStage, GetParticipant), stores the
+    /// ban on the stage item (PutItem) and disconnects every participant of that user (ListParticipants by user id).
     /// Self-signed tokens are signed in the function instead, but need the stage's endpoints: stages stored before
     /// endpoints were cached get them once from GetStage and keep them on the stage item (PutItem).
     /// </summary>
@@ -48,12 +59,23 @@ public static class BackendFunctions
         RouteGroups = [Groups.Tokens],
         Access = new AwsAccess
         {
-            Ivs = [new("Ivs", ["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], [IvsResource.Stages])],
+            Ivs =
+            [
+                new("Ivs",
+                    [
+                        "ivs:CreateParticipantToken", "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage",
+                        "ivs:ListParticipants"],
+                    [IvsResource.Stages]),
+            ],
             Table = new([GetItem, PutItem]),
         },
         SelfSignedAccess = new AwsAccess
         {
-            Ivs = [new("Ivs", ["ivs:DisconnectParticipant", "ivs:GetStage"], [IvsResource.Stages])],
+            Ivs =
+            [
+                new("Ivs", ["ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants"],
+                    [IvsResource.Stages]),
+            ],
             Table = new([GetItem, PutItem]),
             SigningKey = SigningKeyGrant.Read,
         },

@@ -27,8 +27,12 @@ public static class ApiRoutes
     public static RouteDeclaration DeleteStage { get; } = new("DELETE", "/stages/{stageId}", RouteGroups.Stages);
     public static RouteDeclaration CreateParticipantToken { get; } = new(
         "POST", "/stages/{stageId}/participant-tokens", RouteGroups.Tokens);
+    public static RouteDeclaration ExchangeParticipantToken { get; } = new(
+        "POST", "/stages/{stageId}/participant-tokens/exchange", RouteGroups.Tokens);
     public static RouteDeclaration DisconnectParticipant { get; } =
         new("POST", "/stages/{stageId}/participants/{participantId}/disconnect", RouteGroups.Tokens);
+    public static RouteDeclaration ListBans { get; } = new("GET", "/stages/{stageId}/bans", RouteGroups.Tokens);
+    public static RouteDeclaration LiftBan { get; } = new("DELETE", "/stages/{stageId}/bans/{userId}", RouteGroups.Tokens);
     public static RouteDeclaration StartComposition { get; } = new("POST", "/stages/{stageId}/compositions", RouteGroups.Compositions);
     public static RouteDeclaration ListCompositions { get; } = new("GET", "/stages/{stageId}/compositions", RouteGroups.Compositions);
     public static RouteDeclaration StopComposition { get; } =
@@ -41,7 +45,8 @@ public static class ApiRoutes
     public static IReadOnlyList<RouteDeclaration> All { get; } =
     [
         CreateStage, ListStages, GetStage, ListSessions, GetSession, ListRecordings, UpdateStage, DeleteStage,
-        CreateParticipantToken, DisconnectParticipant, StartComposition, ListCompositions, StopComposition, Health,
+        CreateParticipantToken, ExchangeParticipantToken, DisconnectParticipant, ListBans, LiftBan,
+        StartComposition, ListCompositions, StopComposition, Health,
     ];
 
     /// <summary>The routes of the given groups, in table order.</summary>

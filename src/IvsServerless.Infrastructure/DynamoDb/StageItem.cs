@@ -34,6 +34,11 @@ internal static class StageItem
             item["invitedUserIds"] = new AttributeValue { SS = [.. stage.InvitedUserIds] };
         }
 
+        if (stage.BannedUserIds.Count > 0)
+        {
+            item["bannedUserIds"] = new AttributeValue { SS = [.. stage.BannedUserIds] };
+        }
+
         if (stage.ActiveSessionId is not null)
         {
             item["activeSessionId"] = S(stage.ActiveSessionId);
@@ -101,7 +106,10 @@ internal static class StageItem
         item.TryGetValue("eventsEndpoint", out var events) && item.TryGetValue("whipEndpoint", out var whip)
             ? new StageEndpoints(events.S, whip.S)
             : null,
-        item.TryGetValue("recording", out var recording) && recording.M is { } r ? RecordingOf(r) : null);
+        item.TryGetValue("recording", out var recording) && recording.M is { } r ? RecordingOf(r) : null)
+    {
+        BannedUserIds = Set(item, "bannedUserIds"),
+    };
 
     private static StageRecording RecordingOf(Dictionary<string, AttributeValue> r) => new()
     {

@@ -84,6 +84,7 @@ public static partial class SimulationEndpoints
             FirstJoinTime = context.Now,
             AllowPublish = claims.AllowPublish,
             AllowSubscribe = claims.AllowSubscribe,
+            TokenUrls = (claims.EventsUrl, claims.WhipUrl),
             IspName = client["ispName"],
             OsName = client["osName"],
             OsVersion = client["osVersion"],
@@ -140,6 +141,9 @@ public static partial class SimulationEndpoints
             case "unsubscribe":
                 ParticipantLifecycle.Unsubscribe(context, session, participant, ReadPublisherId(input));
                 break;
+            case "exchange":
+                Exchange(context, stage, session, participant, input);
+                break;
             case "leave":
                 input.ThrowIfInvalid();
                 ParticipantLifecycle.Leave(context, stage, session, participant);
@@ -156,7 +160,7 @@ public static partial class SimulationEndpoints
                 break;
             default:
                 throw IvsException.UnknownOperation($"Unknown simulation action '{action}'. Known: publish, unpublish, subscribe, "
-                    + "unsubscribe, leave, publish-error, recording-start-failure, recording-end-failure.");
+                    + "unsubscribe, exchange, leave, publish-error, recording-start-failure, recording-end-failure.");
         }
 
         return new
@@ -166,6 +170,52 @@ public static partial class SimulationEndpoints
             activeSessionId = stage.ActiveSession?.SessionId,
             participant = SessionOperations.ToParticipant(participant),
         };
+    }
+
+    /// <summary>
+    /// The device side of a token exchange (the broadcast SDKs' exchangeToken): a connected participant presents a new
+    /// self-signed token. IVS's rules: a valid signature under an imported key, and the same <c>jti</c>, <c>resource</c>,
+    /// <c>topic</c>, <c>whip_url</c> and <c>events_url</c>; the new capabilities and attributes apply at once — a publisher
+    /// whose new token lacks PUBLISH stops publishing (PUBLISH_STOPPED, Participant Unpublished), a subscriber whose new token
+    /// lacks SUBSCRIBE stops subscribing — and the exchange is recorded (TOKEN_EXCHANGED, Token Exchanged).
+    /// </summary>
+    private static void Exchange(
+        OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant, RequestReader input)
+    {
+        var token = input.String("token", required: true, min: 1);
+        input.ThrowIfInvalid();
+        if (ParticipantTokenVerifier.KeyIdOf(token!) == ParticipantTokenSigner.KeyId)
+        {
+            throw IvsException.Validation("Only self-signed participant tokens can be exchanged.");
+        }
+
+        var claims = ParticipantTokenVerifier.Verify(token!, context.State, context.TokenSigner, context.Now);
+        if (claims.ParticipantId != participant.ParticipantId || claims.StageArn != stage.Arn
+            || (participant.TokenUrls is { } urls && urls != (claims.EventsUrl, claims.WhipUrl)))
+        {
+            throw IvsException.Validation(
+                "The new token must keep the participant's jti, resource, topic, whip_url and events_url.");
+        }
+
+        participant.UserId = claims.UserId;
+        participant.Attributes = claims.Attributes;
+        participant.AllowPublish = claims.AllowPublish;
+        participant.AllowSubscribe = claims.AllowSubscribe;
+        ParticipantLifecycle.AddEvent(context, participant, "TOKEN_EXCHANGED");
+        context.Emit(IvsEvent.StageUpdate, stage.Arn,
+            StageEvents.StageUpdate(StageEvents.TokenExchanged, session, participant, context.Now));
+        if (participant.IsPublishing && !participant.AllowPublish)
+        {
+            ParticipantLifecycle.Unpublish(context, stage, session, participant);
+        }
+
+        if (!participant.AllowSubscribe)
+        {
+            foreach (var publisherId in participant.Subscriptions.ToList())
+            {
+                ParticipantLifecycle.Unsubscribe(context, session, participant, publisherId);
+            }
+        }
     }
 
     private static string ReadPublisherId(RequestReader input)

@@ -23,12 +23,16 @@ public static class ParticipantStates
 public sealed partial class ParticipantRecord
 {
     public required string ParticipantId { get; init; }
-    public string? UserId { get; init; }
-    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+    // UserId, Attributes and the capabilities change when the participant exchanges its token.
+    public string? UserId { get; set; }
+    public IReadOnlyDictionary<string, string> Attributes { get; set; } = new Dictionary<string, string>();
     public required DateTimeOffset FirstJoinTime { get; init; }
     public string State { get; set; } = ParticipantStates.Connected;
-    public bool AllowPublish { get; init; }
-    public bool AllowSubscribe { get; init; }
+    public bool AllowPublish { get; set; }
+    public bool AllowSubscribe { get; set; }
+
+    /// <summary>The <c>events_url</c> and <c>whip_url</c> of the token it joined with (null when joined otherwise).</summary>
+    public (string EventsUrl, string WhipUrl)? TokenUrls { get; set; }
     public bool Published { get; set; }
     public string RecordingState { get; set; } = "DISABLED";
     public string? RecordingS3BucketName { get; set; }

@@ -127,6 +127,20 @@ public static class ParticipantTokenVerifier
         }
     }
 
+    /// <summary>The <c>kid</c> of a token's header, or null when it has none or is not a JWT.</summary>
+    public static string? KeyIdOf(string token)
+    {
+        var header = token.Split('.')[0];
+        try
+        {
+            return JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(header)) is JsonObject json ? Text(json, "kid") : null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+
     private static string? Text(JsonObject json, string name) =>
         json[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 

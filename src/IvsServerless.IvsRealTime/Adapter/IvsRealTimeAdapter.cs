@@ -131,13 +131,12 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             NextToken = nextToken,
             MaxResults = MaxPageSize,
         }, cancellationToken));
-        return new Page<IvsParticipant>(
-            [
-                .. page.Participants.Select(
-                p => new IvsParticipant(p.ParticipantId, p.UserId, p.State == ParticipantState.Connected, p.FirstJoinTime,
-                p.Published == true, p.ReplicationType == ReplicationType.Replica))],
-            page.NextToken);
+        return new Page<IvsParticipant>([.. page.Participants.Select(ToIvsParticipant)], page.NextToken);
     }
+
+    private static IvsParticipant ToIvsParticipant(ParticipantSummary p) =>
+        new(p.ParticipantId, p.UserId, p.State == ParticipantState.Connected, p.FirstJoinTime, p.Published == true,
+            p.ReplicationType == ReplicationType.Replica);
 
     public async Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(
         string stageArn, string sessionId, string participantId, string? nextToken,
@@ -181,6 +180,46 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             ParticipantId = participantId,
             Reason = reason,
         }, cancellationToken));
+
+    public async Task<string?> ActiveSessionIdAsync(string stageArn, CancellationToken cancellationToken) =>
+        (await GetStageAsync(stageArn, cancellationToken)).ActiveSessionId is { Length: > 0 } sessionId ? sessionId : null;
+
+    public async Task<IvsParticipant?> FindParticipantAsync(
+        string stageArn, string sessionId, string participantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await CallAsync(() => ivs.GetParticipantAsync(new GetParticipantRequest
+            {
+                StageArn = stageArn,
+                SessionId = sessionId,
+                ParticipantId = participantId,
+            }, cancellationToken));
+            return response.Participant is { } p
+                ? new IvsParticipant(p.ParticipantId, p.UserId, p.State == ParticipantState.Connected, p.FirstJoinTime,
+                    p.Published == true, p.ReplicationType == ReplicationType.Replica)
+                : null;
+        }
+        catch (IvsResourceNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<Page<IvsParticipant>> ListLiveParticipantsAsync(
+        string stageArn, string sessionId, string? userId, string? nextToken, CancellationToken cancellationToken)
+    {
+        var page = await CallAsync(() => ivs.ListParticipantsAsync(new ListParticipantsRequest
+        {
+            StageArn = stageArn,
+            SessionId = sessionId,
+            FilterByUserId = userId,
+            FilterByState = userId is null ? ParticipantState.Connected : null,
+            NextToken = nextToken,
+            MaxResults = MaxPageSize,
+        }, cancellationToken));
+        return new Page<IvsParticipant>([.. page.Participants.Select(ToIvsParticipant)], page.NextToken);
+    }
 
     public async Task<IssuedParticipantToken> CreateParticipantTokenAsync(
         string stageArn, TokenGrant grant, CancellationToken cancellationToken)

@@ -37,7 +37,9 @@ public sealed class SelfSignedTokenTests
         Assert.Equal("alice", claims["user_id"]!.GetValue<string>());
         Assert.Equal("Alice", claims["attributes"]!["displayName"]!.GetValue<string>());
         Assert.True(claims["capabilities"]!["allow_publish"]!.GetValue<bool>());
-        Assert.Equal(SelfSignedSystem.MaxTokenLifetime.TotalSeconds, claims["exp"]!.GetValue<long>() - claims["iat"]!.GetValue<long>());
+        Assert.Equal(
+            new IvsServerless.Core.Tokens.TokenPolicyOptions().DefaultDuration.TotalSeconds,
+            claims["exp"]!.GetValue<long>() - claims["iat"]!.GetValue<long>());
         Assert.Equal("1.0", claims["version"]!.GetValue<string>());
         Assert.Equal(
             DateTimeOffset.FromUnixTimeSeconds(claims["exp"]!.GetValue<long>()), response.Json.GetProperty(

@@ -5,6 +5,7 @@ using IvsServerless.Api;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Ivs;
+using IvsServerless.Core.Paging;
 using IvsServerless.Core.Stages;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
@@ -91,6 +92,17 @@ public sealed class ApiUnderTest : IDisposable
         public static readonly NotMeasured Instance = new();
 
         public Task DisconnectAsync(string stageArn, string participantId, string? reason, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no participants.");
+
+        public Task<string?> ActiveSessionIdAsync(string stageArn, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no participants.");
+
+        public Task<IvsParticipant?> FindParticipantAsync(
+            string stageArn, string sessionId, string participantId, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no participants.");
+
+        public Task<Page<IvsParticipant>> ListLiveParticipantsAsync(
+            string stageArn, string sessionId, string? userId, string? nextToken, CancellationToken cancellationToken) =>
             throw new NotSupportedException("The in-memory benchmark API has no participants.");
 
         public Task<StartedComposition> StartAsync(CompositionStart start, CancellationToken cancellationToken) =>

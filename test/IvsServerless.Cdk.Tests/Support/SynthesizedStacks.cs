@@ -50,6 +50,7 @@ public sealed class SynthesizedStacks : IDisposable
         File.WriteAllText(Path.Combine(_assets, "bootstrap"), "#!/bin/sh\nexit 1\n");
 
         Default = Synthesize("Default", new Dictionary<string, object>());
+        ApiMode = Synthesize("ApiMode", new Dictionary<string, object> { ["tokenMode"] = "api" });
         Configured = Synthesize("Configured", new Dictionary<string, object>
         {
             ["jwtIssuer"] = "https://login.example.com/",
@@ -68,6 +69,9 @@ public sealed class SynthesizedStacks : IDisposable
     }
 
     public SynthesizedStack Default { get; }
+
+    /// <summary>Default but <c>tokenMode=api</c>: participant tokens from IVS CreateParticipantToken, no signing key.</summary>
+    public SynthesizedStack ApiMode { get; }
 
     public SynthesizedStack Configured { get; }
 
