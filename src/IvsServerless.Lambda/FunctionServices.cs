@@ -90,8 +90,9 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
             IdleStageAfter = settings.Reconciler.IdleStageAfter,
             CallsPerSecond = settings.Reconciler.CallsPerSecondOrDefault,
         };
-        var service = new ReconcilerService(CreateIvs(), new DynamoDbStageStore(dynamo, table), new DynamoDbProjectionStore(dynamo, table),
-            new DynamoDbReconcilerCheckpointStore(dynamo, table), options);
+        var stages = new DynamoDbStageStore(dynamo, table);
+        var service = new ReconcilerService(CreateIvs(), stages, new DynamoDbProjectionStore(dynamo, table),
+            new DynamoDbReconcilerCheckpointStore(dynamo, table), stages, options);
         return new ReconcilerHandler(service, options);
     }
 

@@ -41,9 +41,13 @@ public sealed class StageService(
         }
         catch
         {
-            // Without a record nobody could ever use or delete the IVS stage: take it back. The caller's
-            // token may be cancelled already, and the compensation must still run.
-            await CompensateAsync(arn);
+            // A failed write may still have been applied (its response lost): look before taking the IVS stage back,
+            // as an IVS stage deleted under its own record would leave a ghost that lists and reads as live.
+            if (await RecordStateAsync(stage) == RecordState.Stored)
+            {
+                return stage;
+            }
+
             throw;
         }
 
@@ -136,6 +140,40 @@ public sealed class StageService(
             ct);
 
     public static string IdOf(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
+
+    /// <summary>
+    /// Whether the record of a create whose write failed exists after all. Only when the store says for certain that
+    /// it does not is the IVS stage taken back; when the store cannot say, the stage keeps its managed-by tag and the
+    /// reconciler settles it (an IVS stage without a record is swept, a record without an IVS stage is marked deleted).
+    /// The caller's token may be cancelled already, and this must still run.
+    /// </summary>
+    private async Task<RecordState> RecordStateAsync(Stage stage)
+    {
+        Stage? stored;
+        try
+        {
+            stored = await store.FindAsync(stage.StageId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return RecordState.Unknown;
+        }
+
+        if (stored is null)
+        {
+            await CompensateAsync(stage.StageArn);
+            return RecordState.Absent;
+        }
+
+        return stored.IsRecordOf(stage) ? RecordState.Stored : RecordState.Unknown;
+    }
+
+    private enum RecordState
+    {
+        Absent,
+        Stored,
+        Unknown,
+    }
 
     private async Task CompensateAsync(string arn)
     {
