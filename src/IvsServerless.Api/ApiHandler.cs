@@ -7,6 +7,7 @@ using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
@@ -29,20 +30,27 @@ public sealed class ApiHandler : ILambdaHandler
     /// participants.</param>
     /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when
     /// null.</param>
-    public ApiHandler(IStageStore stages, ICompositionStore compositions, ApiIvsPorts ivs, ApiOptions options, TimeProvider? time = null,
+    public ApiHandler(IStageStore stages, ICompositionStore compositions, IUsageLedger usage, ApiIvsPorts ivs, ApiOptions options,
+        TimeProvider? time = null,
         IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null, IEnumerable<string>? routeGroups = null)
     {
         ArgumentNullException.ThrowIfNull(ivs);
         ArgumentNullException.ThrowIfNull(options);
         options.TokenPolicy.Validate();
+        if (options.Quotas.Problems() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException("Invalid quotas: " + string.Join(" ", problems));
+        }
+
         _options = options;
         var access = new StageAccess(stages);
+        var quotas = new UserQuotas(usage, stages, compositions, options.Quotas, time ?? TimeProvider.System);
         var routes = ApiEndpoints.Routes(
-            new StageService(stages, compositions, ivs.Stages, access, options, time ?? TimeProvider.System),
+            new StageService(stages, compositions, ivs.Stages, access, quotas, options, time ?? TimeProvider.System),
             new TokenService(stages, new StageEndpointResolver(stages, ivs.Stages), new TokenPolicy(options.TokenPolicy),
-                tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time)),
+                tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time), quotas),
             new ParticipantService(access, ivs.Participants),
-            new CompositionService(access, compositions, ivs.Compositions, options, time ?? TimeProvider.System),
+            new CompositionService(access, compositions, ivs.Compositions, quotas, options, time ?? TimeProvider.System),
             new SessionService(access, sessions, compositions));
         _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));
     }

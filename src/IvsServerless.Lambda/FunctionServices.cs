@@ -46,6 +46,7 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
         return new ApiHandler(
             new DynamoDbStageStore(dynamo, table),
             new DynamoDbCompositionStore(dynamo, table),
+            new DynamoDbUsageLedger(dynamo, table),
             ApiIvsPorts.Of(ivs),
             new ApiOptions
             {
@@ -54,6 +55,7 @@ public sealed class FunctionServices(FunctionSettings settings, AWSCredentials? 
                 CompositionStorageConfigurationArn = settings.Compositions.StorageConfigurationArn,
                 CompositionEncoderConfigurationArn = settings.Compositions.EncoderConfigurationArn,
                 CompositionChannelArn = settings.Compositions.ChannelArn,
+                Quotas = settings.Quotas.Options(),
             },
             tokenMinter: CreateTokenMinter(),
             sessions: new DynamoDbSessionHistory(dynamo, table),

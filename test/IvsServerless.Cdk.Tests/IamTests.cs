@@ -107,8 +107,8 @@ public sealed class IamTests(SynthesizedStacks stacks)
         var table = stack.Resources("AWS::DynamoDB::Table").Single().Id;
         var expected = new Dictionary<string, string[]>
         {
-            [BackendFunctions.Stages.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-            [BackendFunctions.Tokens.Handler] = ["dynamodb:GetItem"],
+            [BackendFunctions.Stages.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            [BackendFunctions.Tokens.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
             [BackendFunctions.Compositions.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             [BackendFunctions.IvsEvents.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             [BackendFunctions.Reconciler.Handler] =

@@ -157,20 +157,22 @@ public sealed class FunctionSettingsTests
                 SigningKeyCacheSeconds = 120,
             },
             new CompositionSettings { StorageConfigurationArn = "arn:s", EncoderConfigurationArn = "arn:e", ChannelArn = "arn:c" },
-            new ReconcilerSettings { IdleStageMinutes = 90, CallsPerSecond = 2 });
+            new ReconcilerSettings { IdleStageMinutes = 90, CallsPerSecond = 2 },
+            new QuotaSettings { StagesPerOwner = 5, ConcurrentCompositionsPerOwner = 1, TokenMintsPerMinute = 600 });
 
         var variables = written.Variables();
 
         Assert.Equal(written, FunctionSettings.From(variables.GetValueOrDefault));
         Assert.Equal("http://127.0.0.1:4566", variables["IVS_ENDPOINT"]);
         Assert.Equal("self-signed", variables["TOKEN_MODE"]);
+        Assert.Equal("600", variables["QUOTA_TOKEN_MINTS_PER_MINUTE"]);
     }
 
     [Fact]
     public void Unset_values_are_not_written_so_the_function_applies_its_defaults()
     {
         var variables = new FunctionSettings(new AwsEndpointSettings("us-east-1"), new TableSettings("items", "prod"), new TokenSettings(),
-            new CompositionSettings(), new ReconcilerSettings()).Variables();
+            new CompositionSettings(), new ReconcilerSettings(), new QuotaSettings()).Variables();
 
         Assert.Equal(["AWS_REGION", "DEPLOYMENT_TAG", "TABLE_NAME"], variables.Keys.Order(StringComparer.Ordinal));
     }

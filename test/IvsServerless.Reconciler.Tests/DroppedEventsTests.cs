@@ -38,7 +38,8 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
         _pipeline = await EmulatorEventPipeline.StartAsync();
 
         // Wired as FunctionServices.CreateApiHandler / CreateIvsEventsHandler wire them, on DynamoDB Local and the emulator.
-        _api = new ApiHandler(Stages, new DynamoDbCompositionStore(table.Client, Options), ApiIvsPorts.Of(new IvsRealTimeAdapter(Ivs)),
+        _api = new ApiHandler(Stages, new DynamoDbCompositionStore(table.Client, Options), new DynamoDbUsageLedger(table.Client, Options),
+            ApiIvsPorts.Of(new IvsRealTimeAdapter(Ivs)),
             new ApiOptions { DeploymentTag = DeploymentTag }, sessions: new DynamoDbSessionHistory(table.Client, Options));
         var events = new IvsEventsHandler(new IvsEventService(new DynamoDbProjectionStore(table.Client, Options), Stages,
             new DynamoDbCompositionStore(table.Client, Options), new DynamoDbRejectedEventStore(table.Client, Options)));

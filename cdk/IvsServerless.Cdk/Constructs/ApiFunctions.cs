@@ -44,11 +44,13 @@ public sealed class ApiFunctions : Construct
             EncoderConfigurationArn = destination is null ? null : targets.Ivs.EncoderConfiguration.AttrArn,
         };
 
+        // Every API function counts against the per-user limits of its own routes.
+        var quotas = props.Foundation.Settings.Quotas.Variables().ToList();
         Functions =
         [
-            Function("StagesFunction", BackendFunctions.Stages),
-            Function("TokensFunction", BackendFunctions.Tokens, tokens.Variables()),
-            Function("CompositionsFunction", BackendFunctions.Compositions, compositions.Variables()),
+            Function("StagesFunction", BackendFunctions.Stages, quotas),
+            Function("TokensFunction", BackendFunctions.Tokens, tokens.Variables().Concat(quotas)),
+            Function("CompositionsFunction", BackendFunctions.Compositions, compositions.Variables().Concat(quotas)),
         ];
         ByRouteGroup = Functions
             .SelectMany(f => f.Declaration.RouteGroups.Select(group => (group, f)))

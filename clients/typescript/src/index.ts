@@ -47,7 +47,8 @@ export const problemCodes = [
   'validation-failed', 'malformed-json', 'unknown-field', 'invalid-path-parameter', 'invalid-cursor', 'malformed-event',
   'unauthenticated', 'owner-only', 'capability-not-allowed', 'not-allowed-to-join', 'stage-not-found', 'session-not-found',
   'participant-not-found', 'composition-not-found', 'not-found', 'route-not-found', 'method-not-allowed', 'conflict',
-  'payload-too-large', 'unsupported-media-type', 'throttled', 'internal-error', 'upstream-error', 'upstream-unreachable', 'quota-exceeded', 'timeout',
+  'payload-too-large', 'unsupported-media-type', 'quota-exceeded', 'throttled', 'rate-limited', 'internal-error', 'upstream-error',
+  'upstream-unreachable', 'service-quota-exceeded', 'timeout',
   'token-signing-unavailable', 'compositions-not-configured', 'session-history-unavailable', 'store-unavailable',
 ] as const satisfies readonly ProblemCode[];
 // Fails to compile when the contract gains a code this list lacks.

@@ -342,12 +342,13 @@ export interface components {
          *     400 validation-failed, malformed-json, unknown-field, invalid-path-parameter, invalid-cursor, malformed-event
          *     (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed, not-allowed-to-join;
          *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, not-found (gone in IVS),
-         *     route-not-found; 405 method-not-allowed; 409 conflict; 413 payload-too-large; 415 unsupported-media-type;
-         *     429 throttled; 500 internal-error; 502 upstream-error, upstream-unreachable; 503 quota-exceeded, timeout,
+         *     route-not-found; 405 method-not-allowed; 409 conflict, quota-exceeded (a per-user limit, named in `detail`);
+         *     413 payload-too-large; 415 unsupported-media-type; 429 throttled, rate-limited (a per-user rate);
+         *     500 internal-error; 502 upstream-error, upstream-unreachable; 503 service-quota-exceeded, timeout,
          *     token-signing-unavailable, compositions-not-configured, session-history-unavailable, store-unavailable.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
+        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "quota-exceeded" | "throttled" | "rate-limited" | "internal-error" | "upstream-error" | "upstream-unreachable" | "service-quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
         /** @description RFC 9457 problem details with this API's stable `code`. */
         Problem: {
             /**
@@ -394,7 +395,7 @@ export interface components {
             /** @constant */
             status?: 409;
             /** @enum {unknown} */
-            code?: "conflict";
+            code?: "conflict" | "quota-exceeded";
         };
         TooLargeProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -412,7 +413,7 @@ export interface components {
             /** @constant */
             status?: 429;
             /** @enum {unknown} */
-            code?: "throttled";
+            code?: "throttled" | "rate-limited";
         };
         UpstreamProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -424,7 +425,7 @@ export interface components {
             /** @constant */
             status?: 503;
             /** @enum {unknown} */
-            code?: "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
+            code?: "service-quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
         };
         /** @description API Gateway's own answer (not the function's), e.g. the JWT authorizer's 401. */
         GatewayMessage: {
@@ -516,7 +517,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["NotFoundProblem"];
             };
         };
-        /** @description Concurrent changes */
+        /** @description Concurrent changes (`conflict`: retry), or a per-user limit reached (`quota-exceeded`: stages owned, concurrent compositions; the limit is named in `detail`). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -571,7 +572,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
             };
         };
-        /** @description IVS is throttling; retry later. */
+        /** @description IVS is throttling (`throttled`), or the caller used up a per-user rate (`rate-limited`: participant tokens per minute); retry after `Retry-After` seconds. */
         Throttled: {
             headers: {
                 /** @description Seconds to wait. */
@@ -696,6 +697,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
@@ -1086,6 +1088,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];

@@ -3,6 +3,7 @@ using IvsServerless.Api.Errors;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
 
@@ -13,6 +14,7 @@ public sealed class StageService(
     ICompositionStore compositions,
     IStageProvisioning ivs,
     StageAccess access,
+    UserQuotas quotas,
     ApiOptions options,
     TimeProvider time)
 {
@@ -28,8 +30,20 @@ public sealed class StageService(
         var invited = input.UserIds("invitedUserIds", body.InvitedUserIds, Stage.MaxInvitedUsers, caller.UserId);
         input.ThrowIfInvalid();
 
-        var created = await ivs.CreateStageAsync(name!,
-            new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag }, ct);
+        var claim = await quotas.ClaimStageAsync(caller.UserId, ct);
+        IvsStage created;
+        try
+        {
+            created = await ivs.CreateStageAsync(name!,
+                new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag }, ct);
+        }
+        catch (IvsServiceException)
+        {
+            // IVS answered with a refusal: no stage was made, so the slot is free again.
+            await quotas.ReleaseStageAsync(caller.UserId, claim, CancellationToken.None);
+            throw;
+        }
+
         var arn = created.Arn;
 
         var stage = new Stage(IdOf(arn), arn, name!, caller.UserId, visibility!.Value,
@@ -43,14 +57,20 @@ public sealed class StageService(
         {
             // A failed write may still have been applied (its response lost): look before taking the IVS stage back,
             // as an IVS stage deleted under its own record would leave a ghost that lists and reads as live.
-            if (await RecordStateAsync(stage) == RecordState.Stored)
+            switch (await RecordStateAsync(stage))
             {
-                return stage;
+                case RecordState.Stored:
+                    await quotas.ConfirmStageAsync(caller.UserId, claim, stage.StageId, CancellationToken.None);
+                    return stage;
+                case RecordState.Absent:
+                    await quotas.ReleaseStageAsync(caller.UserId, claim, CancellationToken.None);
+                    break;
             }
 
             throw;
         }
 
+        await quotas.ConfirmStageAsync(caller.UserId, claim, stage.StageId, ct);
         return stage;
     }
 

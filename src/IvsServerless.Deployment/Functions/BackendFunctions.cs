@@ -23,7 +23,8 @@ public static class BackendFunctions
 
     /// <summary>
     /// StageService: CreateStage (tagged with owner and deployment: creating with tags needs ivs:TagResource), UpdateStage
-    /// (rename), DeleteStage. Stages are listed from DynamoDB (owner and live indexes), never from IVS.
+    /// (rename), DeleteStage. Stages are listed from DynamoDB (owner and live indexes), never from IVS. UserQuotas counts
+    /// each owner's stages in a ledger item (PutItem creates it, UpdateItem claims and releases).
     /// </summary>
     public static FunctionDeclaration Stages { get; } = new("stages", FunctionKind.HttpApi, "HTTP API: stages")
     {
@@ -32,12 +33,13 @@ public static class BackendFunctions
         Access = new AwsAccess
         {
             Ivs = [new("Ivs", ["ivs:CreateStage", "ivs:DeleteStage", "ivs:TagResource", "ivs:UpdateStage"], [IvsResource.Stages])],
-            Table = new([GetItem, PutItem, Query], IndexQueries: true),
+            Table = new([GetItem, PutItem, Query, UpdateItem], IndexQueries: true),
         },
     };
 
     /// <summary>
     /// TokenService: CreateParticipantToken; ParticipantService: DisconnectParticipant. Both read the stage item.
+    /// UserQuotas counts each user's tokens per minute in a ledger item (PutItem creates it, UpdateItem claims).
     /// Self-signed tokens are signed in the function instead, but need the stage's endpoints: stages stored before
     /// endpoints were cached get them once from GetStage and keep them on the stage item (PutItem).
     /// </summary>
@@ -48,12 +50,12 @@ public static class BackendFunctions
         Access = new AwsAccess
         {
             Ivs = [new("Ivs", ["ivs:CreateParticipantToken", "ivs:DisconnectParticipant"], [IvsResource.Stages])],
-            Table = new([GetItem]),
+            Table = new([GetItem, PutItem, UpdateItem]),
         },
         SelfSignedAccess = new AwsAccess
         {
             Ivs = [new("Ivs", ["ivs:DisconnectParticipant", "ivs:GetStage"], [IvsResource.Stages])],
-            Table = new([GetItem, PutItem]),
+            Table = new([GetItem, PutItem, UpdateItem]),
             SigningKey = SigningKeyGrant.Read,
         },
     };

@@ -10,7 +10,8 @@ public sealed record FunctionSettings(
     TableSettings Table,
     TokenSettings Tokens,
     CompositionSettings Compositions,
-    ReconcilerSettings Reconciler)
+    ReconcilerSettings Reconciler,
+    QuotaSettings Quotas)
 {
     public static FunctionSettings From(Func<string, string?> environment)
     {
@@ -20,7 +21,8 @@ public sealed record FunctionSettings(
             TableSettings.Read(reader),
             TokenSettings.Read(reader),
             CompositionSettings.Read(reader),
-            ReconcilerSettings.Read(reader));
+            ReconcilerSettings.Read(reader),
+            QuotaSettings.Read(reader));
         reader.ThrowIfInvalid();
         return settings;
     }
@@ -28,5 +30,6 @@ public sealed record FunctionSettings(
     /// <summary>The environment that reads back as these settings.</summary>
     public IReadOnlyDictionary<string, string> Variables() =>
         Aws.Variables().Concat(Table.Variables()).Concat(Tokens.Variables()).Concat(Compositions.Variables()).Concat(Reconciler.Variables())
+            .Concat(Quotas.Variables())
             .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
 }
