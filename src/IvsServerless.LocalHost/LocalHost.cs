@@ -289,8 +289,7 @@ public sealed class LocalHost : IAsyncDisposable
         new TableSettings(Options.TableName, DeploymentTag),
         new TokenSettings(),
         new CompositionSettings { StorageConfigurationArn = engines.StorageArn, EncoderConfigurationArn = engines.EncoderArn },
-        new ReconcilerSettings(),
-        new QuotaSettings());
+        new ReconcilerSettings());
 
     /// <summary>EventBridge's part: the emulator's events (what IVS sends to the default bus) go through the local bus.</summary>
     private LocalEventBus StartEventBus()

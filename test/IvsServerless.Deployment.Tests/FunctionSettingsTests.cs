@@ -157,8 +157,10 @@ public sealed class FunctionSettingsTests
                 SigningKeyCacheSeconds = 120,
             },
             new CompositionSettings { StorageConfigurationArn = "arn:s", EncoderConfigurationArn = "arn:e", ChannelArn = "arn:c" },
-            new ReconcilerSettings { IdleStageMinutes = 90, CallsPerSecond = 2 },
-            new QuotaSettings { StagesPerOwner = 5, ConcurrentCompositionsPerOwner = 1, TokenMintsPerMinute = 600 });
+            new ReconcilerSettings { IdleStageMinutes = 90, CallsPerSecond = 2 })
+        {
+            Quotas = new QuotaSettings { StagesPerOwner = 5, ConcurrentCompositionsPerOwner = 1, TokenMintsPerMinute = 600 },
+        };
 
         var variables = written.Variables();
 
@@ -172,7 +174,7 @@ public sealed class FunctionSettingsTests
     public void Unset_values_are_not_written_so_the_function_applies_its_defaults()
     {
         var variables = new FunctionSettings(new AwsEndpointSettings("us-east-1"), new TableSettings("items", "prod"), new TokenSettings(),
-            new CompositionSettings(), new ReconcilerSettings(), new QuotaSettings()).Variables();
+            new CompositionSettings(), new ReconcilerSettings()).Variables();
 
         Assert.Equal(["AWS_REGION", "DEPLOYMENT_TAG", "TABLE_NAME"], variables.Keys.Order(StringComparer.Ordinal));
     }

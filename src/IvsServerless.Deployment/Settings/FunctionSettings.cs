@@ -10,9 +10,11 @@ public sealed record FunctionSettings(
     TableSettings Table,
     TokenSettings Tokens,
     CompositionSettings Compositions,
-    ReconcilerSettings Reconciler,
-    QuotaSettings Quotas)
+    ReconcilerSettings Reconciler)
 {
+    /// <summary>Per-user limits of the API functions (its own init member, so the positional list stays as it was).</summary>
+    public QuotaSettings Quotas { get; init; } = new();
+
     public static FunctionSettings From(Func<string, string?> environment)
     {
         var reader = new EnvironmentReader(environment);
@@ -21,8 +23,8 @@ public sealed record FunctionSettings(
             TableSettings.Read(reader),
             TokenSettings.Read(reader),
             CompositionSettings.Read(reader),
-            ReconcilerSettings.Read(reader),
-            QuotaSettings.Read(reader));
+            ReconcilerSettings.Read(reader))
+        { Quotas = QuotaSettings.Read(reader) };
         reader.ThrowIfInvalid();
         return settings;
     }
