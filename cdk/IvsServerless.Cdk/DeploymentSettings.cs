@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Amazon.CDK;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Tokens;
 using IvsServerless.Deployment.Settings;
 
@@ -27,6 +28,23 @@ public sealed partial record DeploymentSettings
 
     /// <summary>The reconciler's calls per second per IVS operation; lower it when other apps share the account's IVS quota.</summary>
     public int ReconcilerCallsPerSecond { get; init; } = ReconcilerSettings.MaxCallsPerSecond;
+
+    /// <summary>Stages one user may own at once (the account holds 1,000 per region).</summary>
+    public int StagesPerOwner { get; init; } = QuotaOptions.DefaultStagesPerOwner;
+
+    /// <summary>Running compositions over one user's stages (the account runs 20 at once by default).</summary>
+    public int ConcurrentCompositionsPerOwner { get; init; } = QuotaOptions.DefaultConcurrentCompositionsPerOwner;
+
+    /// <summary>Participant tokens one user may get per minute.</summary>
+    public int TokenMintsPerMinute { get; init; } = QuotaOptions.DefaultTokenMintsPerMinute;
+
+    /// <summary>The per-user limits as the API functions read them.</summary>
+    public QuotaSettings Quotas => new()
+    {
+        StagesPerOwner = StagesPerOwner,
+        ConcurrentCompositionsPerOwner = ConcurrentCompositionsPerOwner,
+        TokenMintsPerMinute = TokenMintsPerMinute,
+    };
 
     /// <summary>Upper bound on participant token lifetime (IVS allows at most 20160 minutes, 14 days).</summary>
     public int TokenMaxDurationMinutes { get; init; } = TokenSettings.DefaultMaxDurationMinutes;
@@ -182,6 +200,11 @@ public sealed partial record DeploymentSettings
                 ReconcilerSettings.MaxIdleStageMinutes),
             ReconcilerCallsPerSecond = Number(
                 "reconcilerCallsPerSecond", defaults.ReconcilerCallsPerSecond, 1, ReconcilerSettings.MaxCallsPerSecond),
+            StagesPerOwner = Number("stagesPerOwner", defaults.StagesPerOwner, 1, QuotaSettings.MaxStagesPerOwner),
+            ConcurrentCompositionsPerOwner = Number(
+                "concurrentCompositionsPerOwner", defaults.ConcurrentCompositionsPerOwner, 1,
+                QuotaSettings.MaxConcurrentCompositionsPerOwner),
+            TokenMintsPerMinute = Number("tokenMintsPerMinute", defaults.TokenMintsPerMinute, 1, QuotaSettings.MaxTokenMintsPerMinute),
             TokenMaxDurationMinutes = Number(
                 "tokenMaxDurationMinutes", defaults.TokenMaxDurationMinutes, 1, TokenSettings.IvsMaximumDurationMinutes),
             CompositionBucketName = Matching("compositionBucketName", BucketName(), "an S3 bucket name"),

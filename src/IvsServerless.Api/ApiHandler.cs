@@ -9,6 +9,7 @@ using IvsServerless.Api.Tokens;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Live;
 using IvsServerless.Core.Participants;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
@@ -32,22 +33,28 @@ public sealed class ApiHandler : ILambdaHandler
     /// <param name="kicks">Where kicks are recorded for the live channel (<c>kicked</c> to the user); none when null.</param>
     /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when
     /// null.</param>
-    public ApiHandler(IStageStore stages, ICompositionStore compositions, ApiIvsPorts ivs, ApiOptions options, TimeProvider? time = null,
-        IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null, IEnumerable<string>? routeGroups = null,
-        IKickLog? kicks = null)
+    public ApiHandler(IStageStore stages, ICompositionStore compositions, IUsageLedger usage, ApiIvsPorts ivs, ApiOptions options,
+        TimeProvider? time = null, IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null,
+        IEnumerable<string>? routeGroups = null, IKickLog? kicks = null)
     {
         ArgumentNullException.ThrowIfNull(ivs);
         ArgumentNullException.ThrowIfNull(options);
         options.TokenPolicy.Validate();
+        if (options.Quotas.Problems() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException("Invalid quotas: " + string.Join(" ", problems));
+        }
+
         _options = options;
         var access = new StageAccess(stages);
+        var quotas = new UserQuotas(usage, stages, compositions, options.Quotas, time ?? TimeProvider.System);
         var routes = ApiEndpoints.Routes(
-            new StageService(stages, compositions, ivs.Stages, access, options, time ?? TimeProvider.System,
+            new StageService(stages, compositions, ivs.Stages, access, quotas, options, time ?? TimeProvider.System,
                 new ParticipantRevoker(ivs.Participants)),
             new TokenService(stages, new StageEndpointResolver(stages, ivs.Stages), new TokenPolicy(options.TokenPolicy),
-                tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time)),
+                tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time), quotas),
             new ParticipantService(access, stages, ivs.Participants, options, kicks, time ?? TimeProvider.System),
-            new CompositionService(access, compositions, ivs.Compositions, options, time ?? TimeProvider.System),
+            new CompositionService(access, compositions, ivs.Compositions, quotas, options, time ?? TimeProvider.System),
             new SessionService(access, sessions, compositions));
         _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));
     }

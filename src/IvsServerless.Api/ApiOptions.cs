@@ -1,3 +1,4 @@
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Tokens;
 
 namespace IvsServerless.Api;
@@ -25,6 +26,9 @@ public sealed class ApiOptions
     public string? RecordingStorageConfigurationArn { get; init; }
 
     public TokenPolicyOptions TokenPolicy { get; init; } = new();
+
+    /// <summary>Per-user limits (stages owned, concurrent compositions, token mints per minute).</summary>
+    public QuotaOptions Quotas { get; init; } = new();
 
     /// <summary>Re-reads after an optimistic-concurrency conflict before answering 409.</summary>
     public int ConflictRetries { get; init; } = 3;

@@ -54,6 +54,7 @@ public sealed class FunctionServices(
         return new ApiHandler(
             new DynamoDbStageStore(dynamo, table),
             new DynamoDbCompositionStore(dynamo, table),
+            new DynamoDbUsageLedger(dynamo, table),
             ApiIvsPorts.Of(ivs),
             new ApiOptions
             {
@@ -63,6 +64,7 @@ public sealed class FunctionServices(
                 CompositionEncoderConfigurationArn = settings.Compositions.EncoderConfigurationArn,
                 CompositionChannelArn = settings.Compositions.ChannelArn,
                 RecordingStorageConfigurationArn = settings.Recordings.StorageConfigurationArn,
+                Quotas = settings.Quotas.Options(),
             },
             tokenMinter: CreateTokenMinter(),
             sessions: new DynamoDbSessionHistory(dynamo, table),
@@ -100,8 +102,9 @@ public sealed class FunctionServices(
             IdleStageAfter = settings.Reconciler.IdleStageAfter,
             CallsPerSecond = settings.Reconciler.CallsPerSecondOrDefault,
         };
-        var service = new ReconcilerService(CreateIvs(), new DynamoDbStageStore(dynamo, table), new DynamoDbProjectionStore(dynamo, table),
-            new DynamoDbReconcilerCheckpointStore(dynamo, table), options);
+        var stages = new DynamoDbStageStore(dynamo, table);
+        var service = new ReconcilerService(CreateIvs(), stages, new DynamoDbProjectionStore(dynamo, table),
+            new DynamoDbReconcilerCheckpointStore(dynamo, table), stages, options);
         return new ReconcilerHandler(service, options);
     }
 

@@ -23,6 +23,12 @@ public sealed class ReconcileReport
     public int IdleStagesDeleted { get; set; }
     public int OrphansMarked { get; set; }
     public int OrphansDeleted { get; set; }
+
+    /// <summary>Stage records of this run's slice whose IVS stage was looked up (<see cref="GhostStageWalk"/>).</summary>
+    public int RecordsChecked { get; set; }
+
+    /// <summary>Of those, records whose IVS stage was gone, now marked deleted.</summary>
+    public int GhostRecordsMarked { get; set; }
     public int StagesFailed { get; set; }
     public Dictionary<string, int> IvsCalls { get; set; } = [];
 }

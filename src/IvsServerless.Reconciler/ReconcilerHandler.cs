@@ -23,6 +23,7 @@ public sealed class ReconcilerHandler(ReconcilerService service, ReconcilerOptio
             new("publishStatesRepaired", report.PublishStatesRepaired),
             new("idleStagesDeleted", report.IdleStagesDeleted),
             new("orphansDeleted", report.OrphansDeleted),
+            new("ghostRecordsMarked", report.GhostRecordsMarked),
             new("stagesFailed", report.StagesFailed));
         return JsonSerializer.SerializeToUtf8Bytes(report, ReconcilerJsonContext.Default.ReconcileReport);
     }

@@ -28,9 +28,10 @@ public sealed class ReconcilerService
     private readonly TimeProvider _time;
     private readonly RateLimiter _limiter;
     private readonly IdleStageSweeper _sweeper;
+    private readonly GhostStageWalk _ghosts;
 
     public ReconcilerService(IStageInventory ivs, IStageStore stages, IProjectionStore projection, IReconcilerCheckpointStore checkpoints,
-        ReconcilerOptions options, TimeProvider? time = null)
+        IStageCatalog catalog, ReconcilerOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -42,6 +43,7 @@ public sealed class ReconcilerService
         _time = time ?? TimeProvider.System;
         _limiter = new RateLimiter(_time, options.CallsPerSecond);
         _sweeper = new IdleStageSweeper(stages, options, _time);
+        _ghosts = new GhostStageWalk(catalog, stages, options, _time);
     }
 
     /// <param name="runId">Unique per run (the Lambda request id): the lease owner.</param>
@@ -78,6 +80,7 @@ public sealed class ReconcilerService
         var position = checkpoint with { CycleStartedAt = checkpoint.CycleStartedAt ?? started };
         try
         {
+            (report.RecordsChecked, report.GhostRecordsMarked) = await _ghosts.RunAsync(ivs, deadline.Token);
             while (true)
             {
                 var listedAt = _time.GetUtcNow();

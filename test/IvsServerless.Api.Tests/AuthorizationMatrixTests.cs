@@ -1,5 +1,7 @@
 using IvsServerless.Api.Tests.Support;
 
+using IvsServerless.Core.Quotas;
+
 namespace IvsServerless.Api.Tests;
 
 /// <summary>Every route × every kind of caller × public and private stages, with exact status codes.</summary>
@@ -11,7 +13,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
 
     private ApiHarness _api = null!;
 
-    public async Task InitializeAsync() => _api = await ApiHarness.StartAsync();
+    // One owner creates a stage (and starts compositions) per case: limits high enough for the whole matrix, which is about
+    // roles; QuotaTests covers the limits.
+    public async Task InitializeAsync() => _api = await ApiHarness.StartAsync(
+        new QuotaOptions { StagesPerOwner = 1000, ConcurrentCompositionsPerOwner = 100, TokenMintsPerMinute = 10_000 });
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 

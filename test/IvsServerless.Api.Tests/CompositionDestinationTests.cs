@@ -93,7 +93,7 @@ public sealed class CompositionDestinationTests : IAsyncLifetime
     }
 
     private ApiHandler Handler(string? storage, string? channel, string encoder) =>
-        new(new InMemoryStageStore(), new InMemoryCompositionStore(),
+        new(new InMemoryStageStore(), new InMemoryCompositionStore(), new InMemoryUsageLedger(),
         ApiIvsPorts.Of(new IvsRealTimeAdapter(_ivs)),
         new ApiOptions
         {

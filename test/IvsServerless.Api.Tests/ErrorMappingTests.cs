@@ -24,7 +24,7 @@ public sealed class ErrorMappingTests
     {
         { HttpStatusCode.TooManyRequests, "ThrottlingException", 429, "throttled" },
         { HttpStatusCode.InternalServerError, "InternalServerException", 502, "upstream-error" },
-        { HttpStatusCode.PaymentRequired, "ServiceQuotaExceededException", 503, "quota-exceeded" },
+        { HttpStatusCode.PaymentRequired, "ServiceQuotaExceededException", 503, "service-quota-exceeded" },
         { HttpStatusCode.Forbidden, "AccessDeniedException", 502, "upstream-error" },
         { HttpStatusCode.NotFound, "ResourceNotFoundException", 404, "stage-not-found" },
     };
@@ -157,7 +157,7 @@ public sealed class ErrorMappingTests
             new BasicAWSCredentials("AKIDEXAMPLE", "secret"), delay: (_, _) => Task.CompletedTask);
         return (
             new ApiHandler(
-            stages, new InMemoryCompositionStore(), ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new ApiOptions
+            stages, new InMemoryCompositionStore(), new InMemoryUsageLedger(), ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new ApiOptions
             {
                 DeploymentTag = "tests"
             }),

@@ -17,7 +17,7 @@ public sealed class OpenApiTests
 
         var documented = DocumentedRoutes(lines);
         using var http = new HttpClient();
-        var handler = new ApiHandler(new InMemoryStageStore(), new InMemoryCompositionStore(),
+        var handler = new ApiHandler(new InMemoryStageStore(), new InMemoryCompositionStore(), new InMemoryUsageLedger(),
             ApiIvsPorts.Of(new IvsRealTimeAdapter(
                 new IvsRealTimeClient(
                     http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()))),

@@ -17,7 +17,8 @@ public sealed class RouteGroupTests : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private ApiHandler Handler(params string[]? groups) => new(new InMemoryStageStore(), new InMemoryCompositionStore(),
+    private ApiHandler Handler(params string[]? groups) => new(
+        new InMemoryStageStore(), new InMemoryCompositionStore(), new InMemoryUsageLedger(),
         ApiIvsPorts.Of(new IvsRealTimeAdapter(
             new IvsRealTimeClient(
                 _http, new IvsRealTimeClientOptions { Region = "us-east-1" }, new Amazon.Runtime.AnonymousAWSCredentials()))),

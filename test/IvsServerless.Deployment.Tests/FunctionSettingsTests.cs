@@ -163,6 +163,7 @@ public sealed class FunctionSettingsTests
             {
                 StorageConfigurationArn = "arn:aws:ivs:eu-west-1:123456789012:storage-configuration/Rec1",
             },
+            Quotas = new QuotaSettings { StagesPerOwner = 5, ConcurrentCompositionsPerOwner = 1, TokenMintsPerMinute = 600 },
         };
 
         var variables = written.Variables();
@@ -170,6 +171,7 @@ public sealed class FunctionSettingsTests
         Assert.Equal(written, FunctionSettings.From(variables.GetValueOrDefault));
         Assert.Equal("http://127.0.0.1:4566", variables["IVS_ENDPOINT"]);
         Assert.Equal("self-signed", variables["TOKEN_MODE"]);
+        Assert.Equal("600", variables["QUOTA_TOKEN_MINTS_PER_MINUTE"]);
     }
 
     [Fact]

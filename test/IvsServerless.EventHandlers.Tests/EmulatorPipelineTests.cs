@@ -22,7 +22,8 @@ public sealed class EmulatorPipelineTests(EventsTable table) : IClassFixture<Eve
     public async Task InitializeAsync()
     {
         _pipeline = await EmulatorEventPipeline.StartAsync();
-        _api = new ApiHandler(table.Stages, table.Compositions, ApiIvsPorts.Of(new IvsRealTimeAdapter(_pipeline.Ivs)),
+        _api = new ApiHandler(table.Stages, table.Compositions, new DynamoDbUsageLedger(table.Client, table.Options),
+            ApiIvsPorts.Of(new IvsRealTimeAdapter(_pipeline.Ivs)),
             new ApiOptions { DeploymentTag = "tests" }, sessions: new DynamoDbSessionHistory(table.Client, table.Options));
         _pipeline.RouteTo(new IvsEventsHandler(table.Service()));
     }

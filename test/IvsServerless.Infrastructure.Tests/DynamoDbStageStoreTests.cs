@@ -58,6 +58,46 @@ public sealed class DynamoDbStageStoreTests(ItemsTable table) : IClassFixture<It
     }
 
     [Fact]
+    public async Task Adding_the_same_stage_again_as_a_retry_after_a_lost_response_does_is_success_another_is_a_conflict()
+    {
+        var stage = Stages.New();
+        await _store.AddAsync(stage, default);
+
+        await _store.AddAsync(stage, default);
+
+        await Assert.ThrowsAsync<StageConflictException>(
+            () => _store.AddAsync(stage with { StageArn = stage.StageArn + "-other" }, default));
+        await Assert.ThrowsAsync<StageConflictException>(() => _store.AddAsync(stage with { OwnerId = "mallory" }, default));
+        Assert.Equal(stage.StageArn, (await _store.FindAsync(stage.StageId, default))!.StageArn);
+    }
+
+    [Fact]
+    public async Task The_slices_of_the_catalog_hold_every_stage_not_deleted_once()
+    {
+        var live = Enumerable.Range(0, 12).Select(_ => Stages.New()).ToList();
+        var deleted = Stages.New();
+        foreach (var stage in live.Append(deleted))
+        {
+            await _store.AddAsync(stage, default);
+        }
+
+        await _store.UpdateAsync(deleted with { Deleted = true, Version = 2 }, default);
+
+        var seen = new List<string>();
+        for (var slice = 0; slice < 4; slice++)
+        {
+            await foreach (var stage in _store.ListSliceAsync(slice, 4, default))
+            {
+                seen.Add(stage.StageId);
+            }
+        }
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Superset(live.Select(s => s.StageId).ToHashSet(), seen.ToHashSet());
+        Assert.DoesNotContain(deleted.StageId, seen);
+    }
+
+    [Fact]
     public async Task A_deleted_stage_is_still_found_marked_deleted_and_its_id_stays_taken()
     {
         var stage = Stages.New(activeSessionId: "st-x", coHosts: ["c"]);

@@ -38,7 +38,8 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
         _pipeline = await EmulatorEventPipeline.StartAsync();
 
         // Wired as FunctionServices.CreateApiHandler / CreateIvsEventsHandler wire them, on DynamoDB Local and the emulator.
-        _api = new ApiHandler(Stages, new DynamoDbCompositionStore(table.Client, Options), ApiIvsPorts.Of(new IvsRealTimeAdapter(Ivs)),
+        _api = new ApiHandler(Stages, new DynamoDbCompositionStore(table.Client, Options), new DynamoDbUsageLedger(table.Client, Options),
+            ApiIvsPorts.Of(new IvsRealTimeAdapter(Ivs)),
             new ApiOptions { DeploymentTag = DeploymentTag }, sessions: new DynamoDbSessionHistory(table.Client, Options));
         var events = new IvsEventsHandler(new IvsEventService(new DynamoDbProjectionStore(table.Client, Options), Stages,
             new DynamoDbCompositionStore(table.Client, Options), new DynamoDbRejectedEventStore(table.Client, Options)));
@@ -160,7 +161,7 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
         Assert.Contains(before[gamma].Participants, p => p.Publishing);
 
         var reconciler = new ReconcilerService(new IvsRealTimeAdapter(Ivs), Stages, new DynamoDbProjectionStore(table.Client, Options),
-            new DynamoDbReconcilerCheckpointStore(table.Client, Options), new ReconcilerOptions { DeploymentTag = DeploymentTag });
+            new DynamoDbReconcilerCheckpointStore(table.Client, Options), Stages, new ReconcilerOptions { DeploymentTag = DeploymentTag });
         var report = await reconciler.RunAsync(
             "run-1", TimeSpan.FromSeconds(50), new LambdaJsonLogger(Stream.Null), CancellationToken.None);
         output.WriteLine(JsonSerializer.Serialize(report, ReconcilerJsonContext.Default.ReconcileReport));

@@ -18,7 +18,7 @@ public sealed class Harness
         Ivs = new FakeIvs(Time);
         var options = new ReconcilerOptions { DeploymentTag = Ours, IdleStageAfter = TimeSpan.FromHours(1) };
         Options = configure?.Invoke(options) ?? options;
-        Service = new ReconcilerService(Ivs, Stages, Projection, Checkpoints, Options, Time);
+        Service = new ReconcilerService(Ivs, Stages, Projection, Checkpoints, Stages, Options, Time);
     }
 
     public SteppedTime Time { get; } = new(T0);

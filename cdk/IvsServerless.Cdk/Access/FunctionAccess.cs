@@ -48,9 +48,10 @@ public static class FunctionAccess
         {
             var actions = table.Actions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
             Allow(role, "Table", actions, [targets.Table.TableArn]);
-            if (table.IndexQueries && actions.Contains(TableActions.Query))
+            var indexReads = actions.Intersect(TableActions.IndexReads, StringComparer.Ordinal).ToArray();
+            if (table.IndexQueries && indexReads.Length > 0)
             {
-                Allow(role, "TableIndexes", [TableActions.Query], [targets.Table.TableArn + "/index/*"]);
+                Allow(role, "TableIndexes", indexReads, [targets.Table.TableArn + "/index/*"]);
             }
         }
 

@@ -47,11 +47,13 @@ public sealed class ApiFunctions : Construct
         // Stages record into the deployment's storage configuration, when it has one.
         var recordings = new RecordingSettings { StorageConfigurationArn = targets.Ivs.StorageConfiguration?.AttrArn };
 
+        // Every API function counts against the per-user limits of its own routes.
+        var quotas = props.Foundation.Settings.Quotas.Variables().ToList();
         Functions =
         [
-            Function("StagesFunction", BackendFunctions.Stages, recordings.Variables()),
-            Function("TokensFunction", BackendFunctions.Tokens, tokens.Variables()),
-            Function("CompositionsFunction", BackendFunctions.Compositions, compositions.Variables()),
+            Function("StagesFunction", BackendFunctions.Stages, recordings.Variables().Concat(quotas)),
+            Function("TokensFunction", BackendFunctions.Tokens, tokens.Variables().Concat(quotas)),
+            Function("CompositionsFunction", BackendFunctions.Compositions, compositions.Variables().Concat(quotas)),
         ];
         ByRouteGroup = Functions
             .SelectMany(f => f.Declaration.RouteGroups.Select(group => (group, f)))

@@ -50,7 +50,8 @@ export const problemCodes = [
   'unauthenticated', 'owner-only', 'capability-not-allowed', 'not-allowed-to-join', 'banned', 'token-not-yours', 'stage-not-found', 'session-not-found',
   'participant-not-found', 'composition-not-found', 'not-found', 'route-not-found', 'method-not-allowed', 'conflict',
   'ban-limit-reached', 'exchange-needs-self-signed',
-  'payload-too-large', 'unsupported-media-type', 'throttled', 'internal-error', 'upstream-error', 'upstream-unreachable', 'quota-exceeded', 'timeout',
+  'payload-too-large', 'unsupported-media-type', 'quota-exceeded', 'throttled', 'rate-limited', 'internal-error', 'upstream-error',
+  'upstream-unreachable', 'service-quota-exceeded', 'timeout',
   'token-signing-unavailable', 'compositions-not-configured', 'session-history-unavailable', 'store-unavailable',
   'recordings-not-configured', 'recording-active',
 ] as const satisfies readonly ProblemCode[];

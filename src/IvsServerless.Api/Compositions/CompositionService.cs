@@ -5,6 +5,7 @@ using IvsServerless.Api.Errors;
 using IvsServerless.Api.Stages;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Ivs;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Tokens;
 
 namespace IvsServerless.Api.Compositions;
@@ -14,10 +15,8 @@ namespace IvsServerless.Api.Compositions;
 /// A start is idempotent per stage and <c>Idempotency-Key</c>: a retry returns the first composition.
 /// </summary>
 public sealed partial class CompositionService(
-    StageAccess access, ICompositionStore store, ICompositionControl ivs, ApiOptions options, TimeProvider time)
+    StageAccess access, ICompositionStore store, ICompositionControl ivs, UserQuotas quotas, ApiOptions options, TimeProvider time)
 {
-    private static readonly HashSet<string> Finished = new(StringComparer.Ordinal) { "STOPPED", "FAILED" };
-
     /// <returns>The composition and whether this call started it (false: an earlier call with the same key did).</returns>
     public async Task<(Composition Composition, bool Started)> StartAsync(
         Caller caller, string stageId, string? idempotencyKey, CancellationToken ct)
@@ -41,7 +40,13 @@ public sealed partial class CompositionService(
 
         // Derived from stage and key, so a start that reached IVS but not our store is deduplicated by IVS on retry.
         var token = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(stageId + ":" + key)))[..64];
-        var started = await ivs.StartAsync(new CompositionStart(
+
+        // The claim is named by the same token, so a retried start holds one slot, not two.
+        await quotas.ClaimCompositionAsync(stage.OwnerId, token, ct);
+        StartedComposition started;
+        try
+        {
+            started = await ivs.StartAsync(new CompositionStart(
             stage.StageArn,
             token,
             new CompositionDestinations(
@@ -51,11 +56,19 @@ public sealed partial class CompositionService(
                 [StageService.OwnerTag] = caller.UserId,
                 [StageService.ManagedByTag] = options.DeploymentTag
             }), ct);
+        }
+        catch (IvsServiceException)
+        {
+            // IVS refused (its own quota, a bad configuration): nothing runs, the slot is free again.
+            await quotas.ReleaseCompositionAsync(stage.OwnerId, token, CancellationToken.None);
+            throw;
+        }
 
         var composition = new Composition(started.Arn, stageId, caller.UserId, key, started.State, time.GetUtcNow());
         try
         {
             await store.AddAsync(composition, ct);
+            await quotas.ConfirmCompositionAsync(stage.OwnerId, token, stageId, composition.CompositionId, ct);
             return (composition, true);
         }
         catch (CompositionConflictException)
@@ -78,7 +91,7 @@ public sealed partial class CompositionService(
         await access.FindOwnedAsync(caller.UserId, stageId, ct);
         var composition = await store.FindAsync(stageId, compositionId, ct)
             ?? throw new NotFoundException("composition-not-found", "The composition does not exist.");
-        if (Finished.Contains(composition.State))
+        if (Composition.IsFinished(composition.State))
         {
             return;
         }

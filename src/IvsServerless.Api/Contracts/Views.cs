@@ -54,7 +54,7 @@ public static class Views
         ArgumentNullException.ThrowIfNull(composition);
         return new CompositionView
         {
-            CompositionId = composition.CompositionArn[(composition.CompositionArn.LastIndexOf('/') + 1)..],
+            CompositionId = composition.CompositionId,
             CompositionArn = composition.CompositionArn,
             State = composition.State,
             StartedBy = composition.StartedBy,

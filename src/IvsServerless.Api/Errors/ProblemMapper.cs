@@ -3,6 +3,7 @@ using System.Text.Json;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Storage;
 using IvsServerless.Core.TokenSigning;
@@ -35,6 +36,9 @@ public static class ProblemMapper
             InvalidCursorException => Make(400, "invalid-cursor", "Bad Request", "The cursor is not valid.", requestId,
                 new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of a previous page."] }),
             StageConflictException => Make(409, "conflict", "Conflict", "The stage was changed concurrently; retry.", requestId),
+            UserQuotaExceededException e => Make(409, "quota-exceeded", "Conflict",
+                $"You have reached the limit of {e.Limit} {e.Quota} per user; end or delete one first.", requestId),
+            UserRateLimitedException e => RateLimited(e, headers, requestId),
             IvsThrottledException => Throttled(headers, requestId),
             StoreUnavailableException => StoreUnavailable(headers, requestId),
             TokenSigningUnavailableException =>
@@ -42,7 +46,8 @@ public static class ProblemMapper
                 503, "token-signing-unavailable", "Service Unavailable", "Participant tokens cannot be signed right now; try again later.",
                 requestId),
             IvsQuotaExceededException =>
-                Make(503, "quota-exceeded", "Service Unavailable", "A video service quota is exhausted; try again later.", requestId),
+                Make(503, "service-quota-exceeded", "Service Unavailable", "A video service quota is exhausted; try again later.",
+                    requestId),
             IvsResourceNotFoundException => Make(404, "not-found", "Not Found", "The resource does not exist.", requestId),
             IvsServiceException => Make(502, "upstream-error", "Bad Gateway", "The video service failed; try again.", requestId),
             HttpRequestException or SocketException or IOException =>
@@ -87,6 +92,14 @@ public static class ProblemMapper
     {
         headers["retry-after"] = StoreUnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Make(503, "store-unavailable", "Service Unavailable", "Our data store is busy or failing; retry after a moment.", requestId);
+    }
+
+    private static Problem RateLimited(UserRateLimitedException e, Dictionary<string, string> headers, string? requestId)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
+        headers["retry-after"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Make(429, "rate-limited", "Too Many Requests",
+            $"You have reached the limit of {e.Limit} {e.Rate} per minute; retry after {seconds} s.", requestId);
     }
 
     private static Problem Throttled(Dictionary<string, string> headers, string? requestId)

@@ -4,6 +4,7 @@ using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Participants;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
 
@@ -14,6 +15,7 @@ public sealed class StageService(
     ICompositionStore compositions,
     IStageProvisioning ivs,
     StageAccess access,
+    UserQuotas quotas,
     ApiOptions options,
     TimeProvider time,
     ParticipantRevoker revoker)
@@ -31,9 +33,21 @@ public sealed class StageService(
         var (_, recording) = input.Recording(body.Recording);
         input.ThrowIfInvalid();
 
-        var created = await ivs.CreateStageAsync(name!,
-            new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag },
-            TargetOf(recording), ct);
+        var target = TargetOf(recording);
+        var claim = await quotas.ClaimStageAsync(caller.UserId, ct);
+        IvsStage created;
+        try
+        {
+            created = await ivs.CreateStageAsync(name!,
+                new Dictionary<string, string> { [OwnerTag] = caller.UserId, [ManagedByTag] = options.DeploymentTag }, target, ct);
+        }
+        catch (IvsServiceException)
+        {
+            // IVS answered with a refusal: no stage was made, so the slot is free again.
+            await quotas.ReleaseStageAsync(caller.UserId, claim, CancellationToken.None);
+            throw;
+        }
+
         var arn = created.Arn;
 
         var stage = new Stage(IdOf(arn), arn, name!, caller.UserId, visibility!.Value,
@@ -45,12 +59,22 @@ public sealed class StageService(
         }
         catch
         {
-            // Without a record nobody could ever use or delete the IVS stage: take it back. The caller's
-            // token may be cancelled already, and the compensation must still run.
-            await CompensateAsync(arn);
+            // A failed write may still have been applied (its response lost): look before taking the IVS stage back,
+            // as an IVS stage deleted under its own record would leave a ghost that lists and reads as live.
+            switch (await RecordStateAsync(stage))
+            {
+                case RecordState.Stored:
+                    await quotas.ConfirmStageAsync(caller.UserId, claim, stage.StageId, CancellationToken.None);
+                    return stage;
+                case RecordState.Absent:
+                    await quotas.ReleaseStageAsync(caller.UserId, claim, CancellationToken.None);
+                    break;
+            }
+
             throw;
         }
 
+        await quotas.ConfirmStageAsync(caller.UserId, claim, stage.StageId, ct);
         return stage;
     }
 
@@ -191,6 +215,40 @@ public sealed class StageService(
             throw new StateConflictException("recording-active",
                 "The recording setting cannot change while participants are being recorded; retry once they stop publishing.");
         }
+    }
+
+    /// <summary>
+    /// Whether the record of a create whose write failed exists after all. Only when the store says for certain that
+    /// it does not is the IVS stage taken back; when the store cannot say, the stage keeps its managed-by tag and the
+    /// reconciler settles it (an IVS stage without a record is swept, a record without an IVS stage is marked deleted).
+    /// The caller's token may be cancelled already, and this must still run.
+    /// </summary>
+    private async Task<RecordState> RecordStateAsync(Stage stage)
+    {
+        Stage? stored;
+        try
+        {
+            stored = await store.FindAsync(stage.StageId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return RecordState.Unknown;
+        }
+
+        if (stored is null)
+        {
+            await CompensateAsync(stage.StageArn);
+            return RecordState.Absent;
+        }
+
+        return stored.IsRecordOf(stage) ? RecordState.Stored : RecordState.Unknown;
+    }
+
+    private enum RecordState
+    {
+        Absent,
+        Stored,
+        Unknown,
     }
 
     private async Task CompensateAsync(string arn)

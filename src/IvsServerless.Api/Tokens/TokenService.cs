@@ -2,6 +2,7 @@ using System.Text;
 using IvsServerless.Api.Contracts;
 using IvsServerless.Api.Errors;
 using IvsServerless.Core.Ivs;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
 
@@ -12,7 +13,8 @@ namespace IvsServerless.Api.Tokens;
 /// (IVS API or self-signed) mints exactly what was granted.
 /// The token is a bearer secret: it is returned, never logged or put in an exception.
 /// </summary>
-public sealed class TokenService(IStageStore store, StageEndpointResolver endpoints, TokenPolicy policy, IParticipantTokenMinter minter)
+public sealed class TokenService(
+    IStageStore store, StageEndpointResolver endpoints, TokenPolicy policy, IParticipantTokenMinter minter, UserQuotas quotas)
 {
     public async Task<TokenView> IssueAsync(Caller caller, string stageId, CreateTokenBody body, CancellationToken ct)
     {
@@ -20,6 +22,9 @@ public sealed class TokenService(IStageStore store, StageEndpointResolver endpoi
         var stage = await store.FindAsync(stageId, ct);
         var decision = policy.Decide(stage, caller, request);
         var grant = decision.Grant ?? throw Refusal(decision);
+
+        // Counted once granted: refusals cost the caller nothing, every token minted counts.
+        await quotas.CountTokenMintAsync(caller.UserId, ct);
 
         MintedToken minted;
         try

@@ -15,7 +15,13 @@ public sealed record Composition(
     DateTimeOffset StartedAt,
     DateTimeOffset? EndedAt = null,
     string? FailureReason = null,
-    IReadOnlyList<CompositionDestination>? Destinations = null);
+    IReadOnlyList<CompositionDestination>? Destinations = null)
+{
+    /// <summary>Whether the state is final (STOPPED or FAILED): the composition no longer runs.</summary>
+    public static bool IsFinished(string state) => state is "STOPPED" or "FAILED";
+
+    public string CompositionId => CompositionArn[(CompositionArn.LastIndexOf('/') + 1)..];
+}
 
 /// <summary>One destination of a composition as the last IVS event about it said: ACTIVE, RECONNECTING, STOPPED or FAILED.</summary>
 public sealed record CompositionDestination(string DestinationId, string State, string? Reason);

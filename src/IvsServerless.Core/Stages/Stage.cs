@@ -89,6 +89,14 @@ public sealed record Stage(
     public bool IsOwnedBy(string userId) => userId == OwnerId;
 
     /// <summary>
+    /// Whether this stored record is the one a create of <paramref name="created"/> wrote: the same request retried after
+    /// its response was lost finds it, and that is success, not a conflict.
+    /// </summary>
+    public bool IsRecordOf(Stage created) =>
+        created is not null && StageArn == created.StageArn && OwnerId == created.OwnerId && Name == created.Name
+        && Version == created.Version;
+
+    /// <summary>
     /// The stage with <paramref name="sessionId"/> as its live session (null = none) as observed at
     /// <paramref name="observedAt"/>, or null when an observation at least as new is already recorded or nothing
     /// would change. Events and the reconciler both report sessions, late and out of order: the newest observation wins.

@@ -28,7 +28,7 @@ public enum IvsResource
 /// <summary>IVS actions one function's code calls, on which resources; <paramref name="Sid"/> names the policy statement.</summary>
 public sealed record IvsGrant(string Sid, IReadOnlyList<string> Actions, IReadOnlyList<IvsResource> Resources);
 
-/// <summary>DynamoDB actions on the one table; queries on its indexes too when <paramref name="IndexQueries"/>.</summary>
+/// <summary>DynamoDB actions on the one table; its queries and scans on its indexes too when <paramref name="IndexQueries"/>.</summary>
 public sealed record TableGrant(IReadOnlyList<string> Actions, bool IndexQueries = false);
 
 /// <summary>
@@ -76,4 +76,8 @@ public static class TableActions
     public const string Query = "dynamodb:Query";
     public const string UpdateItem = "dynamodb:UpdateItem";
     public const string DeleteItem = "dynamodb:DeleteItem";
+    public const string Scan = "dynamodb:Scan";
+
+    /// <summary>The actions that read an index; the only ones a grant with index reads extends to the indexes.</summary>
+    public static IReadOnlyList<string> IndexReads { get; } = [Query, Scan];
 }

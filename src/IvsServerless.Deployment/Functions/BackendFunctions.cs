@@ -26,6 +26,7 @@ public static class BackendFunctions
     /// (rename), DeleteStage. Stages are listed from DynamoDB (owner and live indexes), never from IVS. An update that
     /// takes access away (ParticipantRevoker) reads the live session (GetStage), lists its connected participants and
     /// disconnects those who may no longer join.
+    /// UserQuotas counts each owner's stages in a ledger item (PutItem creates it, UpdateItem claims and releases).
     /// </summary>
     public static FunctionDeclaration Stages { get; } = new("stages", FunctionKind.HttpApi, "HTTP API: stages")
     {
@@ -41,7 +42,7 @@ public static class BackendFunctions
                         "ivs:TagResource", "ivs:UpdateStage"],
                     [IvsResource.Stages]),
             ],
-            Table = new([GetItem, PutItem, Query], IndexQueries: true),
+            Table = new([GetItem, PutItem, Query, UpdateItem], IndexQueries: true),
         },
     };
 
@@ -50,6 +51,7 @@ public static class BackendFunctions
     /// live channel. Both read the stage item.
     /// A ban (ParticipantService) finds the participant's user in the live session (GetStage, GetParticipant), stores the
     /// ban on the stage item (PutItem) and disconnects every participant of that user (ListParticipants by user id).
+    /// UserQuotas counts each user's tokens per minute in a ledger item (PutItem creates it, UpdateItem claims).
     /// Self-signed tokens are signed in the function instead, but need the stage's endpoints: stages stored before
     /// endpoints were cached get them once from GetStage and keep them on the stage item (PutItem).
     /// </summary>
@@ -67,7 +69,7 @@ public static class BackendFunctions
                         "ivs:ListParticipants"],
                     [IvsResource.Stages]),
             ],
-            Table = new([GetItem, PutItem]),
+            Table = new([GetItem, PutItem, UpdateItem]),
         },
         SelfSignedAccess = new AwsAccess
         {
@@ -76,7 +78,7 @@ public static class BackendFunctions
                 new("Ivs", ["ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants"],
                     [IvsResource.Stages]),
             ],
-            Table = new([GetItem, PutItem]),
+            Table = new([GetItem, PutItem, UpdateItem]),
             SigningKey = SigningKeyGrant.Read,
         },
     };
@@ -117,7 +119,8 @@ public static class BackendFunctions
     /// <summary>
     /// ReconcilerService and IdleStageSweeper: list this deployment's IVS stages (ListStages has no resource type), read
     /// each one's sessions, participants and participant events, tag orphans, delete idle stages; the checkpoint item,
-    /// stage items and projection items in the table. Overlapping runs are kept apart by its lease in the table, not by
+    /// stage items and projection items in the table. GhostStageWalk scans a slice of the owner index per run and asks
+    /// GetStage whether each record's IVS stage still exists. Overlapping runs are kept apart by its lease in the table, not by
     /// reserved concurrency (which new accounts, limited to 10 concurrent executions, cannot grant).
     /// </summary>
     public static FunctionDeclaration Reconciler { get; } =
@@ -137,7 +140,7 @@ public static class BackendFunctions
                         [IvsResource.Stages]),
                     new("IvsListStages", ["ivs:ListStages"], [IvsResource.Any]),
                 ],
-                Table = new([GetItem, PutItem, Query, UpdateItem]),
+                Table = new([GetItem, PutItem, Query, Scan, UpdateItem], IndexQueries: true),
             },
         };
 

@@ -19,6 +19,9 @@ public sealed record FunctionSettings(
     /// <summary>Individual participant recording (its own init member, so the positional list stays as it was).</summary>
     public RecordingSettings Recordings { get; init; } = new();
 
+    /// <summary>Per-user limits of the API functions (its own init member, so the positional list stays as it was).</summary>
+    public QuotaSettings Quotas { get; init; } = new();
+
     public static FunctionSettings From(Func<string, string?> environment)
     {
         var reader = new EnvironmentReader(environment);
@@ -29,7 +32,7 @@ public sealed record FunctionSettings(
             CompositionSettings.Read(reader),
             ReconcilerSettings.Read(reader),
             LiveSettings.Read(reader))
-        { Recordings = RecordingSettings.Read(reader) };
+        { Recordings = RecordingSettings.Read(reader), Quotas = QuotaSettings.Read(reader) };
         reader.ThrowIfInvalid();
         return settings;
     }
@@ -39,5 +42,6 @@ public sealed record FunctionSettings(
         Aws.Variables().Concat(Table.Variables()).Concat(Tokens.Variables()).Concat(Compositions.Variables()).Concat(Reconciler.Variables())
             .Concat(Live.Variables())
             .Concat(Recordings.Variables())
+            .Concat(Quotas.Variables())
             .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
 }

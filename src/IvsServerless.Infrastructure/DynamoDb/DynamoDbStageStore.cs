@@ -7,7 +7,7 @@ using IvsServerless.Core.Stages;
 namespace IvsServerless.Infrastructure.DynamoDb;
 
 /// <summary>Stages in the single table: conditional writes guard creation and every update (optimistic version).</summary>
-public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions options) : IStageStore, IStageBatchReader
+public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions options) : IStageStore, IStageBatchReader, IStageCatalog
 {
     /// <summary>BatchGetItem's limit.</summary>
     private const int MaxBatchGetKeys = 100;
@@ -34,6 +34,13 @@ public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions o
         }
         catch (ConditionalCheckFailedException)
         {
+            // The SDK retries a write whose response was lost; the retry then fails its own condition. The item this
+            // request wrote (same IVS stage, still at version 1) is success, anything else a real conflict.
+            if (await FindAsync(stage.StageId, cancellationToken) is { } stored && stored.IsRecordOf(stage))
+            {
+                return;
+            }
+
             throw new StageConflictException($"Stage {stage.StageId} already exists.");
         }
     }
@@ -133,6 +140,39 @@ public sealed class DynamoDbStageStore(IAmazonDynamoDB dynamo, DynamoDbOptions o
         var response = await PageCursor.QueryAsync(page.Cursor, () => dynamo.QueryAsync(request, cancellationToken));
 
         return new Page<Stage>(response.Items.Select(StageItem.To).ToList(), PageCursor.Encode(response.LastEvaluatedKey));
+    }
+
+    /// <summary>
+    /// A parallel-scan segment of the owner index: it holds every stage item not marked deleted (a deleted stage leaves
+    /// it) besides the stages' session entries, which the filter drops, and none of the projection's other items.
+    /// </summary>
+    public async IAsyncEnumerable<Stage> ListSliceAsync(int slice, int slices,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var response = await dynamo.ScanAsync(new ScanRequest
+            {
+                TableName = options.TableName,
+                IndexName = TableLayout.OwnerIndex,
+                Segment = slice,
+                TotalSegments = slices,
+                FilterExpression = $"begins_with({TableLayout.OwnerIndexPartitionKey}, :owner)",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":owner"] = new() { S = TableLayout.OwnerPartition("") },
+                },
+                ExclusiveStartKey = start,
+            }, cancellationToken);
+            foreach (var item in response.Items)
+            {
+                yield return StageItem.To(item);
+            }
+
+            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
     }
 
     /// <summary>A stage listing only ever stops on a stage item.</summary>

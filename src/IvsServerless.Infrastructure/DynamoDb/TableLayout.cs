@@ -62,6 +62,11 @@ public static class TableLayout
 
     public static string IdempotencySortKey(string key) => "IDEMPOTENCY#" + key;
 
+    /// <summary>One per-user ledger of counted claims (stages owned, compositions running, tokens this minute).</summary>
+    public static string QuotaPartition(string ledger) => "QUOTA#" + ledger;
+
+    public const string QuotaSortKey = "QUOTA";
+
     public static CreateTableRequest Definition(string tableName) => new()
     {
         TableName = tableName,

@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Projection;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
@@ -29,8 +30,9 @@ public sealed class ApiHarness : IAsyncDisposable
 
     private ApiHarness(EmulatorServer emulator, HttpClient http, IvsRealTimeClient ivs, IStageStore stages, ICompositionStore compositions,
         (IProjectionStore Writer, ISessionHistory Reader) projection, IDisposable? dynamo, string storageArn, string encoderArn,
-        Func<IvsRealTimeClient, IParticipantTokenMinter>? minter)
+        Func<IvsRealTimeClient, IParticipantTokenMinter>? minter, IUsageLedger usage, QuotaOptions? quotas)
     {
+        Usage = usage;
         Projection = projection.Writer;
         Emulator = emulator;
         Http = http;
@@ -38,9 +40,10 @@ public sealed class ApiHarness : IAsyncDisposable
         _stages = stages;
         _compositions = compositions;
         _dynamo = dynamo;
-        Handler = new ApiHandler(stages, compositions, ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new ApiOptions
+        Handler = new ApiHandler(stages, compositions, Usage, ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new ApiOptions
         {
             DeploymentTag = "tests",
+            Quotas = quotas ?? new QuotaOptions(),
             CompositionStorageConfigurationArn = storageArn,
             CompositionEncoderConfigurationArn = encoderArn,
             RecordingStorageConfigurationArn = storageArn,
@@ -53,6 +56,7 @@ public sealed class ApiHarness : IAsyncDisposable
     public InMemoryStageStore Stages => _stages as InMemoryStageStore ?? throw OnDynamoDb();
     public InMemoryCompositionStore Compositions => _compositions as InMemoryCompositionStore ?? throw OnDynamoDb();
     public ApiHandler Handler { get; }
+    public IUsageLedger Usage { get; }
 
     /// <summary>The event projection behind the session routes: apply events here as the ivs-events function would.</summary>
     public IProjectionStore Projection { get; }
@@ -64,6 +68,13 @@ public sealed class ApiHarness : IAsyncDisposable
         return StartAsync(stages ?? new InMemoryStageStore(), new InMemoryCompositionStore(), (projection, projection), null);
     }
 
+    /// <summary>In-memory stores with these per-user limits.</summary>
+    public static Task<ApiHarness> StartAsync(QuotaOptions quotas)
+    {
+        var projection = new InMemoryProjectionStore();
+        return StartAsync(new InMemoryStageStore(), new InMemoryCompositionStore(), (projection, projection), null, quotas: quotas);
+    }
+
     /// <summary>In-memory stores; participant tokens minted by <paramref name="minter"/> (e.g. self-signed) instead of the IVS
     /// API.</summary>
     public static Task<ApiHarness> StartAsync(Func<IvsRealTimeClient, IParticipantTokenMinter> minter)
@@ -73,18 +84,19 @@ public sealed class ApiHarness : IAsyncDisposable
     }
 
     /// <summary>The production stores on a fresh table of the shared DynamoDB Local.</summary>
-    public static async Task<ApiHarness> StartOnDynamoDbLocalAsync()
+    public static async Task<ApiHarness> StartOnDynamoDbLocalAsync(QuotaOptions? quotas = null)
     {
         var engine = await DynamoDbLocal.GetSharedAsync();
         var table = new DynamoDbOptions { TableName = await engine.CreateUniqueTableAsync("api", TableLayout.Definition) };
         var client = engine.CreateClient();
         return await StartAsync(new DynamoDbStageStore(client, table), new DynamoDbCompositionStore(client, table),
-            (new DynamoDbProjectionStore(client, table), new DynamoDbSessionHistory(client, table)), client);
+            (new DynamoDbProjectionStore(client, table), new DynamoDbSessionHistory(client, table)), client,
+            usage: new DynamoDbUsageLedger(client, table), quotas: quotas);
     }
 
     private static async Task<ApiHarness> StartAsync(IStageStore stages, ICompositionStore compositions,
         (IProjectionStore, ISessionHistory) projection, IDisposable? dynamo,
-            Func<IvsRealTimeClient, IParticipantTokenMinter>? minter = null)
+            Func<IvsRealTimeClient, IParticipantTokenMinter>? minter = null, IUsageLedger? usage = null, QuotaOptions? quotas = null)
     {
         var emulator = await EmulatorServer.StartAsync(options: new EmulatorOptions { Region = "us-east-1" });
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = emulator.BaseAddress };
@@ -101,7 +113,7 @@ public sealed class ApiHarness : IAsyncDisposable
             new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
         var encoder = await ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" });
         return new ApiHarness(emulator, http, ivs, stages, compositions, projection, dynamo,
-            storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn, minter);
+            storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn, minter, usage ?? new InMemoryUsageLedger(), quotas);
     }
 
     /// <summary>Goes through the Lambda byte interface, exactly as the runtime calls it.</summary>

@@ -6,7 +6,9 @@ using IvsServerless.Api.HttpApi;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
+using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Stages;
+using IvsServerless.Deployment.Settings;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
 using IvsServerless.IvsRealTime.Adapter;
@@ -23,14 +25,23 @@ public sealed class ApiUnderTest : IDisposable
 {
     private readonly IDisposable? _clients;
 
-    private ApiUnderTest(string kind, IStageStore stages, ICompositionStore compositions, ApiIvsPorts ivs, IDisposable? clients)
+    private ApiUnderTest(
+        string kind, IStageStore stages, ICompositionStore compositions, IUsageLedger usage, ApiIvsPorts ivs, IDisposable? clients)
     {
         Kind = kind;
         Stages = stages;
         Tokens = ivs.Tokens;
-        Handler = new ApiHandler(stages, compositions, ivs, new ApiOptions { DeploymentTag = "benchmarks" });
+        Handler = new ApiHandler(stages, compositions, usage, ivs, new ApiOptions { DeploymentTag = "benchmarks", Quotas = Roomiest });
         _clients = clients;
     }
+
+    /// <summary>The highest per-user limits: the benchmarks pay for the counting, as production does, but reach no limit.</summary>
+    public static QuotaOptions Roomiest { get; } = new()
+    {
+        StagesPerOwner = QuotaSettings.MaxStagesPerOwner,
+        ConcurrentCompositionsPerOwner = QuotaSettings.MaxConcurrentCompositionsPerOwner,
+        TokenMintsPerMinute = QuotaSettings.MaxTokenMintsPerMinute,
+    };
 
     public string Kind { get; }
 
@@ -53,14 +64,14 @@ public sealed class ApiUnderTest : IDisposable
             new IvsRealTimeClientOptions { Region = LocalEngines.Region, ServiceUrl = engines.Ivs.BaseAddress.ToString().TrimEnd('/') },
             new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
         return new ApiUnderTest("local-engines", new DynamoDbStageStore(dynamo, table), new DynamoDbCompositionStore(dynamo, table),
-            ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new Clients(dynamo, http));
+            new DynamoDbUsageLedger(dynamo, table), ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new Clients(dynamo, http));
     }
 
     public static ApiUnderTest InMemory()
     {
         var ivs = new InMemoryIvs();
         return new(
-            "in-memory", new InMemoryStageStore(), new InMemoryCompositionStore(), new ApiIvsPorts(
+            "in-memory", new InMemoryStageStore(), new InMemoryCompositionStore(), new UnmeteredUsageLedger(), new ApiIvsPorts(
             ivs, ivs, NotMeasured.Instance, NotMeasured.Instance), null);
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using IvsServerless.Deployment.Settings;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsEmulator;
 using IvsServerless.Testing;
@@ -46,6 +48,10 @@ public sealed class LocalEngines : IAsyncDisposable
         ["DEPLOYMENT_TAG"] = "benchmarks",
         ["IVS_ENDPOINT"] = Ivs.BaseAddress.ToString(),
         ["DYNAMODB_ENDPOINT"] = DynamoDb.ServiceUrl,
+
+        // One viewer mints thousands of tokens here: the highest limit, so the counting is paid but never refused.
+        ["QUOTA_TOKEN_MINTS_PER_MINUTE"] = QuotaSettings.MaxTokenMintsPerMinute.ToString(CultureInfo.InvariantCulture),
+        ["QUOTA_STAGES_PER_OWNER"] = QuotaSettings.MaxStagesPerOwner.ToString(CultureInfo.InvariantCulture),
     };
 
     public async ValueTask DisposeAsync() => await Ivs.DisposeAsync();

@@ -7,7 +7,7 @@ using IvsServerless.Core.Stages;
 namespace IvsServerless.Reconciler.Tests.Fakes;
 
 /// <summary>The IStageStore contract in memory (optimistic versions included).</summary>
-public sealed class InMemoryStageStore : IStageStore
+public sealed class InMemoryStageStore : IStageStore, IStageCatalog
 {
     private readonly Dictionary<string, Stage> _stages = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -53,6 +53,25 @@ public sealed class InMemoryStageStore : IStageStore
 
     public Task<Page<Stage>> ListLivePublicAsync(PageRequest page, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
+
+    /// <summary>Slices by a stable hash of the id, as DynamoDB's parallel scan splits by key.</summary>
+    public async IAsyncEnumerable<Stage> ListSliceAsync(int slice, int slices,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<Stage> all;
+        lock (_lock)
+        {
+            all = [.. _stages.Values.Where(s => !s.Deleted && SliceOf(s.StageId, slices) == slice)];
+        }
+
+        foreach (var stage in all)
+        {
+            await Task.Yield();
+            yield return stage;
+        }
+    }
+
+    public static int SliceOf(string stageId, int slices) => stageId.Sum(c => c) % slices;
 }
 
 /// <summary>The projection in memory: events through <see cref="Projector"/>, presence by newest observation.</summary>

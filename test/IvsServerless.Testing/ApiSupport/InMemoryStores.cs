@@ -2,6 +2,7 @@ using System.Globalization;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Stages;
+using IvsServerless.Core.Storage;
 
 namespace IvsServerless.Testing.ApiSupport;
 
@@ -31,10 +32,15 @@ public class InMemoryStageStore : IStageStore
     {
         lock (_lock)
         {
-            if (!_stages.TryAdd(stage.StageId, stage))
+            if (_stages.TryGetValue(stage.StageId, out var stored))
             {
-                throw new StageConflictException($"Stage {stage.StageId} exists.");
+                // As the DynamoDB store: the same create again (a retry after a lost response) is success.
+                return stored.IsRecordOf(stage)
+                    ? Task.CompletedTask
+                    : throw new StageConflictException($"Stage {stage.StageId} exists.");
             }
+
+            _stages.Add(stage.StageId, stage);
 
             Writes++;
         }
@@ -110,11 +116,25 @@ public class InMemoryStageStore : IStageStore
     }
 }
 
-/// <summary>A store whose writes fail after IVS already created the stage.</summary>
-public sealed class FailingAddStageStore : InMemoryStageStore
+/// <summary>
+/// A store whose stage writes fail after IVS already created the stage: not applied, or applied with the response
+/// lost (<paramref name="writeApplied"/>); reads can fail too, so the service cannot tell (<paramref name="readsFail"/>).
+/// </summary>
+public sealed class FailingAddStageStore(bool writeApplied = false, bool readsFail = false) : InMemoryStageStore
 {
-    public override Task AddAsync(Stage stage, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("DynamoDB is down at " + nameof(FailingAddStageStore));
+    public override async Task AddAsync(Stage stage, CancellationToken cancellationToken)
+    {
+        if (writeApplied)
+        {
+            await base.AddAsync(stage, cancellationToken);
+        }
+
+        throw new StoreUnavailableException("DynamoDB is down at " + nameof(FailingAddStageStore), "ServiceUnavailable");
+    }
+
+    public override Task<Stage?> FindAsync(string stageId, CancellationToken cancellationToken) => readsFail
+        ? throw new StoreUnavailableException("DynamoDB reads fail at " + nameof(FailingAddStageStore), "ServiceUnavailable")
+        : base.FindAsync(stageId, cancellationToken);
 }
 
 public sealed class InMemoryCompositionStore : ICompositionStore
