@@ -42,8 +42,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change name, visibility, co-hosts or invited users (owner only).
-         * @description A new name is also set on the IVS stage. Concurrent updates are retried against the latest version; 409 if they keep colliding. A banned user cannot be made co-host or invited (400: lift the ban first). Revocation takes effect at once: after a change of visibility, co-hosts or invitations of a private stage, every participant of a user who may no longer join is disconnected from the live session (if IVS fails half-way, repeating the same PATCH completes it). A co-host removed who may still watch stays connected and exchanges their token for a subscribe-only one.
+         * Change name, visibility, co-hosts, invited users or recording (owner only).
+         * @description A new name and recording setting are also set on the IVS stage. Concurrent updates are retried against the latest version; 409 if they keep colliding, or `recording-active` when IVS refuses a recording change while a participant is being recorded. A banned user cannot be made co-host or invited (400: lift the ban first). Revocation takes effect at once: after a change of visibility, co-hosts or invitations of a private stage, every participant of a user who may no longer join is disconnected from the live session (if IVS fails half-way, repeating the same PATCH completes it). A co-host removed who may still watch stays connected and exchanges their token for a subscribe-only one.
          */
         patch: operations["updateStage"];
         trace?: never;
@@ -85,6 +85,30 @@ export interface paths {
         };
         /** One session of the stage with its participants, their publish and recording history, and the compositions of its time span. */
         get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/sessions/{sessionId}/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The session's individual participant recordings, newest first (anyone who can see the stage).
+         * @description From the IVS Participant Recording State Change events (docs/recordings.md). `state`: ACTIVE, ENDED, START_FAILED or END_FAILED; times and duration once the events said so.
+         */
+        get: operations["listRecordings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -276,6 +300,7 @@ export interface components {
             visibility: "public" | "private";
             coHostIds?: string[];
             invitedUserIds?: string[];
+            recording?: components["schemas"]["RecordingSetting"];
         };
         UpdateStage: {
             name?: string;
@@ -283,6 +308,37 @@ export interface components {
             visibility?: "public" | "private";
             coHostIds?: string[];
             invitedUserIds?: string[];
+            recording?: components["schemas"]["RecordingSetting"];
+        };
+        /**
+         * @description Individual participant recording (docs/recordings.md):
+         *     `off`, or `individual` with the options of the IVS stage's `autoParticipantRecordingConfiguration` (names, enums and
+         *     bounds as the IVS model; absent options take the IVS defaults; options go with `individual` only). IVS records into
+         *     the deployment's storage configuration (none: 503 `recordings-not-configured`). A change while a participant is being
+         *     recorded is 409 `recording-active`.
+         */
+        RecordingSetting: {
+            /** @enum {string} */
+            mode: "off" | "individual";
+            /** @description Default AUDIO_VIDEO. */
+            mediaTypes?: ("AUDIO_VIDEO" | "AUDIO_ONLY" | "NONE")[];
+            thumbnailConfiguration?: {
+                /**
+                 * @description Default DISABLED.
+                 * @enum {string}
+                 */
+                recordingMode?: "INTERVAL" | "DISABLED";
+                /** @description Default 60. */
+                targetIntervalSeconds?: number;
+                /** @description Default SEQUENTIAL. */
+                storage?: ("SEQUENTIAL" | "LATEST")[];
+            };
+            /** @description Default 0 (never merge). */
+            recordingReconnectWindowSeconds?: number;
+            hlsConfiguration?: {
+                /** @description Default 6. */
+                targetSegmentDurationSeconds?: number;
+            };
         };
         Stage: {
             stageId: string;
@@ -299,6 +355,7 @@ export interface components {
             live: boolean;
             activeSessionId?: string;
             version: number;
+            recording: components["schemas"]["RecordingSetting"];
             /** @description GET of one stage only. */
             compositions?: components["schemas"]["Composition"][];
             /** @description GET of one stage only; the live session's participants who are connected or publishing. */
@@ -382,6 +439,25 @@ export interface components {
             /** @description Compositions that ran during the session. */
             compositions: components["schemas"]["Composition"][];
         };
+        RecordingList: {
+            items: {
+                /** @description The session id, ~, the participant id. */
+                recordingId: string;
+                sessionId: string;
+                participantId: string;
+                /** @description Empty when the token carried none. */
+                userId: string;
+                /** @enum {string} */
+                state: "ACTIVE" | "ENDED" | "START_FAILED" | "END_FAILED";
+                s3BucketName?: string;
+                s3KeyPrefix?: string;
+                /** Format: date-time */
+                startedAt?: string;
+                /** Format: date-time */
+                endedAt?: string;
+                durationMs?: number;
+            }[];
+        };
         StagePage: {
             items: components["schemas"]["Stage"][];
             /** @description Absent on the last page. */
@@ -411,12 +487,14 @@ export interface components {
          *     malformed-event (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed,
          *     not-allowed-to-join, banned, token-not-yours;
          *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, not-found (gone in IVS),
-         *     route-not-found; 405 method-not-allowed; 409 conflict, ban-limit-reached, exchange-needs-self-signed; 413 payload-too-large; 415 unsupported-media-type;
-         *     429 throttled; 500 internal-error; 502 upstream-error, upstream-unreachable; 503 quota-exceeded, timeout,
-         *     token-signing-unavailable, compositions-not-configured, session-history-unavailable, store-unavailable.
+         *     route-not-found; 405 method-not-allowed; 409 conflict, quota-exceeded (a per-user limit, named in `detail`),
+         *     ban-limit-reached, exchange-needs-self-signed, recording-active; 413 payload-too-large; 415 unsupported-media-type;
+         *     429 throttled, rate-limited (a per-user rate); 500 internal-error; 502 upstream-error, upstream-unreachable;
+         *     503 service-quota-exceeded, timeout, token-signing-unavailable, compositions-not-configured,
+         *     session-history-unavailable, store-unavailable, recordings-not-configured.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "exchange-needs-self-signed" | "payload-too-large" | "unsupported-media-type" | "throttled" | "internal-error" | "upstream-error" | "upstream-unreachable" | "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
+        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "exchange-needs-self-signed" | "payload-too-large" | "unsupported-media-type" | "quota-exceeded" | "throttled" | "rate-limited" | "internal-error" | "upstream-error" | "upstream-unreachable" | "service-quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured" | "recording-active";
         /** @description RFC 9457 problem details with this API's stable `code`. */
         Problem: {
             /**
@@ -463,7 +541,7 @@ export interface components {
             /** @constant */
             status?: 409;
             /** @enum {unknown} */
-            code?: "conflict" | "ban-limit-reached" | "exchange-needs-self-signed";
+            code?: "conflict" | "quota-exceeded" | "recording-active" | "ban-limit-reached" | "exchange-needs-self-signed";
         };
         TooLargeProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -481,7 +559,7 @@ export interface components {
             /** @constant */
             status?: 429;
             /** @enum {unknown} */
-            code?: "throttled";
+            code?: "throttled" | "rate-limited";
         };
         UpstreamProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -493,7 +571,7 @@ export interface components {
             /** @constant */
             status?: 503;
             /** @enum {unknown} */
-            code?: "quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable";
+            code?: "service-quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured";
         };
         /** @description API Gateway's own answer (not the function's), e.g. the JWT authorizer's 401. */
         GatewayMessage: {
@@ -585,21 +663,12 @@ export interface components {
                 "application/problem+json": components["schemas"]["NotFoundProblem"];
             };
         };
-        /** @description Concurrent changes */
+        /** @description Concurrent changes (`conflict`: retry), or a per-user limit reached (`quota-exceeded`: stages owned, concurrent compositions; the limit is named in `detail`). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "type": "https://ivs-serverless.dev/problems/conflict",
-                 *       "title": "Conflict",
-                 *       "status": 409,
-                 *       "detail": "The stage was changed concurrently; retry.",
-                 *       "code": "conflict"
-                 *     }
-                 */
                 "application/problem+json": components["schemas"]["ConflictProblem"];
             };
         };
@@ -640,7 +709,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
             };
         };
-        /** @description IVS is throttling; retry later. */
+        /** @description IVS is throttling (`throttled`), or the caller used up a per-user rate (`rate-limited`: participant tokens per minute); retry after `Retry-After` seconds. */
         Throttled: {
             headers: {
                 /** @description Seconds to wait. */
@@ -765,6 +834,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
@@ -841,14 +911,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "visibility": "private",
-                 *       "invitedUserIds": [
-                 *         "carol"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["UpdateStage"];
             };
         };
@@ -969,6 +1031,35 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["SessionDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRecordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recordings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1288,6 +1379,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["Throttled"];
             502: components["responses"]["Upstream"];
