@@ -103,8 +103,10 @@ public sealed class FunctionServices(
             CallsPerSecond = settings.Reconciler.CallsPerSecondOrDefault,
         };
         var stages = new DynamoDbStageStore(dynamo, table);
-        var service = new ReconcilerService(CreateIvs(), stages, new DynamoDbProjectionStore(dynamo, table),
-            new DynamoDbReconcilerCheckpointStore(dynamo, table), stages, options);
+        var ivs = CreateIvs();
+        var service = new ReconcilerService(ivs, stages, new DynamoDbProjectionStore(dynamo, table),
+            new DynamoDbReconcilerCheckpointStore(dynamo, table), stages,
+            new CompositionConvergence(new DynamoDbCompositionStore(dynamo, table), ivs, TimeProvider.System), options);
         return new ReconcilerHandler(service, options);
     }
 

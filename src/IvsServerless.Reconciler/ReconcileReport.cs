@@ -29,6 +29,14 @@ public sealed class ReconcileReport
 
     /// <summary>Of those, records whose IVS stage was gone, now marked deleted.</summary>
     public int GhostRecordsMarked { get; set; }
+
+    /// <summary>
+    /// Compositions left STARTING or STOPPING past the grace period, looked up in IVS (<see cref="CompositionConvergence"/>).
+    /// </summary>
+    public int CompositionsChecked { get; set; }
+
+    /// <summary>Of those, compositions whose stored state changed to what IVS reports.</summary>
+    public int CompositionsRepaired { get; set; }
     public int StagesFailed { get; set; }
     public Dictionary<string, int> IvsCalls { get; set; } = [];
 }

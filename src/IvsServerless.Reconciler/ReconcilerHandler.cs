@@ -24,6 +24,7 @@ public sealed class ReconcilerHandler(ReconcilerService service, ReconcilerOptio
             new("idleStagesDeleted", report.IdleStagesDeleted),
             new("orphansDeleted", report.OrphansDeleted),
             new("ghostRecordsMarked", report.GhostRecordsMarked),
+            new("compositionsRepaired", report.CompositionsRepaired),
             new("stagesFailed", report.StagesFailed));
         return JsonSerializer.SerializeToUtf8Bytes(report, ReconcilerJsonContext.Default.ReconcileReport);
     }

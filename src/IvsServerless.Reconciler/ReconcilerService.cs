@@ -29,9 +29,10 @@ public sealed class ReconcilerService
     private readonly RateLimiter _limiter;
     private readonly IdleStageSweeper _sweeper;
     private readonly GhostStageWalk _ghosts;
+    private readonly CompositionConvergence _compositions;
 
     public ReconcilerService(IStageInventory ivs, IStageStore stages, IProjectionStore projection, IReconcilerCheckpointStore checkpoints,
-        IStageCatalog catalog, ReconcilerOptions options, TimeProvider? time = null)
+        IStageCatalog catalog, CompositionConvergence compositions, ReconcilerOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -44,6 +45,7 @@ public sealed class ReconcilerService
         _limiter = new RateLimiter(_time, options.CallsPerSecond);
         _sweeper = new IdleStageSweeper(stages, options, _time);
         _ghosts = new GhostStageWalk(catalog, stages, options, _time);
+        _compositions = compositions;
     }
 
     /// <param name="runId">Unique per run (the Lambda request id): the lease owner.</param>
@@ -164,6 +166,10 @@ public sealed class ReconcilerService
 
                 return;
             }
+
+            var (compositionsChecked, compositionsRepaired) = await _compositions.ConvergeAsync(stageId, ct);
+            report.CompositionsChecked += compositionsChecked;
+            report.CompositionsRepaired += compositionsRepaired;
 
             // Observations are stamped with the time before ListStages was sent: an event newer than what the
             // listing could have seen always wins over it.

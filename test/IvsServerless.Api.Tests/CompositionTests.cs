@@ -37,6 +37,21 @@ public abstract class CompositionTestsBase : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stopping_a_composition_IVS_no_longer_knows_stores_it_as_stopped()
+    {
+        var stageId = await _api.CreateStageAsync("alice");
+        var gone = new IvsServerless.Core.Compositions.Composition(
+            "arn:aws:ivs:us-east-1:123456789012:composition/GoneGoneGone", stageId, "alice", "k-gone", "STARTING", DateTimeOffset.UtcNow);
+        await _api.AddStoredCompositionAsync(gone);
+
+        var response = await _api.SendAsync(ApiRequest.Delete($"/stages/{stageId}/compositions/GoneGoneGone").As("alice"));
+
+        Assert.Equal(204, response.Status);
+        var stored = Assert.Single(await _api.StoredCompositionsAsync(stageId));
+        Assert.Equal(("STOPPED", true), (stored.State, stored.EndedAt is not null));
+    }
+
+    [Fact]
     public async Task A_bad_idempotency_key_is_400_and_starts_nothing()
     {
         var stageId = await _api.CreateStageAsync("alice");

@@ -62,8 +62,8 @@ public sealed class IamTests(SynthesizedStacks stacks)
         Assert.Empty(stack.IvsActionsOf(BackendFunctions.IvsEvents.Handler));
         Assert.Equal(
             [
-                "ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions",
-                "ivs:ListStages", "ivs:TagResource"],
+                "ivs:DeleteStage", "ivs:GetComposition", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants",
+                "ivs:ListStageSessions", "ivs:ListStages", "ivs:TagResource"],
             stack.IvsActionsOf(BackendFunctions.Reconciler.Handler));
     }
 

@@ -161,7 +161,10 @@ public sealed class DroppedEventsTests(ItemsTable table, ITestOutputHelper outpu
         Assert.Contains(before[gamma].Participants, p => p.Publishing);
 
         var reconciler = new ReconcilerService(new IvsRealTimeAdapter(Ivs), Stages, new DynamoDbProjectionStore(table.Client, Options),
-            new DynamoDbReconcilerCheckpointStore(table.Client, Options), Stages, new ReconcilerOptions { DeploymentTag = DeploymentTag });
+            new DynamoDbReconcilerCheckpointStore(table.Client, Options), Stages,
+            new CompositionConvergence(
+                new DynamoDbCompositionStore(table.Client, Options), new IvsRealTimeAdapter(Ivs), TimeProvider.System),
+            new ReconcilerOptions { DeploymentTag = DeploymentTag });
         var report = await reconciler.RunAsync(
             "run-1", TimeSpan.FromSeconds(50), new LambdaJsonLogger(Stream.Null), CancellationToken.None);
         output.WriteLine(JsonSerializer.Serialize(report, ReconcilerJsonContext.Default.ReconcileReport));

@@ -18,7 +18,8 @@ public sealed class Harness
         Ivs = new FakeIvs(Time);
         var options = new ReconcilerOptions { DeploymentTag = Ours, IdleStageAfter = TimeSpan.FromHours(1) };
         Options = configure?.Invoke(options) ?? options;
-        Service = new ReconcilerService(Ivs, Stages, Projection, Checkpoints, Stages, Options, Time);
+        Service = new ReconcilerService(
+            Ivs, Stages, Projection, Checkpoints, Stages, new CompositionConvergence(Compositions, Ivs, Time), Options, Time);
     }
 
     public SteppedTime Time { get; } = new(T0);
@@ -26,6 +27,7 @@ public sealed class Harness
     public InMemoryStageStore Stages { get; } = new();
     public InMemoryProjection Projection { get; } = new();
     public InMemoryCheckpointStore Checkpoints { get; } = new();
+    public Testing.ApiSupport.InMemoryCompositionStore Compositions { get; } = new();
     public ReconcilerOptions Options { get; }
     public ReconcilerService Service { get; }
 

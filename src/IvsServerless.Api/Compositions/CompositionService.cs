@@ -102,7 +102,9 @@ public sealed partial class CompositionService(
         }
         catch (IvsResourceNotFoundException)
         {
-            // IVS already cleaned it up.
+            // IVS no longer knows it: it has ended (a composition stopped before it started gets no event saying so).
+            await store.SetStateAsync(stageId, compositionId, "STOPPED", time.GetUtcNow(), ct);
+            return;
         }
 
         await store.SetStateAsync(stageId, compositionId, "STOPPING", null, ct);

@@ -120,7 +120,8 @@ public static class BackendFunctions
     /// ReconcilerService and IdleStageSweeper: list this deployment's IVS stages (ListStages has no resource type), read
     /// each one's sessions, participants and participant events, tag orphans, delete idle stages; the checkpoint item,
     /// stage items and projection items in the table. GhostStageWalk scans a slice of the owner index per run and asks
-    /// GetStage whether each record's IVS stage still exists. Overlapping runs are kept apart by its lease in the table, not by
+    /// GetStage whether each record's IVS stage still exists. CompositionConvergence asks GetComposition about compositions
+    /// the events left STARTING or STOPPING. Overlapping runs are kept apart by its lease in the table, not by
     /// reserved concurrency (which new accounts, limited to 10 concurrent executions, cannot grant).
     /// </summary>
     public static FunctionDeclaration Reconciler { get; } =
@@ -138,6 +139,7 @@ public static class BackendFunctions
                             "ivs:DeleteStage", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants", "ivs:ListStageSessions",
                             "ivs:TagResource"],
                         [IvsResource.Stages]),
+                    new("IvsCompositions", ["ivs:GetComposition"], [IvsResource.Compositions]),
                     new("IvsListStages", ["ivs:ListStages"], [IvsResource.Any]),
                 ],
                 Table = new([GetItem, PutItem, Query, Scan, UpdateItem], IndexQueries: true),

@@ -13,7 +13,8 @@ namespace IvsServerless.IvsRealTime.Adapter;
 /// One instance serves every port a function needs; it holds no state besides the client.
 /// </summary>
 public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
-    : IStageProvisioning, IStageInventory, IParticipantControl, ICompositionControl, IParticipantTokenIssuer, IPublicKeyRegistry
+    : IStageProvisioning, IStageInventory, IParticipantControl, ICompositionControl, ICompositionInventory, IParticipantTokenIssuer,
+        IPublicKeyRegistry
 {
     /// <summary>The most IVS returns per page; the reconciler and key rotation list whole sets.</summary>
     private const int MaxPageSize = 100;
@@ -274,6 +275,20 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
 
     public Task StopAsync(string compositionArn, CancellationToken cancellationToken) =>
         CallAsync(() => ivs.StopCompositionAsync(new StopCompositionRequest { Arn = compositionArn }, cancellationToken));
+
+    public async Task<string?> GetCompositionStateAsync(string compositionArn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await CallAsync(
+                () => ivs.GetCompositionAsync(new GetCompositionRequest { Arn = compositionArn }, cancellationToken));
+            return response.Composition is { } composition ? StateName(composition.State) : null;
+        }
+        catch (IvsResourceNotFoundException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Recording to S3 and/or broadcasting to an IVS channel, with the deployment's encoder configuration.</summary>
     internal static List<DestinationConfiguration> DestinationsOf(CompositionDestinations destinations)

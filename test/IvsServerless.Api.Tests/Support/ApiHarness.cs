@@ -154,6 +154,9 @@ public sealed class ApiHarness : IAsyncDisposable
         await _stages.UpdateAsync(stage with { ActiveSessionId = sessionId, Version = stage.Version + 1 }, CancellationToken.None);
     }
 
+    public Task AddStoredCompositionAsync(IvsServerless.Core.Compositions.Composition composition) =>
+        _compositions.AddAsync(composition, CancellationToken.None);
+
     public Task<IReadOnlyList<IvsServerless.Core.Compositions.Composition>> StoredCompositionsAsync(string stageId) =>
         _compositions.ListForStageAsync(stageId, CancellationToken.None);
 

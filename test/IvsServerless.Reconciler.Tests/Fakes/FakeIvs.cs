@@ -9,7 +9,7 @@ namespace IvsServerless.Reconciler.Tests.Fakes;
 /// The reconciler's IVS port in memory. Records when each call arrived (on the test's
 /// clock) so tests can check the call rate; lists newest first like IVS; pages with plain index tokens.
 /// </summary>
-public sealed class FakeIvs(TimeProvider time) : IStageInventory
+public sealed class FakeIvs(TimeProvider time) : IStageInventory, ICompositionInventory
 {
     public const string Region = "us-east-1";
     public const string Account = "123456789012";
@@ -42,6 +42,15 @@ public sealed class FakeIvs(TimeProvider time) : IStageInventory
     public FakeStage Stage(string stageId) => Stages.Single(s => s.Arn == ArnOf(stageId));
 
     public int CallsOf(string operation) => Calls.Count(c => c.Operation == operation);
+
+    /// <summary>Compositions as IVS knows them: ARN to state; a missing ARN is one IVS no longer knows.</summary>
+    public Dictionary<string, string> CompositionStates { get; } = new(StringComparer.Ordinal);
+
+    public Task<string?> GetCompositionStateAsync(string compositionArn, CancellationToken cancellationToken)
+    {
+        Record("GetComposition", compositionArn);
+        return Task.FromResult(CompositionStates.GetValueOrDefault(compositionArn));
+    }
 
     public Task<Page<IvsStageSummary>> ListStagesAsync(string? nextToken, int pageSize, CancellationToken cancellationToken)
     {
