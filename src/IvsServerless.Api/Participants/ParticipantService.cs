@@ -66,42 +66,26 @@ public sealed class ParticipantService(
     }
 
     /// <summary>Lifts a ban (owner only); lifting one that does not exist is success too. The user is not re-invited.</summary>
-    public async Task LiftBanAsync(Caller caller, string stageId, string userId, CancellationToken ct)
+    public Task LiftBanAsync(Caller caller, string stageId, string userId, CancellationToken ct) =>
+        ChangeOwnedStageAsync(caller, stageId, current => current.WithoutBan(userId), ct);
+
+    private Task BanAsync(Caller caller, string stageId, string userId, CancellationToken ct) =>
+        ChangeOwnedStageAsync(caller, stageId, current => current.WithBan(userId) is not { } updated ? null
+            : current.BannedUserIds.Count < Stage.MaxBannedUsers ? updated
+            : throw new StateConflictException(
+                "ban-limit-reached", $"A stage can ban at most {Stage.MaxBannedUsers} users; lift a ban first."),
+            ct);
+
+    /// <summary>Applies <paramref name="change"/> (null: nothing to change) to the owner's stage, again on the newer version
+    /// after a concurrent write.</summary>
+    private async Task ChangeOwnedStageAsync(Caller caller, string stageId, Func<Stage, Stage?> change, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             var current = await access.FindOwnedAsync(caller.UserId, stageId, ct);
-            if (current.WithoutBan(userId) is not { } updated)
+            if (change(current) is not { } updated)
             {
                 return;
-            }
-
-            try
-            {
-                await store.UpdateAsync(updated, ct);
-                return;
-            }
-            catch (StageConflictException) when (attempt < options.ConflictRetries)
-            {
-                // Someone else wrote in between: apply our change to their version.
-            }
-        }
-    }
-
-    private async Task BanAsync(Caller caller, string stageId, string userId, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = await access.FindOwnedAsync(caller.UserId, stageId, ct);
-            if (current.WithBan(userId) is not { } updated)
-            {
-                return;
-            }
-
-            if (current.BannedUserIds.Count >= Stage.MaxBannedUsers)
-            {
-                throw new StateConflictException(
-                    "ban-limit-reached", $"A stage can ban at most {Stage.MaxBannedUsers} users; lift a ban first.");
             }
 
             try
