@@ -442,7 +442,8 @@ public sealed class LocalHost : IAsyncDisposable
             FunctionTimeout, log, Options.TimeProvider));
 
         var front = LiveFrontServer.Create(Options.LivePort, Function(BackendFunctions.LiveAuthorizer, settings),
-            Function(BackendFunctions.LiveConnections, settings), new EmulatorOptions().AccountId);
+            Function(BackendFunctions.LiveConnections, settings), new EmulatorOptions().AccountId,
+            new LiveFrontLimits(Options.LiveMaxConnectionDuration, Options.LiveIdleTimeout), Options.TimeProvider);
         _parts.Add(front);
         await StartOrExplainAsync("live updates", Options.LivePort, () => front.StartAsync(cancellationToken));
         LiveFront = front;
