@@ -10,7 +10,20 @@ namespace IvsServerless.LocalHost;
 public sealed class LocalFunction(string name, ILambdaHandler handler, TimeSpan timeout, Stream logOutput, TimeProvider time)
     : ILambdaHandler
 {
+    private static readonly AsyncLocal<string?> Running = new();
+
+    private long _invocations;
+
     public string Name { get; } = name;
+
+    /// <summary>How many times this function was invoked (Lambda's invocation count; the live benchmark reports it).</summary>
+    public long Invocations => Interlocked.Read(ref _invocations);
+
+    /// <summary>
+    /// The function whose invocation the calling code runs in (null outside one), flowing with the async calls it makes:
+    /// lets a benchmark attribute the AWS requests it counts to the function that made them.
+    /// </summary>
+    public static string? Current => Running.Value;
 
     public TimeSpan Timeout { get; } = timeout;
 
@@ -24,6 +37,8 @@ public sealed class LocalFunction(string name, ILambdaHandler handler, TimeSpan 
 
     public async Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, string requestId, CancellationToken ct)
     {
+        Interlocked.Increment(ref _invocations);
+        Running.Value = Name;
         var logger = new LambdaJsonLogger(logOutput, timeProvider: time);
         logger.SetInvocation(requestId, null);
         var invocation = new LambdaContext

@@ -49,6 +49,7 @@ public sealed class LocalHost : IAsyncDisposable
     private static readonly BasicAWSCredentials LocalCredentials = new("local", "local");
 
     private readonly List<IAsyncDisposable> _parts = [];
+    private readonly List<LocalFunction> _functions = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private LocalEventBus? _bus;
@@ -96,6 +97,19 @@ public sealed class LocalHost : IAsyncDisposable
 
     /// <summary>The names of the functions wired in (<c>api</c>, and the event and schedule functions once they exist).</summary>
     public IReadOnlyList<string> Functions { get; private set; } = [];
+
+    /// <summary>How many times each function (by name, e.g. <c>live-notifier</c>) was invoked so far.</summary>
+    public IReadOnlyDictionary<string, long> Invocations
+    {
+        get
+        {
+            lock (_functions)
+            {
+                return _functions.GroupBy(f => f.Name, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Sum(f => f.Invocations), StringComparer.Ordinal);
+            }
+        }
+    }
 
     /// <summary>The route keys the API front serves (those of the <c>api</c> function), e.g. <c>GET /stages/{stageId}</c>.</summary>
     public IReadOnlyList<string> ApiRoutes { get; private set; } = [];
@@ -276,8 +290,8 @@ public sealed class LocalHost : IAsyncDisposable
         var settings = LocalSettings(engines);
         var services = new FunctionServices(settings, LocalCredentials, new InMemoryTokenSigningKeyStore());
         var log = Options.FunctionLog is { } output ? Stream.Synchronized(output) : Stream.Null;
-        LocalFunction Function(FunctionDeclaration declaration) =>
-            new(declaration.Handler, FunctionHandlers.Create(declaration, services), FunctionTimeout, log, Options.TimeProvider);
+        LocalFunction Function(FunctionDeclaration declaration) => Track(
+            new(declaration.Handler, FunctionHandlers.Create(declaration, services), FunctionTimeout, log, Options.TimeProvider));
 
         var api = Function(BackendFunctions.Api);
         var bus = StartEventBus();
@@ -423,12 +437,13 @@ public sealed class LocalHost : IAsyncDisposable
     {
         var settings = LocalSettings(engines) with { Live = new LiveSettings { JwtIssuer = IssuerUrl, JwtAudiences = [Options.Audience] } };
         var log = Options.FunctionLog is { } output ? Stream.Synchronized(output) : Stream.Null;
-        LocalFunction Function(FunctionDeclaration declaration, FunctionSettings functionSettings) => new(
+        LocalFunction Function(FunctionDeclaration declaration, FunctionSettings functionSettings) => Track(new(
             declaration.Handler, FunctionHandlers.Create(declaration, new FunctionServices(functionSettings, LocalCredentials)),
-            FunctionTimeout, log, Options.TimeProvider);
+            FunctionTimeout, log, Options.TimeProvider));
 
         var front = LiveFrontServer.Create(Options.LivePort, Function(BackendFunctions.LiveAuthorizer, settings),
-            Function(BackendFunctions.LiveConnections, settings), new EmulatorOptions().AccountId);
+            Function(BackendFunctions.LiveConnections, settings), new EmulatorOptions().AccountId,
+            new LiveFrontLimits(Options.LiveMaxConnectionDuration, Options.LiveIdleTimeout), Options.TimeProvider);
         _parts.Add(front);
         await StartOrExplainAsync("live updates", Options.LivePort, () => front.StartAsync(cancellationToken));
         LiveFront = front;
@@ -442,6 +457,16 @@ public sealed class LocalHost : IAsyncDisposable
             BackendFunctions.LiveNotifier.TableStream!, notifier);
         var stream = LiveStream;
         _loops.Add(Task.Run(() => stream.RunAsync(engines.TableCreated, _stopping.Token), CancellationToken.None));
+    }
+
+    private LocalFunction Track(LocalFunction function)
+    {
+        lock (_functions)
+        {
+            _functions.Add(function);
+        }
+
+        return function;
     }
 
     private JsonObject ConsoleConfig() => new()

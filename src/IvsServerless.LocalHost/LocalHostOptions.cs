@@ -1,4 +1,5 @@
 using IvsServerless.Core.Tokens;
+using IvsServerless.LocalHost.Live;
 
 namespace IvsServerless.LocalHost;
 
@@ -22,6 +23,12 @@ public sealed record LocalHostOptions
 
     /// <summary>The live-updates WebSocket endpoint and its <c>@connections</c> management API.</summary>
     public int LivePort { get; init; } = DefaultLivePort;
+
+    /// <summary>How long the live front keeps a WebSocket connection at most (API Gateway: 2 hours), then closes it (1001).</summary>
+    public TimeSpan LiveMaxConnectionDuration { get; init; } = LiveFrontLimits.ApiGateway.MaxConnectionDuration;
+
+    /// <summary>How long the live front keeps a connection its client sent nothing on (API Gateway: 10 minutes).</summary>
+    public TimeSpan LiveIdleTimeout { get; init; } = LiveFrontLimits.ApiGateway.IdleTimeout;
 
     /// <summary>DynamoDB Local, when <see cref="StartDynamoDbLocal"/>.</summary>
     public int DynamoDbPort { get; init; } = DefaultDynamoDbPort;
@@ -108,6 +115,11 @@ public sealed record LocalHostOptions
         if (ReconcilerInterval <= TimeSpan.Zero)
         {
             errors.Add("ReconcilerInterval must be positive");
+        }
+
+        if (LiveMaxConnectionDuration <= TimeSpan.Zero || LiveIdleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("LiveMaxConnectionDuration and LiveIdleTimeout must be positive");
         }
 
         if (DevTokenLifetime <= TimeSpan.Zero)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using IvsServerless.Benchmarks.ColdStart;
 using IvsServerless.Benchmarks.HandlerOverhead;
+using IvsServerless.Benchmarks.Live;
 using IvsServerless.Benchmarks.Memory;
 using IvsServerless.Benchmarks.Projection;
 using IvsServerless.Benchmarks.SelfSignedTokens;
@@ -79,7 +80,7 @@ public sealed partial class DocsTests
         IBenchmark[] benchmarks =
         [
             new ColdStartBenchmark(), new WarmLatencyBenchmark(), new HandlerOverheadBenchmark(), new ThroughputBenchmark(),
-            new MemoryBenchmark(), new ProjectionBenchmark(), new SelfSignedTokensBenchmark(),
+            new MemoryBenchmark(), new ProjectionBenchmark(), new SelfSignedTokensBenchmark(), new LiveBenchmark(),
         ];
         string[] targets =
         [
@@ -88,6 +89,8 @@ public sealed partial class DocsTests
             $"≤ {MemoryBenchmark.TargetPeakMegabytes.ToString(CultureInfo.InvariantCulture)} MB",
             $"≥ {ProjectionBenchmark.TargetEventsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} events/s",
             $"≥ {Math.Round(SelfSignedTokensBenchmark.Target * 100).ToString(CultureInfo.InvariantCulture)} %",
+            $"p99 ≤ {LiveBenchmark.TargetP99Ms.ToString(CultureInfo.InvariantCulture)} ms",
+            $"≤ {LiveBenchmark.TargetFanoutMs.ToString("N0", CultureInfo.InvariantCulture)} ms",
         ];
 
         Assert.All(benchmarks, b => Assert.Contains($"`{b.Name}`", doc, StringComparison.Ordinal));

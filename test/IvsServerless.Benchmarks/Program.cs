@@ -2,6 +2,7 @@ using System.Text.Json;
 using IvsServerless.Benchmarks;
 using IvsServerless.Benchmarks.ColdStart;
 using IvsServerless.Benchmarks.HandlerOverhead;
+using IvsServerless.Benchmarks.Live;
 using IvsServerless.Benchmarks.Memory;
 using IvsServerless.Benchmarks.Projection;
 using IvsServerless.Benchmarks.SelfSignedTokens;
@@ -19,6 +20,7 @@ IBenchmark[] benchmarks =
     new MemoryBenchmark(),
     new ProjectionBenchmark(),
     new SelfSignedTokensBenchmark(),
+    new LiveBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -21,11 +21,13 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
 
     private static readonly string[] ExpectedSteps =
     [
-        "launch", "open", "sign-in", "create-stage", "mint-token", "simulate-join", "simulate-publish",
-        "sees-participant-publishing", "no-error-shown", "screenshot", "session-history", "shows-api-error", "api-reference",
+        "launch", "open", "sign-in", "live-connected", "create-stage", "mint-token", "simulate-join", "sees-participant-joined",
+        "simulate-publish", "sees-participant-publishing", "sees-stage-live", "composition-start", "composition-stop",
+        "simulate-unpublish", "no-stage-polling", "reconnects-and-refetches-once", "kick-reaches-the-user", "no-error-shown",
+        "screenshot", "session-history", "shows-api-error", "api-reference",
     ];
 
-    private static readonly TimeSpan FlowTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan FlowTimeout = TimeSpan.FromMinutes(3);
 
     public static string BrowserFolder => RepoPaths.Combine("test", "browser");
 
@@ -91,6 +93,10 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         var history = Step(report, "session-history").GetProperty("details");
         Assert.True(history.GetProperty("served").GetBoolean(), "the console says the API serves no session history");
         Assert.StartsWith("st-", history.GetProperty("sessionId").GetString(), StringComparison.Ordinal);
+        // Pushed, not polled: the flow saw no GET /stages/{stageId} after the page loaded, then exactly one after the
+        // cut connection came back, and the indicator went back to live on a new connection.
+        var reconnect = Step(report, "reconnects-and-refetches-once").GetProperty("details");
+        Assert.Equal((1, true), (reconnect.GetProperty("stageFetches").GetInt32(), reconnect.GetProperty("sockets").GetInt32() >= 1));
         var error = Step(report, "shows-api-error").GetProperty("details");
         Assert.Contains("validation-failed", error.GetProperty("title").GetString(), StringComparison.Ordinal);
         var reference = Step(report, "api-reference").GetProperty("details");

@@ -1,6 +1,9 @@
 // Drives the local host's web console in the machine's Chromium, as a user would:
-// sign in as a dev user → create a stage → mint a host token → simulate join + publish → wait until the
-// participant's row in the live (API-projected) list shows "publishing" → full-page screenshot; then checks the
+// sign in as a dev user → the live-updates indicator shows "live" → create a stage → mint a host token → simulate
+// join + publish → wait until the participant's row in the live list shows "publishing" → start and stop a
+// composition → unpublish; all of it reaches the page over the push channel: no GET /stages/{stageId} after the stage
+// page loaded. Then the live connection is cut (Playwright's WebSocket route): the console reconnects by itself and
+// refetches the stage exactly once. Then a kick reaches the kicked user, a full-page screenshot; then checks the
 // session history (when the API serves it) and that an API error (problem+json) is shown to the user; then the
 // API reference at /docs, "Try it out" with the same dev sign-in.
 //
@@ -39,7 +42,15 @@ const report = {
   steps: [],
   pageErrors: [], // uncaught exceptions in the page: a bug
   consoleErrors: [], // includes the expected 400 of the last step
+  requestsAfterLoad: null, // method + path of every request after the stage page loaded, until the reconnect
 };
+
+// Every live-updates WebSocket the page opens goes through a Playwright route that forwards it to the real server,
+// so a step can cut one as a network failure would.
+const liveSockets = [];
+// Requests recorded from the moment the stage page loaded (null: not recording).
+let recorded = null;
+const stageFetches = () => (recorded ?? []).filter((r) => r.method === 'GET' && r.path.endsWith(`/stages/${report.stageId}`));
 
 async function step(name, action) {
   const started = performance.now();
@@ -52,6 +63,15 @@ async function step(name, action) {
   }
 }
 
+// Polls a condition (no fixed sleeps): fails after STEP_TIMEOUT_MS.
+async function expectEventually(condition, what) {
+  const deadline = performance.now() + STEP_TIMEOUT_MS;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => { setTimeout(resolve, 50); });
+  }
+}
+
 let browser;
 let page;
 try {
@@ -61,6 +81,13 @@ try {
     report.browserVersion = browser.version();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await page.routeWebSocket(() => true, (socket) => {
+      socket.connectToServer();
+      liveSockets.push(socket);
+    });
+    page.on('request', (request) => {
+      if (recorded) recorded.push({ method: request.method(), path: new URL(request.url()).pathname });
+    });
     page.on('pageerror', (error) => report.pageErrors.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') report.consoleErrors.push(message.text());
@@ -78,12 +105,21 @@ try {
     await page.getByTestId('signed-in-user').filter({ hasText: userName }).waitFor();
   });
 
+  const liveStatus = (state) => page.locator(`[data-testid="live-status"][data-state="${state}"]`);
+
+  await step('live-connected', async () => {
+    await liveStatus('live').waitFor();
+    return { sockets: liveSockets.length, shows: await page.getByTestId('live-status').textContent() };
+  });
+
   await step('create-stage', async () => {
     await page.getByLabel('Name', { exact: true }).fill(stageName);
     await page.getByTestId('create-stage').click();
     await page.getByTestId('stage-title').filter({ hasText: stageName }).waitFor();
     const row = page.getByTestId('stage-row').and(page.locator(`[data-stage-name="${stageName}"]`));
     report.stageId = await row.getAttribute('data-stage-id');
+    // The stage page loaded (fetched once its subscription answered): from here on, record every request.
+    recorded = [];
     return { stageId: report.stageId };
   });
 
@@ -99,9 +135,16 @@ try {
 
   const tokenRow = () => page.locator(`[data-testid="token-row"][data-participant-id="${report.participantId}"]`);
 
+  const participantRow = () => page.locator(`[data-testid="participant-row"][data-participant-id="${report.participantId}"]`);
+  const compositionRow = (state) => page.locator(`[data-testid="composition-row"][data-state="${state}"]`);
+
   await step('simulate-join', async () => {
     await tokenRow().getByTestId('sim-join').click();
     await page.locator(`[data-testid="token-row"][data-participant-id="${report.participantId}"][data-joined="true"]`).waitFor();
+  });
+
+  await step('sees-participant-joined', async () => {
+    await participantRow().waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
   });
 
   await step('simulate-publish', async () => {
@@ -110,9 +153,64 @@ try {
   });
 
   await step('sees-participant-publishing', async () => {
-    const row = page.locator(`[data-testid="participant-row"][data-participant-id="${report.participantId}"]`);
+    const row = participantRow();
     await row.getByTestId('participant-media').filter({ hasText: /^publishing$/ }).waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
     return { userId: await row.locator('td').nth(1).textContent() };
+  });
+
+  await step('sees-stage-live', async () => {
+    await page.getByTestId('stage-live').filter({ hasText: /^live$/ }).waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+  });
+
+  await step('composition-start', async () => {
+    await page.getByTestId('start-composition').click();
+    await compositionRow('ACTIVE').waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+    return { compositionId: await compositionRow('ACTIVE').getAttribute('data-composition-id') };
+  });
+
+  await step('composition-stop', async () => {
+    await compositionRow('ACTIVE').getByTestId('stop-composition').click();
+    await compositionRow('STOPPED').waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+  });
+
+  await step('simulate-unpublish', async () => {
+    await tokenRow().getByTestId('sim-unpublish').click();
+    await page.locator(`[data-testid="token-row"][data-participant-id="${report.participantId}"][data-published="false"]`).waitFor();
+    await participantRow().getByTestId('participant-media').filter({ hasText: /^connected$/ })
+      .waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+  });
+
+  await step('no-stage-polling', async () => {
+    // Everything above reached the page over the push channel: not one GET /stages/{stageId} since the page loaded.
+    const fetches = stageFetches();
+    const byPath = {};
+    for (const { method, path } of recorded) byPath[`${method} ${path}`] = (byPath[`${method} ${path}`] ?? 0) + 1;
+    report.requestsAfterLoad = byPath;
+    if (fetches.length > 0) throw new Error(`the console fetched the stage ${fetches.length} time(s) after it loaded`);
+    if (!(await liveStatus('live').isVisible())) throw new Error('the live indicator no longer shows live');
+    return { requests: byPath };
+  });
+
+  await step('reconnects-and-refetches-once', async () => {
+    // Cut the connection as a network failure would: the console shows it, reconnects with backoff, resubscribes and
+    // refetches the stage once (changes made while disconnected are not replayed).
+    const before = liveSockets.length;
+    await liveSockets[before - 1].close({ code: 1006, reason: 'cut by the test' }).catch(() => {});
+    await liveStatus('live').waitFor({ state: 'detached' });
+    await liveStatus('live').waitFor();
+    await expectEventually(() => stageFetches().length === 1, 'the stage is refetched after the reconnect');
+    // Still pushed after the reconnect: a new publish shows without a further fetch.
+    await tokenRow().getByTestId('sim-publish').click();
+    await participantRow().getByTestId('participant-media').filter({ hasText: /^publishing$/ })
+      .waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+    if (stageFetches().length !== 1) throw new Error(`expected one refetch after the reconnect, saw ${stageFetches().length}`);
+    return { sockets: liveSockets.length - before, stageFetches: stageFetches().length };
+  });
+
+  await step('kick-reaches-the-user', async () => {
+    // The participant carries the dev user's id: the owner kicking it is also the kicked user, told over the channel.
+    await participantRow().getByTestId('kick-participant').click();
+    await page.getByTestId('activity').locator('li.notice').filter({ hasText: 'was disconnected from' }).first().waitFor();
   });
 
   await step('no-error-shown', async () => {

@@ -17,6 +17,8 @@ namespace IvsServerless.LocalHost.Live;
 /// connection an API-Gateway-like id, and sends <c>$connect</c>, every message (<c>$default</c>, whose response body goes
 /// back on the connection) and <c>$disconnect</c> to the routes function. <c>POST /@connections/{id}</c> is the
 /// management API the notifier posts to (410 for a connection that is gone; signatures are not checked locally).
+/// Like API Gateway it closes a connection (1001, "Going away") at its maximum duration and when it was idle too long
+/// (<see cref="LiveFrontLimits"/>); <c>$disconnect</c> follows as for any close.
 /// </summary>
 public sealed class LiveFrontServer : IAsyncDisposable
 {
@@ -29,15 +31,20 @@ public sealed class LiveFrontServer : IAsyncDisposable
     private readonly LocalFunction _authorizer;
     private readonly LocalFunction _routes;
     private readonly string _accountId;
+    private readonly LiveFrontLimits _limits;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Connection> _connections = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
-    private LiveFrontServer(WebApplication app, LocalFunction authorizer, LocalFunction routes, string accountId)
+    private LiveFrontServer(
+        WebApplication app, LocalFunction authorizer, LocalFunction routes, string accountId, LiveFrontLimits limits, TimeProvider time)
     {
         _app = app;
         _authorizer = authorizer;
         _routes = routes;
         _accountId = accountId;
+        _limits = limits;
+        _time = time;
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Run(HandleAsync);
     }
@@ -50,12 +57,14 @@ public sealed class LiveFrontServer : IAsyncDisposable
     /// <summary>The open connections (for tests and the benchmark).</summary>
     public int ConnectionCount => _connections.Count;
 
-    public static LiveFrontServer Create(int port, LocalFunction authorizer, LocalFunction routes, string accountId)
+    public static LiveFrontServer Create(int port, LocalFunction authorizer, LocalFunction routes, string accountId,
+        LiveFrontLimits? limits = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(["--urls", LocalUrls.Loopback(port)]);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxMessageBytes);
-        return new LiveFrontServer(builder.Build(), authorizer, routes, accountId);
+        return new LiveFrontServer(
+            builder.Build(), authorizer, routes, accountId, limits ?? LiveFrontLimits.ApiGateway, time ?? TimeProvider.System);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => _app.StartAsync(cancellationToken);
@@ -119,14 +128,18 @@ public sealed class LiveFrontServer : IAsyncDisposable
         }
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        using var connection = new Connection(socket);
+        using var connection = new Connection(socket, _time);
         _connections[connectionId] = connection;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        var watch = WatchAsync(connection, ended.Token);
         try
         {
             await ReceiveLoopAsync(connectionId, userId, connection, _stopping.Token);
         }
         finally
         {
+            await ended.CancelAsync();
+            await watch;
             _connections.TryRemove(connectionId, out _);
             await _routes.InvokeAsync(RouteEvent("$disconnect", "DISCONNECT", connectionId, userId, null), Guid.NewGuid().ToString(),
                 CancellationToken.None);
@@ -142,9 +155,14 @@ public sealed class LiveFrontServer : IAsyncDisposable
             while (connection.Socket.State == WebSocketState.Open)
             {
                 var received = await connection.Socket.ReceiveAsync(buffer, ct);
+                connection.Active();
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+                    if (connection.Socket.State == WebSocketState.CloseReceived)
+                    {
+                        await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+                    }
+
                     return;
                 }
 
@@ -176,6 +194,36 @@ public sealed class LiveFrontServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the connection like API Gateway once it is older than its maximum duration or its client sent nothing for the
+    /// idle timeout (1001, "Going away"); a client that does not answer the close within a few seconds is cut.
+    /// </summary>
+    private async Task WatchAsync(Connection connection, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                var idleLeft = _limits.IdleTimeout - _time.GetElapsedTime(connection.LastActivity);
+                var durationLeft = _limits.MaxConnectionDuration - _time.GetElapsedTime(connection.ConnectedAt);
+                if (idleLeft <= TimeSpan.Zero || durationLeft <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                await Task.Delay(idleLeft < durationLeft ? idleLeft : durationLeft, _time, ct);
+            }
+
+            await connection.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Going away", ct);
+            await Task.Delay(TimeSpan.FromSeconds(5), _time, ct);
+            connection.Socket.Abort();
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // The connection ended first (or the close could not be sent: the receive loop sees it).
+        }
+    }
+
     private async Task ManageAsync(HttpContext http, string connectionId)
     {
         if (!_connections.TryGetValue(connectionId, out var connection) || connection.Socket.State != WebSocketState.Open)
@@ -204,7 +252,7 @@ public sealed class LiveFrontServer : IAsyncDisposable
                 http.Response.StatusCode = StatusCodes.Status200OK;
                 return;
             case "DELETE":
-                await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "Closed by the backend", http.RequestAborted);
+                await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, "Closed by the backend", http.RequestAborted);
                 http.Response.StatusCode = StatusCodes.Status204NoContent;
                 return;
             default:
@@ -282,11 +330,33 @@ public sealed class LiveFrontServer : IAsyncDisposable
     /// <summary>Like API Gateway's: 12 base64 characters ending in '=' (e.g. <c>L0SM9cOFvHcCIhw=</c>).</summary>
     private static string NewConnectionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(10));
 
-    private sealed class Connection(WebSocket socket) : IDisposable
+    private sealed class Connection(WebSocket socket, TimeProvider time) : IDisposable
     {
         private readonly SemaphoreSlim _sending = new(1, 1);
+        private long _lastActivity = time.GetTimestamp();
 
         public WebSocket Socket { get; } = socket;
+
+        public long ConnectedAt { get; } = time.GetTimestamp();
+
+        /// <summary>When the client last sent a frame (what the idle timeout counts from).</summary>
+        public long LastActivity => Interlocked.Read(ref _lastActivity);
+
+        public void Active() => Interlocked.Exchange(ref _lastActivity, time.GetTimestamp());
+
+        /// <summary>Sends the close frame, after any message being sent.</summary>
+        public async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken ct)
+        {
+            await _sending.WaitAsync(ct);
+            try
+            {
+                await Socket.CloseOutputAsync(status, reason, ct);
+            }
+            finally
+            {
+                _sending.Release();
+            }
+        }
 
         public void Dispose() => _sending.Dispose();
 
@@ -304,4 +374,13 @@ public sealed class LiveFrontServer : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>API Gateway's WebSocket connection limits, which the local live front applies too.</summary>
+/// <param name="MaxConnectionDuration">A connection is closed this long after it opened, whatever it does.</param>
+/// <param name="IdleTimeout">A connection its client sent no frame on for this long is closed.</param>
+public sealed record LiveFrontLimits(TimeSpan MaxConnectionDuration, TimeSpan IdleTimeout)
+{
+    /// <summary>API Gateway's: 2 hours, 10 minutes (neither can be raised).</summary>
+    public static LiveFrontLimits ApiGateway { get; } = new(TimeSpan.FromHours(2), TimeSpan.FromMinutes(10));
 }

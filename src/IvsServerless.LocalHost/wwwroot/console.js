@@ -4,8 +4,12 @@
 // Every API call goes through the typed client of clients/typescript (ivs-serverless-client.js, its esbuild bundle,
 // generated: never edit it here); the dev issuer and /_sim/ are not part of the API and use plain fetch.
 import { ApiError, createIvsServerlessClient, ok } from './ivs-serverless-client.js';
+import { LiveChannel } from './live.js';
 
 const POLL_MS = 1500;
+// With the push channel the selected stage is not polled; the stage list (no push for other stages) and the local
+// dead-letter count are still refreshed this often.
+const LIGHT_POLL_MS = 10_000;
 const STAGE_LIST_EVERY_POLLS = 4;
 const ACTIVITY_LIMIT = 60;
 const AUTH_KEY = 'ivs-serverless-console-auth';
@@ -29,7 +33,11 @@ const state = {
   pollTimer: null,
   pollCount: 0,
   polling: false,
+  refetchAgain: false,
   deleteArmed: false,
+  live: null, // the push channel (live.js) when /config.json names a liveUrl; null: the selected stage is polled
+  livePending: null, // messages that arrived while the stage was being fetched: applied after it
+  sessionReload: null,
 };
 
 const $ = (testId) => document.querySelector(`[data-testid="${testId}"]`);
@@ -236,12 +244,14 @@ async function signIn(userName) {
   storeAuth({ ...answer, userName: answer.userName ?? userName });
   log(`Signed in as ${state.auth.userName}.`);
   renderAuth();
+  state.live?.start();
   await refreshStages();
 }
 
 function signOut() {
   state.auth = null;
   sessionStorage.removeItem(AUTH_KEY);
+  state.live?.stop();
   selectStage(null);
   state.tokens.clear();
   renderAuth();
@@ -299,6 +309,7 @@ async function createStage(name, visibility) {
 }
 
 async function selectStage(stageId) {
+  if (state.stageId && state.stageId !== stageId) state.live?.unfollow(state.stageId);
   state.stageId = stageId;
   state.stage = null;
   state.sessions = [];
@@ -313,7 +324,14 @@ async function selectStage(stageId) {
     return;
   }
   renderStages();
-  await pollStage();
+  if (state.live) {
+    // The stage is fetched once its subscription answered (onLiveResync), so no change falls in between; while the
+    // channel is not up yet, show it now (the subscription, once it starts, fetches it again).
+    state.live.follow(stageId);
+    if (!state.live.open) await pollStage();
+  } else {
+    await pollStage();
+  }
   startPolling();
 }
 
@@ -331,13 +349,19 @@ async function deleteStage() {
   await refreshStages();
 }
 
-// ---------------------------------------------------------------- live view (polling)
+// ---------------------------------------------------------------- live view (pushed; polled without a liveUrl)
 
 function startPolling() {
   stopPolling();
-  state.pollTimer = setInterval(() => {
-    pollStage().catch(showError);
-  }, POLL_MS);
+  state.pollTimer = state.live
+    ? setInterval(() => { lightPoll().catch(showError); }, LIGHT_POLL_MS)
+    : setInterval(() => { pollStage().catch(showError); }, POLL_MS);
+}
+
+async function lightPoll() {
+  if (!state.auth) return;
+  await refreshStages();
+  await pollDeadLetters();
 }
 
 function stopPolling() {
@@ -345,10 +369,18 @@ function stopPolling() {
   state.pollTimer = null;
 }
 
+// Fetches the selected stage (GET /stages/{stageId}): polled without the push channel; with it, on select, after a
+// reconnect and on a version gap. Pushed messages that arrive meanwhile are applied to the fetched stage.
 async function pollStage() {
-  if (state.polling || !state.stageId || !state.auth) return;
+  if (!state.stageId || !state.auth) return;
+  if (state.polling) {
+    state.refetchAgain = true;
+    return;
+  }
   state.polling = true;
+  state.refetchAgain = false;
   const stageId = state.stageId;
+  if (state.live) state.livePending = [];
   try {
     let stage;
     try {
@@ -364,6 +396,8 @@ async function pollStage() {
     }
     if (stageId !== state.stageId) return;
     state.stage = stage;
+    for (const message of state.livePending ?? []) applyStageMessage(stage, message);
+    state.livePending = null;
     const listed = state.stages.findIndex((item) => item.stageId === stageId);
     if (listed >= 0 && state.stages[listed].live !== stage.live) {
       state.stages[listed] = { ...state.stages[listed], live: stage.live, activeSessionId: stage.activeSessionId };
@@ -373,11 +407,148 @@ async function pollStage() {
     await loadSessionDetail();
     await pollDeadLetters();
     state.pollCount += 1;
-    if (state.pollCount % STAGE_LIST_EVERY_POLLS === 0) await refreshStages();
+    if (!state.live && state.pollCount % STAGE_LIST_EVERY_POLLS === 0) await refreshStages();
     renderStage();
   } finally {
     state.polling = false;
+    state.livePending = null;
+    if (state.refetchAgain) pollStage().catch(showError);
   }
+}
+
+// ---------------------------------------------------------------- pushed messages (live.js)
+
+function renderLiveStatus(status) {
+  const badge = $('live-status');
+  badge.dataset.state = status;
+  badge.textContent = status === 'off' ? 'updates: off' : `updates: ${status}`;
+  badge.className = `badge ${status === 'live' ? 'live' : status === 'reconnecting' ? 'warn' : ''}`;
+  if (status === 'reconnecting') log('Live updates: connection lost, reconnecting.');
+  if (status === 'live') log('Live updates: connected.');
+}
+
+// A stage's subscription (re)started, or a version gap showed a missed message: fetch the stage once.
+function onLiveResync(stageId, reason) {
+  if (stageId !== state.stageId) return;
+  if (reason === 'gap') log(`Live updates: a message about stage ${stageId} was missed; fetching the stage.`);
+  pollStage().catch(showError);
+}
+
+function onLiveError(error) {
+  log(`Live updates refused a frame: ${error.code} (${error.message})`, 'error');
+  // The selected stage cannot be followed (gone, or no longer visible): the fetch says so.
+  if (error.stageId && error.stageId === state.stageId) pollStage().catch(showError);
+}
+
+function onLiveMessage(message) {
+  const { type, stageId } = message;
+  const which = stageId === state.stageId && state.stage ? `stage ${state.stage.name}` : `stage ${stageId}`;
+  switch (type) {
+    case 'invited':
+      log(`You were invited to ${which}.`, 'notice');
+      return;
+    case 'promoted':
+      log(`You are now a co-host of ${which}.`, 'notice');
+      return;
+    case 'demoted':
+      log(`You are no longer a co-host of ${which}.`, 'notice');
+      return;
+    case 'kicked': {
+      log(`Your participant ${message.participantId} was disconnected from ${which}`
+        + `${message.reason ? `: ${message.reason}` : ''}.`, 'notice');
+      const mine = state.tokens.get(message.participantId);
+      if (mine) Object.assign(mine, { joined: false, published: false, kicked: true });
+      break;
+    }
+    case 'access-revoked':
+    case 'stage-deleted':
+      log(type === 'stage-deleted' ? `Stage ${stageId} was deleted.` : `You may no longer see ${which}.`, 'notice');
+      if (stageId === state.stageId) selectStage(null).then(() => refreshStages()).catch(showError);
+      return;
+    default:
+      break;
+  }
+  if (stageId !== state.stageId || !state.stage) return;
+  if (state.livePending) {
+    state.livePending.push(message);
+    return;
+  }
+  applyStageMessage(state.stage, message);
+  renderStage();
+}
+
+// One pushed message applied to the fetched stage (idempotent: a message the fetch already shows changes nothing).
+function applyStageMessage(stage, message) {
+  const participants = stage.participants ?? (stage.participants = []);
+  const participant = () => {
+    let found = participants.find((p) => p.participantId === message.participantId);
+    if (!found) {
+      found = { participantId: message.participantId, userId: message.userId ?? '', publishing: false };
+      participants.push(found);
+    }
+    return found;
+  };
+  switch (message.type) {
+    case 'stage-changed': {
+      const newSession = message.activeSessionId && message.activeSessionId !== stage.activeSessionId;
+      if (newSession && stage.activeSessionId) stage.participants = [];
+      Object.assign(stage, {
+        live: message.live,
+        activeSessionId: message.activeSessionId ?? undefined,
+        name: message.settings.name,
+        visibility: message.settings.visibility,
+        coHostIds: message.settings.coHostIds,
+      });
+      const listed = state.stages.findIndex((item) => item.stageId === stage.stageId);
+      if (listed >= 0) {
+        state.stages[listed] = { ...state.stages[listed], live: stage.live, name: stage.name, visibility: stage.visibility };
+        renderStages();
+      }
+      if (newSession) scheduleSessionReload();
+      break;
+    }
+    case 'participant-joined':
+      participant();
+      break;
+    case 'participant-left':
+      stage.participants = participants.filter((p) => p.participantId !== message.participantId);
+      break;
+    case 'publishing-started':
+    case 'publishing-stopped':
+      participant().publishing = message.type === 'publishing-started';
+      break;
+    case 'recording-changed':
+      participant().recording = { state: message.state };
+      break;
+    case 'composition-changed': {
+      const compositions = stage.compositions ?? (stage.compositions = []);
+      const known = compositions.find((c) => c.compositionId === message.compositionId);
+      const changed = { compositionId: message.compositionId, state: message.state, failureReason: message.failureReason };
+      if (known) Object.assign(known, changed);
+      else compositions.unshift(changed);
+      break;
+    }
+    default:
+      return;
+  }
+  if (message.sessionId && message.sessionId === state.openSessionId) scheduleSessionReload();
+}
+
+// The session list changes with a new session, the open session's detail with its participants: reload them (not the
+// stage) a moment after the messages that say so.
+function scheduleSessionReload() {
+  clearTimeout(state.sessionReload);
+  state.sessionReload = setTimeout(async () => {
+    const stageId = state.stageId;
+    if (!stageId) return;
+    try {
+      await pollSessions(stageId);
+      await loadSessionDetail();
+      if (stageId === state.stageId) renderSessions();
+    } catch (error) {
+      showError(error);
+    }
+  }, 300);
 }
 
 async function pollSessions(stageId) {
@@ -457,7 +628,10 @@ function renderParticipants(participants) {
         testid: 'participant-row',
         dataset: { participantId: participant.participantId, publishing: String(publishing) },
       },
-      el('td', {}, el('code', {}, participant.participantId)),
+      el('td', {}, el('code', {}, participant.participantId),
+        participant.recording?.state
+          ? el('span', { class: 'muted small', testid: 'participant-recording' }, ` · recording ${participant.recording.state}`)
+          : ''),
       el('td', {}, participant.userId || '—'),
       el('td', { testid: 'participant-media' },
         publishing ? el('span', { class: 'badge live' }, 'publishing') : el('span', { class: 'muted' }, 'connected')),
@@ -560,14 +734,14 @@ async function startComposition() {
   // The client sends a fresh Idempotency-Key: a retried click cannot start a second composition.
   const { composition } = await api((client) => client.startComposition(state.stageId));
   log(`Started composition ${composition.compositionId} (${composition.state}).`);
-  await pollStage();
+  await afterChange();
 }
 
 async function stopComposition(compositionId) {
   await api((client) => client.DELETE('/stages/{stageId}/compositions/{compositionId}',
     { params: { path: { stageId: state.stageId, compositionId } } }));
   log(`Stopping composition ${compositionId}.`);
-  await pollStage();
+  await afterChange();
 }
 
 async function kick(participantId) {
@@ -577,7 +751,7 @@ async function kick(participantId) {
   if (mine) Object.assign(mine, { joined: false, published: false, kicked: true });
   for (const other of state.tokens.values()) other.subscribedTo.delete(participantId);
   log(`Disconnected participant ${participantId}.`);
-  await pollStage();
+  await afterChange();
 }
 
 // ---------------------------------------------------------------- tokens and simulated participants
@@ -617,8 +791,9 @@ async function simJoin(entry) {
 
 async function simAction(entry, action, body) {
   const answer = await sim(`stages/${entry.stageId}/participants/${entry.participantId}/${action}`, body);
-  const participant = answer.participant ?? {};
-  entry.published = participant.published === true;
+  // Not the answer's `published`: IVS documents it as "ever published in the session", true after unpublishing too.
+  if (action === 'publish') entry.published = true;
+  if (action === 'unpublish') entry.published = false;
   if (action === 'leave') {
     Object.assign(entry, { joined: false, published: false });
     entry.subscribedTo.clear();
@@ -635,7 +810,13 @@ async function simAction(entry, action, body) {
 async function simulate(entry, step) {
   await step();
   renderTokens();
-  await pollStage();
+  await afterChange();
+}
+
+// After an action on the selected stage: the push channel brings its effect; without one, fetch the stage now.
+async function afterChange() {
+  if (state.live) renderStage();
+  else await pollStage();
 }
 
 function publishersOtherThan(participantId) {
@@ -728,9 +909,21 @@ async function start() {
   state.config = await response.json();
   state.config.apiUrl = state.config.apiUrl.replace(/\/+$/, '');
   state.client = createIvsServerlessClient({ baseUrl: state.config.apiUrl, token: currentToken });
-  $('endpoints').textContent = `API ${state.config.apiUrl} · issuer ${state.config.issuerUrl} · emulator ${state.config.emulatorUrl}`;
+  if (state.config.liveUrl) {
+    state.live = new LiveChannel({
+      url: state.config.liveUrl,
+      token: currentToken,
+      onStatus: renderLiveStatus,
+      onMessage: onLiveMessage,
+      onResync: onLiveResync,
+      onError: onLiveError,
+    });
+  }
+  $('endpoints').textContent = `API ${state.config.apiUrl} · issuer ${state.config.issuerUrl} · emulator ${state.config.emulatorUrl}`
+    + (state.config.liveUrl ? ` · live ${state.config.liveUrl}` : '');
   state.auth = loadAuth();
   renderAuth();
+  if (state.auth) state.live?.start();
   if (state.auth) await refreshStages();
   document.body.dataset.ready = 'true';
 }
