@@ -63,8 +63,8 @@ public sealed class IvsServerlessStack : Stack
                 .. ApiFunctions.Functions, Events.Function, Reconciliation.Function, .. TokenSigning is null ? [] : new[] {
                 TokenSigning.Function }, .. Live.Functions],
             [
-                Events.DeadLetterQueue, Events.Delivery.DeadLetterQueue, Reconciliation.DeadLetterQueue, .. TokenSigning is null ? [] : new[] {
-                    TokenSigning.DeadLetterQueue },
+                Events.DeadLetterQueue, Events.Delivery.DeadLetterQueue, Reconciliation.DeadLetterQueue,
+                .. TokenSigning is null ? [] : new[] { TokenSigning.DeadLetterQueue },
                 Live.FailureQueue],
             Api.Api, settings.AlarmEmail));
         Live.AddIteratorAgeAlarm(Observability.AlarmTopic, Duration.Minutes(1));
