@@ -21,9 +21,9 @@ public class LocalQueueTests
 
     private static string Id(JsonObject e) => e["id"]!.GetValue<string>();
 
-    private static LocalQueue Queue(LocalEventBus bus, BatchHandler handler, int batchSize = 3, int maxReceives = 3, TimeSpan? window = null)
+    private static LocalQueue Queue(LocalEventBus bus, BatchHandler handler, int batchSize = 3, int maxReceives = 3)
     {
-        var queue = bus.AddQueue("ivs-events", handler, new LocalQueueSettings(batchSize, window ?? Window, Visibility, maxReceives));
+        var queue = bus.AddQueue("ivs-events", handler, new LocalQueueSettings(batchSize, Window, Visibility, maxReceives));
         foreach (var rule in IvsRules.All)
         {
             bus.AddRule(rule.Name, rule.Pattern, queue);
