@@ -5,6 +5,7 @@ using IvsServerless.Benchmarks.ColdStart;
 using IvsServerless.Benchmarks.HandlerOverhead;
 using IvsServerless.Benchmarks.Memory;
 using IvsServerless.Benchmarks.Projection;
+using IvsServerless.Benchmarks.Reconciliation;
 using IvsServerless.Benchmarks.SelfSignedTokens;
 using IvsServerless.Benchmarks.Throughput;
 using IvsServerless.Benchmarks.WarmLatency;
@@ -79,7 +80,7 @@ public sealed partial class DocsTests
         IBenchmark[] benchmarks =
         [
             new ColdStartBenchmark(), new WarmLatencyBenchmark(), new HandlerOverheadBenchmark(), new ThroughputBenchmark(),
-            new MemoryBenchmark(), new ProjectionBenchmark(), new SelfSignedTokensBenchmark(),
+            new MemoryBenchmark(), new ProjectionBenchmark(), new SelfSignedTokensBenchmark(), new ReconcilerScaleBenchmark(),
         ];
         string[] targets =
         [
@@ -88,6 +89,8 @@ public sealed partial class DocsTests
             $"≤ {MemoryBenchmark.TargetPeakMegabytes.ToString(CultureInfo.InvariantCulture)} MB",
             $"≥ {ProjectionBenchmark.TargetEventsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} events/s",
             $"≥ {Math.Round(SelfSignedTokensBenchmark.Target * 100).ToString(CultureInfo.InvariantCulture)} %",
+            $"a pass ≤ {ReconcilerScaleBenchmark.TargetPassTime.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes",
+            $"≤ {Math.Round(ReconcilerScaleBenchmark.TargetSteadyLookupShare * 100).ToString(CultureInfo.InvariantCulture)} % of publishers",
         ];
 
         Assert.All(benchmarks, b => Assert.Contains($"`{b.Name}`", doc, StringComparison.Ordinal));

@@ -4,6 +4,7 @@ using IvsServerless.Benchmarks.ColdStart;
 using IvsServerless.Benchmarks.HandlerOverhead;
 using IvsServerless.Benchmarks.Memory;
 using IvsServerless.Benchmarks.Projection;
+using IvsServerless.Benchmarks.Reconciliation;
 using IvsServerless.Benchmarks.SelfSignedTokens;
 using IvsServerless.Benchmarks.Support;
 using IvsServerless.Benchmarks.Throughput;
@@ -19,6 +20,7 @@ IBenchmark[] benchmarks =
     new MemoryBenchmark(),
     new ProjectionBenchmark(),
     new SelfSignedTokensBenchmark(),
+    new ReconcilerScaleBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
