@@ -90,7 +90,8 @@ public sealed partial class DocsTests
             $"≥ {ProjectionBenchmark.TargetEventsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} events/s",
             $"≥ {Math.Round(SelfSignedTokensBenchmark.Target * 100).ToString(CultureInfo.InvariantCulture)} %",
             $"a pass ≤ {ReconcilerScaleBenchmark.TargetPassTime.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes",
-            $"≤ {Math.Round(ReconcilerScaleBenchmark.TargetSteadyLookupShare * 100).ToString(CultureInfo.InvariantCulture)} % of publishers",
+            $"≤ {Math.Round(ReconcilerScaleBenchmark.TargetSteadyLookupShare * 100).ToString(CultureInfo.InvariantCulture)} % of "
+                + "publishers",
         ];
 
         Assert.All(benchmarks, b => Assert.Contains($"`{b.Name}`", doc, StringComparison.Ordinal));

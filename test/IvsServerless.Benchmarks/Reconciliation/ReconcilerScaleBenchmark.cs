@@ -90,5 +90,6 @@ public sealed class ReconcilerScaleBenchmark : IBenchmark
             $"  {label}: {pass.Time.TotalSeconds:F0} s over {pass.Runs} runs; IVS calls "
             + string.Join(", ", pass.IvsCalls.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"))
             + $"; publish states checked {pass.PublishStatesChecked}, repaired {pass.PublishStatesRepaired}; presence age at the end "
-            + $"max {pass.PresenceMaxAge.TotalSeconds:F0} s, mean {pass.PresenceMeanAge.TotalSeconds:F0} s; {wrongAfter} shown wrong after");
+            + $"max {pass.PresenceMaxAge.TotalSeconds:F0} s, mean {pass.PresenceMeanAge.TotalSeconds:F0} s; "
+            + $"{wrongAfter} shown wrong after");
 }

@@ -98,7 +98,12 @@ public static class ReconcilerScaleRun
         var reconciler = new ReconcilerService(
             adapter, stages, projection, new InMemoryCheckpoints(), stages,
             new CompositionConvergence(new InMemoryCompositionStore(), adapter, clock),
-            new ReconcilerOptions { DeploymentTag = DeploymentTag, CallsPerSecond = options.CallsPerSecond, IdleStageAfter = TimeSpan.FromDays(1) },
+            new ReconcilerOptions
+            {
+                DeploymentTag = DeploymentTag,
+                CallsPerSecond = options.CallsPerSecond,
+                IdleStageAfter = TimeSpan.FromDays(1),
+            },
             clock, projection);
         var runs = 0;
         var first = await PassAsync(reconciler, clock, truth, projection, () => ++runs, ct);
@@ -206,7 +211,8 @@ public static class ReconcilerScaleRun
         }
 
         return new ReconcilerPass(end - started, runs, calls, checkedStates, repaired,
-            ages.Count == 0 ? TimeSpan.Zero : ages.Max(), ages.Count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)ages.Average(a => a.Ticks)));
+            ages.Count == 0 ? TimeSpan.Zero : ages.Max(),
+            ages.Count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)ages.Average(a => a.Ticks)));
     }
 
     /// <summary>Participants the API would show wrong: not present, or publishing when they are not (or the reverse).</summary>
@@ -217,7 +223,8 @@ public static class ReconcilerScaleRun
         {
             var detail = await projection.FindSessionAsync(session.Key.StageId, session.Key.SessionId, ct);
             var known = detail?.Participants.ToDictionary(p => p.ParticipantId, StringComparer.Ordinal) ?? [];
-            wrong += session.Count(t => known.GetValueOrDefault(t.ParticipantId) is not { } p || !p.IsPresent || p.Publishing != t.Publishing);
+            wrong += session.Count(
+                t => known.GetValueOrDefault(t.ParticipantId) is not { } p || !p.IsPresent || p.Publishing != t.Publishing);
         }
 
         return wrong;
@@ -226,7 +233,8 @@ public static class ReconcilerScaleRun
     /// <summary>The stage store with the catalog the ghost walk reads (slices by a stable hash of the stage id).</summary>
     private sealed class CatalogStageStore : InMemoryStageStore, IStageCatalog
     {
-        public async IAsyncEnumerable<Stage> ListSliceAsync(int slice, int slices, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<Stage> ListSliceAsync(
+            int slice, int slices, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             foreach (var stage in All.Where(s => s.StageId.Sum(c => c) % slices == slice))
             {
