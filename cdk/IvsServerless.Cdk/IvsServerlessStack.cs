@@ -63,11 +63,12 @@ public sealed class IvsServerlessStack : Stack
                 .. ApiFunctions.Functions, Events.Function, Reconciliation.Function, .. TokenSigning is null ? [] : new[] {
                 TokenSigning.Function }, .. Live.Functions],
             [
-                Events.DeadLetterQueue, Reconciliation.DeadLetterQueue, .. TokenSigning is null ? [] : new[] {
-                    TokenSigning.DeadLetterQueue },
+                Events.DeadLetterQueue, Events.Delivery.DeadLetterQueue, Reconciliation.DeadLetterQueue,
+                .. TokenSigning is null ? [] : new[] { TokenSigning.DeadLetterQueue },
                 Live.FailureQueue],
             Api.Api, settings.AlarmEmail));
         Live.AddIteratorAgeAlarm(Observability.AlarmTopic, Duration.Minutes(1));
+        Events.Delivery.AddAgeAlarm(Observability.AlarmTopic);
 
         Output("ApiUrl", Api.Url, "Base URL of the HTTP API");
         Output("JwtIssuer", issuer, "Issuer the API's JWT authorizer trusts");

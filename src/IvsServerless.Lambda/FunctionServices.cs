@@ -106,7 +106,8 @@ public sealed class FunctionServices(
         var ivs = CreateIvs();
         var service = new ReconcilerService(ivs, stages, new DynamoDbProjectionStore(dynamo, table),
             new DynamoDbReconcilerCheckpointStore(dynamo, table), stages,
-            new CompositionConvergence(new DynamoDbCompositionStore(dynamo, table), ivs, TimeProvider.System), options);
+            new CompositionConvergence(new DynamoDbCompositionStore(dynamo, table), ivs, TimeProvider.System), options,
+            history: new DynamoDbSessionHistory(dynamo, table));
         return new ReconcilerHandler(service, options);
     }
 

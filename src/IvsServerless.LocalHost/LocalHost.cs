@@ -114,10 +114,13 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>The route keys the API front serves (those of the <c>api</c> function), e.g. <c>GET /stages/{stageId}</c>.</summary>
     public IReadOnlyList<string> ApiRoutes { get; private set; } = [];
 
-    /// <summary>Rules of the local event bus: the IVS rules, each targeting the ivs-events function.</summary>
+    /// <summary>Rules of the local event bus: the IVS rules, each targeting the ivs-events function's queue.</summary>
     public IReadOnlyList<string> EventRules => _bus?.Rules.Select(r => r.Name).ToList() ?? [];
 
-    /// <summary>Events whose delivery failed on every attempt (the rules' SQS dead-letter queue in AWS).</summary>
+    /// <summary>The queues of the local event bus (the contract's queue triggers), with the settings they deliver by.</summary>
+    public IReadOnlyList<LocalQueue> EventQueues => _bus?.Queues ?? [];
+
+    /// <summary>Events a function never took: received the queue's maximum number of times, or failed every attempt.</summary>
     public IReadOnlyList<DeadLetter> DeadLetters => _bus?.DeadLetters ?? [];
 
     /// <summary>Whether the reconciler runs on its schedule.</summary>
@@ -305,9 +308,15 @@ public sealed class LocalHost : IAsyncDisposable
             var function = Function(declaration);
             names.Add(function.Name);
             keyRotation = declaration == BackendFunctions.KeyRotation ? function : keyRotation;
+            // As deployed: rules to the function's queue (batches, partial failures, redrive) where the contract has one.
+            var queue = declaration.Queue is { } trigger
+                ? bus.AddQueue(declaration.Handler, function, new LocalQueueSettings(
+                    trigger.BatchSize, trigger.BatchingWindow,
+                    Options.EventRetryDelay ?? QueueTrigger.VisibilityTimeoutFor(declaration.Timeout), trigger.MaxReceiveCount))
+                : null;
             foreach (var rule in declaration.Rules)
             {
-                bus.AddRule(rule.Name, rule.Pattern, function);
+                _ = queue is null ? bus.AddRule(rule.Name, rule.Pattern, function) : bus.AddRule(rule.Name, rule.Pattern, queue);
             }
 
             if (declaration.Schedule is not null)
@@ -347,7 +356,9 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>EventBridge's part: the emulator's events (what IVS sends to the default bus) go through the local bus.</summary>
     private LocalEventBus StartEventBus()
     {
-        _bus = new LocalEventBus();
+        _bus = Options.EventRetryDelay is { } retry
+            ? new LocalEventBus(new LocalEventBusOptions { InitialBackoff = retry, MaxBackoff = retry })
+            : new LocalEventBus();
         _parts.Add(_bus);
         return _bus;
     }

@@ -65,6 +65,13 @@ public sealed record LocalHostOptions
     /// <summary>Where the functions write their JSON log lines (Lambda's stdout); null discards them.</summary>
     public Stream? FunctionLog { get; init; }
 
+    /// <summary>
+    /// How long an event a function failed on waits before it is delivered again: null (the default) is what AWS does,
+    /// the queue's visibility timeout from the contract (six times the function's timeout) or Lambda's asynchronous retry
+    /// schedule; tests that want failed events back quickly set it.
+    /// </summary>
+    public TimeSpan? EventRetryDelay { get; init; }
+
     /// <summary>Every port set to 0: what tests use.</summary>
     public static LocalHostOptions OnFreePorts(TimeProvider? time = null) => new()
     {

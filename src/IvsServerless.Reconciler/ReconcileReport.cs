@@ -19,6 +19,11 @@ public sealed class ReconcileReport
     public int LiveStages { get; set; }
     public int SessionsClosed { get; set; }
     public int PresenceRecorded { get; set; }
+
+    /// <summary>Participants whose publishing state was looked up (<c>ListParticipantEvents</c>).</summary>
+    public int PublishStatesChecked { get; set; }
+
+    /// <summary>Of those, participants whose projected publishing state a repair event changed (a write that changed something).</summary>
     public int PublishStatesRepaired { get; set; }
     public int IdleStagesDeleted { get; set; }
     public int OrphansMarked { get; set; }

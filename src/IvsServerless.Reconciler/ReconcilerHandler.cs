@@ -20,6 +20,7 @@ public sealed class ReconcilerHandler(ReconcilerService service, ReconcilerOptio
             new("stagesOfThisDeployment", report.StagesOfThisDeployment),
             new("liveStages", report.LiveStages),
             new("sessionsClosed", report.SessionsClosed),
+            new("publishStatesChecked", report.PublishStatesChecked),
             new("publishStatesRepaired", report.PublishStatesRepaired),
             new("idleStagesDeleted", report.IdleStagesDeleted),
             new("orphansDeleted", report.OrphansDeleted),

@@ -3,6 +3,7 @@ using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Reconciliation;
+using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Lambda.Runtime;
 
@@ -11,7 +12,8 @@ namespace IvsServerless.Reconciler;
 /// <summary>
 /// One scheduled pass over this deployment's IVS stages (see README.md): records each stage's live session, what
 /// <c>ListParticipants</c> says about presence (which no event reports), repairs the publishing state from
-/// <c>ListParticipantEvents</c>, closes sessions that ended, and sweeps idle stages. Every IVS call goes through a token
+/// <c>ListParticipantEvents</c> for the participants the projection cannot vouch for (<see cref="NeedsPublishCheck"/>),
+/// closes sessions that ended, and sweeps idle stages. Live stages of a page are visited first. Every IVS call goes through a token
 /// bucket per operation; the run stops at its deadline and the next one resumes at the stored checkpoint.
 /// Built once per container: the buckets outlive a run, so back-to-back runs cannot burst past the rate.
 /// </summary>
@@ -30,10 +32,17 @@ public sealed class ReconcilerService
     private readonly IdleStageSweeper _sweeper;
     private readonly GhostStageWalk _ghosts;
     private readonly CompositionConvergence _compositions;
+    private readonly ISessionHistory? _history;
 
+    /// <param name="history">
+    /// The projection's read side, to know which participants it can vouch for; null: it vouches for none, and every
+    /// participant who ever published is looked up (and each lookup that finds a publish event counts as a repair).
+    /// </param>
     public ReconcilerService(IStageInventory ivs, IStageStore stages, IProjectionStore projection, IReconcilerCheckpointStore checkpoints,
-        IStageCatalog catalog, CompositionConvergence compositions, ReconcilerOptions options, TimeProvider? time = null)
+        IStageCatalog catalog, CompositionConvergence compositions, ReconcilerOptions options, TimeProvider? time = null,
+        ISessionHistory? history = null)
     {
+        _history = history;
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _ivs = ivs;
@@ -99,9 +108,13 @@ public sealed class ReconcilerService
                     continue;
                 }
 
-                for (var i = position.Position; i < page.Items.Count; i++)
+                // Busy stages first: the live ones of the page, then the rest, each in listing order (a stable order,
+                // so a run that resumes at the checkpoint's position continues where the last one stopped).
+                var ordered = BusyFirst(page.Items);
+                var recheckSlice = RecheckSlice(position.CycleStartedAt ?? started);
+                for (var i = position.Position; i < ordered.Count; i++)
                 {
-                    await ReconcileStageAsync(ivs, page.Items[i], listedAt, report, log, deadline.Token);
+                    await ReconcileStageAsync(ivs, ordered[i], listedAt, recheckSlice, report, log, deadline.Token);
                     position = position with { Position = i + 1 };
                 }
 
@@ -139,8 +152,43 @@ public sealed class ReconcilerService
         return report;
     }
 
-    private async Task ReconcileStageAsync(IStageInventory ivs, IvsStageSummary summary, DateTimeOffset listedAt, ReconcileReport report,
-        ILambdaLogger log, CancellationToken ct)
+    /// <summary>The live stages of a page first, then the others, each group in listing order.</summary>
+    public static IReadOnlyList<IvsStageSummary> BusyFirst(IReadOnlyList<IvsStageSummary> stages) =>
+        [.. stages.Where(s => s.ActiveSessionId is not null), .. stages.Where(s => s.ActiveSessionId is null)];
+
+    /// <summary>
+    /// Which slice of the vouched publishers this cycle looks up anyway (<see cref="ReconcilerOptions.PublishRecheckSlices"/>):
+    /// the minute the cycle started, modulo the (prime) number of slices, so successive cycles walk through every slice.
+    /// </summary>
+    private int RecheckSlice(DateTimeOffset cycleStartedAt) =>
+        (int)(cycleStartedAt.UtcTicks / TimeSpan.TicksPerMinute % _options.PublishRecheckSlices);
+
+    /// <summary>A participant's slice: a stable hash of session and participant id (FNV-1a), not string.GetHashCode.</summary>
+    public static int SliceOf(string sessionId, string participantId, int slices)
+    {
+        var hash = 2166136261u;
+        foreach (var c in string.Concat(sessionId, "/", participantId))
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)slices);
+    }
+
+    /// <summary>
+    /// Whether the publishing state of a participant IVS lists must be looked up (<c>ListParticipantEvents</c>). Not for
+    /// one who never published, nor a replica (IVS sends no publish events for those), nor one IVS lists as disconnected
+    /// (not publishing whatever the projection says: the presence written now outranks an older publish, and the API
+    /// shows them gone). For a connected publisher: when the projection has no publish event of theirs (one was lost),
+    /// and otherwise only in this cycle's recheck slice — the projection cannot see a lost last event, so every
+    /// vouched publisher is looked up once every <see cref="ReconcilerOptions.PublishRecheckSlices"/> cycles.
+    /// </summary>
+    public static bool NeedsPublishCheck(IvsParticipant participant, SessionParticipant? projected, bool inRecheckSlice) =>
+        participant.Published && !participant.IsReplica && participant.Connected
+            && (projected?.Projection.Publishing is null || inRecheckSlice);
+
+    private async Task ReconcileStageAsync(IStageInventory ivs, IvsStageSummary summary, DateTimeOffset listedAt, int recheckSlice,
+        ReconcileReport report, ILambdaLogger log, CancellationToken ct)
     {
         report.StagesListed++;
         if (summary.Tags.GetValueOrDefault(StageTags.ManagedBy) != _options.DeploymentTag || summary.Arn.Length == 0)
@@ -177,7 +225,7 @@ public sealed class ReconcilerService
             {
                 report.LiveStages++;
                 await _stages.RecordAsync(stageId, live, listedAt, ct);
-                await ReconcileSessionAsync(ivs, summary.Arn, stageId, live, report, ct);
+                await ReconcileSessionAsync(ivs, summary.Arn, stageId, live, recheckSlice, closing: false, report, ct);
             }
 
             if (item.ActiveSessionId is { } previous && previous != live)
@@ -189,7 +237,7 @@ public sealed class ReconcilerService
                     await _stages.RecordAsync(stageId, null, listedAt, ct);
                 }
 
-                await ReconcileSessionAsync(ivs, summary.Arn, stageId, previous, report, ct);
+                await ReconcileSessionAsync(ivs, summary.Arn, stageId, previous, recheckSlice, closing: true, report, ct);
                 report.SessionsClosed++;
             }
             else if (live is null && await _sweeper.SweepAsync(ivs, item, ct))
@@ -211,9 +259,17 @@ public sealed class ReconcilerService
         }
     }
 
-    private async Task ReconcileSessionAsync(IStageInventory ivs, string stageArn, string stageId, string sessionId, ReconcileReport report,
-        CancellationToken ct)
+    /// <param name="closing">
+    /// The session is over: its participants' final publishing state is looked up for everyone who published (nobody
+    /// is connected any more, and the session's last events are the ones most likely still missing).
+    /// </param>
+    private async Task ReconcileSessionAsync(IStageInventory ivs, string stageArn, string stageId, string sessionId, int recheckSlice,
+        bool closing, ReconcileReport report, CancellationToken ct)
     {
+        var projected = _history is null
+            ? null
+            : (await _history.FindSessionAsync(stageId, sessionId, ct))?.Participants
+                .ToDictionary(p => p.ParticipantId, StringComparer.Ordinal);
         string? next = null;
         do
         {
@@ -237,8 +293,19 @@ public sealed class ReconcilerService
 
                 // Only a participant that ever published has publish events to repair (`published` is "ever" in IVS).
                 // Replicas get no Published/Unpublished events from IVS (replication events report them), so none here.
-                if (participant.Published && !participant.IsReplica
-                    && await RepairPublishStateAsync(ivs, stageArn, sessionId, participant, ct))
+                var known = projected?.GetValueOrDefault(participant.ParticipantId);
+                var check = _history is null || closing
+                    ? participant.Published && !participant.IsReplica
+                    : NeedsPublishCheck(
+                        participant, known,
+                        SliceOf(sessionId, participant.ParticipantId, _options.PublishRecheckSlices) == recheckSlice);
+                if (!check)
+                {
+                    continue;
+                }
+
+                report.PublishStatesChecked++;
+                if (await RepairPublishStateAsync(ivs, stageArn, sessionId, participant, known, _history is not null, ct))
                 {
                     report.PublishStatesRepaired++;
                 }
@@ -249,8 +316,12 @@ public sealed class ReconcilerService
         while (!string.IsNullOrEmpty(next));
     }
 
+    /// <summary>
+    /// Looks up the participant's publish events and writes the latest as a repair event; true when that changed what the
+    /// projection said (with <paramref name="knowsProjection"/>: a publishing value it did not have; without: any write).
+    /// </summary>
     private async Task<bool> RepairPublishStateAsync(IStageInventory ivs, string stageArn, string sessionId, IvsParticipant participant,
-        CancellationToken ct)
+        SessionParticipant? known, bool knowsProjection, CancellationToken ct)
     {
         var events = new List<IvsParticipantEvent>();
         string? next = null;
@@ -267,6 +338,13 @@ public sealed class ReconcilerService
 
         if (PublishStateEvents.Latest(stageArn, sessionId, participant.ParticipantId!, participant.UserId, events) is not { } repair)
         {
+            return false;
+        }
+
+        var publishing = repair.EventName == IvsEventName.ParticipantPublished;
+        if (knowsProjection && known?.Projection.Publishing?.Value == publishing)
+        {
+            // The projection already says so: nothing to write, nothing repaired.
             return false;
         }
 

@@ -6,6 +6,7 @@ using IvsServerless.Benchmarks.HandlerOverhead;
 using IvsServerless.Benchmarks.Live;
 using IvsServerless.Benchmarks.Memory;
 using IvsServerless.Benchmarks.Projection;
+using IvsServerless.Benchmarks.Reconciliation;
 using IvsServerless.Benchmarks.SelfSignedTokens;
 using IvsServerless.Benchmarks.Throughput;
 using IvsServerless.Benchmarks.WarmLatency;
@@ -81,6 +82,7 @@ public sealed partial class DocsTests
         [
             new ColdStartBenchmark(), new WarmLatencyBenchmark(), new HandlerOverheadBenchmark(), new ThroughputBenchmark(),
             new MemoryBenchmark(), new ProjectionBenchmark(), new SelfSignedTokensBenchmark(), new LiveBenchmark(),
+            new ReconcilerScaleBenchmark(),
         ];
         string[] targets =
         [
@@ -91,6 +93,9 @@ public sealed partial class DocsTests
             $"≥ {Math.Round(SelfSignedTokensBenchmark.Target * 100).ToString(CultureInfo.InvariantCulture)} %",
             $"p99 ≤ {LiveBenchmark.TargetP99Ms.ToString(CultureInfo.InvariantCulture)} ms",
             $"≤ {LiveBenchmark.TargetFanoutMs.ToString("N0", CultureInfo.InvariantCulture)} ms",
+            $"a pass ≤ {ReconcilerScaleBenchmark.TargetPassTime.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes",
+            $"≤ {Math.Round(ReconcilerScaleBenchmark.TargetSteadyLookupShare * 100).ToString(CultureInfo.InvariantCulture)} % of "
+                + "publishers",
         ];
 
         Assert.All(benchmarks, b => Assert.Contains($"`{b.Name}`", doc, StringComparison.Ordinal));

@@ -5,6 +5,7 @@ using IvsServerless.Benchmarks.HandlerOverhead;
 using IvsServerless.Benchmarks.Live;
 using IvsServerless.Benchmarks.Memory;
 using IvsServerless.Benchmarks.Projection;
+using IvsServerless.Benchmarks.Reconciliation;
 using IvsServerless.Benchmarks.SelfSignedTokens;
 using IvsServerless.Benchmarks.Support;
 using IvsServerless.Benchmarks.Throughput;
@@ -21,6 +22,7 @@ IBenchmark[] benchmarks =
     new ProjectionBenchmark(),
     new SelfSignedTokensBenchmark(),
     new LiveBenchmark(),
+    new ReconcilerScaleBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -12,19 +12,83 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     private readonly SynthesizedStack _default = stacks.ApiMode;
 
     [Fact]
-    public void The_three_ivs_rules_use_the_local_bus_patterns_and_target_the_ivs_events_function()
+    public void The_three_ivs_rules_use_the_local_bus_patterns_and_target_the_ivs_events_delivery_queue()
     {
         var patterns = _default.Resources("AWS::Events::Rule")
             .Where(r => r.Resource["Properties"]!["EventPattern"] is not null)
             .ToList();
-        var ivsEvents = _default.FunctionIdsByHandler()[BackendFunctions.IvsEvents.Handler];
 
         Assert.Equal(
             BackendFunctions.IvsEvents.Rules.Select(r => Canonical(JsonNode.Parse(r.Pattern)!)).Order(StringComparer.Ordinal),
             patterns.Select(r => Canonical(r.Resource["Properties"]!["EventPattern"]!)).Order(StringComparer.Ordinal));
         Assert.All(
             patterns, r =>
-            Assert.Equal(ivsEvents, SynthesizedStack.Target(Assert.Single(r.Resource["Properties"]!["Targets"]!.AsArray())!["Arn"])));
+            Assert.Equal(
+                DeliveryQueue(_default).Id,
+                SynthesizedStack.Target(Assert.Single(r.Resource["Properties"]!["Targets"]!.AsArray())!["Arn"])));
+    }
+
+    [Fact]
+    public void The_delivery_queue_is_encrypted_outlasts_six_function_timeouts_and_redrives_after_the_contract_receive_count()
+    {
+        var trigger = BackendFunctions.IvsEvents.Queue!;
+        var queue = DeliveryQueue(_default).Resource["Properties"]!;
+        var ivsEvents = _default.FunctionIdsByHandler()[BackendFunctions.IvsEvents.Handler];
+        var timeout = _default.Properties(ivsEvents)["Timeout"]!.GetValue<int>();
+
+        Assert.True(queue["SqsManagedSseEnabled"]!.GetValue<bool>());
+        Assert.True(queue["VisibilityTimeout"]!.GetValue<int>() >= 6 * timeout);
+        Assert.Equal(trigger.MaxReceiveCount, queue["RedrivePolicy"]!["maxReceiveCount"]!.GetValue<int>());
+        var deadLetters = SynthesizedStack.Target(queue["RedrivePolicy"]!["deadLetterTargetArn"]);
+        Assert.True(_default.Properties(deadLetters)["SqsManagedSseEnabled"]!.GetValue<bool>());
+        Assert.Contains(Alarms(_default), a => a.Metric == "ApproximateNumberOfMessagesVisible" && a.Dimension == deadLetters);
+        Assert.Contains(
+            Alarms(_default), a => a.Metric == "ApproximateAgeOfOldestMessage" && a.Dimension == DeliveryQueue(_default).Id
+            && a.Threshold > 0);
+    }
+
+    [Fact]
+    public void The_mapping_hands_the_function_batches_with_partial_failures_and_bounded_concurrency()
+    {
+        var trigger = BackendFunctions.IvsEvents.Queue!;
+        var (_, mapping) = Assert.Single(
+            _default.Resources("AWS::Lambda::EventSourceMapping"),
+            m => SynthesizedStack.Target(m.Resource["Properties"]!["EventSourceArn"]) == DeliveryQueue(_default).Id);
+        var properties = mapping["Properties"]!;
+
+        var ivsEvents = _default.FunctionIdsByHandler()[BackendFunctions.IvsEvents.Handler];
+        Assert.Equal(ivsEvents, SynthesizedStack.Target(properties["FunctionName"]));
+        Assert.Equal(trigger.BatchSize, properties["BatchSize"]!.GetValue<int>());
+        Assert.Equal((int)trigger.BatchingWindow.TotalSeconds, properties["MaximumBatchingWindowInSeconds"]!.GetValue<int>());
+        Assert.Equal(["ReportBatchItemFailures"], TemplateQueries.Strings(properties["FunctionResponseTypes"]));
+        Assert.Equal(trigger.MaximumConcurrency, properties["ScalingConfig"]!["MaximumConcurrency"]!.GetValue<int>());
+        Assert.InRange(trigger.MaximumConcurrency, 2, 1000);
+        Assert.Empty(_default.Resources("AWS::Lambda::EventInvokeConfig"));
+    }
+
+    [Fact]
+    public void Only_the_ivs_rules_may_send_to_the_delivery_queue()
+    {
+        var queue = DeliveryQueue(_default).Id;
+        var rules = _default.Resources("AWS::Events::Rule")
+            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null)
+            .Select(r => r.Id)
+            .Order(StringComparer.Ordinal);
+        var statements = _default.Resources("AWS::SQS::QueuePolicy")
+            .Where(p => p.Resource["Properties"]!["Queues"]!.AsArray().Any(q => SynthesizedStack.Target(q) == queue))
+            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()))
+            .Where(s => s["Effect"]!.GetValue<string>() == "Allow")
+            .ToList();
+
+        Assert.All(statements, s =>
+        {
+            Assert.Equal("events.amazonaws.com", s["Principal"]!["Service"]!.GetValue<string>());
+            Assert.Equal(["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+                TemplateQueries.Strings(s["Action"]).Order(StringComparer.Ordinal));
+        });
+        Assert.Equal(
+            rules, statements.Select(s => SynthesizedStack.Target(s["Condition"]!["ArnEquals"]!["aws:SourceArn"])).Order(
+            StringComparer.Ordinal));
     }
 
     [Fact]
@@ -62,25 +126,6 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void An_event_the_ivs_events_function_fails_on_every_attempt_goes_to_the_rules_dead_letter_queue_not_away()
-    {
-        var (_, config) = Assert.Single(_default.Resources("AWS::Lambda::EventInvokeConfig"));
-        var properties = config["Properties"]!;
-        Assert.Equal(
-            _default.FunctionIdsByHandler()[BackendFunctions.IvsEvents.Handler], SynthesizedStack.Target(properties["FunctionName"]));
-        Assert.Equal(2, properties["MaximumRetryAttempts"]!.GetValue<int>());
-        Assert.Equal(6 * 3600, properties["MaximumEventAgeInSeconds"]!.GetValue<int>());
-        var queue = SynthesizedStack.Target(properties["DestinationConfig"]!["OnFailure"]!["Destination"]);
-        var ruleQueues = _default.Resources("AWS::Events::Rule")
-            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null)
-            .Select(r => SynthesizedStack.Target(r.Resource["Properties"]!["Targets"]![0]!["DeadLetterConfig"]!["Arn"]))
-            .Distinct()
-            .ToList();
-        Assert.Equal([queue], ruleQueues);
-        Assert.Contains(Alarms(_default), a => a.Metric == "ApproximateNumberOfMessagesVisible" && a.Dimension == queue);
-    }
-
-    [Fact]
     public void Every_function_has_error_and_throttle_alarms()
     {
         foreach (var stack in stacks.Both)
@@ -97,13 +142,13 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_dead_letter_queue_alarms_on_its_first_message()
     {
-        // The ivs-events rule's, the reconciler schedule's and the live notifier's stream failures.
-        Assert.Equal(3, _default.Resources("AWS::SQS::Queue").Count());
+        // The ivs-events rules' and delivery queue's, the reconciler schedule's and the live notifier's stream failures.
+        Assert.Equal(4, DeadLetterQueues(_default).Count());
         foreach (var stack in stacks.Both)
         {
             var alarms = Alarms(stack);
             Assert.All(
-                stack.Resources("AWS::SQS::Queue"), q =>
+                DeadLetterQueues(stack), q =>
                 Assert.Contains(alarms, a => a.Metric == "ApproximateNumberOfMessagesVisible" && a.Dimension == q.Id && a.Threshold == 0));
         }
     }
@@ -129,6 +174,13 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
         stacks.Configured.Template.HasResourceProperties(
             "AWS::SNS::Subscription", new Dictionary<string, object> { ["Protocol"] = "email", ["Endpoint"] = "ops@example.com" });
     }
+
+    /// <summary>The one work queue (it has a redrive policy); every other queue is a dead-letter queue.</summary>
+    private static (string Id, JsonObject Resource) DeliveryQueue(SynthesizedStack stack) =>
+        Assert.Single(stack.Resources("AWS::SQS::Queue"), q => q.Resource["Properties"]!["RedrivePolicy"] is not null);
+
+    private static IEnumerable<(string Id, JsonObject Resource)> DeadLetterQueues(SynthesizedStack stack) =>
+        stack.Resources("AWS::SQS::Queue").Where(q => q.Resource["Properties"]!["RedrivePolicy"] is null);
 
     /// <summary>Key order does not matter to EventBridge.</summary>
     private static string Canonical(JsonNode pattern) =>

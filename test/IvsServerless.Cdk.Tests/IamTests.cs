@@ -117,7 +117,11 @@ public sealed class IamTests(SynthesizedStacks stacks)
             [BackendFunctions.Stages.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             [BackendFunctions.Tokens.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
             [BackendFunctions.Compositions.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-            [BackendFunctions.IvsEvents.Handler] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            [BackendFunctions.IvsEvents.Handler] =
+            [
+                "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
+                "dynamodb:UpdateItem",
+            ],
             [BackendFunctions.Reconciler.Handler] =
                 ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"],
             [BackendFunctions.LiveAuthorizer.Handler] = [],
@@ -166,6 +170,30 @@ public sealed class IamTests(SynthesizedStacks stacks)
                     TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
                 Assert.Equal(logGroup, SynthesizedStack.Target(Assert.Single(TemplateQueries.ResourcesOf(logs))));
             }
+        }
+    }
+
+    [Fact]
+    public void Only_the_ivs_events_function_consumes_its_delivery_queue_and_only_that_queue()
+    {
+        var stack = stacks.Default;
+        var queue = stack.Resources("AWS::SQS::Queue").Single(q => q.Resource["Properties"]!["RedrivePolicy"] is not null).Id;
+        foreach (var (handler, functionId) in stack.FunctionIdsByHandler())
+        {
+            var consuming = stack.StatementsOf(stack.RoleOf(functionId))
+                .Where(s => TemplateQueries.Strings(s["Action"]).Any(a => a.StartsWith("sqs:Receive", StringComparison.Ordinal)))
+                .ToList();
+            if (handler != BackendFunctions.IvsEvents.Handler)
+            {
+                Assert.Empty(consuming);
+                continue;
+            }
+
+            var statement = Assert.Single(consuming);
+            Assert.Equal(
+                ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+                TemplateQueries.Strings(statement["Action"]).Order(StringComparer.Ordinal));
+            Assert.Equal(queue, SynthesizedStack.Target(Assert.Single(TemplateQueries.ResourcesOf(statement))));
         }
     }
 }

@@ -96,7 +96,9 @@ public sealed class LiveUpdatesTests(SynthesizedStacks stacks)
     [Fact]
     public void The_stream_mapping_filters_bisects_retries_a_bounded_number_of_times_and_keeps_failures()
     {
-        var mapping = Assert.Single(_default.Resources("AWS::Lambda::EventSourceMapping")).Resource["Properties"]!;
+        var mapping = Assert.Single(
+            _default.Resources("AWS::Lambda::EventSourceMapping"),
+            m => m.Resource["Properties"]!["StartingPosition"] is not null).Resource["Properties"]!;
         var trigger = BackendFunctions.LiveNotifier.TableStream!;
 
         Assert.Equal(FunctionId(BackendFunctions.LiveNotifier), SynthesizedStack.Target(mapping["FunctionName"]));

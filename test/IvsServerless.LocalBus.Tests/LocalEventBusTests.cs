@@ -78,6 +78,45 @@ public class LocalEventBusTests
     }
 
     [Fact]
+    public async Task By_default_a_direct_target_is_retried_as_lambda_retries_an_asynchronous_invocation()
+    {
+        var delays = new List<TimeSpan>();
+        await using var bus = new LocalEventBus(new LocalEventBusOptions
+        {
+            Delay = (delay, _) => { lock (delays) { delays.Add(delay); } return Task.CompletedTask; },
+        });
+        var broken = new RecordingHandler(failures: int.MaxValue);
+        bus.AddRule("stage", IvsRules.StageUpdate.Pattern, broken);
+
+        await bus.PublishAsync(Event("IVS Stage Update"));
+
+        Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2)], delays);
+        Assert.Equal(3, broken.Calls);
+        Assert.Equal(3, Assert.Single(bus.DeadLetters).Attempts);
+    }
+
+    [Fact]
+    public async Task An_event_waiting_for_its_retry_does_not_hold_back_later_events()
+    {
+        var delays = new ManualDelays();
+        await using var bus = new LocalEventBus(new LocalEventBusOptions { Delay = delays.Delay });
+        var first = Event("IVS Stage Update");
+        var handler = new RecordingHandler(failures: 1);
+        bus.AddRule("stage", IvsRules.StageUpdate.Pattern, handler);
+
+        var firstDone = bus.PublishAsync(first);
+        var retry = await delays.NextAsync(TimeSpan.FromMinutes(1));
+        var later = Event("IVS Stage Update");
+        await bus.PublishAsync(later).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(later["id"]!.GetValue<string>(), Assert.Single(handler.Drain())["id"]!.GetValue<string>());
+        Assert.False(firstDone.IsCompleted);
+        retry.Elapse();
+        await firstDone.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(first["id"]!.GetValue<string>(), Assert.Single(handler.Drain())["id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task After_the_last_attempt_the_event_is_dead_lettered()
     {
         var (bus, delays) = NewBus(maxAttempts: 4);

@@ -22,6 +22,21 @@ public sealed class StageFlowTests(LocalHostFixture local)
     private Task<Reply> StageAs(string user, string stageId) => local.GetAsync($"/stages/{stageId}", user);
 
     [Fact]
+    public void The_ivs_rules_deliver_to_the_ivs_events_queue_as_the_contract_declares_it()
+    {
+        var trigger = Deployment.Functions.BackendFunctions.IvsEvents.Queue!;
+        var queue = Assert.Single(local.Host.EventQueues);
+
+        Assert.Equal(Deployment.Functions.BackendFunctions.IvsEvents.Handler, queue.Name);
+        Assert.Equal(
+            (trigger.BatchSize, trigger.BatchingWindow, LocalHostFixture.RetryDelay, trigger.MaxReceiveCount),
+            (queue.Settings.BatchSize, queue.Settings.BatchingWindow, queue.Settings.VisibilityTimeout, queue.Settings.MaxReceiveCount));
+        Assert.Equal(
+            Deployment.Events.IvsRules.All.Select(r => r.Name).Order(StringComparer.Ordinal),
+            local.Host.EventRules.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Public_and_private_stages_give_host_co_host_and_viewer_their_own_tokens()
     {
         var publicStage = await local.CreateStageAsync("alice", "public", coHosts: ["carol"]);

@@ -13,13 +13,15 @@ public sealed class Harness
 
     private int _runs;
 
-    public Harness(Func<ReconcilerOptions, ReconcilerOptions>? configure = null)
+    /// <param name="withHistory">Whether the reconciler reads the projection (as deployed) to skip what it can vouch for.</param>
+    public Harness(Func<ReconcilerOptions, ReconcilerOptions>? configure = null, bool withHistory = false)
     {
         Ivs = new FakeIvs(Time);
         var options = new ReconcilerOptions { DeploymentTag = Ours, IdleStageAfter = TimeSpan.FromHours(1) };
         Options = configure?.Invoke(options) ?? options;
         Service = new ReconcilerService(
-            Ivs, Stages, Projection, Checkpoints, Stages, new CompositionConvergence(Compositions, Ivs, Time), Options, Time);
+            Ivs, Stages, Projection, Checkpoints, Stages, new CompositionConvergence(Compositions, Ivs, Time), Options, Time,
+            withHistory ? Projection : null);
     }
 
     public SteppedTime Time { get; } = new(T0);

@@ -2,8 +2,6 @@ using System.Text.Json;
 using Amazon.CDK;
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.Lambda.Destinations;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
 using IvsServerless.Deployment.Functions;
@@ -14,28 +12,25 @@ namespace IvsServerless.Cdk.Constructs;
 public sealed record EventProjectionProps(FunctionFoundation Foundation);
 
 /// <summary>
-/// IVS → EventBridge (default bus) → the <c>ivs-events</c> function, with the contract's rules (one per IVS detail-type;
-/// the local bus routes by the same patterns). EventBridge invokes Lambda asynchronously, so two failure paths end in the
-/// same dead-letter queue (alarmed) to redrive: an invocation EventBridge could not make (the rule target's retry policy
-/// and DLQ), and an event the function failed on every attempt (Lambda's asynchronous retries, then the function's
-/// on-failure destination) — without the latter, Lambda discards it.
+/// IVS → EventBridge (default bus) → an SQS queue → the <c>ivs-events</c> function in batches, with the contract's rules
+/// (one per IVS detail-type; the local bus routes by the same patterns) and its queue trigger (<see cref="DeliveryQueue"/>:
+/// batch size, batching window, partial batch failures, maximum concurrency, redrive after N receives). Two failure
+/// paths, two dead-letter queues (both alarmed): an event EventBridge could not deliver to the queue (the rule targets'
+/// retry policy and DLQ), and an event the function failed on every receive (the queue's redrive policy).
 /// </summary>
 public sealed class EventProjection : Construct
 {
-    /// <summary>How long EventBridge keeps retrying one event (the projection is idempotent and order-tolerant).</summary>
+    /// <summary>How long EventBridge keeps retrying the delivery of one event to the queue.</summary>
     public static readonly Duration MaxEventAge = Duration.Hours(2);
 
     public const int RetryAttempts = 8;
 
-    /// <summary>Lambda's own retries of an event the function failed on (its maximum; 1 min, then 2 min apart).</summary>
-    public const int FunctionRetryAttempts = 2;
-
-    /// <summary>How long Lambda keeps an event of a failing or throttled function queued for retries (its maximum).</summary>
-    public static readonly Duration FunctionMaxEventAge = Duration.Hours(6);
-
     public ServerlessFunction Function { get; }
 
+    /// <summary>Events EventBridge could not deliver to the queue.</summary>
     public Queue DeadLetterQueue { get; }
+
+    public DeliveryQueue Delivery { get; }
 
     public IReadOnlyList<Rule> Rules { get; }
 
@@ -44,14 +39,18 @@ public sealed class EventProjection : Construct
         ArgumentNullException.ThrowIfNull(props);
         Function = new ServerlessFunction(
             this, "IvsEventsFunction", new ServerlessFunctionProps(BackendFunctions.IvsEvents, props.Foundation));
+        var trigger = Function.Declaration.Queue
+            ?? throw new InvalidOperationException($"The {Function.Handler} function declares no queue trigger.");
+        Delivery = new DeliveryQueue(this, "Delivery", new DeliveryQueueProps(Function, trigger));
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");
+        // Each target adds a statement to the queue's policy letting only its rule send (aws:SourceArn).
         Rules = [.. Function.Declaration.Rules.Select(rule => new Rule(this, rule.Name, new RuleProps
         {
-            Description = $"IVS events ({rule.Name}) to the {Function.Handler} function",
+            Description = $"IVS events ({rule.Name}) to the {Function.Handler} function's queue",
             EventPattern = Parse(rule.Pattern),
             Targets =
             [
-                new LambdaFunction(Function.Function, new LambdaFunctionProps
+                new SqsQueue(Delivery.Queue, new SqsQueueProps
                 {
                     RetryAttempts = RetryAttempts,
                     MaxEventAge = MaxEventAge,
@@ -59,13 +58,6 @@ public sealed class EventProjection : Construct
                 }),
             ],
         }))];
-
-        Function.Function.ConfigureAsyncInvoke(new EventInvokeConfigOptions
-        {
-            RetryAttempts = FunctionRetryAttempts,
-            MaxEventAge = FunctionMaxEventAge,
-            OnFailure = new SqsDestination(DeadLetterQueue),
-        });
     }
 
     /// <summary>The contract's pattern JSON as a CDK pattern; anything but source and detail-type is refused rather than dropped.</summary>

@@ -77,6 +77,8 @@ public static class TableActions
     public const string UpdateItem = "dynamodb:UpdateItem";
     public const string DeleteItem = "dynamodb:DeleteItem";
     public const string Scan = "dynamodb:Scan";
+    public const string BatchGetItem = "dynamodb:BatchGetItem";
+    public const string BatchWriteItem = "dynamodb:BatchWriteItem";
 
     /// <summary>The actions that read an index; the only ones a grant with index reads extends to the indexes.</summary>
     public static IReadOnlyList<string> IndexReads { get; } = [Query, Scan];

@@ -107,13 +107,19 @@ public static class BackendFunctions
     /// <summary>
     /// IvsEventService: reads the stage and composition items, applies the event to the projection (field-group updates,
     /// session items), records the live session on the stage, moves composition state, stores rejected events. No IVS call.
+    /// A batch reads its stages at once (StageCache: BatchGetItem) and writes its event-log entries in BatchWriteItems
+    /// (DynamoDbProjectionStore.ApplyBatchAsync). The rules deliver to a queue that invokes it with batches
+    /// (<see cref="FunctionDeclaration.Queue"/>): up to 100 events, after at most a second, at most 5 invocations at once;
+    /// an event failed 5 times is dead-lettered (the handler's composition grace needs about 90 s of retries: 5 receives
+    /// 3 minutes apart cover it).
     /// </summary>
     public static FunctionDeclaration IvsEvents { get; } =
         new("ivs-events", FunctionKind.IvsEvents, "IVS EventBridge events into the DynamoDB projection")
         {
             Timeout = TimeSpan.FromSeconds(30),
             Rules = IvsRules.All,
-            Access = new AwsAccess { Table = new([GetItem, PutItem, Query, UpdateItem]) },
+            Queue = new QueueTrigger(BatchSize: 100, BatchingWindow: TimeSpan.FromSeconds(1), MaximumConcurrency: 5, MaxReceiveCount: 5),
+            Access = new AwsAccess { Table = new([BatchGetItem, BatchWriteItem, GetItem, PutItem, Query, UpdateItem]) },
         };
 
     /// <summary>

@@ -68,6 +68,11 @@ public sealed record FunctionDeclaration(string Handler, FunctionKind Kind, stri
     /// <summary>For <see cref="FunctionKind.LiveNotifier"/>: how the table's stream invokes it; null: no stream.</summary>
     public TableStreamTrigger? TableStream { get; init; }
 
+    /// <summary>
+    /// How the queue its <see cref="Rules"/> deliver to invokes it; null: the rules invoke it directly (asynchronously).
+    /// </summary>
+    public QueueTrigger? Queue { get; init; }
+
     /// <summary>What its role may do (with API-minted participant tokens, where that matters).</summary>
     public AwsAccess Access { get; init; } = AwsAccess.None;
 
@@ -92,3 +97,20 @@ public sealed record FunctionDeclaration(string Handler, FunctionKind Kind, stri
 /// the function reports partial batch failures.
 /// </summary>
 public sealed record TableStreamTrigger(IReadOnlyList<string> PartitionKeyPrefixes, int BatchSize, int MaxRetries, TimeSpan MaxRecordAge);
+
+/// <summary>
+/// An SQS queue between a function's EventBridge rules and the function: an event source mapping hands it batches of
+/// up to <paramref name="BatchSize"/> messages, waiting at most <paramref name="BatchingWindow"/> to fill one, with at
+/// most <paramref name="MaximumConcurrency"/> invocations at once (so a burst cannot overrun the table); the function
+/// answers <c>batchItemFailures</c> (<c>ReportBatchItemFailures</c>) and only those messages come back, after the
+/// queue's visibility timeout; a message received <paramref name="MaxReceiveCount"/> times goes to the dead-letter queue
+/// (the redrive policy).
+/// </summary>
+public sealed record QueueTrigger(int BatchSize, TimeSpan BatchingWindow, int MaximumConcurrency, int MaxReceiveCount)
+{
+    /// <summary>AWS: a queue that triggers a function should keep a message invisible at least six times the function's timeout.</summary>
+    public const int VisibilityTimeoutPerFunctionTimeout = 6;
+
+    /// <summary>How long a received message stays invisible: six times <paramref name="functionTimeout"/> (AWS's guidance).</summary>
+    public static TimeSpan VisibilityTimeoutFor(TimeSpan functionTimeout) => functionTimeout * VisibilityTimeoutPerFunctionTimeout;
+}

@@ -16,13 +16,20 @@ public sealed class LocalHostFixture : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
 
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
     public LocalHost Host { get; private set; } = null!;
 
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
 
     public async Task InitializeAsync()
     {
-        Host = await LocalHost.StartAsync(LocalHostOptions.OnFreePorts() with { ReconcilerInterval = TimeSpan.FromSeconds(2) });
+        // A failed event comes back after a second here, not after the queue's visibility timeout (3 minutes).
+        Host = await LocalHost.StartAsync(LocalHostOptions.OnFreePorts() with
+        {
+            ReconcilerInterval = TimeSpan.FromSeconds(2),
+            EventRetryDelay = RetryDelay,
+        });
     }
 
     public async Task DisposeAsync()

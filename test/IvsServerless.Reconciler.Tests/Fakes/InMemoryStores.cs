@@ -2,6 +2,7 @@ using IvsServerless.Core.Events;
 using IvsServerless.Core.Paging;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Reconciliation;
+using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 
 namespace IvsServerless.Reconciler.Tests.Fakes;
@@ -75,7 +76,7 @@ public sealed class InMemoryStageStore : IStageStore, IStageCatalog
 }
 
 /// <summary>The projection in memory: events through <see cref="Projector"/>, presence by newest observation.</summary>
-public sealed class InMemoryProjection : IProjectionStore
+public sealed class InMemoryProjection : IProjectionStore, ISessionHistory
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ParticipantKey, ParticipantPresence> _presence = [];
@@ -113,6 +114,30 @@ public sealed class InMemoryProjection : IProjectionStore
         lock (_lock)
         {
             return _presence.GetValueOrDefault(key);
+        }
+    }
+
+    public Task<Page<SessionSummary>> ListSessionsAsync(string stageId, PageRequest page, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The reconciler reads one session at a time.");
+
+    /// <summary>The session's participants as the projection and the presence checks describe them (no timelines).</summary>
+    public Task<SessionDetail?> FindSessionAsync(string stageId, string sessionId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var key = new SessionKey(stageId, sessionId);
+            if (!State.Sessions.TryGetValue(key, out var session))
+            {
+                return Task.FromResult<SessionDetail?>(null);
+            }
+
+            var participants = State.Participants.Values
+                .Where(p => p.Key.StageId == stageId && p.Key.SessionId == sessionId)
+                .Select(p => new SessionParticipant(p, _presence.GetValueOrDefault(p.Key)?.Connected,
+                    _presence.GetValueOrDefault(p.Key)?.ObservedAt, []))
+                .ToList();
+            return Task.FromResult<SessionDetail?>(
+                new SessionDetail(new SessionSummary(stageId, sessionId, session.FirstActivity, session.LastActivity), participants));
         }
     }
 
