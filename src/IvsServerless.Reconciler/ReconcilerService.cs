@@ -89,9 +89,12 @@ public sealed class ReconcilerService
         using var budgetTimer = new CancellationTokenSource(budget, _time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, budgetTimer.Token);
         var position = checkpoint with { CycleStartedAt = checkpoint.CycleStartedAt ?? started };
+
+        // GetStage has a quota of its own, so the walk from records to IVS runs beside the stage loop: before it, its
+        // calls only delayed the loop (at 1,000 live stages they pushed a pass into one more run).
+        var ghostWalk = _ghosts.RunAsync(ivs, deadline.Token);
         try
         {
-            (report.RecordsChecked, report.GhostRecordsMarked) = await _ghosts.RunAsync(ivs, deadline.Token);
             while (true)
             {
                 var listedAt = _time.GetUtcNow();
@@ -129,9 +132,11 @@ public sealed class ReconcilerService
                 if (!await _checkpoints.SaveAsync(runId, position, release: false, ct))
                 {
                     log.Log(LambdaLogLevel.Warning, "Reconciler lease lost; stopping");
-                    return Finish(report, ivs);
+                    break;
                 }
             }
+
+            (report.RecordsChecked, report.GhostRecordsMarked) = await ghostWalk;
         }
         catch (OperationCanceledException) when (budgetTimer.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -139,11 +144,26 @@ public sealed class ReconcilerService
         }
         finally
         {
+            await FinishedAsync(ghostWalk);
+
             // Also after a failure: the next run retries from the stage that failed, not from the start.
             await _checkpoints.SaveAsync(runId, position, release: true, CancellationToken.None);
         }
 
         return Finish(report, ivs);
+    }
+
+    /// <summary>Waits for a task this run started, without letting its failure replace the one being reported.</summary>
+    private static async Task FinishedAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception) when (task.IsFaulted || task.IsCanceled)
+        {
+            // Observed only: a walk that failed or ran out of time is retried by the next run, whose slice differs.
+        }
     }
 
     private static ReconcileReport Finish(ReconcileReport report, ThrottledStageInventory ivs)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
 
@@ -10,8 +11,9 @@ namespace IvsServerless.Reconciler;
 /// </summary>
 public sealed class ThrottledStageInventory(IStageInventory ivs, RateLimiter limiter) : IStageInventory
 {
-    private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
 
+    /// <summary>Calls per operation; the ghost walk and the stage loop count concurrently.</summary>
     public IReadOnlyDictionary<string, int> Calls => _calls;
 
     public Task<Page<IvsStageSummary>> ListStagesAsync(string? nextToken, int pageSize, CancellationToken cancellationToken) =>
@@ -48,7 +50,7 @@ public sealed class ThrottledStageInventory(IStageInventory ivs, RateLimiter lim
     private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call, CancellationToken ct)
     {
         await limiter.WaitAsync(operation, ct);
-        _calls[operation] = _calls.GetValueOrDefault(operation) + 1;
+        _calls.AddOrUpdate(operation, 1, (_, count) => count + 1);
         return await call();
     }
 }
