@@ -172,5 +172,6 @@ public sealed class FaultProxyTests(ItemsTable table) : IClassFixture<ItemsTable
     private static Dictionary<string, AttributeValue> Key(string id) => new() { ["PK"] = new("fault#" + id), ["SK"] = new("item") };
 
     private async Task<bool> ExistsAsync(string id) =>
-        (await table.Client.GetItemAsync(new GetItemRequest { TableName = table.TableName, Key = Key(id), ConsistentRead = true })).IsItemSet;
+        (await table.Client.GetItemAsync(new GetItemRequest { TableName = table.TableName, Key = Key(id), ConsistentRead = true }))
+            .IsItemSet;
 }
