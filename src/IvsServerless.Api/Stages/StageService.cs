@@ -191,6 +191,18 @@ public sealed class StageService(
             {
                 // Already gone (an earlier attempt, or deleted outside this API) reaches the goal too.
                 await ivs.DeleteStageIfExistsAsync(stage.StageArn, token);
+
+                // Deleting the stage ended its compositions, and the reconciler no longer looks at a deleted stage: one
+                // left STARTING or STOPPING (e.g. stopped before its session began, so no event ends it) would stay so and
+                // keep counting against its owner's concurrent compositions. Before the record is marked, so a retry redoes it.
+                foreach (var composition in await compositions.ListForStageAsync(stage.StageId, token))
+                {
+                    if (!Composition.IsFinished(composition.State))
+                    {
+                        await compositions.SetStateAsync(stage.StageId, composition.CompositionId, "STOPPED", time.GetUtcNow(), token);
+                    }
+                }
+
                 return true;
             },
             options.ConflictRetries,
