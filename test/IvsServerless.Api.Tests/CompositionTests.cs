@@ -37,6 +37,29 @@ public abstract class CompositionTestsBase : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_a_stage_stores_its_unfinished_compositions_stopped_and_frees_the_owners_quota()
+    {
+        var stageId = await _api.CreateStageAsync("alice");
+        var stopped = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/compositions").As("alice").Header("Idempotency-Key", "k-1"));
+        var running = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/compositions").As("alice").Header("Idempotency-Key", "k-2"));
+        Assert.Equal((201, 201), (stopped.Status, running.Status));
+        var stoppedId = stopped.Json.GetProperty("compositionId").GetString()!;
+        Assert.Equal(204, (await _api.SendAsync(ApiRequest.Delete($"/stages/{stageId}/compositions/{stoppedId}").As("alice"))).Status);
+        Assert.Contains(await _api.StoredCompositionsAsync(stageId), c => c.State is "STARTING" or "STOPPING");
+
+        Assert.Equal(204, (await _api.SendAsync(ApiRequest.Delete($"/stages/{stageId}").As("alice"))).Status);
+
+        // No event will end them and the reconciler no longer looks at the stage: the deletion itself settles them.
+        Assert.All(await _api.StoredCompositionsAsync(stageId), c => Assert.Equal(("STOPPED", true), (c.State, c.EndedAt is not null)));
+        var next = await _api.CreateStageAsync("alice");
+        foreach (var key in new[] { "k-3", "k-4" })
+        {
+            var start = await _api.SendAsync(ApiRequest.Post($"/stages/{next}/compositions").As("alice").Header("Idempotency-Key", key));
+            Assert.Equal(201, start.Status);
+        }
+    }
+
+    [Fact]
     public async Task Stopping_a_composition_IVS_no_longer_knows_stores_it_as_stopped()
     {
         var stageId = await _api.CreateStageAsync("alice");

@@ -1,12 +1,15 @@
 using System.Net;
 using System.Text.Json;
+using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Tests.Support;
 using IvsServerless.Core.Stages;
+using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.IvsRealTime;
 using IvsServerless.IvsRealTime.Adapter;
 using IvsServerless.Lambda.Runtime;
+using IvsServerless.Testing.Faults;
 using Stage = IvsServerless.Core.Stages.Stage;
 
 namespace IvsServerless.Api.Tests;
@@ -53,6 +56,38 @@ public sealed class ErrorMappingTests
         var response = await Send(handler, log, ApiRequest.Post($"/stages/{StageId}/participant-tokens").As("alice"));
         Assert.Equal(502, response.Status);
         Assert.Equal("upstream-unreachable", response.Code);
+        AssertIsCleanProblem(response);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_unreachable_table_is_502_naming_the_data_store_not_the_video_service(bool dropped)
+    {
+        // Refused: a loopback port nobody listens on. Dropped: the fault proxy closes each connection before forwarding.
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        await using var proxy = await FaultProxy.StartAsync($"http://127.0.0.1:{closedPort}", FaultFlavour.DynamoDb,
+            FaultSchedule.Always(new Fault(FaultKind.DropBeforeForward)));
+        var endpoint = dropped ? proxy.ServiceUrl : $"http://127.0.0.1:{closedPort}";
+        using var dynamo = new FaultTranslatingDynamoDbClient(new BasicAWSCredentials("local", "local"),
+            new AmazonDynamoDBConfig { ServiceURL = endpoint, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        var table = new DynamoDbOptions { TableName = "unreachable" };
+        var (handler, log) = Build(new StubHandler(_ => throw new InvalidOperationException("IVS is not called")),
+            stages: null, store: new DynamoDbStageStore(dynamo, table));
+
+        var response = await Send(handler, log, ApiRequest.Get($"/stages/{StageId}").As("alice"));
+
+        Assert.Equal(502, response.Status);
+        Assert.Equal("upstream-unreachable", response.Code);
+        var detail = response.Json.GetProperty("detail").GetString()!;
+        Assert.Contains("data store", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("video", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", response.Body, StringComparison.Ordinal);
+        var port = closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.DoesNotContain(port, response.Body, StringComparison.Ordinal);
         AssertIsCleanProblem(response);
     }
 
@@ -142,9 +177,10 @@ public sealed class ErrorMappingTests
         Assert.DoesNotContain("IvsServerless.", response.Body, StringComparison.Ordinal);
     }
 
-    private static (ApiHandler Handler, StringWriterStream Log) Build(StubHandler ivsHttp, InMemoryStageStore? stages = null)
+    private static (ApiHandler Handler, StringWriterStream Log) Build(
+        StubHandler ivsHttp, InMemoryStageStore? stages = null, IStageStore? store = null)
     {
-        if (stages is null)
+        if (stages is null && store is null)
         {
             stages = new InMemoryStageStore();
             stages.AddAsync(new Stage(StageId, "arn:aws:ivs:us-east-1:123456789012:stage/" + StageId, "s", "alice",
@@ -157,7 +193,8 @@ public sealed class ErrorMappingTests
             new BasicAWSCredentials("AKIDEXAMPLE", "secret"), delay: (_, _) => Task.CompletedTask);
         return (
             new ApiHandler(
-            stages, new InMemoryCompositionStore(), new InMemoryUsageLedger(), ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)), new ApiOptions
+            store ?? stages!, new InMemoryCompositionStore(), new InMemoryUsageLedger(), ApiIvsPorts.Of(new IvsRealTimeAdapter(ivs)),
+            new ApiOptions
             {
                 DeploymentTag = "tests"
             }),

@@ -24,6 +24,26 @@ public sealed class QuotaTests
     }
 
     [Fact]
+    public async Task A_stage_whose_claim_cannot_be_confirmed_is_still_201_as_it_exists_and_counts_until_the_claim_lapses()
+    {
+        await using var api = await ApiHarness.StartAsync(new QuotaOptions { StagesPerOwner = 1 });
+        var ledger = (InMemoryUsageLedger)api.Usage;
+        ledger.FailSet = () => new IvsServerless.Core.Storage.StoreUnavailableException("Throttled (injected).", "ThrottlingException");
+
+        var created = await api.SendAsync(CreateStage("alice"));
+
+        // The record is stored, so the stage exists: a 503 here would make the client retry into a second stage.
+        Assert.Equal(201, created.Status);
+        var stageId = created.Json.GetProperty("stageId").GetString()!;
+        Assert.Equal(200, (await api.SendAsync(ApiRequest.Get($"/stages/{stageId}").As("alice"))).Status);
+        Assert.Equal(1, await api.IvsStageCountAsync());
+
+        // The claim stays pending: it still holds the slot (until its lifetime ends, as for a create that never confirmed).
+        ledger.FailSet = null;
+        Assert.Equal(409, (await api.SendAsync(CreateStage("alice"))).Status);
+    }
+
+    [Fact]
     public async Task A_deleted_stage_frees_its_slot()
     {
         await using var api = await ApiHarness.StartAsync(new QuotaOptions { StagesPerOwner = 1 });

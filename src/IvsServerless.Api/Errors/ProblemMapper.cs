@@ -41,6 +41,8 @@ public static class ProblemMapper
             UserRateLimitedException e => RateLimited(e, headers, requestId),
             IvsThrottledException => Throttled(headers, requestId),
             StoreUnavailableException => StoreUnavailable(headers, requestId),
+            StoreUnreachableException =>
+                Make(502, "upstream-unreachable", "Bad Gateway", "Our data store could not be reached; try again.", requestId),
             TokenSigningUnavailableException =>
                 Make(
                 503, "token-signing-unavailable", "Service Unavailable", "Participant tokens cannot be signed right now; try again later.",

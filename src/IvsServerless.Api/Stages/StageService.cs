@@ -6,6 +6,7 @@ using IvsServerless.Core.Paging;
 using IvsServerless.Core.Participants;
 using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Stages;
+using IvsServerless.Core.Storage;
 using IvsServerless.Core.Tokens;
 
 namespace IvsServerless.Api.Stages;
@@ -64,7 +65,7 @@ public sealed class StageService(
             switch (await RecordStateAsync(stage))
             {
                 case RecordState.Stored:
-                    await quotas.ConfirmStageAsync(caller.UserId, claim, stage.StageId, CancellationToken.None);
+                    await ConfirmBestEffortAsync(caller.UserId, claim, stage.StageId);
                     return stage;
                 case RecordState.Absent:
                     await quotas.ReleaseStageAsync(caller.UserId, claim, CancellationToken.None);
@@ -74,8 +75,25 @@ public sealed class StageService(
             throw;
         }
 
-        await quotas.ConfirmStageAsync(caller.UserId, claim, stage.StageId, ct);
+        await ConfirmBestEffortAsync(caller.UserId, claim, stage.StageId);
         return stage;
+    }
+
+    /// <summary>
+    /// The record is stored, so the stage exists and the answer is 201 whatever this write does: failing the request here
+    /// would make the client retry into a second stage. A claim left unconfirmed still holds the slot, then stops counting
+    /// after <see cref="UserQuotas.PendingLifetime"/>. Not cancellable: the stage is made, its claim should follow.
+    /// </summary>
+    private async Task ConfirmBestEffortAsync(string ownerId, string claim, string stageId)
+    {
+        try
+        {
+            await quotas.ConfirmStageAsync(ownerId, claim, stageId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is StoreUnavailableException or HttpRequestException or IOException or TimeoutException)
+        {
+            // Left pending: see above.
+        }
     }
 
     public async Task<Page<Stage>> ListAsync(Caller caller, string? scope, string? cursor, string? limit, CancellationToken ct)
@@ -191,6 +209,18 @@ public sealed class StageService(
             {
                 // Already gone (an earlier attempt, or deleted outside this API) reaches the goal too.
                 await ivs.DeleteStageIfExistsAsync(stage.StageArn, token);
+
+                // Deleting the stage ended its compositions, and the reconciler no longer looks at a deleted stage: one
+                // left STARTING or STOPPING (e.g. stopped before its session began, so no event ends it) would stay so and
+                // keep counting against its owner's concurrent compositions. Before the record is marked, so a retry redoes it.
+                foreach (var composition in await compositions.ListForStageAsync(stage.StageId, token))
+                {
+                    if (!Composition.IsFinished(composition.State))
+                    {
+                        await compositions.SetStateAsync(stage.StageId, composition.CompositionId, "STOPPED", time.GetUtcNow(), token);
+                    }
+                }
+
                 return true;
             },
             options.ConflictRetries,

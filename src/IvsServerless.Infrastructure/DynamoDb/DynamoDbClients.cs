@@ -10,7 +10,8 @@ namespace IvsServerless.Infrastructure.DynamoDb;
 /// <summary>
 /// A DynamoDB client whose failures to serve — throttling or a 5xx that outlived the SDK's own retries — come out
 /// as Core's <see cref="StoreUnavailableException"/>, so the API can answer 503 with <c>Retry-After</c> without
-/// referencing the SDK. Everything else (conditional failures, validation, a missing table) passes through as is.
+/// referencing the SDK; a connection that failed after the retries comes out as <see cref="StoreUnreachableException"/>.
+/// Everything else (conditional failures, validation, a missing table) passes through as is.
 /// </summary>
 public sealed class FaultTranslatingDynamoDbClient : AmazonDynamoDBClient
 {
@@ -43,6 +44,10 @@ public sealed class FaultTranslatingDynamoDbClient : AmazonDynamoDBClient
             {
                 throw DynamoDbFaults.Translate(e);
             }
+            catch (Exception e) when (DynamoDbFaults.IsUnreachable(e))
+            {
+                throw new StoreUnreachableException("DynamoDB could not be reached after retries.", e);
+            }
         }
     }
 }
@@ -64,6 +69,14 @@ public static class DynamoDbFaults
             || (int)exception.StatusCode >= 500
             || exception.StatusCode == HttpStatusCode.TooManyRequests;
     }
+
+    /// <summary>The connection failed (refused, reset, dropped before an answer), bare or wrapped by the SDK.</summary>
+    public static bool IsUnreachable(Exception exception) => exception switch
+    {
+        HttpRequestException or IOException or System.Net.Sockets.SocketException => true,
+        AmazonServiceException { InnerException: HttpRequestException or IOException or System.Net.Sockets.SocketException } => true,
+        _ => false,
+    };
 
     public static StoreUnavailableException Translate(AmazonServiceException exception)
     {

@@ -29,8 +29,16 @@ public sealed class InMemoryUsageLedger : IUsageLedger
         }
     }
 
+    /// <summary>When set, <see cref="SetAsync"/> (confirming a claim) throws what this returns instead of writing.</summary>
+    public Func<Exception>? FailSet { get; set; }
+
     public Task SetAsync(string ledger, string claimId, string value, CancellationToken cancellationToken)
     {
+        if (FailSet is { } fail)
+        {
+            return Task.FromException(fail());
+        }
+
         lock (_lock)
         {
             var claims = ClaimsOf(ledger);

@@ -72,16 +72,27 @@ public sealed class EmulatorEventPipeline : IAsyncDisposable
 
     /// <summary>
     /// Every event the emulator has emitted so far (it emits before answering), in emission order, once the handler
-    /// has finished with all of them.
+    /// has finished with all of them (handled, or failed on every attempt and dead-lettered).
     /// </summary>
     public async Task<IReadOnlyList<ParsedIvsEvent>> WaitForAllEmittedAsync()
     {
         var emitted = _sink.Recent();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (_handledCount < emitted.Count)
+
+        // An event the handler failed on every attempt is dead-lettered, not handled: it counts as finished too.
+        while (_handledCount + _bus.DeadLetters.Count < emitted.Count)
         {
-            await _handled.Reader.ReadAsync(deadline.Token);
-            _handledCount++;
+            using var poll = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+            poll.CancelAfter(TimeSpan.FromMilliseconds(100));
+            try
+            {
+                await _handled.Reader.ReadAsync(poll.Token);
+                _handledCount++;
+            }
+            catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // Look at the dead letters again.
+            }
         }
 
         return [
