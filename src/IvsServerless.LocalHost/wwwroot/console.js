@@ -4,6 +4,7 @@
 // Every API call goes through the typed client of clients/typescript (ivs-serverless-client.js, its esbuild bundle,
 // generated: never edit it here); the dev issuer and /_sim/ are not part of the API and use plain fetch.
 import { ApiError, createIvsServerlessClient, ok } from './ivs-serverless-client.js';
+import { installHostTools } from './host-tools.js';
 
 const POLL_MS = 1500;
 const STAGE_LIST_EVERY_POLLS = 4;
@@ -33,6 +34,7 @@ const state = {
 };
 
 const $ = (testId) => document.querySelector(`[data-testid="${testId}"]`);
+let hostTools = { render() {} }; // host-tools.js, installed at start
 
 // ---------------------------------------------------------------- DOM helpers
 
@@ -446,6 +448,7 @@ function renderStage() {
   renderParticipants(stage.participants ?? []);
   renderSessions();
   renderCompositions(stage.compositions ?? []);
+  hostTools.render(stage);
 }
 
 function renderParticipants(participants) {
@@ -728,6 +731,7 @@ async function start() {
   state.config = await response.json();
   state.config.apiUrl = state.config.apiUrl.replace(/\/+$/, '');
   state.client = createIvsServerlessClient({ baseUrl: state.config.apiUrl, token: currentToken });
+  hostTools = installHostTools({ state, api, sim, act, el, button, log, root: $('host-tools') });
   $('endpoints').textContent = `API ${state.config.apiUrl} · issuer ${state.config.issuerUrl} · emulator ${state.config.emulatorUrl}`;
   state.auth = loadAuth();
   renderAuth();
