@@ -52,7 +52,10 @@ public sealed class IamTests(SynthesizedStacks stacks)
             "ivs:CreateIngestConfiguration", "ivs:DeleteIngestConfiguration", "ivs:GetIngestConfiguration", "ivs:ListIngestConfigurations",
             "ivs:ListParticipantReplicas", "ivs:StartParticipantReplication", "ivs:StopParticipantReplication", "ivs:TagResource"];
         Assert.Equal(
-            new[] { "ivs:CreateParticipantToken", "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants" }
+            new[]
+                {
+                    "ivs:CreateParticipantToken", "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants",
+                }
                 .Concat(hostTools).Order(StringComparer.Ordinal),
             stacks.ApiMode.IvsActionsOf(BackendFunctions.Tokens.Handler));
         Assert.Equal(
