@@ -38,12 +38,16 @@ public sealed partial record DeploymentSettings
     /// <summary>Participant tokens one user may get per minute.</summary>
     public int TokenMintsPerMinute { get; init; } = QuotaOptions.DefaultTokenMintsPerMinute;
 
+    /// <summary>Ingest configurations (RTMP(S) encoders) one stage may have.</summary>
+    public int IngestConfigurationsPerStage { get; init; } = QuotaOptions.DefaultIngestConfigurationsPerStage;
+
     /// <summary>The per-user limits as the API functions read them.</summary>
     public QuotaSettings Quotas => new()
     {
         StagesPerOwner = StagesPerOwner,
         ConcurrentCompositionsPerOwner = ConcurrentCompositionsPerOwner,
         TokenMintsPerMinute = TokenMintsPerMinute,
+        IngestConfigurationsPerStage = IngestConfigurationsPerStage,
     };
 
     /// <summary>Upper bound on participant token lifetime (IVS allows at most 20160 minutes, 14 days).</summary>
@@ -205,6 +209,8 @@ public sealed partial record DeploymentSettings
                 "concurrentCompositionsPerOwner", defaults.ConcurrentCompositionsPerOwner, 1,
                 QuotaSettings.MaxConcurrentCompositionsPerOwner),
             TokenMintsPerMinute = Number("tokenMintsPerMinute", defaults.TokenMintsPerMinute, 1, QuotaSettings.MaxTokenMintsPerMinute),
+            IngestConfigurationsPerStage = Number(
+                "ingestConfigurationsPerStage", defaults.IngestConfigurationsPerStage, 1, QuotaOptions.MaxIngestConfigurationsPerStage),
             TokenMaxDurationMinutes = Number(
                 "tokenMaxDurationMinutes", defaults.TokenMaxDurationMinutes, 1, TokenSettings.IvsMaximumDurationMinutes),
             CompositionBucketName = Matching("compositionBucketName", BucketName(), "an S3 bucket name"),

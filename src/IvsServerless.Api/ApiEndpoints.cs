@@ -1,7 +1,9 @@
 using IvsServerless.Api.Compositions;
 using IvsServerless.Api.Contracts;
 using IvsServerless.Api.HttpApi;
+using IvsServerless.Api.Ingest;
 using IvsServerless.Api.Participants;
+using IvsServerless.Api.Replication;
 using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
@@ -17,7 +19,7 @@ public static class ApiEndpoints
 {
     public static IReadOnlyList<Route> Routes(
         StageService stages, TokenService tokens, ParticipantService participants, CompositionService compositions,
-        SessionService sessions) => EveryDeclaredRoute(
+        SessionService sessions, IngestService ingest, ReplicationService replications) => EveryDeclaredRoute(
     [
         new(ApiRoutes.CreateStage, async call =>
         {
@@ -113,6 +115,49 @@ public static class ApiEndpoints
             var caller = call.Caller;
             var (stageId, userId) = (PathIds.StageId(call), PathIds.UserId(call));
             await participants.LiftBanAsync(caller, stageId, userId, call.CancellationToken);
+            return Results.NoContent();
+        }),
+        new(ApiRoutes.CreateIngestConfiguration, async call =>
+        {
+            var caller = call.Caller;
+            var stageId = PathIds.StageId(call);
+            var body = StrictJson.Read(call.Request, ApiJsonContext.Default.CreateIngestConfigurationBody, optional: false);
+            var created = await ingest.CreateAsync(caller, stageId, body, call.CancellationToken);
+            return Results.Json(201, Views.Of(created), ApiJsonContext.Default.IngestConfigurationView);
+        }),
+        new(ApiRoutes.ListIngestConfigurations, async call =>
+        {
+            var caller = call.Caller;
+            var list = await ingest.ListAsync(caller, PathIds.StageId(call), call.CancellationToken);
+            var view = new IngestConfigurationListView { Items = [.. list.Select(Views.Of)] };
+            return Results.Json(200, view, ApiJsonContext.Default.IngestConfigurationListView);
+        }),
+        new(ApiRoutes.DeleteIngestConfiguration, async call =>
+        {
+            var caller = call.Caller;
+            var (stageId, ingestId) = (PathIds.StageId(call), PathIds.IngestConfigurationId(call));
+            await ingest.DeleteAsync(caller, stageId, ingestId, call.CancellationToken);
+            return Results.NoContent();
+        }),
+        new(ApiRoutes.StartReplication, async call =>
+        {
+            var caller = call.Caller;
+            var stageId = PathIds.StageId(call);
+            var body = StrictJson.Read(call.Request, ApiJsonContext.Default.StartReplicationBody, optional: false);
+            var replica = await replications.StartAsync(caller, stageId, body, call.CancellationToken);
+            return Results.Json(201, Views.Of(replica), ApiJsonContext.Default.ReplicaView);
+        }),
+        new(ApiRoutes.ListReplications, async call =>
+        {
+            var caller = call.Caller;
+            var list = await replications.ListAsync(caller, PathIds.StageId(call), call.Query("participantId"), call.CancellationToken);
+            return Results.Json(200, new ReplicaListView { Items = [.. list.Select(Views.Of)] }, ApiJsonContext.Default.ReplicaListView);
+        }),
+        new(ApiRoutes.StopReplication, async call =>
+        {
+            var caller = call.Caller;
+            var (stageId, participantId) = (PathIds.StageId(call), PathIds.ParticipantId(call));
+            await replications.StopAsync(caller, stageId, participantId, call.Query("destinationStageId"), call.CancellationToken);
             return Results.NoContent();
         }),
         new(ApiRoutes.StartComposition, async call =>

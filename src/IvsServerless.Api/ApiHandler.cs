@@ -2,7 +2,9 @@ using System.Text.Json;
 using IvsServerless.Api.Compositions;
 using IvsServerless.Api.Errors;
 using IvsServerless.Api.HttpApi;
+using IvsServerless.Api.Ingest;
 using IvsServerless.Api.Participants;
+using IvsServerless.Api.Replication;
 using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
@@ -55,7 +57,9 @@ public sealed class ApiHandler : ILambdaHandler
                 tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time), quotas),
             new ParticipantService(access, stages, ivs.Participants, options, kicks, time ?? TimeProvider.System),
             new CompositionService(access, compositions, ivs.Compositions, quotas, options, time ?? TimeProvider.System),
-            new SessionService(access, sessions, compositions));
+            new SessionService(access, sessions, compositions),
+            new IngestService(access, new TokenPolicy(options.TokenPolicy), ivs.Ingest, options),
+            new ReplicationService(access, ivs.Replication));
         _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));
     }
 

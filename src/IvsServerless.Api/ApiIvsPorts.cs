@@ -7,11 +7,14 @@ namespace IvsServerless.Api;
 /// <param name="Tokens">CreateParticipantToken, for the default token minter.</param>
 /// <param name="Participants">Disconnect (participant service).</param>
 /// <param name="Compositions">Start / stop (composition service).</param>
+/// <param name="Ingest">Ingest configurations (ingest service).</param>
+/// <param name="Replication">Participant replication (replication service).</param>
 public sealed record ApiIvsPorts(
-    IStageProvisioning Stages, IParticipantTokenIssuer Tokens, IParticipantControl Participants, ICompositionControl Compositions)
+    IStageProvisioning Stages, IParticipantTokenIssuer Tokens, IParticipantControl Participants, ICompositionControl Compositions,
+    IIngestControl Ingest, IParticipantReplication Replication)
 {
-    /// <summary>All four from one adapter (the IVS adapter implements every port).</summary>
+    /// <summary>All six from one adapter (the IVS adapter implements every port).</summary>
     public static ApiIvsPorts Of<T>(T ivs) where T : IStageProvisioning, IParticipantTokenIssuer, IParticipantControl,
-        ICompositionControl =>
-        new(ivs, ivs, ivs, ivs);
+        ICompositionControl, IIngestControl, IParticipantReplication =>
+        new(ivs, ivs, ivs, ivs, ivs, ivs);
 }

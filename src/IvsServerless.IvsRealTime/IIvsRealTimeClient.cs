@@ -53,6 +53,24 @@ public interface IIvsRealTimeClient
     Task<ListStorageConfigurationsResponse> ListStorageConfigurationsAsync(
         ListStorageConfigurationsRequest request, CancellationToken cancellationToken = default);
 
+    // Ingest configurations (RTMP(S) encoders publishing into a stage)
+    Task<CreateIngestConfigurationResponse> CreateIngestConfigurationAsync(
+        CreateIngestConfigurationRequest request, CancellationToken cancellationToken = default);
+    Task<GetIngestConfigurationResponse> GetIngestConfigurationAsync(
+        GetIngestConfigurationRequest request, CancellationToken cancellationToken = default);
+    Task<DeleteIngestConfigurationResponse> DeleteIngestConfigurationAsync(
+        DeleteIngestConfigurationRequest request, CancellationToken cancellationToken = default);
+    Task<ListIngestConfigurationsResponse> ListIngestConfigurationsAsync(
+        ListIngestConfigurationsRequest request, CancellationToken cancellationToken = default);
+
+    // Participant replication (a publisher of one stage shown on another)
+    Task<StartParticipantReplicationResponse> StartParticipantReplicationAsync(
+        StartParticipantReplicationRequest request, CancellationToken cancellationToken = default);
+    Task<StopParticipantReplicationResponse> StopParticipantReplicationAsync(
+        StopParticipantReplicationRequest request, CancellationToken cancellationToken = default);
+    Task<ListParticipantReplicasResponse> ListParticipantReplicasAsync(
+        ListParticipantReplicasRequest request, CancellationToken cancellationToken = default);
+
     // Public keys
     Task<ImportPublicKeyResponse> ImportPublicKeyAsync(ImportPublicKeyRequest request, CancellationToken cancellationToken = default);
     Task<DeletePublicKeyResponse> DeletePublicKeyAsync(DeletePublicKeyRequest request, CancellationToken cancellationToken = default);

@@ -86,6 +86,48 @@ public sealed class IvsRealTimeClient : IIvsRealTimeClient
     public Task<GetParticipantResponse> GetParticipantAsync(GetParticipantRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("GetParticipant", request, Json.GetParticipantRequest, Json.GetParticipantResponse, cancellationToken);
 
+    public Task<CreateIngestConfigurationResponse> CreateIngestConfigurationAsync(
+        CreateIngestConfigurationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "CreateIngestConfiguration", request, Json.CreateIngestConfigurationRequest, Json.CreateIngestConfigurationResponse,
+            cancellationToken);
+
+    public Task<GetIngestConfigurationResponse> GetIngestConfigurationAsync(
+        GetIngestConfigurationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "GetIngestConfiguration", request, Json.GetIngestConfigurationRequest, Json.GetIngestConfigurationResponse,
+            cancellationToken);
+
+    public Task<DeleteIngestConfigurationResponse> DeleteIngestConfigurationAsync(
+        DeleteIngestConfigurationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "DeleteIngestConfiguration", request, Json.DeleteIngestConfigurationRequest, Json.DeleteIngestConfigurationResponse,
+            cancellationToken);
+
+    public Task<ListIngestConfigurationsResponse> ListIngestConfigurationsAsync(
+        ListIngestConfigurationsRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "ListIngestConfigurations", request, Json.ListIngestConfigurationsRequest, Json.ListIngestConfigurationsResponse,
+            cancellationToken);
+
+    public Task<StartParticipantReplicationResponse> StartParticipantReplicationAsync(
+        StartParticipantReplicationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "StartParticipantReplication", request, Json.StartParticipantReplicationRequest, Json.StartParticipantReplicationResponse,
+            cancellationToken);
+
+    public Task<StopParticipantReplicationResponse> StopParticipantReplicationAsync(
+        StopParticipantReplicationRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "StopParticipantReplication", request, Json.StopParticipantReplicationRequest, Json.StopParticipantReplicationResponse,
+            cancellationToken);
+
+    public Task<ListParticipantReplicasResponse> ListParticipantReplicasAsync(
+        ListParticipantReplicasRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(
+            "ListParticipantReplicas", request, Json.ListParticipantReplicasRequest, Json.ListParticipantReplicasResponse,
+            cancellationToken);
+
     public Task<ListParticipantEventsResponse> ListParticipantEventsAsync(
         ListParticipantEventsRequest request, CancellationToken cancellationToken = default) =>
         PostAsync(

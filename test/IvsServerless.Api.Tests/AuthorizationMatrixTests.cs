@@ -4,12 +4,15 @@ using IvsServerless.Core.Quotas;
 
 namespace IvsServerless.Api.Tests;
 
-/// <summary>Every route × every kind of caller × public and private stages, with exact status codes.</summary>
+/// <summary>Every route × every kind of caller (owner, co-host, invitee, stranger, anonymous) × public and private stages, with exact
+/// status codes. An invitee is answered as a stranger on a public stage on both (an invitation only makes a private stage
+/// visible).</summary>
 public sealed class AuthorizationMatrixTests : IAsyncLifetime
 {
     private const string Owner = "owner-1";
     private const string CoHost = "cohost-1";
     private const string Other = "other-1";
+    private const string Invitee = "guest-1";
 
     private ApiHarness _api = null!;
 
@@ -47,6 +50,28 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             ApiRequest.Post($"/stages/{id}/participant-tokens/exchange").Json("""{"token":"a.b.c"}"""), 409, 409, 409, 409),
         new("GET /stages/{stageId}/bans", id => ApiRequest.Get($"/stages/{id}/bans"), 200, 403, 403, 404),
         new("DELETE /stages/{stageId}/bans/{userId}", id => ApiRequest.Delete($"/stages/{id}/bans/someone"), 204, 403, 403, 404),
+        new(
+            "POST /stages/{stageId}/ingest-configurations", id =>
+            ApiRequest.Post($"/stages/{id}/ingest-configurations").Json("""{"name":"obs","ingestProtocol":"RTMPS"}"""), 201, 201, 403, 404),
+        new("GET /stages/{stageId}/ingest-configurations", id => ApiRequest.Get($"/stages/{id}/ingest-configurations"), 200, 200, 403, 404),
+
+        // An unknown configuration: hosts get past authorization to the lookup (404 ingest-configuration-not-found).
+        new(
+            "DELETE /stages/{stageId}/ingest-configurations/{ingestConfigurationId}", id =>
+            ApiRequest.Delete($"/stages/{id}/ingest-configurations/AAAAAAAAAAAA"), 404, 404, 403, 404),
+
+        // An unknown destination: hosts of the source get past its check to the destination's (404 stage-not-found);
+        // ReplicationTests covers two real stages.
+        new(
+            "POST /stages/{stageId}/replications", id => ApiRequest.Post($"/stages/{id}/replications")
+                .Json("""{"participantId":"pUnknown0001","destinationStageId":"AAAAAAAAAAAA"}"""), 404, 404, 403, 404),
+        new(
+            "GET /stages/{stageId}/replications", id =>
+            ApiRequest.Get($"/stages/{id}/replications").Query("participantId", "pUnknown0001"), 200, 200, 403, 404),
+        new(
+            "DELETE /stages/{stageId}/replications/{participantId}", id =>
+            ApiRequest.Delete($"/stages/{id}/replications/pUnknown0001").Query("destinationStageId", "AAAAAAAAAAAA"),
+            404, 404, 403, 404),
         new("POST /stages/{stageId}/compositions", id => ApiRequest.Post($"/stages/{id}/compositions"), 201, 403, 403, 404),
         new("GET /stages/{stageId}/compositions", id => ApiRequest.Get($"/stages/{id}/compositions"), 200, 200, 200, 404),
         new(
@@ -68,13 +93,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 {
                     (Owner, @case.Owner),
                     (CoHost, @case.CoHost),
+                    (Invitee, @case.OtherOnPublic),
                     (Other, visibility == "public" ? @case.OtherOnPublic : @case.OtherOnPrivate),
                     (null, 401),
                 };
                 foreach (var (caller, expected) in expectations)
                 {
                     // A fresh stage per call, so an earlier PATCH or DELETE cannot colour the next answer.
-                    var stageId = await _api.CreateStageAsync(Owner, visibility, coHosts: [CoHost]);
+                    var stageId = await _api.CreateStageAsync(Owner, visibility, coHosts: [CoHost], invited: [Invitee]);
                     var response = await _api.SendAsync(@case.Request(stageId).As(caller));
                     if (response.Status != expected)
                     {

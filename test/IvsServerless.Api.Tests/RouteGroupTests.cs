@@ -33,8 +33,12 @@ public sealed class RouteGroupTests : IDisposable
             catalogue, r => Assert.Equal(r.Key.Contains("/compositions", StringComparison.Ordinal), r.Group == RouteGroups.Compositions));
         Assert.Equal(
             [
-                "DELETE /stages/{stageId}/bans/{userId}", "GET /stages/{stageId}/bans", "POST /stages/{stageId}/participant-tokens",
-                "POST /stages/{stageId}/participant-tokens/exchange", "POST /stages/{stageId}/participants/{participantId}/disconnect"],
+                "DELETE /stages/{stageId}/bans/{userId}", "DELETE /stages/{stageId}/ingest-configurations/{ingestConfigurationId}",
+                "DELETE /stages/{stageId}/replications/{participantId}", "GET /stages/{stageId}/bans",
+                "GET /stages/{stageId}/ingest-configurations", "GET /stages/{stageId}/replications",
+                "POST /stages/{stageId}/ingest-configurations", "POST /stages/{stageId}/participant-tokens",
+                "POST /stages/{stageId}/participant-tokens/exchange", "POST /stages/{stageId}/participants/{participantId}/disconnect",
+                "POST /stages/{stageId}/replications"],
             catalogue.Where(r => r.Group == RouteGroups.Tokens).Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.Equal(["GET /health"], catalogue.Where(r => r.Group == RouteGroups.Health).Select(r => r.Key));
         Assert.Contains(catalogue, r => r.Key == "POST /stages" && r.Group == RouteGroups.Stages);

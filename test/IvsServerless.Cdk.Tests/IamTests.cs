@@ -46,13 +46,21 @@ public sealed class IamTests(SynthesizedStacks stacks)
                 "ivs:CreateStage", "ivs:DeleteStage", "ivs:DisconnectParticipant", "ivs:GetStage", "ivs:ListParticipants",
                 "ivs:TagResource", "ivs:UpdateStage"],
             stack.IvsActionsOf(BackendFunctions.Stages.Handler));
+        // Tokens, kicks and bans; ingest configurations and participant replication (host tools) in both token modes.
+        string[] hostTools =
+        [
+            "ivs:CreateIngestConfiguration", "ivs:DeleteIngestConfiguration", "ivs:GetIngestConfiguration", "ivs:ListIngestConfigurations",
+            "ivs:ListParticipantReplicas", "ivs:StartParticipantReplication", "ivs:StopParticipantReplication", "ivs:TagResource"];
         Assert.Equal(
-            [
-                "ivs:CreateParticipantToken", "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage",
-                "ivs:ListParticipants"],
+            new[]
+                {
+                    "ivs:CreateParticipantToken", "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants",
+                }
+                .Concat(hostTools).Order(StringComparer.Ordinal),
             stacks.ApiMode.IvsActionsOf(BackendFunctions.Tokens.Handler));
         Assert.Equal(
-            ["ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants"],
+            new[] { "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants" }
+                .Concat(hostTools).Order(StringComparer.Ordinal),
             stack.IvsActionsOf(BackendFunctions.Tokens.Handler));
         Assert.Equal(
             ["ivs:DeletePublicKey", "ivs:ImportPublicKey", "ivs:ListPublicKeys", "ivs:TagResource"], stack.IvsActionsOf(

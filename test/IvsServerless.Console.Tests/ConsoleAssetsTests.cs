@@ -7,10 +7,11 @@ namespace IvsServerless.Console.Tests;
 public sealed partial class ConsoleAssetsTests
 {
     private static readonly string[] Assets = [
-        "index.html", "console.js", "live.js", "console.css", "ivs-serverless-client.js", "docs/index.html", "docs/docs.js"];
+        "index.html", "console.js", "live.js", "host-tools.js", "console.css", "ivs-serverless-client.js", "docs/index.html",
+        "docs/docs.js"];
 
     /// <summary>The pages and scripts that define test ids: the console and the API reference (/docs).</summary>
-    private static readonly string[] Pages = ["index.html", "console.js", "live.js", "docs/index.html", "docs/docs.js"];
+    private static readonly string[] Pages = ["index.html", "console.js", "live.js", "host-tools.js", "docs/index.html", "docs/docs.js"];
 
     private static string Wwwroot => RepoPaths.Combine("src", "IvsServerless.LocalHost", "wwwroot");
 
@@ -47,6 +48,12 @@ public sealed partial class ConsoleAssetsTests
         Assert.DoesNotContain("document.cookie", script, StringComparison.Ordinal);
         // The one sessionStorage entry is the dev user's JWT; participant tokens stay in memory.
         Assert.Single(SessionStorageWrite().Matches(script));
+
+        // Host tools keep ingest stream keys in memory only, too.
+        var hostTools = File.ReadAllText(Path.Combine(Wwwroot, "host-tools.js"));
+        Assert.DoesNotContain("localStorage", hostTools, StringComparison.Ordinal);
+        Assert.DoesNotContain("sessionStorage", hostTools, StringComparison.Ordinal);
+        Assert.DoesNotContain("document.cookie", hostTools, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"(?:https?:)?//[a-z0-9-]+(?:\.[a-z0-9-]+)+", RegexOptions.IgnoreCase)]

@@ -35,7 +35,10 @@ public sealed class BackendFunctionsTests
             [
                 "POST /stages/{stageId}/participant-tokens", "POST /stages/{stageId}/participant-tokens/exchange",
                 "POST /stages/{stageId}/participants/{participantId}/disconnect",
-                "GET /stages/{stageId}/bans", "DELETE /stages/{stageId}/bans/{userId}"],
+                "GET /stages/{stageId}/bans", "DELETE /stages/{stageId}/bans/{userId}",
+                "POST /stages/{stageId}/ingest-configurations", "GET /stages/{stageId}/ingest-configurations",
+                "DELETE /stages/{stageId}/ingest-configurations/{ingestConfigurationId}", "POST /stages/{stageId}/replications",
+                "GET /stages/{stageId}/replications", "DELETE /stages/{stageId}/replications/{participantId}"],
             ApiRoutes.Of([RouteGroups.Tokens]).Select(r => r.Key));
     }
 

@@ -7,7 +7,8 @@ namespace IvsServerless.LocalHost.Tests;
 
 /// <summary>
 /// Host tools end to end on the whole local system (issue 15): self-signed tokens by default, with the key the
-/// key-rotation function imported into the emulator; a ban that disconnects the user's participants and refuses them tokens.
+/// key-rotation function imported into the emulator; a ban that disconnects the user's participants and refuses them tokens;
+/// an encoder publishing with an ingest configuration's key; a publisher replicated into another stage of the same owner.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
 public sealed class HostToolsTests(LocalHostFixture local)
@@ -80,6 +81,57 @@ public sealed class HostToolsTests(LocalHostFixture local)
             s => s.Status == 200 && s.Json.TryGetProperty("participants", out var ps) && ps.EnumerateArray().Any(
                 p => p.GetProperty("participantId").GetString() == participant && !p.GetProperty("publishing").GetBoolean()),
             "the demoted participant stopped publishing");
+    }
+
+    [Fact]
+    public async Task An_encoder_with_an_ingest_configuration_s_key_makes_the_stage_live_with_the_creator_s_participant()
+    {
+        var stageId = await local.CreateStageAsync("alice");
+        var created = await local.PostAsync(
+            $"/stages/{stageId}/ingest-configurations", "alice", """{"name":"obs","ingestProtocol":"RTMPS"}""");
+        Assert.True(created.Status == 201, created.ToString());
+        var streamKey = created.Json.GetProperty("streamKey").GetString()!;
+        var participant = created.Json.GetProperty("participantId").GetString()!;
+
+        var started = await local.SimAsync("encoder/start", JsonSerializer.Serialize(new { streamKey }));
+        Assert.True(started.Status == 200, started.ToString());
+        await LocalHostFixture.EventuallyAsync(() => local.GetAsync($"/stages/{stageId}", "alice"),
+            s => s.Status == 200 && s.Json.GetProperty("live").GetBoolean() && s.Json.TryGetProperty("participants", out var ps)
+                && ps.EnumerateArray().Any(p => p.GetProperty("participantId").GetString() == participant
+                    && p.GetProperty("userId").GetString() == "alice" && p.GetProperty("publishing").GetBoolean()),
+            "the stage is live with the encoder's participant publishing as its creator");
+
+        var listed = await local.GetAsync($"/stages/{stageId}/ingest-configurations", "alice");
+        var item = Assert.Single(listed.Json.GetProperty("items").EnumerateArray());
+        Assert.Equal("ACTIVE", item.GetProperty("state").GetString());
+        Assert.DoesNotContain(streamKey, listed.Text, StringComparison.Ordinal);
+        Assert.Equal(200, (await local.SimAsync("encoder/stop", JsonSerializer.Serialize(new { streamKey }))).Status);
+    }
+
+    [Fact]
+    public async Task A_publisher_replicated_to_another_stage_of_the_owner_is_listed_there_until_stopped()
+    {
+        var source = await local.CreateStageAsync("alice");
+        var destination = await local.CreateStageAsync("alice");
+        var (participant, _) = await local.JoinAsync(source, "alice");
+        Assert.Equal(200, (await local.SimAsync($"stages/{source}/participants/{participant}/publish")).Status);
+
+        var started = await local.PostAsync($"/stages/{source}/replications", "alice",
+            $$"""{"participantId":"{{participant}}","destinationStageId":"{{destination}}"}""");
+        Assert.True(started.Status == 201, started.ToString());
+        await LocalHostFixture.EventuallyAsync(() => local.GetAsync($"/stages/{destination}", "alice"),
+            s => s.Status == 200 && s.Json.TryGetProperty("participants", out var ps)
+                && ps.EnumerateArray().Any(p => p.GetProperty("participantId").GetString() == participant),
+            "the replica is a participant of the destination stage");
+        var replicas = await local.GetAsync($"/stages/{source}/replications?participantId={participant}", "alice");
+        var replica = Assert.Single(replicas.Json.GetProperty("items").EnumerateArray());
+        Assert.Equal(
+            (destination, "ACTIVE"), (replica.GetProperty("destinationStageId").GetString(), replica.GetProperty("state").GetString()));
+
+        var stopped = await local.DeleteAsync($"/stages/{source}/replications/{participant}?destinationStageId={destination}", "alice");
+        Assert.Equal(204, stopped.Status);
+        replicas = await local.GetAsync($"/stages/{source}/replications?participantId={participant}", "alice");
+        Assert.Equal("STOPPED", Assert.Single(replicas.Json.GetProperty("items").EnumerateArray()).GetProperty("state").GetString());
     }
 
     private async Task<Reply> ExchangeAsync(string stageId, string user, string token)

@@ -32,6 +32,9 @@ public static class FunctionAccess
         // the reconciler lists stages to find this deployment's (by tag) and orphans of failed creates.
         ["ivs:ListPublicKeys"] = "IVS list actions have no resource type",
         ["ivs:ListStages"] = "IVS list actions have no resource type",
+
+        // tokens lists a stage's ingest configurations (filtered by stage ARN) to show and count them.
+        ["ivs:ListIngestConfigurations"] = "IVS list actions have no resource type",
     };
 
     public static void Grant(Role role, AwsAccess access, GrantTargets targets)
@@ -93,6 +96,7 @@ public static class FunctionAccess
             IvsResource.Stages => [IvsArns.Stages(stack)],
             IvsResource.Compositions => [IvsArns.Compositions(stack)],
             IvsResource.PublicKeys => [IvsArns.PublicKeys(stack)],
+            IvsResource.IngestConfigurations => [IvsArns.IngestConfigurations(stack)],
             IvsResource.EncoderConfiguration => [targets.Ivs.EncoderConfiguration.AttrArn],
             IvsResource.StorageConfiguration => targets.Ivs.StorageConfiguration is { } storage ? [storage.AttrArn] : [],
             IvsResource.CompositionChannel => targets.CompositionChannelArn is { } channel ? [channel] : [],

@@ -11,6 +11,8 @@ public static class IvsArns
 
     public static string PublicKeys(Stack stack) => Of(stack, "public-key/*");
 
+    public static string IngestConfigurations(Stack stack) => Of(stack, "ingest-configuration/*");
+
     private static string Of(Stack stack, string resource)
     {
         ArgumentNullException.ThrowIfNull(stack);

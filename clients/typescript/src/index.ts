@@ -47,9 +47,9 @@ export type GatewayMessage = Schemas['GatewayMessage'];
 /** Every code as a value, for apps that switch on codes at run time (kept equal to ProblemCode by the type check). */
 export const problemCodes = [
   'validation-failed', 'malformed-json', 'unknown-field', 'invalid-path-parameter', 'invalid-cursor', 'invalid-participant-token', 'malformed-event',
-  'unauthenticated', 'owner-only', 'capability-not-allowed', 'not-allowed-to-join', 'banned', 'token-not-yours', 'stage-not-found', 'session-not-found',
-  'participant-not-found', 'composition-not-found', 'not-found', 'route-not-found', 'method-not-allowed', 'conflict',
-  'ban-limit-reached', 'exchange-needs-self-signed',
+  'unauthenticated', 'owner-only', 'host-only', 'capability-not-allowed', 'not-allowed-to-join', 'banned', 'token-not-yours', 'stage-not-found', 'session-not-found',
+  'participant-not-found', 'composition-not-found', 'ingest-configuration-not-found', 'replication-not-found', 'not-found', 'route-not-found', 'method-not-allowed', 'conflict',
+  'ban-limit-reached', 'exchange-needs-self-signed', 'ingest-limit-reached', 'ivs-quota-exceeded', 'replication-conflict',
   'payload-too-large', 'unsupported-media-type', 'quota-exceeded', 'throttled', 'rate-limited', 'internal-error', 'upstream-error',
   'upstream-unreachable', 'service-quota-exceeded', 'timeout',
   'token-signing-unavailable', 'compositions-not-configured', 'session-history-unavailable', 'store-unavailable',

@@ -12,6 +12,21 @@ public sealed record CreateStageBody
     public RecordingBody? Recording { get; init; }
 }
 
+/// <summary>POST /stages/{stageId}/ingest-configurations.</summary>
+public sealed record CreateIngestConfigurationBody
+{
+    public string? Name { get; init; }
+    public string? IngestProtocol { get; init; }
+}
+
+/// <summary>POST /stages/{stageId}/replications.</summary>
+public sealed record StartReplicationBody
+{
+    public string? ParticipantId { get; init; }
+    public string? DestinationStageId { get; init; }
+    public int? ReconnectWindowSeconds { get; init; }
+}
+
 /// <summary>PATCH semantics: an absent member keeps its value.</summary>
 public sealed record UpdateStageBody
 {

@@ -104,6 +104,41 @@ public sealed record HealthView
     public required string Status { get; init; }
 }
 
+/// <summary>An ingest configuration of a stage. <see cref="StreamKey"/> and <see cref="IngestEndpoint"/> only in the answer that
+/// created it (once; never listed or logged).</summary>
+public sealed record IngestConfigurationView
+{
+    public required string IngestConfigurationId { get; init; }
+    public required string Name { get; init; }
+    public required string IngestProtocol { get; init; }
+    public required string ParticipantId { get; init; }
+    public string? UserId { get; init; }
+    public required string State { get; init; }
+    public string? StreamKey { get; init; }
+    public string? IngestEndpoint { get; init; }
+}
+
+public sealed record IngestConfigurationListView
+{
+    public required IReadOnlyList<IngestConfigurationView> Items { get; init; }
+}
+
+/// <summary>A replication of a participant of this stage into another stage.</summary>
+public sealed record ReplicaView
+{
+    public required string ParticipantId { get; init; }
+    public required string SourceStageId { get; init; }
+    public required string DestinationStageId { get; init; }
+    public string? SourceSessionId { get; init; }
+    public string? DestinationSessionId { get; init; }
+    public required string State { get; init; }
+}
+
+public sealed record ReplicaListView
+{
+    public required IReadOnlyList<ReplicaView> Items { get; init; }
+}
+
 /// <summary>The users banned from a stage (owner only).</summary>
 public sealed record BanListView
 {

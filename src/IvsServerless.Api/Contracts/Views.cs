@@ -1,4 +1,5 @@
 using IvsServerless.Core.Compositions;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 
@@ -48,6 +49,42 @@ public static class Views
             RecordingReconnectWindowSeconds = recording.RecordingReconnectWindowSeconds,
             HlsConfiguration = new HlsConfigurationView { TargetSegmentDurationSeconds = recording.HlsTargetSegmentDurationSeconds },
         };
+
+    /// <summary>A listed ingest configuration: no key, no endpoint.</summary>
+    public static IngestConfigurationView Of(IvsIngestConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new IngestConfigurationView
+        {
+            IngestConfigurationId = configuration.Arn[(configuration.Arn.LastIndexOf('/') + 1)..],
+            Name = configuration.Name,
+            IngestProtocol = configuration.Protocol == IngestProtocol.Rtmps ? "RTMPS" : "RTMP",
+            ParticipantId = configuration.ParticipantId,
+            UserId = configuration.UserId,
+            State = configuration.State,
+        };
+    }
+
+    /// <summary>A new ingest configuration: the one answer with its stream key and ingest endpoint.</summary>
+    public static IngestConfigurationView Of(CreatedIngestConfiguration created)
+    {
+        ArgumentNullException.ThrowIfNull(created);
+        return Of(created.Configuration) with { StreamKey = created.StreamKey, IngestEndpoint = created.IngestEndpoint };
+    }
+
+    public static ReplicaView Of(IvsParticipantReplica replica)
+    {
+        ArgumentNullException.ThrowIfNull(replica);
+        return new ReplicaView
+        {
+            ParticipantId = replica.ParticipantId,
+            SourceStageId = replica.SourceStageArn[(replica.SourceStageArn.LastIndexOf('/') + 1)..],
+            DestinationStageId = replica.DestinationStageArn[(replica.DestinationStageArn.LastIndexOf('/') + 1)..],
+            SourceSessionId = replica.SourceSessionId,
+            DestinationSessionId = replica.DestinationSessionId,
+            State = replica.State,
+        };
+    }
 
     public static CompositionView Of(Composition composition)
     {

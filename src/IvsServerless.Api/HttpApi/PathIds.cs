@@ -17,6 +17,9 @@ public static partial class PathIds
     public static string SessionId(ApiCall call) =>
         Check(call, "sessionId", SessionIdPattern(), "A session id is 'st-' and 1-64 letters or digits.");
 
+    public static string IngestConfigurationId(ApiCall call) =>
+        Check(call, "ingestConfigurationId", ParticipantIdPattern(), "An ingest configuration id is 1-64 letters, digits or '-'.");
+
     /// <summary>A user id as the path carries it (URL-decoded by API Gateway): 1-128 characters, no control characters.</summary>
     public static string UserId(ApiCall call) =>
         Check(call, "userId", UserIdPattern(), "A user id is 1-128 characters without control characters.");

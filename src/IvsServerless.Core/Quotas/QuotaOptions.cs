@@ -6,6 +6,8 @@ public sealed record QuotaOptions
     public const int DefaultStagesPerOwner = 25;
     public const int DefaultConcurrentCompositionsPerOwner = 2;
     public const int DefaultTokenMintsPerMinute = 60;
+    public const int DefaultIngestConfigurationsPerStage = 2;
+    public const int MaxIngestConfigurationsPerStage = 20;
 
     /// <summary>Stages a user may own at once (deleted ones do not count). The account holds 1,000 per region.</summary>
     public int StagesPerOwner { get; init; } = DefaultStagesPerOwner;
@@ -16,6 +18,9 @@ public sealed record QuotaOptions
     /// <summary>Participant tokens one user may get per calendar minute, over all stages.</summary>
     public int TokenMintsPerMinute { get; init; } = DefaultTokenMintsPerMinute;
 
+    /// <summary>Ingest configurations (RTMP(S) encoders) one stage may have. Each is an IVS resource of the account's quota.</summary>
+    public int IngestConfigurationsPerStage { get; init; } = DefaultIngestConfigurationsPerStage;
+
     /// <summary>Empty when valid; otherwise one message per bad value.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -23,6 +28,7 @@ public sealed record QuotaOptions
         Check(problems, nameof(StagesPerOwner), StagesPerOwner, 1000);
         Check(problems, nameof(ConcurrentCompositionsPerOwner), ConcurrentCompositionsPerOwner, 100);
         Check(problems, nameof(TokenMintsPerMinute), TokenMintsPerMinute, 10_000);
+        Check(problems, nameof(IngestConfigurationsPerStage), IngestConfigurationsPerStage, MaxIngestConfigurationsPerStage);
         return problems;
     }
 

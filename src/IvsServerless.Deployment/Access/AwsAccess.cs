@@ -12,6 +12,9 @@ public enum IvsResource
     /// <summary><c>public-key/*</c>.</summary>
     PublicKeys,
 
+    /// <summary><c>ingest-configuration/*</c>.</summary>
+    IngestConfigurations,
+
     /// <summary>The encoder configuration the stack creates for compositions.</summary>
     EncoderConfiguration,
 

@@ -13,6 +13,18 @@ public static class BackendFunctions
     // API Gateway waits at most 30 s; the API functions answer well inside 10.
     private const int ApiMemoryMb = 512;
 
+    /// <summary>Ingest configurations and participant replication (the tokens function, in both token modes).</summary>
+    private static IReadOnlyList<IvsGrant> HostToolGrants { get; } =
+    [
+        new("IvsIngest",
+            ["ivs:CreateIngestConfiguration", "ivs:DeleteIngestConfiguration", "ivs:GetIngestConfiguration", "ivs:TagResource"],
+            [IvsResource.IngestConfigurations, IvsResource.Stages]),
+        new("IvsListIngest", ["ivs:ListIngestConfigurations"], [IvsResource.Any]),
+        new("IvsReplication",
+            ["ivs:ListParticipantReplicas", "ivs:StartParticipantReplication", "ivs:StopParticipantReplication"],
+            [IvsResource.Stages]),
+    ];
+
     /// <summary>The whole HTTP API in one function: the local host, <c>bootstrap invoke</c>, a single-function deployment.</summary>
     public static FunctionDeclaration Api { get; } = new("api", FunctionKind.HttpApi, "HTTP API: every route")
     {
@@ -54,6 +66,10 @@ public static class BackendFunctions
     /// UserQuotas counts each user's tokens per minute in a ledger item (PutItem creates it, UpdateItem claims).
     /// Self-signed tokens are signed in the function instead, but need the stage's endpoints: stages stored before
     /// endpoints were cached get them once from GetStage and keep them on the stage item (PutItem).
+    /// IngestService: CreateIngestConfiguration (bound to the stage, tagged), then GetStage for its RTMP(S) endpoint;
+    /// ListIngestConfigurations (no resource type) to list and count a stage's; GetIngestConfiguration and
+    /// DeleteIngestConfiguration to delete one. ReplicationService: StartParticipantReplication, StopParticipantReplication and
+    /// ListParticipantReplicas on the source and destination stages.
     /// </summary>
     public static FunctionDeclaration Tokens { get; } = new("tokens", FunctionKind.HttpApi, "HTTP API: participant tokens and kicks")
     {
@@ -68,6 +84,7 @@ public static class BackendFunctions
                         "ivs:CreateParticipantToken", "ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage",
                         "ivs:ListParticipants"],
                     [IvsResource.Stages]),
+                .. HostToolGrants,
             ],
             Table = new([GetItem, PutItem, UpdateItem]),
         },
@@ -77,6 +94,7 @@ public static class BackendFunctions
             [
                 new("Ivs", ["ivs:DisconnectParticipant", "ivs:GetParticipant", "ivs:GetStage", "ivs:ListParticipants"],
                     [IvsResource.Stages]),
+                .. HostToolGrants,
             ],
             Table = new([GetItem, PutItem, UpdateItem]),
             SigningKey = SigningKeyGrant.Read,

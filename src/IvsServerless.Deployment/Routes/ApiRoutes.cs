@@ -33,6 +33,16 @@ public static class ApiRoutes
         new("POST", "/stages/{stageId}/participants/{participantId}/disconnect", RouteGroups.Tokens);
     public static RouteDeclaration ListBans { get; } = new("GET", "/stages/{stageId}/bans", RouteGroups.Tokens);
     public static RouteDeclaration LiftBan { get; } = new("DELETE", "/stages/{stageId}/bans/{userId}", RouteGroups.Tokens);
+    public static RouteDeclaration CreateIngestConfiguration { get; } =
+        new("POST", "/stages/{stageId}/ingest-configurations", RouteGroups.Tokens);
+    public static RouteDeclaration ListIngestConfigurations { get; } =
+        new("GET", "/stages/{stageId}/ingest-configurations", RouteGroups.Tokens);
+    public static RouteDeclaration DeleteIngestConfiguration { get; } =
+        new("DELETE", "/stages/{stageId}/ingest-configurations/{ingestConfigurationId}", RouteGroups.Tokens);
+    public static RouteDeclaration StartReplication { get; } = new("POST", "/stages/{stageId}/replications", RouteGroups.Tokens);
+    public static RouteDeclaration ListReplications { get; } = new("GET", "/stages/{stageId}/replications", RouteGroups.Tokens);
+    public static RouteDeclaration StopReplication { get; } =
+        new("DELETE", "/stages/{stageId}/replications/{participantId}", RouteGroups.Tokens);
     public static RouteDeclaration StartComposition { get; } = new("POST", "/stages/{stageId}/compositions", RouteGroups.Compositions);
     public static RouteDeclaration ListCompositions { get; } = new("GET", "/stages/{stageId}/compositions", RouteGroups.Compositions);
     public static RouteDeclaration StopComposition { get; } =
@@ -46,6 +56,7 @@ public static class ApiRoutes
     [
         CreateStage, ListStages, GetStage, ListSessions, GetSession, ListRecordings, UpdateStage, DeleteStage,
         CreateParticipantToken, ExchangeParticipantToken, DisconnectParticipant, ListBans, LiftBan,
+        CreateIngestConfiguration, ListIngestConfigurations, DeleteIngestConfiguration, StartReplication, ListReplications, StopReplication,
         StartComposition, ListCompositions, StopComposition, Health,
     ];
 

@@ -9,8 +9,8 @@ public static class RouteGroups
     /// <summary>Stage lifecycle and everything read about a stage (sessions, participants).</summary>
     public const string Stages = "stages";
 
-    /// <summary>Participant access: issuing participant tokens and kicking participants (both act on one participant's access to a
-    /// stage).</summary>
+    /// <summary>Participant access: issuing participant tokens, kicking and banning participants, encoders' ingest configurations and
+    /// cross-stage replication (each acts on one participant's presence on a stage).</summary>
     public const string Tokens = "tokens";
 
     /// <summary>Server-side compositions.</summary>

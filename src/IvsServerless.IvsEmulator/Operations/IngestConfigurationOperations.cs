@@ -119,6 +119,14 @@ public static class IngestConfigurationOperations
                 $"Ingest configuration {configuration.Arn} is being used to publish; set force to delete it anyway.");
         }
 
+        // A forced delete cuts the encoder off: its participant leaves the stage.
+        if (configuration.State == IngestConfigurationStates.Active
+            && context.State.Stages.GetValueOrDefault(configuration.StageArn) is { ActiveSession: { } session } stage
+            && session.Participants.GetValueOrDefault(configuration.ParticipantId) is { State: ParticipantStates.Connected } encoder)
+        {
+            ParticipantLifecycle.Leave(context, stage, session, encoder);
+        }
+
         context.State.IngestConfigurations.Remove(configuration.Arn);
         context.State.Taggable.Remove(configuration.Arn);
         return EmptyResponse.Instance;

@@ -15,9 +15,9 @@ namespace IvsServerless.IvsEmulator.Operations;
 /// </summary>
 public static class ReplicationOperations
 {
-    /// <summary>StartParticipantReplication.reconnectWindowSeconds: "Valid Range: Minimum value of 0. Maximum value of 60"
-    /// (IVS Real-Time API Reference, StartParticipantReplication; default 0).</summary>
-    public const int MaxReconnectWindowSeconds = 60;
+    /// <summary>StartParticipantReplication.reconnectWindowSeconds: 0 to 300 in the botocore model (ReconnectWindowSeconds), the
+    /// authority for bounds here (an older API Reference page said 60); default 0.</summary>
+    public const int MaxReconnectWindowSeconds = 300;
 
     public static void Register(OperationTable table)
     {

@@ -38,6 +38,12 @@ public static partial class SimulationEndpoints
                 await Respond(http, emulator.Run(null, context => Act(context, stageId, participantId, action, input)));
             });
 
+        app.MapPost("/_sim/encoder/{action}", async (HttpContext http, string action) =>
+        {
+            var input = await ReadInput(http, emulator);
+            await Respond(http, emulator.Run(null, context => Encoder(context, action, input)));
+        });
+
         app.MapGet("/_sim/events", async (HttpContext http) =>
         {
             if (emulator.Events is not ChannelEventSink sink)
@@ -102,6 +108,68 @@ public static partial class SimulationEndpoints
             capabilities = Capabilities(participant),
         };
     }
+
+    /// <summary>
+    /// An RTMP(S) encoder (OBS, a hardware encoder) with an ingest configuration's stream key: <c>start</c> joins the configuration's
+    /// participant (its participant id, user id and attributes, PUBLISH only) to its stage and publishes, so its events flow like any
+    /// other participant's, and the configuration becomes ACTIVE; <c>stop</c> ends the stream (the participant leaves, INACTIVE).
+    /// An unknown key is refused as IVS refuses the connection (403); a configuration detached from its stage is a 409.
+    /// </summary>
+    private static object Encoder(OperationContext context, string action, RequestReader input)
+    {
+        var streamKey = input.String("streamKey", required: true, min: 1, max: 1024);
+        input.ThrowIfInvalid();
+        var configuration = context.State.IngestConfigurations.Values.FirstOrDefault(c => c.StreamKey == streamKey)
+            ?? throw IvsException.AccessDenied("No ingest configuration has this stream key.");
+        var stage = configuration.StageArn.Length > 0 ? context.State.Stages.GetValueOrDefault(configuration.StageArn) : null;
+        if (stage is null)
+        {
+            throw IvsException.Conflict($"Ingest configuration {configuration.Arn} is not attached to a stage.");
+        }
+
+        switch (action)
+        {
+            case "start":
+                var participantId = configuration.ParticipantId;
+                var (session, participant) = ParticipantLifecycle.Join(context, stage, participantId, () => new ParticipantRecord
+                {
+                    ParticipantId = configuration.ParticipantId,
+                    UserId = configuration.UserId,
+                    Attributes = configuration.Attributes,
+                    FirstJoinTime = context.Now,
+                    AllowPublish = true,
+                    AllowSubscribe = false,
+                    Protocol = configuration.IngestProtocol,
+                    IngestConfigurationArn = configuration.Arn,
+                });
+                configuration.State = IngestConfigurationStates.Active;
+                ParticipantLifecycle.Publish(context, stage, session, participant);
+                return EncoderAnswer(stage, session, participant, configuration);
+            case "stop":
+                configuration.State = IngestConfigurationStates.Inactive;
+                if (stage.ActiveSession is { } active
+                    && active.Participants.GetValueOrDefault(configuration.ParticipantId) is
+                    { State: ParticipantStates.Connected } connected)
+                {
+                    ParticipantLifecycle.Leave(context, stage, active, connected);
+                    return EncoderAnswer(stage, active, connected, configuration);
+                }
+
+                throw IvsException.Conflict($"No encoder is publishing with ingest configuration {configuration.Arn}.");
+            default:
+                throw IvsException.UnknownOperation($"Unknown encoder action '{action}'. Known: start, stop.");
+        }
+    }
+
+    private static object EncoderAnswer(
+        StageRecord stage, StageSessionRecord session, ParticipantRecord participant, IngestConfigurationRecord configuration) => new
+        {
+            stageArn = stage.Arn,
+            sessionId = session.SessionId,
+            ingestConfigurationArn = configuration.Arn,
+            state = configuration.State,
+            participant = SessionOperations.ToParticipant(participant),
+        };
 
     /// <summary>One client action of a connected participant of the stage's active session.</summary>
     private static object Act(OperationContext context, string stageId, string participantId, string action, RequestReader input)

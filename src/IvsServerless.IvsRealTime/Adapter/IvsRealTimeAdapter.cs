@@ -14,7 +14,7 @@ namespace IvsServerless.IvsRealTime.Adapter;
 /// </summary>
 public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
     : IStageProvisioning, IStageInventory, IParticipantControl, ICompositionControl, ICompositionInventory, IParticipantTokenIssuer,
-        IPublicKeyRegistry
+        IPublicKeyRegistry, IIngestControl, IParticipantReplication
 {
     /// <summary>The most IVS returns per page; the reconciler and key rotation list whole sets.</summary>
     private const int MaxPageSize = 100;
@@ -383,6 +383,108 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             ConflictException => new IvsConflictException(message, code, requestId, exception),
             _ => new IvsServiceException(message, code, requestId, exception),
         };
+    }
+
+    // Ingest configurations
+
+    public async Task<CreatedIngestConfiguration> CreateIngestConfigurationAsync(IngestCreate create, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        var created = await CallAsync(() => ivs.CreateIngestConfigurationAsync(new CreateIngestConfigurationRequest
+        {
+            Name = create.Name,
+            StageArn = create.StageArn,
+            UserId = create.UserId,
+            Attributes = create.Attributes,
+            IngestProtocol = create.Protocol == Core.Ivs.IngestProtocol.Rtmps ? IngestProtocol.Rtmps : IngestProtocol.Rtmp,
+
+            // IVS requires insecureIngest with plain RTMP (and refuses RTMP otherwise).
+            InsecureIngest = create.Protocol == Core.Ivs.IngestProtocol.Rtmp ? true : null,
+            Tags = create.Tags,
+        }, cancellationToken));
+        var configuration = created.IngestConfiguration ?? throw new InvalidOperationException("IVS returned no ingest configuration.");
+        var stage = await CallAsync(() => ivs.GetStageAsync(new GetStageRequest { Arn = create.StageArn }, cancellationToken));
+        var endpoint = create.Protocol == Core.Ivs.IngestProtocol.Rtmps ? stage.Stage?.Endpoints?.Rtmps : stage.Stage?.Endpoints?.Rtmp;
+        return new CreatedIngestConfiguration(
+            new IvsIngestConfiguration(configuration.Arn, configuration.Name ?? "", ProtocolOf(configuration.IngestProtocol),
+                configuration.StageArn, configuration.ParticipantId, configuration.State ?? "INACTIVE", configuration.UserId),
+            configuration.StreamKey, endpoint ?? "");
+    }
+
+    public async Task<Page<IvsIngestConfiguration>> ListIngestConfigurationsAsync(
+        string stageArn, string? nextToken, CancellationToken cancellationToken)
+    {
+        var page = await CallAsync(() => ivs.ListIngestConfigurationsAsync(new ListIngestConfigurationsRequest
+        {
+            FilterByStageArn = stageArn,
+            NextToken = nextToken,
+            MaxResults = MaxPageSize,
+        }, cancellationToken));
+        return new Page<IvsIngestConfiguration>(
+            [.. page.IngestConfigurations.Select(c => new IvsIngestConfiguration(
+                c.Arn, c.Name ?? "", ProtocolOf(c.IngestProtocol), c.StageArn, c.ParticipantId, c.State ?? "INACTIVE", c.UserId))],
+            page.NextToken);
+    }
+
+    public async Task<IvsIngestConfiguration?> FindIngestConfigurationAsync(string arn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var found = await CallAsync(
+                () => ivs.GetIngestConfigurationAsync(new GetIngestConfigurationRequest { Arn = arn }, cancellationToken));
+            return found.IngestConfiguration is { } c
+                ? new IvsIngestConfiguration(
+                    c.Arn, c.Name ?? "", ProtocolOf(c.IngestProtocol), c.StageArn, c.ParticipantId, c.State ?? "INACTIVE", c.UserId)
+                : null;
+        }
+        catch (IvsResourceNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public Task<bool> DeleteIngestConfigurationAsync(string arn, CancellationToken cancellationToken) =>
+        DeleteIfExistsAsync(() => ivs.DeleteIngestConfigurationAsync(
+            new DeleteIngestConfigurationRequest { Arn = arn, Force = true }, cancellationToken));
+
+    private static Core.Ivs.IngestProtocol ProtocolOf(IngestProtocol protocol) =>
+        protocol == IngestProtocol.Rtmps ? Core.Ivs.IngestProtocol.Rtmps : Core.Ivs.IngestProtocol.Rtmp;
+
+    // Participant replication
+
+    public Task StartReplicationAsync(string sourceStageArn, string destinationStageArn, string participantId,
+        int reconnectWindowSeconds, CancellationToken cancellationToken) =>
+        CallAsync(() => ivs.StartParticipantReplicationAsync(new StartParticipantReplicationRequest
+        {
+            SourceStageArn = sourceStageArn,
+            DestinationStageArn = destinationStageArn,
+            ParticipantId = participantId,
+            ReconnectWindowSeconds = reconnectWindowSeconds,
+        }, cancellationToken));
+
+    public Task StopReplicationAsync(
+        string sourceStageArn, string destinationStageArn, string participantId, CancellationToken cancellationToken) =>
+        CallAsync(() => ivs.StopParticipantReplicationAsync(new StopParticipantReplicationRequest
+        {
+            SourceStageArn = sourceStageArn,
+            DestinationStageArn = destinationStageArn,
+            ParticipantId = participantId,
+        }, cancellationToken));
+
+    public async Task<Page<IvsParticipantReplica>> ListReplicasAsync(
+        string sourceStageArn, string participantId, string? nextToken, CancellationToken cancellationToken)
+    {
+        var page = await CallAsync(() => ivs.ListParticipantReplicasAsync(new ListParticipantReplicasRequest
+        {
+            SourceStageArn = sourceStageArn,
+            ParticipantId = participantId,
+            NextToken = nextToken,
+            MaxResults = 50,
+        }, cancellationToken));
+        return new Page<IvsParticipantReplica>(
+            [.. page.Replicas.Select(r => new IvsParticipantReplica(r.SourceStageArn, r.ParticipantId, r.SourceSessionId,
+                r.DestinationStageArn, r.DestinationSessionId, r.ReplicationState == ReplicationState.Stopped ? "STOPPED" : "ACTIVE"))],
+            page.NextToken);
     }
 
     /// <summary>Deletes are retried, so a resource already gone is success; false when it was gone.</summary>

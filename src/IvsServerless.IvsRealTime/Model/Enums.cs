@@ -70,6 +70,12 @@ public enum ParticipantRecordingMediaType
     [JsonStringEnumMemberName("NONE")] None,
 }
 
+public enum IngestProtocol
+{
+    [JsonStringEnumMemberName("RTMP")] Rtmp,
+    [JsonStringEnumMemberName("RTMPS")] Rtmps,
+}
+
 public enum ReplicationState
 {
     [JsonStringEnumMemberName("ACTIVE")] Active,

@@ -5,6 +5,7 @@
 // generated: never edit it here); the dev issuer and /_sim/ are not part of the API and use plain fetch.
 import { ApiError, createIvsServerlessClient, ok } from './ivs-serverless-client.js';
 import { LiveChannel } from './live.js';
+import { installHostTools } from './host-tools.js';
 
 const POLL_MS = 1500;
 // With the push channel the selected stage is not polled; the stage list (no push for other stages) and the local
@@ -41,6 +42,7 @@ const state = {
 };
 
 const $ = (testId) => document.querySelector(`[data-testid="${testId}"]`);
+let hostTools = { render() {} }; // host-tools.js, installed at start
 
 // ---------------------------------------------------------------- DOM helpers
 
@@ -617,6 +619,7 @@ function renderStage() {
   renderParticipants(stage.participants ?? []);
   renderSessions();
   renderCompositions(stage.compositions ?? []);
+  hostTools.render(stage);
 }
 
 function renderParticipants(participants) {
@@ -919,6 +922,7 @@ async function start() {
       onError: onLiveError,
     });
   }
+  hostTools = installHostTools({ state, api, sim, act, el, button, log, root: $('host-tools') });
   $('endpoints').textContent = `API ${state.config.apiUrl} · issuer ${state.config.issuerUrl} · emulator ${state.config.emulatorUrl}`
     + (state.config.liveUrl ? ` · live ${state.config.liveUrl}` : '');
   state.auth = loadAuth();

@@ -72,7 +72,7 @@ public sealed class ApiUnderTest : IDisposable
         var ivs = new InMemoryIvs();
         return new(
             "in-memory", new InMemoryStageStore(), new InMemoryCompositionStore(), new UnmeteredUsageLedger(), new ApiIvsPorts(
-            ivs, ivs, NotMeasured.Instance, NotMeasured.Instance), null);
+            ivs, ivs, NotMeasured.Instance, NotMeasured.Instance, NotMeasured.Instance, NotMeasured.Instance), null);
     }
 
     /// <summary>Sends one request; returns its status code and body.</summary>
@@ -98,7 +98,7 @@ public sealed class ApiUnderTest : IDisposable
     public void Dispose() => _clients?.Dispose();
 
     /// <summary>The routes the benchmarks do not send (disconnect, compositions) have no in-memory IVS.</summary>
-    private sealed class NotMeasured : IParticipantControl, ICompositionControl
+    private sealed class NotMeasured : IParticipantControl, ICompositionControl, IIngestControl, IParticipantReplication
     {
         public static readonly NotMeasured Instance = new();
 
@@ -121,6 +121,31 @@ public sealed class ApiUnderTest : IDisposable
 
         public Task StopAsync(string compositionArn, CancellationToken cancellationToken) =>
             throw new NotSupportedException("The in-memory benchmark API has no compositions.");
+
+        public Task<CreatedIngestConfiguration> CreateIngestConfigurationAsync(IngestCreate create, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no ingest.");
+
+        public Task<Page<IvsIngestConfiguration>> ListIngestConfigurationsAsync(
+            string stageArn, string? nextToken, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no ingest.");
+
+        public Task<IvsIngestConfiguration?> FindIngestConfigurationAsync(string arn, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no ingest.");
+
+        public Task<bool> DeleteIngestConfigurationAsync(string arn, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no ingest.");
+
+        public Task StartReplicationAsync(string sourceStageArn, string destinationStageArn, string participantId,
+            int reconnectWindowSeconds, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no replication.");
+
+        public Task StopReplicationAsync(
+            string sourceStageArn, string destinationStageArn, string participantId, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no replication.");
+
+        public Task<Page<IvsParticipantReplica>> ListReplicasAsync(
+            string sourceStageArn, string participantId, string? nextToken, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The in-memory benchmark API has no replication.");
     }
 
     private sealed class Clients(AmazonDynamoDBClient dynamo, HttpClient http) : IDisposable

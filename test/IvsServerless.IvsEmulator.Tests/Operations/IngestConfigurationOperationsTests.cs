@@ -276,6 +276,42 @@ public sealed class IngestConfigurationOperationsTests(EmulatorFixture emulator)
         Assert.True(seen.Count >= 3);
     }
 
+    [Fact]
+    public async Task An_encoder_streaming_with_the_key_joins_and_publishes_as_the_configurations_participant_and_stops()
+    {
+        var stageArn = await Client.CreateStageAsync();
+        var configuration = (await Client.OkAsync("CreateIngestConfiguration", new
+        {
+            ingestProtocol = "RTMPS",
+            stageArn,
+            userId = "host-1",
+            attributes = new { role = "owner" },
+        })).GetProperty("ingestConfiguration");
+        var (arn, participantId) = (configuration.GetProperty("arn").GetString()!, configuration.GetProperty("participantId").GetString()!);
+        var body = JsonSerializer.Serialize(new { streamKey = configuration.GetProperty("streamKey").GetString() });
+
+        var started = await Client.SendRawAsync(HttpMethod.Post, "/_sim/encoder/start", body);
+        Assert.Equal(HttpStatusCode.OK, started.Status);
+        var participant = started.Json.GetProperty("participant");
+        Assert.Equal(participantId, participant.GetProperty("participantId").GetString());
+        Assert.Equal("host-1", participant.GetProperty("userId").GetString());
+        Assert.Equal("RTMPS", participant.GetProperty("protocol").GetString());
+        Assert.Equal(arn, participant.GetProperty("ingestConfigurationArn").GetString());
+        Assert.True(participant.GetProperty("published").GetBoolean());
+        Assert.Equal("ACTIVE", (await Client.OkAsync("GetIngestConfiguration", new { arn })).GetProperty("ingestConfiguration")
+            .GetProperty("state").GetString());
+        Assert.Contains(emulator.Events.Recent(), e => e.Resources[0] == stageArn && e.EventName == "Participant Published"
+            && e.Detail["participant_id"]?.GetValue<string>() == participantId);
+        (await Client.SendRawAsync(HttpMethod.Post, "/_sim/encoder/start", body)).AssertError(HttpStatusCode.Conflict, "ConflictException");
+
+        var stopped = await Client.SendRawAsync(HttpMethod.Post, "/_sim/encoder/stop", body);
+        Assert.Equal(HttpStatusCode.OK, stopped.Status);
+        Assert.Equal("DISCONNECTED", stopped.Json.GetProperty("participant").GetProperty("state").GetString());
+        Assert.Equal("INACTIVE", stopped.Json.GetProperty("state").GetString());
+        (await Client.SendRawAsync(HttpMethod.Post, "/_sim/encoder/start", """{"streamKey":"rt_nope"}"""))
+            .AssertError(HttpStatusCode.Forbidden, "AccessDeniedException");
+    }
+
     /// <summary>ACTIVE comes from someone publishing with the key, which only the simulation surface does.</summary>
     private void SetState(string arn, string state) =>
         emulator.Emulator.Run(null, context => context.State.IngestConfigurations[arn].State = state);

@@ -315,7 +315,7 @@ public sealed class ReplicationOperationsTests(EmulatorFixture emulator) : IClas
         InlineData(
         "StartParticipantReplication",
         """{"sourceStageArn":"arn:aws:ivs:us-east-1:123456789012:stage/aaaaAAAAaaaa","destinationStageArn":"arn:aws:ivs:us-east-1:1234567"""
-        + """89012:stage/bbbbBBBBbbbb","participantId":"p","reconnectWindowSeconds":61}""")]
+        + """89012:stage/bbbbBBBBbbbb","participantId":"p","reconnectWindowSeconds":301}""")]
     [
         InlineData(
         "StartParticipantReplication",
