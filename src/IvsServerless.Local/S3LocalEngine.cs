@@ -23,6 +23,10 @@ public sealed class S3LocalOptions
     /// <summary>How long the server may take to print that it listens.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The one key the server accepts; null makes one up for this start (the local host passes the key its functions
+    /// sign with).</summary>
+    public BasicAWSCredentials? Credentials { get; init; }
+
     /// <summary>The node to run; null means <c>node</c> on the PATH.</summary>
     public string? Node { get; init; }
 }
@@ -54,7 +58,7 @@ public sealed partial class S3LocalEngine : IAsyncDisposable, IDisposable
     private S3LocalEngine(S3LocalOptions options)
     {
         _options = options;
-        Credentials = new BasicAWSCredentials("local-" + RandomNumberGenerator.GetHexString(8, lowercase: true),
+        Credentials = options.Credentials ?? new BasicAWSCredentials("local-" + RandomNumberGenerator.GetHexString(8, lowercase: true),
             RandomNumberGenerator.GetHexString(40, lowercase: true));
     }
 
@@ -63,7 +67,7 @@ public sealed partial class S3LocalEngine : IAsyncDisposable, IDisposable
     /// <summary>The endpoint for AWS SDK clients (path-style), e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string ServiceUrl => $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>The one key the server accepts, made up for this start.</summary>
+    /// <summary>The one key the server accepts (<see cref="S3LocalOptions.Credentials"/>, or made up for this start).</summary>
     public BasicAWSCredentials Credentials { get; }
 
     /// <summary>The id of the node process.</summary>
