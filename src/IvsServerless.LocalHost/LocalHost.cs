@@ -13,6 +13,7 @@ using IvsServerless.Infrastructure.Live;
 using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsEmulator.Events;
+using IvsServerless.IvsEmulator.Recording;
 using IvsServerless.Lambda;
 using IvsServerless.Lambda.Runtime;
 using IvsServerless.Local;
@@ -230,11 +231,15 @@ public sealed class LocalHost : IAsyncDisposable
             var s3 = await s3Start;
             s3Start = null;
             _parts.Insert(0, s3);
+            // What IVS writes for a recording goes into the S3 server, signed like any client's requests.
+            var recordings = S3RecordingWriter.For(new Uri(s3.ServiceUrl), LocalCredentials, Options.Region);
+            _parts.Add(new DisposableAdapter(recordings));
 
             var events = new ChannelEventSink();
             var emulatorOptions = new EmulatorOptions { Region = Options.Region };
             var emulator = await StartOrExplainAsync("IVS emulator", Options.EmulatorPort, () =>
-                EmulatorServer.StartAsync(LocalUrls.Loopback(Options.EmulatorPort), emulatorOptions, Options.TimeProvider, events));
+                EmulatorServer.StartAsync(
+                    LocalUrls.Loopback(Options.EmulatorPort), emulatorOptions, Options.TimeProvider, events, recordings));
             _parts.Add(emulator);
             var (storageArn, encoderArn) = CreateCompositionResources(emulator.Emulator, Options.Region);
 
