@@ -11,6 +11,7 @@
 // outlives the process that started it (IvsServerless.Local.S3LocalEngine).
 const S3rver = require('@20minutes/s3rver');
 const AWSAccount = require('@20minutes/s3rver/lib/models/account');
+const v4 = require('@20minutes/s3rver/lib/signature/v4');
 
 const env = process.env;
 const accessKeyId = env.S3_LOCAL_ACCESS_KEY_ID;
@@ -34,9 +35,21 @@ const server = new S3rver({
     .map((name) => ({ name, configs: [] })),
 });
 
+// SigV4 signs the request path as the client sent it (S3: each segment URI-encoded once). s3rver rebuilds it from the
+// bucket and key it parsed, which loses a bucket-level trailing slash (`GET /bucket/?list-type=2`, as AWSSDK.S3 sends
+// ListObjectsV2), so such requests failed with SignatureDoesNotMatch. The raw path is kept on the request's headers
+// object (a name no client can sign: not x-amz-*, never in SignedHeaders) and used in the canonical request instead.
+const RawPath = 's3-local-raw-path';
+const stringToSign = v4.getStringToSign;
+v4.getStringToSign = (canonicalRequest, request) => {
+  const raw = canonicalRequest.headers && canonicalRequest.headers[RawPath];
+  return stringToSign(raw ? { ...canonicalRequest, uri: raw } : canonicalRequest, request);
+};
+
 // First in the chain: a request with no signature at all (no Authorization header, no X-Amz-Algorithm or Signature
 // query parameter) never reaches s3rver.
 server.middleware.unshift(async (ctx, next) => {
+  ctx.headers[RawPath] = ctx.req.url.split('?')[0];
   const signed = 'authorization' in ctx.headers || 'X-Amz-Algorithm' in ctx.query || 'Signature' in ctx.query;
   if (signed || ctx.method === 'OPTIONS') {
     return next();

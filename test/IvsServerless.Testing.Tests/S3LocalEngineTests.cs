@@ -42,6 +42,24 @@ public sealed class S3LocalEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Objects_are_listed_under_a_prefix_and_deleted()
+    {
+        using var s3 = _engine.CreateClient();
+        foreach (var key in new[] { "stage/st-1/p1/2026-12-03T10-00-00Z/events/recording-started.json", "stage/st-1/p1/2026-12-03T10-00-00Z/media/hls/high/0.ts", "other/x" })
+        {
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = "x" });
+        }
+
+        var all = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket });
+        Assert.Equal(3, all.S3Objects.Count);
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "stage/st-1/p1/2026-12-03T10-00-00Z/" });
+        Assert.Equal(2, listed.S3Objects.Count);
+
+        await s3.DeleteObjectAsync(Bucket, "other/x");
+        Assert.Equal(2, (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket })).S3Objects.Count);
+    }
+
+    [Fact]
     public async Task A_request_signed_with_another_secret_or_not_signed_at_all_is_403()
     {
         using (var s3 = _engine.CreateClient())

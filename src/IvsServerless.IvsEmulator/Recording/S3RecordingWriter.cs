@@ -22,8 +22,10 @@ public sealed class S3RecordingWriter(AmazonS3Client s3) : IRecordingWriter, IDi
             // The local server knows no trailing checksums; nothing here needs them.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            MaxErrorRetry = 1,
-            Timeout = TimeSpan.FromSeconds(5),
+            // Generous: the server is on loopback, but a loaded machine (tests in parallel) can keep it busy for seconds; a
+            // write that still times out is a recording failure, never an error of the operation.
+            MaxErrorRetry = 2,
+            Timeout = TimeSpan.FromSeconds(30),
         }));
     }
 
@@ -44,10 +46,12 @@ public sealed class S3RecordingWriter(AmazonS3Client s3) : IRecordingWriter, IDi
                     ContentType = item.ContentType,
                 }).GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or TaskCanceledException)
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
+                or OperationCanceledException or TimeoutException)
             {
                 throw new RecordingWriteException($"Cannot write s3://{bucket}/{item.Key}: {e.Message}", e);
             }
+
         }
     }
 
