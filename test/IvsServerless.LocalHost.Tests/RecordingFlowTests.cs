@@ -40,7 +40,8 @@ public sealed class RecordingFlowTests(LocalHostFixture local)
 
         var listed = await LocalHostFixture.EventuallyAsync(
             () => local.GetAsync($"/stages/{stageId}/sessions/{sessionId}/recordings", "bob"),
-            reply => reply.Status == 200 && reply.Json.GetProperty("items").EnumerateArray().Any(r => r.GetProperty("state").GetString() == "ENDED"),
+            reply => reply.Status == 200
+                && reply.Json.GetProperty("items").EnumerateArray().Any(r => r.GetProperty("state").GetString() == "ENDED"),
             "the recording is listed ENDED");
         var recording = Assert.Single(listed.Json.GetProperty("items").EnumerateArray());
         Assert.Equal(participantId, recording.GetProperty("participantId").GetString());
@@ -49,7 +50,8 @@ public sealed class RecordingFlowTests(LocalHostFixture local)
         var prefix = recording.GetProperty("s3KeyPrefix").GetString()!;
         Assert.StartsWith($"{stageId}/{sessionId}/{participantId}/", prefix, StringComparison.Ordinal);
 
-        using var s3 = new AmazonS3Client(new BasicAWSCredentials("local", "local"), S3LocalEngine.ClientConfig(local.Host.S3Url.ToString()));
+        using var s3 = new AmazonS3Client(
+            new BasicAWSCredentials("local", "local"), S3LocalEngine.ClientConfig(local.Host.S3Url.ToString()));
         async Task<string> Read(string key)
         {
             using var got = await s3.GetObjectAsync(LocalHostOptions.RecordingsBucket, key);
@@ -73,12 +75,14 @@ public sealed class RecordingFlowTests(LocalHostFixture local)
             }
         }
 
-        var objects = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = LocalHostOptions.RecordingsBucket, Prefix = prefix + "/" });
+        var objects = await s3.ListObjectsV2Async(
+            new ListObjectsV2Request { BucketName = LocalHostOptions.RecordingsBucket, Prefix = prefix + "/" });
         var keys = objects.S3Objects.Select(o => o.Key[(prefix.Length + 1)..]).ToList();
         Assert.Contains("events/recording-started.json", keys);
         Assert.Contains("events/recording-ended.json", keys);
         Assert.Contains("media/latest_thumbnail/high/thumb.jpg", keys);
-        Assert.Contains(keys, k => k.StartsWith("media/thumbnails/high/", StringComparison.Ordinal) && k.EndsWith(".jpg", StringComparison.Ordinal));
+        Assert.Contains(
+            keys, k => k.StartsWith("media/thumbnails/high/", StringComparison.Ordinal) && k.EndsWith(".jpg", StringComparison.Ordinal));
         using (var ended = JsonDocument.Parse(await Read($"{prefix}/events/recording-ended.json")))
         {
             Assert.Equal("RECORDING_ENDED", ended.RootElement.GetProperty("recording_status").GetString());
@@ -86,7 +90,8 @@ public sealed class RecordingFlowTests(LocalHostFixture local)
         }
 
         // The bucket is private: without a signature nothing is served.
-        using var anonymous = await local.Http.GetAsync(new Uri(local.Host.S3Url, $"{LocalHostOptions.RecordingsBucket}/{hls}/multivariant.m3u8"));
+        using var anonymous = await local.Http.GetAsync(
+            new Uri(local.Host.S3Url, $"{LocalHostOptions.RecordingsBucket}/{hls}/multivariant.m3u8"));
         Assert.Equal(HttpStatusCode.Forbidden, anonymous.StatusCode);
     }
 

@@ -45,14 +45,15 @@ public sealed class S3LocalEngineTests : IAsyncLifetime
     public async Task Objects_are_listed_under_a_prefix_and_deleted()
     {
         using var s3 = _engine.CreateClient();
-        foreach (var key in new[] { "stage/st-1/p1/2026-12-03T10-00-00Z/events/recording-started.json", "stage/st-1/p1/2026-12-03T10-00-00Z/media/hls/high/0.ts", "other/x" })
+        const string Prefix = "stage/st-1/p1/2026-12-03T10-00-00Z/";
+        foreach (var key in new[] { Prefix + "events/recording-started.json", Prefix + "media/hls/high/0.ts", "other/x" })
         {
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = "x" });
         }
 
         var all = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket });
         Assert.Equal(3, all.S3Objects.Count);
-        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "stage/st-1/p1/2026-12-03T10-00-00Z/" });
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix });
         Assert.Equal(2, listed.S3Objects.Count);
 
         await s3.DeleteObjectAsync(Bucket, "other/x");

@@ -96,7 +96,8 @@ public static class RecordingLayout
 
                 if (plan.ThumbnailStorage.Contains("LATEST"))
                 {
-                    objects.Add(new RecordingObject($"{plan.Prefix}/media/latest_thumbnail/{Rendition}/thumb.jpg", Thumbnail, "image/jpeg"));
+                    var latest = $"{plan.Prefix}/media/latest_thumbnail/{Rendition}/thumb.jpg";
+                    objects.Add(new RecordingObject(latest, Thumbnail, "image/jpeg"));
                 }
             }
         }
@@ -151,7 +152,8 @@ public static class RecordingLayout
             media["thumbnails"] = new JsonObject
             {
                 ["path"] = "media/thumbnails",
-                ["renditions"] = new JsonArray(new JsonObject { ["path"] = Rendition, ["resolution_width"] = 8, ["resolution_height"] = 8 }),
+                ["renditions"] = new JsonArray(
+                    new JsonObject { ["path"] = Rendition, ["resolution_width"] = 8, ["resolution_height"] = 8 }),
             };
         }
 

@@ -24,7 +24,12 @@ public sealed class RecordingObjectsTests(EmulatorFixture emulator) : IClassFixt
             autoParticipantRecordingConfiguration = new
             {
                 storageConfigurationArn = storageArn,
-                thumbnailConfiguration = new { recordingMode = "INTERVAL", targetIntervalSeconds = 5, storage = new[] { "SEQUENTIAL", "LATEST" } },
+                thumbnailConfiguration = new
+                {
+                    recordingMode = "INTERVAL",
+                    targetIntervalSeconds = 5,
+                    storage = new[] { "SEQUENTIAL", "LATEST" },
+                },
                 hlsConfiguration = new { targetSegmentDurationSeconds = 6 },
             },
         });
@@ -52,10 +57,12 @@ public sealed class RecordingObjectsTests(EmulatorFixture emulator) : IClassFixt
             emulator.Recordings.Under("my-recordings", prefix));
         Assert.All(
             emulator.Recordings.Under("my-recordings", prefix).Where(k => k != "events/recording-started.json"),
-            key => Assert.Equal(["Recording Start"], emulator.Recordings.Objects[("my-recordings", $"{prefix}/{key}")].RecordingEventsBefore));
+            key => Assert.Equal(
+                ["Recording Start"], emulator.Recordings.Objects[("my-recordings", $"{prefix}/{key}")].RecordingEventsBefore));
         Assert.Equal(
             ["Recording Start", "Recording End"],
-            emulator.Events.EventsFor(stageArn).Where(e => e.DetailType == IvsEvent.ParticipantRecordingStateChange).Select(e => e.EventName));
+            emulator.Events.EventsFor(stageArn)
+                .Where(e => e.DetailType == IvsEvent.ParticipantRecordingStateChange).Select(e => e.EventName));
 
         // Every playlist names what it plays by a relative path that exists.
         var multivariant = emulator.Recordings.Text("my-recordings", $"{prefix}/media/hls/multivariant.m3u8");
