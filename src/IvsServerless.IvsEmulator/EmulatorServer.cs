@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IvsServerless.IvsEmulator.Events;
 using IvsServerless.IvsEmulator.Protocol;
+using IvsServerless.IvsEmulator.Recording;
 using IvsServerless.IvsEmulator.Simulation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -34,7 +35,7 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     /// <summary>Builds the server. <paramref name="args"/> are ordinary host arguments (<c>--urls</c>, configuration).</summary>
     public static EmulatorServer Create(string[] args, EmulatorOptions? options = null, TimeProvider? time = null,
-        IIvsEventSink? events = null, Action<ILoggingBuilder>? logging = null)
+        IIvsEventSink? events = null, Action<ILoggingBuilder>? logging = null, IRecordingWriter? recordings = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         options ??= builder.Configuration.GetSection("IvsEmulator").Get<EmulatorOptions>() ?? new EmulatorOptions();
@@ -43,7 +44,7 @@ public sealed class EmulatorServer : IAsyncDisposable
             logging(builder.Logging);
         }
 
-        var emulator = new IvsRealTimeEmulator(options, time, events);
+        var emulator = new IvsRealTimeEmulator(options, time, events, recordings);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         var app = builder.Build();
         Map(app, emulator);
@@ -52,9 +53,9 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     /// <summary>Creates and starts a server on <paramref name="url"/> (use port 0 for a free port).</summary>
     public static async Task<EmulatorServer> StartAsync(string url = "http://127.0.0.1:0", EmulatorOptions? options = null,
-        TimeProvider? time = null, IIvsEventSink? events = null)
+        TimeProvider? time = null, IIvsEventSink? events = null, IRecordingWriter? recordings = null)
     {
-        var server = Create(["--urls", url], options, time, events, logging => logging.ClearProviders());
+        var server = Create(["--urls", url], options, time, events, logging => logging.ClearProviders(), recordings);
         await server.StartAsync();
         return server;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IvsServerless.IvsEmulator.Events;
 using IvsServerless.IvsEmulator.Operations;
 using IvsServerless.IvsEmulator.Protocol;
+using IvsServerless.IvsEmulator.Recording;
 using IvsServerless.IvsEmulator.State;
 using IvsServerless.IvsEmulator.Tokens;
 
@@ -17,8 +18,11 @@ public sealed class IvsRealTimeEmulator : IDisposable
     private readonly PageTokens _pages = new();
     private readonly ITimer _scheduler;
 
-    public IvsRealTimeEmulator(EmulatorOptions options, TimeProvider? time = null, IIvsEventSink? events = null)
+    /// <param name="recordings">Where recordings are written (the local host's S3 server); null writes none.</param>
+    public IvsRealTimeEmulator(
+        EmulatorOptions options, TimeProvider? time = null, IIvsEventSink? events = null, IRecordingWriter? recordings = null)
     {
+        Recordings = recordings;
         options.Validate();
         Options = options;
         Time = time ?? TimeProvider.System;
@@ -29,6 +33,7 @@ public sealed class IvsRealTimeEmulator : IDisposable
     public EmulatorOptions Options { get; }
     public TimeProvider Time { get; }
     public IIvsEventSink Events { get; }
+    public IRecordingWriter? Recordings { get; }
     public EmulatorState State { get; } = new();
     public ParticipantTokenSigner TokenSigner { get; } = new();
     public IReadOnlyCollection<string> OperationNames => _operations.Names;
@@ -78,6 +83,7 @@ public sealed class IvsRealTimeEmulator : IDisposable
         Events = Events,
         Pages = _pages,
         TokenSigner = TokenSigner,
+        Recordings = Recordings,
         ResourceArn = resourceArn,
         TagKeys = tagKeys ?? [],
     };

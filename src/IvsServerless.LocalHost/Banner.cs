@@ -40,6 +40,7 @@ public static class Banner
               OIDC issuer     {{host.IssuerUrl}}   /.well-known/openid-configuration; POST /dev/token mints a user token
               Live updates    {{host.LiveUrl}}?token=<user JWT>   WebSocket push (docs/live-updates.md); @connections on its origin
               IVS emulator    {{Origin(host.EmulatorUrl)}}   AWS API (any SigV4 credentials); /_sim/ plays participants' devices
+              Local S3        {{Origin(host.S3Url)}}   bucket {{LocalHostOptions.RecordingsBucket}} (recordings), SigV4 key local/local
               DynamoDB Local  {{Origin(host.DynamoDbUrl)}}   table {{host.Options.TableName}}{{DynamoDbExposure(host)}}
               Functions       {{functions}}
 

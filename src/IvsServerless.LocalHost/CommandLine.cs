@@ -14,6 +14,7 @@ public static class CommandLine
           --emulator-port N         IVS real-time emulator                     env IVS_LOCAL_EMULATOR_PORT  default 4566
           --dynamodb-port N         DynamoDB Local                             env IVS_LOCAL_DYNAMODB_PORT  default 8000
           --live-port N             live updates (WebSocket, @connections)     env IVS_LOCAL_LIVE_PORT      default 3002
+          --s3-port N               local S3 server (recordings)               env IVS_LOCAL_S3_PORT        default 0 (free)
           --dynamodb-endpoint URL   use a running DynamoDB (Local) instead     env IVS_LOCAL_DYNAMODB_ENDPOINT
           --table-name NAME         the functions' table                       env IVS_LOCAL_TABLE_NAME     default ivs-serverless-local
           --reconciler-seconds N    reconciler schedule                        env IVS_LOCAL_RECONCILER_SECONDS default 10
@@ -30,6 +31,7 @@ public static class CommandLine
         ("--emulator-port", "IVS_LOCAL_EMULATOR_PORT"),
         ("--dynamodb-port", "IVS_LOCAL_DYNAMODB_PORT"),
         ("--live-port", "IVS_LOCAL_LIVE_PORT"),
+        ("--s3-port", "IVS_LOCAL_S3_PORT"),
         ("--dynamodb-endpoint", "IVS_LOCAL_DYNAMODB_ENDPOINT"),
         ("--table-name", "IVS_LOCAL_TABLE_NAME"),
         ("--reconciler-seconds", "IVS_LOCAL_RECONCILER_SECONDS"),
@@ -121,6 +123,7 @@ public static class CommandLine
             EmulatorPort = Port("--emulator-port", LocalHostOptions.DefaultEmulatorPort),
             DynamoDbPort = Port("--dynamodb-port", LocalHostOptions.DefaultDynamoDbPort),
             LivePort = Port("--live-port", LocalHostOptions.DefaultLivePort),
+            S3Port = Port("--s3-port", LocalHostOptions.DefaultS3Port),
             StartDynamoDbLocal = endpoint is null,
             DynamoDbEndpoint = endpoint,
             TableName = Setting("--table-name") ?? "ivs-serverless-local",

@@ -13,6 +13,7 @@ using IvsServerless.Infrastructure.Live;
 using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsEmulator.Events;
+using IvsServerless.IvsEmulator.Recording;
 using IvsServerless.Lambda;
 using IvsServerless.Lambda.Runtime;
 using IvsServerless.Local;
@@ -82,6 +83,9 @@ public sealed class LocalHost : IAsyncDisposable
 
     /// <summary>The table's stream feeding the notifier (Lambda's event source mapping stand-in).</summary>
     internal LocalStreamMapping? LiveStream { get; private set; }
+
+    /// <summary>The local S3 server (recordings bucket <see cref="LocalHostOptions.RecordingsBucket"/>), 127.0.0.1 only.</summary>
+    public Uri S3Url { get; private set; } = null!;
 
     /// <summary>DynamoDB Local (or the endpoint given in the options).</summary>
     public Uri DynamoDbUrl { get; private set; } = null!;
@@ -185,6 +189,7 @@ public sealed class LocalHost : IAsyncDisposable
         var engines = await StartEnginesAsync(cancellationToken);
         EmulatorUrl = engines.Emulator.BaseAddress;
         DynamoDbUrl = engines.DynamoDbUrl;
+        S3Url = engines.S3Url;
 
         var functions = StartFunctions(engines);
         if (functions.KeyRotation is { } rotation)
@@ -210,6 +215,7 @@ public sealed class LocalHost : IAsyncDisposable
     {
         foreach (var (component, port) in Options.Ports())
         {
+            // DynamoDB Local may listen on every interface (no JDK); the others bind 127.0.0.1.
             var isDynamo = component == "DynamoDB Local";
             if (port != 0 && (!isDynamo || Options.StartDynamoDbLocal) && !LocalUrls.IsFree(port, allInterfaces: isDynamo))
             {
@@ -218,26 +224,39 @@ public sealed class LocalHost : IAsyncDisposable
         }
     }
 
-    /// <summary>The IVS emulator (its events, the composition resources made in it) and DynamoDB with the table.</summary>
+    /// <summary>The IVS emulator (its events, the composition resources made in it), DynamoDB with the table, and the S3 server
+    /// with the recordings bucket.</summary>
     private sealed record Engines(
         EmulatorServer Emulator, ChannelEventSink Events, string StorageArn, string EncoderArn, Uri DynamoDbUrl, string StreamArn,
-        bool TableCreated);
+        bool TableCreated, Uri S3Url);
 
     /// <summary>
-    /// The emulator, with the resources compositions need, and DynamoDB Local (or the endpoint given), with the
-    /// table. The JVM is the slow part: it starts while the emulator does, and is stopped if anything here fails.
+    /// The emulator, with the resources compositions need, DynamoDB Local (or the endpoint given), with the table, and the
+    /// S3 server with the recordings bucket. The JVM and node are the slow parts: they start while the emulator does, and
+    /// are stopped if anything here fails.
     /// </summary>
     private async Task<Engines> StartEnginesAsync(CancellationToken cancellationToken)
     {
         var dynamoStart = Options.StartDynamoDbLocal
             ? DynamoDbLocalEngine.StartAsync(new DynamoDbLocalOptions { Port = Options.DynamoDbPort }, cancellationToken)
             : null;
+        var s3Start = S3LocalEngine.StartAsync(
+            new S3LocalOptions { Port = Options.S3Port, Buckets = [LocalHostOptions.RecordingsBucket], Credentials = LocalCredentials },
+            cancellationToken);
         try
         {
+            var s3 = await s3Start;
+            s3Start = null;
+            _parts.Insert(0, s3);
+            // What IVS writes for a recording goes into the S3 server, signed like any client's requests.
+            var recordings = S3RecordingWriter.For(new Uri(s3.ServiceUrl), LocalCredentials, Options.Region);
+            _parts.Add(new DisposableAdapter(recordings));
+
             var events = new ChannelEventSink();
             var emulatorOptions = new EmulatorOptions { Region = Options.Region };
             var emulator = await StartOrExplainAsync("IVS emulator", Options.EmulatorPort, () =>
-                EmulatorServer.StartAsync(LocalUrls.Loopback(Options.EmulatorPort), emulatorOptions, Options.TimeProvider, events));
+                EmulatorServer.StartAsync(
+                    LocalUrls.Loopback(Options.EmulatorPort), emulatorOptions, Options.TimeProvider, events, recordings));
             _parts.Add(emulator);
             var (storageArn, encoderArn) = CreateCompositionResources(emulator.Emulator, Options.Region);
 
@@ -252,25 +271,27 @@ public sealed class LocalHost : IAsyncDisposable
             }
 
             var (streamArn, created) = await CreateTableAsync(dynamoDbUrl, cancellationToken);
-            return new Engines(emulator, events, storageArn, encoderArn, dynamoDbUrl, streamArn, created);
+            return new Engines(emulator, events, storageArn, encoderArn, dynamoDbUrl, streamArn, created, new Uri(s3.ServiceUrl));
         }
         finally
         {
             await StopUnclaimedAsync(dynamoStart);
+            await StopUnclaimedAsync(s3Start);
         }
     }
 
-    /// <summary>A JVM started but not handed over (something else failed first) is stopped before leaving.</summary>
-    private static async Task StopUnclaimedAsync(Task<DynamoDbLocalEngine>? dynamoStart)
+    /// <summary>An engine started but not handed over (something else failed first) is stopped before leaving.</summary>
+    private static async Task StopUnclaimedAsync<T>(Task<T>? start)
+        where T : IDisposable
     {
-        if (dynamoStart is null)
+        if (start is null)
         {
             return;
         }
 
         try
         {
-            (await dynamoStart).Dispose();
+            (await start).Dispose();
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or IOException)
         {
@@ -351,7 +372,14 @@ public sealed class LocalHost : IAsyncDisposable
             : new TokenSettings(),
         new CompositionSettings { StorageConfigurationArn = engines.StorageArn, EncoderConfigurationArn = engines.EncoderArn },
         new ReconcilerSettings())
-    { Recordings = new RecordingSettings { StorageConfigurationArn = engines.StorageArn } };
+    {
+        Recordings = new RecordingSettings
+        {
+            StorageConfigurationArn = engines.StorageArn,
+            BucketName = LocalHostOptions.RecordingsBucket,
+            S3Endpoint = engines.S3Url,
+        },
+    };
 
     /// <summary>EventBridge's part: the emulator's events (what IVS sends to the default bus) go through the local bus.</summary>
     private LocalEventBus StartEventBus()
@@ -497,10 +525,9 @@ public sealed class LocalHost : IAsyncDisposable
             return result.RootElement.GetProperty(member).GetProperty("arn").GetString()!;
         }
 
+        var storage = $$$"""{"name":"local-recordings","s3":{"bucketName":"{{{LocalHostOptions.RecordingsBucket}}}"}}""";
         return (
-            Arn(
-                "CreateStorageConfiguration", """{"name":"local-recordings","s3":{"bucketName":"ivs-serverless-local-recordings"}}""",
-                "storageConfiguration"),
+            Arn("CreateStorageConfiguration", storage, "storageConfiguration"),
             Arn("CreateEncoderConfiguration", """{"name":"local-hd"}""", "encoderConfiguration"));
     }
 

@@ -12,6 +12,12 @@ public sealed record LocalHostOptions
     public const int DefaultDynamoDbPort = 8000;
     public const int DefaultLivePort = 3002;
 
+    /// <summary>The local S3 server takes a free port unless told otherwise (its clients get the URL from the host).</summary>
+    public const int DefaultS3Port = 0;
+
+    /// <summary>The recordings bucket, made in the local S3 server at start; the emulator's storage configuration names it.</summary>
+    public const string RecordingsBucket = "ivs-serverless-local-recordings";
+
     /// <summary>The API front (HTTP API stand-in).</summary>
     public int ApiPort { get; init; } = DefaultApiPort;
 
@@ -32,6 +38,9 @@ public sealed record LocalHostOptions
 
     /// <summary>DynamoDB Local, when <see cref="StartDynamoDbLocal"/>.</summary>
     public int DynamoDbPort { get; init; } = DefaultDynamoDbPort;
+
+    /// <summary>The local S3 server (recordings): 127.0.0.1 only, SigV4 checked.</summary>
+    public int S3Port { get; init; } = DefaultS3Port;
 
     /// <summary>Start DynamoDB Local (Java child process); false uses <see cref="DynamoDbEndpoint"/>.</summary>
     public bool StartDynamoDbLocal { get; init; } = true;
@@ -80,6 +89,7 @@ public sealed record LocalHostOptions
         EmulatorPort = 0,
         DynamoDbPort = 0,
         LivePort = 0,
+        S3Port = 0,
         TimeProvider = time ?? TimeProvider.System,
     };
 
@@ -147,5 +157,6 @@ public sealed record LocalHostOptions
         ("IVS emulator", EmulatorPort),
         ("DynamoDB Local", DynamoDbPort),
         ("live updates", LivePort),
+        ("local S3", S3Port),
     ];
 }

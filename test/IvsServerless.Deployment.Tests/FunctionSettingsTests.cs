@@ -162,6 +162,8 @@ public sealed class FunctionSettingsTests
             Recordings = new RecordingSettings
             {
                 StorageConfigurationArn = "arn:aws:ivs:eu-west-1:123456789012:storage-configuration/Rec1",
+                BucketName = "ivs-serverless-recordings-123",
+                S3Endpoint = new Uri("http://127.0.0.1:45678"),
             },
             Quotas = new QuotaSettings { StagesPerOwner = 5, ConcurrentCompositionsPerOwner = 1, TokenMintsPerMinute = 600 },
         };
@@ -192,6 +194,30 @@ public sealed class FunctionSettingsTests
         var environment = new Dictionary<string, string>(Valid) { ["RECORDING_STORAGE_CONFIGURATION_ARN"] = value };
         var error = Assert.ThrowsAny<Exception>(() => FunctionSettings.From(Read(environment)));
         Assert.Contains("RECORDING_STORAGE_CONFIGURATION_ARN must be an IVS storage configuration ARN", error.Message);
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("Recordings")]
+    [InlineData("my_bucket")]
+    [InlineData("-recordings")]
+    [InlineData("a..b")]
+    [InlineData("192.168.1.10")]
+    [InlineData("xn--recordings")]
+    [InlineData("recordings-s3alias")]
+    public void A_recordings_bucket_must_be_an_S3_bucket_name(string value)
+    {
+        var environment = new Dictionary<string, string>(Valid) { ["RECORDINGS_BUCKET"] = value };
+        var error = Assert.ThrowsAny<Exception>(() => FunctionSettings.From(Read(environment)));
+        Assert.Contains("RECORDINGS_BUCKET must be an S3 bucket name", error.Message);
+    }
+
+    [Fact]
+    public void The_S3_endpoint_override_must_be_an_http_url()
+    {
+        var environment = new Dictionary<string, string>(Valid) { ["S3_ENDPOINT_URL"] = "127.0.0.1:9000" };
+        var error = Assert.ThrowsAny<Exception>(() => FunctionSettings.From(Read(environment)));
+        Assert.Contains("S3_ENDPOINT_URL must be an absolute http(s) URL", error.Message);
     }
 
     private static Func<string, string?> Read(Dictionary<string, string> environment) => name => environment.GetValueOrDefault(name);

@@ -18,6 +18,7 @@ public sealed class StartupTests
         Assert.False(help);
         Assert.Equal((3000, 3001, 4566, 8000), (options!.ApiPort, options.ConsolePort, options.EmulatorPort, options.DynamoDbPort));
         Assert.True(options.StartDynamoDbLocal);
+        Assert.Equal(0, options.S3Port);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ReconcilerInterval);
     }
 
@@ -27,11 +28,12 @@ public sealed class StartupTests
         var environment = new Dictionary<string, string?> { ["IVS_LOCAL_API_PORT"] = "4000", ["IVS_LOCAL_CONSOLE_PORT"] = "4001" };
 
         var (options, error, _) = CommandLine.Parse(
-            ["--api-port", "5000", "--emulator-port=0", "--reconciler-seconds", "3"], environment.GetValueOrDefault);
+            ["--api-port", "5000", "--emulator-port=0", "--reconciler-seconds", "3", "--s3-port", "9123"], environment.GetValueOrDefault);
 
         Assert.Null(error);
         Assert.Equal((5000, 4001, 0, 8000), (options!.ApiPort, options.ConsolePort, options.EmulatorPort, options.DynamoDbPort));
         Assert.Equal(TimeSpan.FromSeconds(3), options.ReconcilerInterval);
+        Assert.Equal(9123, options.S3Port);
     }
 
     [Fact]
@@ -61,6 +63,7 @@ public sealed class StartupTests
     [InlineData("--api-port", "http")]
     [InlineData("--reconciler-seconds", "0")]
     [InlineData("--token-mode", "jwt")]
+    [InlineData("--s3-port", "x")]
     [InlineData("--dynamodb-endpoint", "ftp://x")]
     [InlineData("--console-port", "3000")]
     public void Bad_values_are_refused_naming_the_flag(string flag, string value)
@@ -84,6 +87,7 @@ public sealed class StartupTests
     [InlineData("console")]
     [InlineData("IVS emulator")]
     [InlineData("DynamoDB Local")]
+    [InlineData("local S3")]
     public async Task A_taken_port_is_refused_naming_the_part_before_anything_starts(string component)
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
@@ -95,6 +99,7 @@ public sealed class StartupTests
             ConsolePort = component == "console" ? port : 0,
             EmulatorPort = component == "IVS emulator" ? port : 0,
             DynamoDbPort = component == "DynamoDB Local" ? port : 0,
+            S3Port = component == "local S3" ? port : 0,
         };
 
         var refused = await Assert.ThrowsAsync<PortInUseException>(() => LocalHost.StartAsync(options));

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using IvsServerless.IvsEmulator.Events;
 using IvsServerless.IvsEmulator.Protocol;
+using IvsServerless.IvsEmulator.Recording;
 using IvsServerless.IvsEmulator.State;
 using IvsServerless.IvsEmulator.Tokens;
 
@@ -17,6 +18,9 @@ public sealed class OperationContext
     public required IIvsEventSink Events { get; init; }
     public required PageTokens Pages { get; init; }
     public required ParticipantTokenSigner TokenSigner { get; init; }
+
+    /// <summary>Where recordings are written (an S3 bucket); null writes nothing (the emulator run alone).</summary>
+    public IRecordingWriter? Recordings { get; init; }
 
     /// <summary>The decoded <c>{resourceArn}</c> path label of the tag operations.</summary>
     public string? ResourceArn { get; init; }
@@ -44,6 +48,7 @@ public sealed class OperationContext
         Events = Events,
         Pages = Pages,
         TokenSigner = TokenSigner,
+        Recordings = Recordings,
         ResourceArn = ResourceArn,
         TagKeys = TagKeys,
     };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using IvsServerless.IvsEmulator.Events;
 using IvsServerless.IvsEmulator.Protocol;
+using IvsServerless.IvsEmulator.Recording;
 using IvsServerless.IvsEmulator.State;
 
 namespace IvsServerless.IvsEmulator.Operations;
@@ -217,7 +218,8 @@ public static class ParticipantLifecycle
 
     /// <summary>
     /// Individual participant recording, when the stage has it: the recording goes STARTING → ACTIVE at once
-    /// (Recording Start). A storage configuration that no longer exists gives FAILED and Recording Start Failure.
+    /// (Recording Start) once <c>events/recording-started.json</c> is written under its prefix. A storage configuration
+    /// that no longer exists, or a bucket that cannot be written, gives FAILED and Recording Start Failure.
     /// </summary>
     public static void StartRecording(
         OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant)
@@ -239,15 +241,34 @@ public static class ParticipantLifecycle
         }
 
         participant.RecordingS3BucketName = storage.BucketName;
+        participant.RecordingStartedAt = context.Now;
+        if (!TryWrite(context, storage.BucketName, RecordingLayout.Started(Plan(stage, session, participant))))
+        {
+            participant.RecordingState = RecordingStates.Failed;
+            EmitRecording(context, stage, session, participant, StageEvents.RecordingStartFailure);
+            return;
+        }
+
         participant.RecordingState = RecordingStates.Active;
         EmitRecording(context, stage, session, participant, StageEvents.RecordingStart);
     }
 
-    /// <summary>An active recording ends with the publish (STOPPING → STOPPED at once, Recording End).</summary>
+    /// <summary>
+    /// An active recording ends with the publish (STOPPING → STOPPED at once, Recording End) once its media, thumbnails
+    /// and <c>events/recording-ended.json</c> are written; a write that fails gives FAILED and Recording End Failure.
+    /// </summary>
     public static void StopRecording(OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant)
     {
         if (participant.RecordingState is not (RecordingStates.Starting or RecordingStates.Active))
         {
+            return;
+        }
+
+        if (participant.RecordingS3BucketName is { } bucket
+            && !TryWrite(context, bucket, RecordingLayout.Ended(Plan(stage, session, participant), context.Now)))
+        {
+            participant.RecordingState = RecordingStates.Failed;
+            EmitRecording(context, stage, session, participant, StageEvents.RecordingEndFailure);
             return;
         }
 
@@ -277,7 +298,47 @@ public static class ParticipantLifecycle
         }
 
         participant.RecordingState = RecordingStates.Failed;
+        if (!atStart && participant.RecordingS3BucketName is { } bucket)
+        {
+            // Best effort, as for IVS: the failure is reported whether or not the file could be written.
+            TryWrite(context, bucket, [RecordingLayout.Failed(Plan(stage, session, participant), context.Now)]);
+        }
+
         EmitRecording(context, stage, session, participant, atStart ? StageEvents.RecordingStartFailure : StageEvents.RecordingEndFailure);
+    }
+
+    /// <summary>What the recording of <paramref name="participant"/> writes, from the stage's recording configuration.</summary>
+    private static RecordingPlan Plan(StageRecord stage, StageSessionRecord session, ParticipantRecord participant)
+    {
+        var configuration = stage.Recording;
+        return new RecordingPlan(
+            participant.RecordingS3Prefix!,
+            [new("stage_arn", stage.Arn), new("session_id", session.SessionId), new("participant_id", participant.ParticipantId)],
+            participant.RecordingStartedAt ?? participant.FirstJoinTime,
+            configuration.MediaTypes.Count > 0 ? configuration.MediaTypes[0] : "AUDIO_VIDEO",
+            configuration.HlsConfiguration.TargetSegmentDurationSeconds,
+            configuration.ThumbnailConfiguration.RecordingMode,
+            configuration.ThumbnailConfiguration.TargetIntervalSeconds,
+            configuration.ThumbnailConfiguration.Storage);
+    }
+
+    /// <summary>Writes the objects; false when the bucket refused them (IVS reports a recording failure then).</summary>
+    internal static bool TryWrite(OperationContext context, string bucket, IReadOnlyList<RecordingObject> objects)
+    {
+        if (context.Recordings is not { } writer)
+        {
+            return true;
+        }
+
+        try
+        {
+            writer.Write(bucket, objects);
+            return true;
+        }
+        catch (RecordingWriteException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Appends a ListParticipantEvents entry. <c>replica</c> defaults to "this participant is a replica".</summary>
@@ -325,6 +386,7 @@ public static class ParticipantLifecycle
             RecordingState = earlier.RecordingState,
             RecordingS3BucketName = earlier.RecordingS3BucketName,
             RecordingS3Prefix = earlier.RecordingS3Prefix,
+            RecordingStartedAt = earlier.RecordingStartedAt,
         };
         merged.Events.AddRange(earlier.Events);
         return merged;

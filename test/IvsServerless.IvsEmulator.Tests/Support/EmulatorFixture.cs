@@ -13,13 +13,18 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     public ChannelEventSink Events { get; } = new();
+
+    /// <summary>What the emulator wrote for recordings (buckets <c>ivs-recordings</c> and <c>my-recordings</c> exist).</summary>
+    public InMemoryRecordings Recordings { get; }
     public EmulatorServer Server => _server ?? throw new InvalidOperationException("Not started.");
     public IvsRealTimeEmulator Emulator => Server.Emulator;
     public IvsWireClient Client { get; private set; } = null!;
 
+    public EmulatorFixture() => Recordings = new InMemoryRecordings(Events);
+
     public async Task InitializeAsync()
     {
-        _server = await EmulatorServer.StartAsync(options: new EmulatorOptions(), time: Clock, events: Events);
+        _server = await EmulatorServer.StartAsync(options: new EmulatorOptions(), time: Clock, events: Events, recordings: Recordings);
         Client = new IvsWireClient(_server.BaseAddress);
     }
 
