@@ -35,7 +35,8 @@ public enum SignedReadStatus
     NotFound,
 }
 
-public sealed record SignedRead(SignedReadStatus Status, string? Text = null);
+/// <param name="ExpiresAt">When the signature read with stops working (so URLs derived from it need not outlive it).</param>
+public sealed record SignedRead(SignedReadStatus Status, string? Text = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>The recordings bucket failed or refused a call (other than a rejected signature or a missing object).</summary>
 public sealed class RecordingObjectsException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Amazon;
 using Amazon.Runtime;
@@ -93,7 +94,8 @@ public sealed class S3RecordingObjects : IRecordingObjects, IDisposable
             using var response = await _http.GetAsync(new Uri(baseUrl + "?" + query), cancellationToken);
             return response.StatusCode switch
             {
-                HttpStatusCode.OK => new SignedRead(SignedReadStatus.Ok, await response.Content.ReadAsStringAsync(cancellationToken)),
+                HttpStatusCode.OK => new SignedRead(
+                    SignedReadStatus.Ok, await response.Content.ReadAsStringAsync(cancellationToken), ExpiresAt(signature)),
                 HttpStatusCode.Forbidden or HttpStatusCode.BadRequest => new SignedRead(SignedReadStatus.Rejected),
                 HttpStatusCode.NotFound => new SignedRead(SignedReadStatus.NotFound),
                 var status => throw new RecordingObjectsException($"The recordings bucket answered {(int)status} reading a playlist."),
@@ -103,6 +105,19 @@ public sealed class S3RecordingObjects : IRecordingObjects, IDisposable
         {
             throw new RecordingObjectsException("The recordings bucket could not be reached.", e);
         }
+    }
+
+    /// <summary>SigV4 query signing: <c>X-Amz-Date</c> (yyyyMMddTHHmmssZ) plus <c>X-Amz-Expires</c> seconds (both signed).</summary>
+    public static DateTimeOffset? ExpiresAt(IReadOnlyDictionary<string, string> signature)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        return signature.TryGetValue("X-Amz-Date", out var date)
+            && signature.TryGetValue("X-Amz-Expires", out var expires)
+            && DateTimeOffset.TryParseExact(date, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal, out var signedAt)
+            && int.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                ? signedAt.AddSeconds(seconds)
+                : null;
     }
 
     public async Task<IReadOnlyList<string>> ListKeysAsync(string prefix, int max, CancellationToken cancellationToken)

@@ -47,7 +47,7 @@ public sealed class InMemoryRecordingObjects(TimeProvider? time = null) : IRecor
         }
 
         return Task.FromResult(_objects.TryGetValue(key, out var text)
-            ? new SignedRead(SignedReadStatus.Ok, text)
+            ? new SignedRead(SignedReadStatus.Ok, text, DateTimeOffset.FromUnixTimeSeconds(seconds))
             : new SignedRead(SignedReadStatus.NotFound));
     }
 
