@@ -15,6 +15,9 @@ namespace IvsServerless.Api.Tests;
 public sealed class RecordingPlaybackTests : IAsyncLifetime
 {
     private const string Session = "st-RECORDED0001";
+
+    /// <summary>The API's base URL as the requests of ApiRequest reach it.</summary>
+    private const string Api = "https://api1.execute-api.us-east-1.amazonaws.com/";
     private const string Multivariant = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=2500000\nhigh/playlist.m3u8\n";
     private const string Rendition = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:6.0,\n0.ts\n#EXTINF:2.5,\n1.ts\n"
         + "#EXT-X-ENDLIST\n";
@@ -35,7 +38,7 @@ public sealed class RecordingPlaybackTests : IAsyncLifetime
 
         var item = Assert.Single(listed.Json.GetProperty("items").EnumerateArray());
         var playbackUrl = item.GetProperty("playbackUrl").GetString()!;
-        Assert.StartsWith("https://api1.execute-api.us-east-1.amazonaws.com/recordings/playlist?key=", playbackUrl, StringComparison.Ordinal);
+        Assert.StartsWith($"{Api}recordings/playlist?key=", playbackUrl, StringComparison.Ordinal);
         var expiresAt = item.GetProperty("playbackExpiresAt").GetDateTimeOffset();
         Assert.InRange(expiresAt - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
         var thumbnails = item.GetProperty("thumbnailUrls").EnumerateArray().Select(t => t.GetString()!).ToList();
@@ -50,7 +53,7 @@ public sealed class RecordingPlaybackTests : IAsyncLifetime
         Assert.Equal("no-store", multivariant.Headers["cache-control"]);
         var renditionUrl = multivariant.Body.Split('\n').Single(l => l.StartsWith("https://", StringComparison.Ordinal));
         Assert.StartsWith(
-            "https://api1.execute-api.us-east-1.amazonaws.com/recordings/playlist?key=" + Uri.EscapeDataString($"{prefix}media/hls/high/playlist.m3u8"),
+            $"{Api}recordings/playlist?key=" + Uri.EscapeDataString($"{prefix}media/hls/high/playlist.m3u8"),
             renditionUrl, StringComparison.Ordinal);
 
         var rendition = await _api.SendAsync(FromUrl(renditionUrl));
@@ -77,8 +80,9 @@ public sealed class RecordingPlaybackTests : IAsyncLifetime
         var forged = FromUrl(playbackUrl).Query("X-Test-Signature", new string('0', 64));
         Assert.Equal((403, "playback-url-rejected"), Answer(await _api.SendAsync(forged)));
 
-        var past = await _api.Recordings.PresignGetAsync($"{prefix}media/hls/multivariant.m3u8", DateTimeOffset.UtcNow.AddSeconds(-1), default);
-        var expired = FromUrl($"https://api1.execute-api.us-east-1.amazonaws.com/recordings/playlist{past.Query}")
+        var past = await _api.Recordings.PresignGetAsync(
+            $"{prefix}media/hls/multivariant.m3u8", DateTimeOffset.UtcNow.AddSeconds(-1), default);
+        var expired = FromUrl($"{Api}recordings/playlist{past.Query}")
             .Query("key", $"{prefix}media/hls/multivariant.m3u8");
         Assert.Equal((403, "playback-url-rejected"), Answer(await _api.SendAsync(expired)));
 

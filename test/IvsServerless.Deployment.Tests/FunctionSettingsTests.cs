@@ -215,6 +215,7 @@ public sealed class FunctionSettingsTests
     [Fact]
     public void Playback_urls_last_an_hour_unless_set()
     {
-        Assert.Equal(TimeSpan.FromHours(1), FunctionSettings.From(Read(new Dictionary<string, string>(Valid))).Recordings.PlaybackUrlLifetime);
+        var settings = FunctionSettings.From(Read(new Dictionary<string, string>(Valid)));
+        Assert.Equal(TimeSpan.FromHours(1), settings.Recordings.PlaybackUrlLifetime);
     }
 }

@@ -106,9 +106,54 @@ export interface paths {
         };
         /**
          * The session's individual participant recordings, newest first (anyone who can see the stage).
-         * @description From the IVS Participant Recording State Change events (docs/recordings.md). `state`: ACTIVE, ENDED, START_FAILED or END_FAILED; times and duration once the events said so.
+         * @description From the IVS Participant Recording State Change events (docs/recordings.md). `state`: ACTIVE, ENDED, START_FAILED or END_FAILED; times and duration once the events said so. An ENDED recording in the deployment's bucket has a `playbackUrl` (its HLS multivariant playlist, playable by any HLS player without a token) and presigned `thumbnailUrls`, valid until `playbackExpiresAt` (default one hour). A deleted recording is not listed.
          */
         get: operations["listRecordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/recordings/{recordingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @description As listed: the session id, ~, the participant id. */
+                recordingId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a recording's objects (owner only, idempotent); it is then no longer listed.
+         * @description Every object under the recording's S3 prefix is deleted. If the bucket refuses any, the answer is 502 `recording-delete-failed` and the recording stays listed (some objects may be gone): retry. A recording still being written is 409 `recording-active`.
+         */
+        delete: operations["deleteRecording"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recordings/playlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An HLS playlist of a recording, for players (no bearer token; the URL is the credential).
+         * @description Use the `playbackUrl` of the recordings list as is (docs/recordings.md). Besides `key`, its query is a presigned S3 GET of the playlist, which S3 checks: altered or expired is 403 `playback-url-rejected`. The playlist comes back with its rendition playlists pointing at this route again and its segments as presigned S3 URLs, all expiring with the URL.
+         */
+        get: operations["getRecordingPlaylist"];
         put?: never;
         post?: never;
         delete?: never;
@@ -456,6 +501,18 @@ export interface components {
                 /** Format: date-time */
                 endedAt?: string;
                 durationMs?: number;
+                /**
+                 * Format: uri
+                 * @description ENDED recordings in the deployment's bucket: the HLS multivariant playlist through GET /recordings/playlist.
+                 */
+                playbackUrl?: string;
+                /** @description With playbackUrl: presigned S3 URLs of the first thumbnails (at most 10). */
+                thumbnailUrls?: string[];
+                /**
+                 * Format: date-time
+                 * @description When playbackUrl and thumbnailUrls stop working.
+                 */
+                playbackExpiresAt?: string;
             }[];
         };
         StagePage: {
@@ -485,16 +542,17 @@ export interface components {
          * @description Every stable `code` of a problem, by status. New codes may be added: treat an unknown one by its `status`.
          *     400 validation-failed, malformed-json, unknown-field, invalid-path-parameter, invalid-cursor, invalid-participant-token,
          *     malformed-event (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed,
-         *     not-allowed-to-join, banned, token-not-yours;
-         *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, not-found (gone in IVS),
+         *     not-allowed-to-join, banned, token-not-yours, playback-url-rejected;
+         *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, recording-not-found, not-found (gone in IVS),
          *     route-not-found; 405 method-not-allowed; 409 conflict, quota-exceeded (a per-user limit, named in `detail`),
          *     ban-limit-reached, exchange-needs-self-signed, recording-active; 413 payload-too-large; 415 unsupported-media-type;
-         *     429 throttled, rate-limited (a per-user rate); 500 internal-error; 502 upstream-error, upstream-unreachable;
+         *     429 throttled, rate-limited (a per-user rate); 500 internal-error; 502 upstream-error, upstream-unreachable,
+         *     recording-delete-failed, recordings-storage-failed;
          *     503 service-quota-exceeded, timeout, token-signing-unavailable, compositions-not-configured,
          *     session-history-unavailable, store-unavailable, recordings-not-configured.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "exchange-needs-self-signed" | "payload-too-large" | "unsupported-media-type" | "quota-exceeded" | "throttled" | "rate-limited" | "internal-error" | "upstream-error" | "upstream-unreachable" | "service-quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured" | "recording-active";
+        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "exchange-needs-self-signed" | "payload-too-large" | "unsupported-media-type" | "quota-exceeded" | "throttled" | "rate-limited" | "internal-error" | "upstream-error" | "upstream-unreachable" | "service-quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured" | "recording-active" | "playback-url-rejected" | "recording-not-found" | "recording-delete-failed" | "recordings-storage-failed";
         /** @description RFC 9457 problem details with this API's stable `code`. */
         Problem: {
             /**
@@ -525,6 +583,12 @@ export interface components {
             /** @enum {unknown} */
             code?: "unauthenticated";
         };
+        PlaybackRejectedProblem: components["schemas"]["Problem"] & {
+            /** @constant */
+            status?: 403;
+            /** @enum {unknown} */
+            code?: "playback-url-rejected";
+        };
         ForbiddenProblem: components["schemas"]["Problem"] & {
             /** @constant */
             status?: 403;
@@ -535,7 +599,7 @@ export interface components {
             /** @constant */
             status?: 404;
             /** @enum {unknown} */
-            code?: "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found";
+            code?: "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "recording-not-found" | "not-found";
         };
         ConflictProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -565,7 +629,7 @@ export interface components {
             /** @constant */
             status?: 502;
             /** @enum {unknown} */
-            code?: "upstream-error" | "upstream-unreachable";
+            code?: "upstream-error" | "upstream-unreachable" | "recording-delete-failed" | "recordings-storage-failed";
         };
         UnavailableProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -1066,6 +1130,91 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @description As listed: the session id, ~, the participant id. */
+                recordingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, or already deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRecordingPlaylist: {
+        parameters: {
+            query: {
+                /** @description The playlist's object key. */
+                key: string;
+                /** @description With X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and X-Amz-Security-Token: the presigned GET, passed on to S3 as is. */
+                "X-Amz-Signature"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The playlist, rewritten for players */
+            200: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example #EXTM3U
+                     *     #EXT-X-STREAM-INF:BANDWIDTH=2500000
+                     *     https://api.example.com/recordings/playlist?key=AbCdEf123456%2Fst-a1B2c3D4e5F6%2FxYz123AbC456%2Frec1%2Fmedia%2Fhls%2Fhigh%2Fplaylist.m3u8&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=...
+                     */
+                    "application/vnd.apple.mpegurl": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The URL is altered or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ivs-serverless.dev/problems/playback-url-rejected",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "The playback URL is expired or altered; list the recordings again for a fresh one.",
+                     *       "code": "playback-url-rejected"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["PlaybackRejectedProblem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            502: components["responses"]["Upstream"];
             503: components["responses"]["Unavailable"];
         };
     };

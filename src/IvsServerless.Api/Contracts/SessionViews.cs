@@ -180,7 +180,9 @@ public static class SessionViews
                     EndedAt = r.EndedAt,
                     DurationMs = r.Duration is { } d ? (long)d.TotalMilliseconds : null,
                     PlaybackUrl = playback?.GetValueOrDefault(r.RecordingId)?.PlaylistUrl.AbsoluteUri,
-                    ThumbnailUrls = playback?.GetValueOrDefault(r.RecordingId) is { } p ? [.. p.ThumbnailUrls.Select(u => u.AbsoluteUri)] : null,
+                    ThumbnailUrls = playback?.GetValueOrDefault(r.RecordingId) is { } p
+                        ? [.. p.ThumbnailUrls.Select(u => u.AbsoluteUri)]
+                        : null,
                     PlaybackExpiresAt = playback?.GetValueOrDefault(r.RecordingId)?.ExpiresAt,
                 }),
             ],

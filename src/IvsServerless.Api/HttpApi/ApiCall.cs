@@ -37,7 +37,7 @@ public sealed class ApiCall(
             var stage = Request.RequestContext?.Stage is { Length: > 0 } s && s != "$default" ? Uri.EscapeDataString(s) + "/" : "";
             return Uri.TryCreate($"{scheme}://{host}/{stage}", UriKind.Absolute, out var url)
                 ? url
-                : throw new RequestValidationException("invalid-host", "The Host header is not a host name.");
+                : new Uri($"https://{Request.RequestContext?.DomainName ?? "localhost"}/{stage}");
         }
     }
 
