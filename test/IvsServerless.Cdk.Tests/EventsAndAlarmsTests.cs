@@ -15,7 +15,7 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     public void The_three_ivs_rules_use_the_local_bus_patterns_and_target_the_ivs_events_function()
     {
         var patterns = _default.Resources("AWS::Events::Rule")
-            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null)
+            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null && !IsRecordingFailureRule(r.Resource))
             .ToList();
         var ivsEvents = _default.FunctionIdsByHandler()[BackendFunctions.IvsEvents.Handler];
 
@@ -42,7 +42,8 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_rule_target_has_a_retry_policy_and_an_encrypted_dead_letter_queue()
     {
-        const int rules = 3 + 1;
+        // The three IVS rules, the reconciler's schedule, the recording failures (RecordingsTests).
+        const int rules = 3 + 1 + 1;
         Assert.Equal(rules, _default.Resources("AWS::Events::Rule").Count());
         Assert.Equal(rules + 1, stacks.Configured.Resources("AWS::Events::Rule").Count());
         foreach (var stack in stacks.Both)
@@ -72,7 +73,7 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
         Assert.Equal(6 * 3600, properties["MaximumEventAgeInSeconds"]!.GetValue<int>());
         var queue = SynthesizedStack.Target(properties["DestinationConfig"]!["OnFailure"]!["Destination"]);
         var ruleQueues = _default.Resources("AWS::Events::Rule")
-            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null)
+            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null && !IsRecordingFailureRule(r.Resource))
             .Select(r => SynthesizedStack.Target(r.Resource["Properties"]!["Targets"]![0]!["DeadLetterConfig"]!["Arn"]))
             .Distinct()
             .ToList();
@@ -97,8 +98,8 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_dead_letter_queue_alarms_on_its_first_message()
     {
-        // The ivs-events rule's, the reconciler schedule's and the live notifier's stream failures.
-        Assert.Equal(3, _default.Resources("AWS::SQS::Queue").Count());
+        // The ivs-events rule's, the reconciler schedule's, the live notifier's stream failures and the recording failure rule's.
+        Assert.Equal(4, _default.Resources("AWS::SQS::Queue").Count());
         foreach (var stack in stacks.Both)
         {
             var alarms = Alarms(stack);
@@ -143,4 +144,7 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
                 properties["MetricName"]!.GetValue<string>(), SynthesizedStack.Target(dimension["Value"]), properties[
                 "Threshold"]!.GetValue<double>());
         })];
+
+    /// <summary>The rule that sends recording failures to the alarm topic (not an ivs-events rule).</summary>
+    private static bool IsRecordingFailureRule(JsonObject rule) => rule["Properties"]!["EventPattern"]!["detail"] is not null;
 }
