@@ -89,12 +89,18 @@ public sealed partial record DeploymentSettings
     /// <summary>Optional address subscribed to the alarm topic.</summary>
     public string? AlarmEmail { get; init; }
 
+    /// <summary>Days after which the recordings bucket expires objects (IVS recordings and their thumbnails).</summary>
+    public int RecordingExpirationDays { get; init; } = 30;
+
+    /// <summary>How long playback and thumbnail URLs work (<c>RECORDING_PLAYBACK_URL_MINUTES</c>).</summary>
+    public int RecordingPlaybackUrlMinutes { get; init; } = RecordingSettings.DefaultPlaybackUrlMinutes;
+
     /// <summary>The context keys, documented in docs/deploy.md (a test checks each is).</summary>
     public static IReadOnlyList<string> ContextKeys { get; } =
     [
         "jwtIssuer", "jwtAudience", "corsAllowedOrigins", "idleStageTimeoutMinutes", "reconcilerCallsPerSecond", "tokenMaxDurationMinutes",
         "compositionBucketName", "compositionChannelArn", "deploymentTag", "removalPolicy", "architecture", "apiRateLimit", "apiBurstLimit",
-        "allowSelfSignUp", "alarmEmail", "tokenMode", "stackName",
+        "allowSelfSignUp", "alarmEmail", "tokenMode", "stackName", "recordingExpirationDays", "recordingPlaybackUrlMinutes",
     ];
 
     /// <summary>Reads and validates every setting; all problems are reported together.</summary>
@@ -227,6 +233,9 @@ public sealed partial record DeploymentSettings
                 "stackName", StackNamePattern(), "a CloudFormation stack name (a letter, then letters, digits or -; at most 128)")
                 ?? defaults.StackName,
             AlarmEmail = Matching("alarmEmail", Email(), "an email address"),
+            RecordingExpirationDays = Number("recordingExpirationDays", defaults.RecordingExpirationDays, 1, 3650),
+            RecordingPlaybackUrlMinutes = Number(
+                "recordingPlaybackUrlMinutes", defaults.RecordingPlaybackUrlMinutes, 1, RecordingSettings.MaxPlaybackUrlMinutes),
         };
 
         return errors.Count == 0

@@ -18,6 +18,7 @@ public sealed class IvsServerlessStack : Stack
 {
     public DataStore Data { get; }
     public IvsResources Ivs { get; }
+    public Recordings Recordings { get; }
     public KeyRotation? TokenSigning { get; }
     public ApiFunctions ApiFunctions { get; }
     public UserDirectory? Users { get; }
@@ -35,16 +36,19 @@ public sealed class IvsServerlessStack : Stack
         var settings = props.Settings;
         Data = new DataStore(this, "Data", new DataStoreProps(settings.RemovalPolicy));
         Ivs = new IvsResources(this, "IvsResources", new IvsResourcesProps(settings.CompositionBucketName, settings.DeploymentTag));
+        Recordings = new Recordings(this, "Recordings", new RecordingsProps(
+            settings.RecordingExpirationDays, settings.RemovalPolicy, settings.DeploymentTag));
         var foundation = new FunctionFoundation(
             props.LambdaAssetDirectory, settings, new TableSettings(Data.Table.TableName, settings.DeploymentTag),
-            new GrantTargets(Data.Table, Ivs, settings.CompositionChannelArn, SigningKey: null));
+            new GrantTargets(Data.Table, Ivs, settings.CompositionChannelArn, SigningKey: null,
+                RecordingsBucketArn: Recordings.Bucket.BucketArn));
         if (settings.SelfSignedTokens)
         {
             TokenSigning = new KeyRotation(this, "TokenSigning", new KeyRotationProps(foundation));
             foundation = foundation with { Targets = foundation.Targets with { SigningKey = TokenSigning.SigningKey } };
         }
 
-        ApiFunctions = new ApiFunctions(this, "ApiFunctions", new ApiFunctionsProps(foundation));
+        ApiFunctions = new ApiFunctions(this, "ApiFunctions", new ApiFunctionsProps(foundation, Recordings));
         Events = new EventProjection(this, "IvsEvents", new EventProjectionProps(foundation));
         Reconciliation = new Reconciliation(this, "Reconciliation", new ReconciliationProps(foundation));
 
@@ -65,15 +69,17 @@ public sealed class IvsServerlessStack : Stack
             [
                 Events.DeadLetterQueue, Events.Delivery.DeadLetterQueue, Reconciliation.DeadLetterQueue,
                 .. TokenSigning is null ? [] : new[] { TokenSigning.DeadLetterQueue },
-                Live.FailureQueue],
+                Live.FailureQueue, Recordings.FailureDeadLetters],
             Api.Api, settings.AlarmEmail));
         Live.AddIteratorAgeAlarm(Observability.AlarmTopic, Duration.Minutes(1));
         Events.Delivery.AddAgeAlarm(Observability.AlarmTopic);
+        Recordings.AddFailureAlarm(Observability.AlarmTopic);
 
         Output("ApiUrl", Api.Url, "Base URL of the HTTP API");
         Output("JwtIssuer", issuer, "Issuer the API's JWT authorizer trusts");
         Output("TableName", Data.Table.TableName, "The DynamoDB table");
         Output("LiveUrl", Live.Url, "WebSocket URL of live updates (add ?token=<user JWT>)");
+        Output("RecordingsBucketName", Recordings.Bucket.BucketName, "The bucket IVS records stages into");
         Output("AlarmTopicArn", Observability.AlarmTopic.TopicArn, "Subscribe to receive alarms");
         if (TokenSigning is not null)
         {

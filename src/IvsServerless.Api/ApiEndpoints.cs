@@ -4,6 +4,7 @@ using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Ingest;
 using IvsServerless.Api.Participants;
 using IvsServerless.Api.Replication;
+using IvsServerless.Api.Recordings;
 using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
@@ -19,7 +20,8 @@ public static class ApiEndpoints
 {
     public static IReadOnlyList<Route> Routes(
         StageService stages, TokenService tokens, ParticipantService participants, CompositionService compositions,
-        SessionService sessions, IngestService ingest, ReplicationService replications) => EveryDeclaredRoute(
+        SessionService sessions, IngestService ingest, ReplicationService replications,
+        RecordingService recordings) => EveryDeclaredRoute(
     [
         new(ApiRoutes.CreateStage, async call =>
         {
@@ -62,8 +64,23 @@ public static class ApiEndpoints
         {
             var caller = call.Caller;
             var (stageId, sessionId) = (PathIds.StageId(call), PathIds.SessionId(call));
-            var recordings = await sessions.RecordingsAsync(caller, stageId, sessionId, call.CancellationToken);
-            return Results.Json(200, SessionViews.Of(recordings), ApiJsonContext.Default.RecordingListView);
+            var list = await sessions.RecordingsAsync(caller, stageId, sessionId, call.CancellationToken);
+            var (playback, deleted) = await recordings.PlaybackAsync(list, call.BaseUrl, call.CancellationToken);
+            return Results.Json(200, SessionViews.Of(list, playback, deleted), ApiJsonContext.Default.RecordingListView);
+        }),
+        new(ApiRoutes.DeleteRecording, async call =>
+        {
+            var caller = call.Caller;
+            var (stageId, recordingId) = (PathIds.StageId(call), PathIds.RecordingId(call));
+            await recordings.DeleteAsync(caller.UserId, stageId, recordingId, call.CancellationToken);
+            return Results.NoContent();
+        }),
+
+        // Served without the JWT authorizer to players: the presigned S3 query it carries is the credential.
+        new(ApiRoutes.RecordingPlaylist, async call =>
+        {
+            var playlist = await recordings.PlaylistAsync(call.QueryParameters, call.BaseUrl, call.CancellationToken);
+            return Results.Text(200, playlist, "application/vnd.apple.mpegurl");
         }),
         new(ApiRoutes.UpdateStage, async call =>
         {

@@ -5,6 +5,7 @@ using IvsServerless.Api.HttpApi;
 using IvsServerless.Api.Ingest;
 using IvsServerless.Api.Participants;
 using IvsServerless.Api.Replication;
+using IvsServerless.Api.Recordings;
 using IvsServerless.Api.Sessions;
 using IvsServerless.Api.Stages;
 using IvsServerless.Api.Tokens;
@@ -12,6 +13,7 @@ using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Live;
 using IvsServerless.Core.Participants;
 using IvsServerless.Core.Quotas;
+using IvsServerless.Core.Recordings;
 using IvsServerless.Core.Sessions;
 using IvsServerless.Core.Stages;
 using IvsServerless.Core.Tokens;
@@ -33,11 +35,13 @@ public sealed class ApiHandler : ILambdaHandler
     /// <param name="sessions">The session history (event projection); without it the session routes answer 503 and stages list no
     /// participants.</param>
     /// <param name="kicks">Where kicks are recorded for the live channel (<c>kicked</c> to the user); none when null.</param>
+    /// <param name="recordings">The recordings bucket (<see cref="ApiOptions.RecordingsBucketName"/>); without it recordings list no
+    /// playback and cannot be deleted (503).</param>
     /// <param name="routeGroups">Serve only these <see cref="RouteGroups"/> (one function per concern in AWS); all routes when
     /// null.</param>
     public ApiHandler(IStageStore stages, ICompositionStore compositions, IUsageLedger usage, ApiIvsPorts ivs, ApiOptions options,
         TimeProvider? time = null, IParticipantTokenMinter? tokenMinter = null, ISessionHistory? sessions = null,
-        IEnumerable<string>? routeGroups = null, IKickLog? kicks = null)
+        IEnumerable<string>? routeGroups = null, IKickLog? kicks = null, IRecordingObjects? recordings = null)
     {
         ArgumentNullException.ThrowIfNull(ivs);
         ArgumentNullException.ThrowIfNull(options);
@@ -59,7 +63,9 @@ public sealed class ApiHandler : ILambdaHandler
             new CompositionService(access, compositions, ivs.Compositions, quotas, options, time ?? TimeProvider.System),
             new SessionService(access, sessions, compositions),
             new IngestService(access, new TokenPolicy(options.TokenPolicy), ivs.Ingest, options),
-            new ReplicationService(access, ivs.Replication));
+            new ReplicationService(access, ivs.Replication),
+            new RecordingService(access, sessions, recordings, options.RecordingsBucketName, options.RecordingPlaybackLifetime,
+                time ?? TimeProvider.System));
         _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));
     }
 

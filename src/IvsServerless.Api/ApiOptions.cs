@@ -25,6 +25,12 @@ public sealed class ApiOptions
     /// <summary>The IVS storage configuration individual participant recording writes to; null: stages cannot record (503).</summary>
     public string? RecordingStorageConfigurationArn { get; init; }
 
+    /// <summary>The bucket of that storage configuration: playback URLs are presigned in it and recordings deleted from it.</summary>
+    public string? RecordingsBucketName { get; init; }
+
+    /// <summary>How long playback and thumbnail URLs work.</summary>
+    public TimeSpan RecordingPlaybackLifetime { get; init; } = TimeSpan.FromHours(1);
+
     public TokenPolicyOptions TokenPolicy { get; init; } = new();
 
     /// <summary>Per-user limits (stages owned, concurrent compositions, token mints per minute).</summary>

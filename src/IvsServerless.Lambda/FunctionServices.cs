@@ -9,6 +9,7 @@ using IvsServerless.Deployment.Settings;
 using IvsServerless.EventHandlers;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.Infrastructure.Live;
+using IvsServerless.Infrastructure.S3;
 using IvsServerless.Infrastructure.TokenSigning;
 using IvsServerless.IvsRealTime;
 using IvsServerless.IvsRealTime.Adapter;
@@ -64,12 +65,15 @@ public sealed class FunctionServices(
                 CompositionEncoderConfigurationArn = settings.Compositions.EncoderConfigurationArn,
                 CompositionChannelArn = settings.Compositions.ChannelArn,
                 RecordingStorageConfigurationArn = settings.Recordings.StorageConfigurationArn,
+                RecordingsBucketName = settings.Recordings.BucketName,
+                RecordingPlaybackLifetime = settings.Recordings.PlaybackUrlLifetime,
                 Quotas = settings.Quotas.Options(),
             },
             tokenMinter: CreateTokenMinter(),
             sessions: new DynamoDbSessionHistory(dynamo, table),
             routeGroups: routeGroups,
-            kicks: new DynamoDbKickLog(dynamo, table));
+            kicks: new DynamoDbKickLog(dynamo, table),
+            recordings: CreateRecordingObjects());
     }
 
     private DynamoDbOptions Table()
@@ -186,6 +190,12 @@ public sealed class FunctionServices(
 
         return config;
     }
+
+    /// <summary>The recordings bucket (once per container, with the handler); none when <c>RECORDINGS_BUCKET</c> is unset.</summary>
+    private S3RecordingObjects? CreateRecordingObjects() =>
+        settings.Recordings.BucketName is { } bucket
+            ? new S3RecordingObjects(new S3RecordingOptions(bucket, settings.Recordings.S3EndpointUrl, settings.Aws.Region), credentials)
+            : null;
 
     private FaultTranslatingDynamoDbClient CreateDynamoDb()
     {

@@ -377,7 +377,7 @@ public sealed class LocalHost : IAsyncDisposable
         {
             StorageConfigurationArn = engines.StorageArn,
             BucketName = LocalHostOptions.RecordingsBucket,
-            S3Endpoint = engines.S3Url,
+            S3EndpointUrl = engines.S3Url,
         },
     };
 

@@ -24,7 +24,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
     private sealed record Case(
-        string Route, Func<string, ApiRequest> Request, int Owner, int CoHost, int OtherOnPublic, int OtherOnPrivate);
+        string Route, Func<string, ApiRequest> Request, int Owner, int CoHost, int OtherOnPublic, int OtherOnPrivate, int Anonymous = 401);
 
     // The owner's disconnect and stop of unknown ids get past authorization to the lookup: 404 there
     // proves the owner got through (the co-host and others never get that far). The owner's disconnect reaches IVS, which knows no such
@@ -40,6 +40,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         new(
             "GET /stages/{stageId}/sessions/{sessionId}/recordings", id =>
             ApiRequest.Get($"/stages/{id}/sessions/st-NOSUCHSESSION/recordings"), 404, 404, 404, 404),
+        // An unknown recording: the owner gets past the owner check to the lookup (404 recording-not-found).
+        new(
+            "DELETE /stages/{stageId}/recordings/{recordingId}", id =>
+            ApiRequest.Delete($"/stages/{id}/recordings/st-NOSUCHSESSION~pNOBODY00001"), 404, 403, 403, 404),
+        // No bearer token needed (players send none): the URL's signature is the credential, so a bad one is 403 for everyone.
+        new(
+            "GET /recordings/playlist", _ => ApiRequest.Get("/recordings/playlist").Query("key", "a/media/hls/multivariant.m3u8")
+                .Query("X-Test-Expires", "1").Query("X-Test-Signature", "forged"), 403, 403, 403, 403, Anonymous: 403),
         new("PATCH /stages/{stageId}", id => ApiRequest.Patch($"/stages/{id}").Json("""{"name":"renamed"}"""), 200, 403, 403, 404),
         new("POST /stages/{stageId}/participant-tokens", id => ApiRequest.Post($"/stages/{id}/participant-tokens"), 201, 201, 201, 404),
         new(
@@ -95,7 +103,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                     (CoHost, @case.CoHost),
                     (Invitee, @case.OtherOnPublic),
                     (Other, visibility == "public" ? @case.OtherOnPublic : @case.OtherOnPrivate),
-                    (null, 401),
+                    (null, @case.Anonymous),
                 };
                 foreach (var (caller, expected) in expectations)
                 {

@@ -15,7 +15,7 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     public void The_three_ivs_rules_use_the_local_bus_patterns_and_target_the_ivs_events_delivery_queue()
     {
         var patterns = _default.Resources("AWS::Events::Rule")
-            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null)
+            .Where(r => r.Resource["Properties"]!["EventPattern"] is not null && !IsRecordingFailureRule(r.Resource))
             .ToList();
 
         Assert.Equal(
@@ -106,7 +106,8 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_rule_target_has_a_retry_policy_and_an_encrypted_dead_letter_queue()
     {
-        const int rules = 3 + 1;
+        // The three IVS rules, the reconciler's schedule, the recording failures (RecordingsTests).
+        const int rules = 3 + 1 + 1;
         Assert.Equal(rules, _default.Resources("AWS::Events::Rule").Count());
         Assert.Equal(rules + 1, stacks.Configured.Resources("AWS::Events::Rule").Count());
         foreach (var stack in stacks.Both)
@@ -142,8 +143,9 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     [Fact]
     public void Every_dead_letter_queue_alarms_on_its_first_message()
     {
-        // The ivs-events rules' and delivery queue's, the reconciler schedule's and the live notifier's stream failures.
-        Assert.Equal(4, DeadLetterQueues(_default).Count());
+        // The ivs-events rules' and delivery queue's, the reconciler schedule's, the live notifier's stream failures and the
+        // recording failure rule's.
+        Assert.Equal(5, DeadLetterQueues(_default).Count());
         foreach (var stack in stacks.Both)
         {
             var alarms = Alarms(stack);
@@ -195,4 +197,7 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
                 properties["MetricName"]!.GetValue<string>(), SynthesizedStack.Target(dimension["Value"]), properties[
                 "Threshold"]!.GetValue<double>());
         })];
+
+    /// <summary>The rule that sends recording failures to the alarm topic (not an ivs-events rule).</summary>
+    private static bool IsRecordingFailureRule(JsonObject rule) => rule["Properties"]!["EventPattern"]!["detail"] is not null;
 }

@@ -162,8 +162,9 @@ public sealed class FunctionSettingsTests
             Recordings = new RecordingSettings
             {
                 StorageConfigurationArn = "arn:aws:ivs:eu-west-1:123456789012:storage-configuration/Rec1",
-                BucketName = "ivs-serverless-recordings-123",
-                S3Endpoint = new Uri("http://127.0.0.1:45678"),
+                BucketName = "recordings-1",
+                S3EndpointUrl = new Uri("http://127.0.0.1:4569/"),
+                PlaybackUrlMinutes = 15,
             },
             Quotas = new QuotaSettings { StagesPerOwner = 5, ConcurrentCompositionsPerOwner = 1, TokenMintsPerMinute = 600 },
         };
@@ -221,4 +222,24 @@ public sealed class FunctionSettingsTests
     }
 
     private static Func<string, string?> Read(Dictionary<string, string> environment) => name => environment.GetValueOrDefault(name);
+
+    [Theory]
+    [InlineData("RECORDINGS_BUCKET", "Upper_Case", "RECORDINGS_BUCKET must be an S3 bucket name")]
+    [InlineData("RECORDINGS_BUCKET", "ab", "RECORDINGS_BUCKET must be an S3 bucket name")]
+    [InlineData("S3_ENDPOINT_URL", "ftp://s3", "S3_ENDPOINT_URL must be an absolute http(s) URL")]
+    [InlineData("RECORDING_PLAYBACK_URL_MINUTES", "0", "RECORDING_PLAYBACK_URL_MINUTES")]
+    [InlineData("RECORDING_PLAYBACK_URL_MINUTES", "721", "RECORDING_PLAYBACK_URL_MINUTES")]
+    public void Recording_bucket_settings_are_checked(string name, string value, string message)
+    {
+        var environment = new Dictionary<string, string>(Valid) { [name] = value };
+        var error = Assert.ThrowsAny<Exception>(() => FunctionSettings.From(Read(environment)));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Playback_urls_last_an_hour_unless_set()
+    {
+        var settings = FunctionSettings.From(Read(new Dictionary<string, string>(Valid)));
+        Assert.Equal(TimeSpan.FromHours(1), settings.Recordings.PlaybackUrlLifetime);
+    }
 }

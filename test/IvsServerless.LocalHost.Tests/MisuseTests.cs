@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using IvsServerless.Deployment.Routes;
 using IvsServerless.LocalHost.Auth;
 using IvsServerless.LocalHost.Tests.Support;
 
@@ -20,10 +21,11 @@ public sealed class MisuseTests(LocalHostFixture local)
     }
 
     [Fact]
-    public async Task Every_route_but_health_answers_401_without_a_token()
+    public async Task Every_route_but_health_and_the_signed_url_routes_answers_401_without_a_token()
     {
         Assert.Contains("POST /stages", local.Host.ApiRoutes);
-        foreach (var route in local.Host.ApiRoutes.Where(r => r != "GET /health"))
+        var open = ApiRoutes.All.Where(r => !r.RequiresAuthorization).Select(r => r.Key).ToHashSet();
+        foreach (var route in local.Host.ApiRoutes.Where(r => !open.Contains(r)))
         {
             var (method, template) = (route.Split(' ')[0], route.Split(' ')[1]);
             // Well-formed ids, so that only authorization can refuse the request.
@@ -33,6 +35,13 @@ public sealed class MisuseTests(LocalHostFixture local)
 
             Assert.True(refused.Status == 401, $"{route}: {refused}");
             Assert.Equal("""{"message":"Unauthorized"}""", refused.Text);
+        }
+
+        // The signed-URL routes reach the function without a token (which then checks the URL's signature).
+        foreach (var route in open.Where(r => r != "GET /health"))
+        {
+            var reached = await local.CallAsync(HttpMethod.Get, route.Split(' ')[1], user: null);
+            Assert.True(reached.Status != 401 && reached.Text.Contains("\"code\"", StringComparison.Ordinal), $"{route}: {reached}");
         }
     }
 

@@ -12,8 +12,10 @@ public sealed record SigningKeyLocation(string ParameterName, string ParameterAr
 
 /// <summary>What the contract's grants name, in this stack: the table, the IVS resources, the signing key if any.</summary>
 /// <param name="LiveConnectionsArn">The live-updates WebSocket API's <c>POST @connections/*</c> (for the notifier).</param>
+/// <param name="RecordingsBucketArn">The recordings bucket (for the API's playback and deletion).</param>
 public sealed record GrantTargets(
-    ITable Table, IvsResources Ivs, string? CompositionChannelArn, SigningKeyLocation? SigningKey, string? LiveConnectionsArn = null);
+    ITable Table, IvsResources Ivs, string? CompositionChannelArn, SigningKeyLocation? SigningKey, string? LiveConnectionsArn = null,
+    string? RecordingsBucketArn = null);
 
 /// <summary>
 /// Least privilege, one function at a time: exactly the actions the contract declares for its code (see
@@ -62,6 +64,19 @@ public static class FunctionAccess
         {
             Allow(role, "LiveConnections", [AwsAccess.ManageConnectionsAction], [targets.LiveConnectionsArn
                 ?? throw new InvalidOperationException("The function posts to live connections, but no WebSocket API is given.")]);
+        }
+
+        if (access.Recordings is { } recordings)
+        {
+            var bucket = targets.RecordingsBucketArn
+                ?? throw new InvalidOperationException("The function reads recordings, but the stack has no recordings bucket.");
+
+            // The bucket holds recordings only (IVS writes each under its own prefix, stage id first), so its objects are the scope.
+            Allow(role, "RecordingObjects", recordings.ObjectActions.Order(StringComparer.Ordinal), [bucket + "/*"]);
+            if (recordings.List)
+            {
+                Allow(role, "RecordingList", [RecordingsGrant.ListBucket], [bucket]);
+            }
         }
 
         if (access.SigningKey is { } signingKey)

@@ -5,7 +5,8 @@ using IvsServerless.Deployment.Settings;
 
 namespace IvsServerless.Cdk.Constructs;
 
-public sealed record ApiFunctionsProps(FunctionFoundation Foundation);
+/// <param name="Recordings">The recordings bucket and its storage configuration.</param>
+public sealed record ApiFunctionsProps(FunctionFoundation Foundation, Recordings Recordings);
 
 /// <summary>
 /// The HTTP API's functions, one per concern (stages, participant tokens, compositions), each with its own role: the
@@ -44,8 +45,13 @@ public sealed class ApiFunctions : Construct
             EncoderConfigurationArn = destination is null ? null : targets.Ivs.EncoderConfiguration.AttrArn,
         };
 
-        // Stages record into the deployment's storage configuration, when it has one.
-        var recordings = new RecordingSettings { StorageConfigurationArn = targets.Ivs.StorageConfiguration?.AttrArn };
+        // Stages record into the recordings bucket's storage configuration; the API presigns playback in that bucket.
+        var recordings = new RecordingSettings
+        {
+            StorageConfigurationArn = props.Recordings.StorageConfiguration.AttrArn,
+            BucketName = props.Recordings.Bucket.BucketName,
+            PlaybackUrlMinutes = props.Foundation.Settings.RecordingPlaybackUrlMinutes,
+        };
 
         // Every API function counts against the per-user limits of its own routes.
         var quotas = props.Foundation.Settings.Quotas.Variables().ToList();

@@ -53,7 +53,8 @@ export const problemCodes = [
   'payload-too-large', 'unsupported-media-type', 'quota-exceeded', 'throttled', 'rate-limited', 'internal-error', 'upstream-error',
   'upstream-unreachable', 'service-quota-exceeded', 'timeout',
   'token-signing-unavailable', 'compositions-not-configured', 'session-history-unavailable', 'store-unavailable',
-  'recordings-not-configured', 'recording-active',
+  'recordings-not-configured', 'recording-active', 'playback-url-rejected', 'recording-not-found', 'recording-delete-failed',
+  'recordings-storage-failed',
 ] as const satisfies readonly ProblemCode[];
 // Fails to compile when the contract gains a code this list lacks.
 type MissingCodes = Exclude<ProblemCode, (typeof problemCodes)[number]>;

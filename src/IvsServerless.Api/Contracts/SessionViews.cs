@@ -1,3 +1,4 @@
+using IvsServerless.Api.Recordings;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Sessions;
@@ -74,6 +75,15 @@ public sealed record SessionRecordingView
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public long? DurationMs { get; init; }
+
+    /// <summary>ENDED recordings in this deployment's bucket: the HLS multivariant playlist, playable as is until
+    /// <see cref="PlaybackExpiresAt"/>.</summary>
+    public string? PlaybackUrl { get; init; }
+
+    /// <summary>Presigned thumbnail images (the first few), with the playback URL.</summary>
+    public IReadOnlyList<string>? ThumbnailUrls { get; init; }
+
+    public DateTimeOffset? PlaybackExpiresAt { get; init; }
 }
 
 public sealed record RecordingListView
@@ -146,14 +156,18 @@ public static class SessionViews
         };
     }
 
-    public static RecordingListView Of(IReadOnlyList<SessionRecording> recordings)
+    /// <param name="playback">Playback of the finished recordings, by recording id.</param>
+    /// <param name="deleted">Recordings whose objects were deleted: not listed.</param>
+    public static RecordingListView Of(
+        IReadOnlyList<SessionRecording> recordings, IReadOnlyDictionary<string, RecordingPlayback>? playback = null,
+        IReadOnlySet<string>? deleted = null)
     {
         ArgumentNullException.ThrowIfNull(recordings);
         return new RecordingListView
         {
             Items =
             [
-                .. recordings.Select(r => new SessionRecordingView
+                .. recordings.Where(r => deleted?.Contains(r.RecordingId) != true).Select(r => new SessionRecordingView
                 {
                     RecordingId = r.RecordingId,
                     SessionId = r.SessionId,
@@ -165,6 +179,11 @@ public static class SessionViews
                     StartedAt = r.StartedAt,
                     EndedAt = r.EndedAt,
                     DurationMs = r.Duration is { } d ? (long)d.TotalMilliseconds : null,
+                    PlaybackUrl = playback?.GetValueOrDefault(r.RecordingId)?.PlaylistUrl.AbsoluteUri,
+                    ThumbnailUrls = playback?.GetValueOrDefault(r.RecordingId) is { } p
+                        ? [.. p.ThumbnailUrls.Select(u => u.AbsoluteUri)]
+                        : null,
+                    PlaybackExpiresAt = playback?.GetValueOrDefault(r.RecordingId)?.ExpiresAt,
                 }),
             ],
         };

@@ -44,6 +44,10 @@ public sealed class StateConflictException(string code, string detail)
 public sealed class PayloadTooLargeException(int maxBytes)
     : ApiException(413, "payload-too-large", "Content Too Large", $"The request body must be at most {maxBytes} bytes.");
 
+/// <summary>502: a service this API depends on failed; the detail says what was and was not done.</summary>
+public sealed class UpstreamFailureException(string code, string detail)
+    : ApiException(502, code, "Bad Gateway", detail);
+
 /// <summary>503: a feature this deployment has not been configured for.</summary>
 public sealed class ServiceUnavailableException(string code, string detail)
     : ApiException(503, code, "Service Unavailable", detail);

@@ -24,6 +24,29 @@ public sealed class ApiCall(
 
     public string Path(string name) => PathParameters[name];
 
+    /// <summary>
+    /// The API's base URL as the client reached it, ending in '/': the <c>host</c> header (API Gateway's domain), the scheme
+    /// of <c>x-forwarded-proto</c> (https when absent), then the stage's path unless it is <c>$default</c>.
+    /// </summary>
+    public Uri BaseUrl
+    {
+        get
+        {
+            var host = Header("host") ?? Request.RequestContext?.DomainName ?? "localhost";
+            var scheme = Header("x-forwarded-proto") is "http" ? "http" : "https";
+            var stage = Request.RequestContext?.Stage is { Length: > 0 } s && s != "$default" ? Uri.EscapeDataString(s) + "/" : "";
+            return Uri.TryCreate($"{scheme}://{host}/{stage}", UriKind.Absolute, out var url)
+                ? url
+                : new Uri($"https://{Request.RequestContext?.DomainName ?? "localhost"}/{stage}");
+        }
+    }
+
+    /// <summary>Every query parameter (decoded), none when there is no query string.</summary>
+    public IReadOnlyDictionary<string, string> QueryParameters =>
+        Request.QueryStringParameters is { } query
+            ? new Dictionary<string, string>(query, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+
     public string? Query(string name) =>
         Request.QueryStringParameters is { } query && query.TryGetValue(name, out var value) ? value : null;
 

@@ -20,6 +20,10 @@ public static partial class PathIds
     public static string IngestConfigurationId(ApiCall call) =>
         Check(call, "ingestConfigurationId", ParticipantIdPattern(), "An ingest configuration id is 1-64 letters, digits or '-'.");
 
+    /// <summary>A recording id: <c>&lt;sessionId&gt;~&lt;participantId&gt;</c>.</summary>
+    public static string RecordingId(ApiCall call) =>
+        Check(call, "recordingId", RecordingIdPattern(), "A recording id is a session id, '~' and a participant id.");
+
     /// <summary>A user id as the path carries it (URL-decoded by API Gateway): 1-128 characters, no control characters.</summary>
     public static string UserId(ApiCall call) =>
         Check(call, "userId", UserIdPattern(), "A user id is 1-128 characters without control characters.");
@@ -42,6 +46,9 @@ public static partial class PathIds
 
     [GeneratedRegex(@"^[^\p{C}]{1,128}$", RegexOptions.CultureInvariant)]
     private static partial Regex UserIdPattern();
+
+    [GeneratedRegex("^st-[a-zA-Z0-9]{1,64}~[a-zA-Z0-9-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RecordingIdPattern();
 
     [GeneratedRegex("^st-[a-zA-Z0-9]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex SessionIdPattern();

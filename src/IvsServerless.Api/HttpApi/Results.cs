@@ -12,5 +12,17 @@ public static class Results
         Body = JsonSerializer.Serialize(value, typeInfo),
     };
 
+    /// <summary>A text body (e.g. an HLS playlist) that caches must not keep: it holds presigned URLs.</summary>
+    public static APIGatewayHttpApiV2ProxyResponse Text(int status, string body, string contentType) => new()
+    {
+        StatusCode = status,
+        Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["content-type"] = contentType,
+            ["cache-control"] = "no-store",
+        },
+        Body = body,
+    };
+
     public static APIGatewayHttpApiV2ProxyResponse NoContent() => new() { StatusCode = 204 };
 }

@@ -46,6 +46,15 @@ public sealed record SigningKeyGrant(IReadOnlyList<string> ParameterActions, IRe
         ["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"], ["kms:Decrypt", "kms:Encrypt"]);
 }
 
+/// <summary>
+/// The recordings bucket (the one the stack creates for IVS to record into, and nothing else): object actions on its objects,
+/// and <c>s3:ListBucket</c> on the bucket when <paramref name="List"/>.
+/// </summary>
+public sealed record RecordingsGrant(IReadOnlyList<string> ObjectActions, bool List)
+{
+    public const string ListBucket = "s3:ListBucket";
+}
+
 /// <summary>Everything a function's code calls in AWS besides its own logs and traces: the whole of its role.</summary>
 public sealed record AwsAccess
 {
@@ -57,6 +66,8 @@ public sealed record AwsAccess
 
     public SigningKeyGrant? SigningKey { get; init; }
 
+    public RecordingsGrant? Recordings { get; init; }
+
     /// <summary><c>execute-api:ManageConnections</c> on the live-updates WebSocket API's <c>@connections</c> only.</summary>
     public bool ManageLiveConnections { get; init; }
 
@@ -66,6 +77,8 @@ public sealed record AwsAccess
             .Concat(Table?.Actions ?? [])
             .Concat(SigningKey?.ParameterActions ?? [])
             .Concat(SigningKey?.KmsActions ?? [])
+            .Concat(Recordings?.ObjectActions ?? [])
+            .Concat(Recordings is { List: true } ? [RecordingsGrant.ListBucket] : [])
             .Concat(ManageLiveConnections ? [ManageConnectionsAction] : []);
 
     public const string ManageConnectionsAction = "execute-api:ManageConnections";

@@ -55,6 +55,10 @@ public static class BackendFunctions
                     [IvsResource.Stages]),
             ],
             Table = new([GetItem, PutItem, Query, UpdateItem], IndexQueries: true),
+
+            // RecordingService: presigned GETs and the playlist read (GetObject), which thumbnails remain (ListBucket), DELETE
+            // of a recording (ListBucket, then DeleteObjects: s3:DeleteObject per key).
+            Recordings = new(["s3:DeleteObject", "s3:GetObject"], List: true),
         },
     };
 

@@ -2,12 +2,14 @@ namespace IvsServerless.Deployment.Routes;
 
 /// <summary>A route as API Gateway names it (<c>POST /stages/{stageId}/participant-tokens</c>) and the group whose function serves
 /// it.</summary>
-public sealed record RouteDeclaration(string Method, string Template, string Group)
+/// <param name="SignedUrl">The URL itself is the credential (a signature the endpoint has checked, for players that cannot send
+/// a bearer token): served without the JWT authorizer.</param>
+public sealed record RouteDeclaration(string Method, string Template, string Group, bool SignedUrl = false)
 {
     public string Key => $"{Method} {Template}";
 
-    /// <summary>Only <c>GET /health</c> is served without the JWT authorizer.</summary>
-    public bool RequiresAuthorization => Group != RouteGroups.Health;
+    /// <summary><c>GET /health</c> and the signed-URL routes are served without the JWT authorizer.</summary>
+    public bool RequiresAuthorization => Group != RouteGroups.Health && !SignedUrl;
 }
 
 /// <summary>
@@ -23,6 +25,11 @@ public static class ApiRoutes
     public static RouteDeclaration GetSession { get; } = new("GET", "/stages/{stageId}/sessions/{sessionId}", RouteGroups.Stages);
     public static RouteDeclaration ListRecordings { get; } =
         new("GET", "/stages/{stageId}/sessions/{sessionId}/recordings", RouteGroups.Stages);
+    public static RouteDeclaration DeleteRecording { get; } =
+        new("DELETE", "/stages/{stageId}/recordings/{recordingId}", RouteGroups.Stages);
+
+    /// <summary>An HLS playlist of a recording for players: the presigned S3 query in the URL is the credential (S3 checks it).</summary>
+    public static RouteDeclaration RecordingPlaylist { get; } = new("GET", "/recordings/playlist", RouteGroups.Stages, SignedUrl: true);
     public static RouteDeclaration UpdateStage { get; } = new("PATCH", "/stages/{stageId}", RouteGroups.Stages);
     public static RouteDeclaration DeleteStage { get; } = new("DELETE", "/stages/{stageId}", RouteGroups.Stages);
     public static RouteDeclaration CreateParticipantToken { get; } = new(
@@ -54,7 +61,8 @@ public static class ApiRoutes
     /// <summary>Every route, in the order the router tries them.</summary>
     public static IReadOnlyList<RouteDeclaration> All { get; } =
     [
-        CreateStage, ListStages, GetStage, ListSessions, GetSession, ListRecordings, UpdateStage, DeleteStage,
+        CreateStage, ListStages, GetStage, ListSessions, GetSession, ListRecordings, DeleteRecording, RecordingPlaylist,
+        UpdateStage, DeleteStage,
         CreateParticipantToken, ExchangeParticipantToken, DisconnectParticipant, ListBans, LiftBan,
         CreateIngestConfiguration, ListIngestConfigurations, DeleteIngestConfiguration, StartReplication, ListReplications, StopReplication,
         StartComposition, ListCompositions, StopComposition, Health,

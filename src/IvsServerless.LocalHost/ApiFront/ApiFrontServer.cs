@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IvsServerless.Api.HttpApi;
+using IvsServerless.Deployment.Routes;
 using IvsServerless.LocalHost.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -107,8 +108,12 @@ public sealed class ApiFrontServer : IAsyncDisposable
             return;
         }
 
-        var authorization = await _authorizer.AuthorizeAsync(http.Request.Headers.Authorization.ToString(), http.RequestAborted);
-        if (!authorization.IsAuthorized)
+        // As in AWS: the routes the contract serves without the JWT authorizer (signed URLs for players) get no claims.
+        var open = ApiRoutes.All.Any(r => r.Key == route.RouteKey && !r.RequiresAuthorization);
+        var authorization = open
+            ? null
+            : await _authorizer.AuthorizeAsync(http.Request.Headers.Authorization.ToString(), http.RequestAborted);
+        if (authorization is { IsAuthorized: false })
         {
             http.Response.Headers.WWWAuthenticate =
                 $"Bearer scope=\"\" error=\"invalid_token\" error_description=\"{authorization.Error}\"";
@@ -127,7 +132,8 @@ public sealed class ApiFrontServer : IAsyncDisposable
             return;
         }
 
-        var apiEvent = HttpApiEvents.Create(http.Request, route, authorization.Claims!, body, requestId, _accountId, _time.GetUtcNow());
+        var apiEvent = HttpApiEvents.Create(
+            http.Request, route, authorization?.Claims ?? new Dictionary<string, string>(StringComparer.Ordinal), body, requestId, _accountId, _time.GetUtcNow());
         var payload = JsonSerializer.SerializeToUtf8Bytes(apiEvent, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
 
         APIGatewayHttpApiV2ProxyResponse? result;

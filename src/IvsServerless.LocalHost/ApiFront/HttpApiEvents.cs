@@ -45,6 +45,9 @@ public static class HttpApiEvents
             headers[lower] = Joined(values);
         }
 
+        // As API Gateway: the scheme the client used (the API builds its own URLs, e.g. playback URLs, from it).
+        headers.TryAdd("x-forwarded-proto", request.Scheme);
+
         var query = request.Query.Count == 0
             ? null
             : request.Query.ToDictionary(q => q.Key, q => Joined(q.Value), StringComparer.Ordinal);

@@ -556,7 +556,11 @@ var problemCodes = [
   "session-history-unavailable",
   "store-unavailable",
   "recordings-not-configured",
-  "recording-active"
+  "recording-active",
+  "playback-url-rejected",
+  "recording-not-found",
+  "recording-delete-failed",
+  "recordings-storage-failed"
 ];
 function isProblem(body) {
   return typeof body === "object" && body !== null && typeof body.code === "string" && typeof body.status === "number" && typeof body.title === "string";

@@ -47,8 +47,15 @@ public sealed class ApiHarness : IAsyncDisposable
             CompositionStorageConfigurationArn = storageArn,
             CompositionEncoderConfigurationArn = encoderArn,
             RecordingStorageConfigurationArn = storageArn,
-        }, tokenMinter: minter?.Invoke(ivs), sessions: projection.Reader);
+            RecordingsBucketName = RecordingsBucket,
+        }, tokenMinter: minter?.Invoke(ivs), sessions: projection.Reader, recordings: Recordings);
     }
+
+    /// <summary>The bucket of the harness's storage configuration.</summary>
+    public const string RecordingsBucket = "recordings";
+
+    /// <summary>The recordings bucket, in memory.</summary>
+    public InMemoryRecordingObjects Recordings { get; } = new();
 
     public EmulatorServer Emulator { get; }
     public HttpClient Http { get; }
@@ -110,7 +117,7 @@ public sealed class ApiHarness : IAsyncDisposable
             new BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
             delay: (_, _) => Task.CompletedTask);
         var storage = await ivs.CreateStorageConfigurationAsync(
-            new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = "recordings" } });
+            new CreateStorageConfigurationRequest { S3 = new S3StorageConfiguration { BucketName = RecordingsBucket } });
         var encoder = await ivs.CreateEncoderConfigurationAsync(new CreateEncoderConfigurationRequest { Name = "hd" });
         return new ApiHarness(emulator, http, ivs, stages, compositions, projection, dynamo,
             storage.StorageConfiguration!.Arn, encoder.EncoderConfiguration!.Arn, minter, usage ?? new InMemoryUsageLedger(), quotas);

@@ -65,6 +65,8 @@ public sealed class SynthesizedStacks : IDisposable
             ["reconcilerCallsPerSecond"] = "2",
             ["alarmEmail"] = "ops@example.com",
             ["tokenMode"] = "self-signed",
+            ["recordingExpirationDays"] = "7",
+            ["recordingPlaybackUrlMinutes"] = "15",
         });
     }
 
