@@ -272,6 +272,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stages/{stageId}/ingest-configurations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        /** The stage's ingest configurations, without keys (owner or co-host). */
+        get: operations["listIngestConfigurations"];
+        put?: never;
+        /**
+         * An RTMP(S) ingest configuration for an encoder (OBS, a hardware encoder) publishing into the stage as the caller (owner or co-host).
+         * @description Bound to the stage, for the caller's user id, with the attributes of the one token policy (server-owned `role` and `displayName`). The stream key and the ingest endpoint are in this answer only: they are never listed or logged; keep them like a password. IVS offers RTMP and RTMPS ingest configurations only (WHIP publishes with a participant token). A stage has at most `ingestConfigurationsPerStage` (default 2; 409 `ingest-limit-reached`); the account's IVS quota of ingest configurations used up is 409 `ivs-quota-exceeded`. See docs/host-tools.md.
+         */
+        post: operations["createIngestConfiguration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/ingest-configurations/{ingestConfigurationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @example Ab12Cd34Ef56 */
+                ingestConfigurationId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an ingest configuration (the owner any, a co-host their own); an encoder streaming with it is disconnected. */
+        delete: operations["deleteIngestConfiguration"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/replications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        /** A participant's replicas to other stages, active and stopped (owner or co-host). */
+        get: operations["listReplications"];
+        put?: never;
+        /**
+         * Show a participant publishing on this stage on another stage too (a cross-stage guest); the caller owns or co-hosts both.
+         * @description IVS participant replication. A destination the caller may not see is 404 like a missing stage; one they see but do not host is 403 `host-only`. A participant not connected here is 404 `participant-not-found`; not publishing, a replica itself or already replicated there is 409 `replication-conflict`; a full destination (12 publishers) 409 `ivs-quota-exceeded`. The replication events reach both stages' session history.
+         */
+        post: operations["startReplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stages/{stageId}/replications/{participantId}": {
+        parameters: {
+            query: {
+                /**
+                 * @description A participant may be replicated to several stages: the one to stop.
+                 * @example ZyXwVu987654
+                 */
+                destinationStageId: string;
+            };
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @example xYz123AbC456 */
+                participantId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop showing the participant on the destination stage (owner or co-host of both stages). */
+        delete: operations["stopReplication"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stages/{stageId}/compositions": {
         parameters: {
             query?: never;
@@ -411,6 +509,31 @@ export interface components {
                 publishing: boolean;
             }[];
         };
+        IngestConfiguration: {
+            ingestConfigurationId: string;
+            name: string;
+            /** @enum {string} */
+            ingestProtocol: "RTMP" | "RTMPS";
+            /** @description The encoder's participant id on the stage. */
+            participantId: string;
+            /** @description The creator's user id. */
+            userId?: string;
+            /** @enum {string} */
+            state: "ACTIVE" | "INACTIVE";
+            /** @description In the creation answer only: a secret. */
+            streamKey?: string;
+            /** @description In the creation answer only: the RTMP(S) server URL to give the encoder. */
+            ingestEndpoint?: string;
+        };
+        Replica: {
+            participantId: string;
+            sourceStageId: string;
+            destinationStageId: string;
+            sourceSessionId?: string;
+            destinationSessionId?: string;
+            /** @enum {string} */
+            state: "ACTIVE" | "STOPPED";
+        };
         Composition: {
             compositionId?: string;
             compositionArn?: string;
@@ -541,18 +664,20 @@ export interface components {
         /**
          * @description Every stable `code` of a problem, by status. New codes may be added: treat an unknown one by its `status`.
          *     400 validation-failed, malformed-json, unknown-field, invalid-path-parameter, invalid-cursor, invalid-participant-token,
-         *     malformed-event (not an HTTP API event); 401 unauthenticated; 403 owner-only, capability-not-allowed,
-         *     not-allowed-to-join, banned, token-not-yours, playback-url-rejected;
-         *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, recording-not-found, not-found (gone in IVS),
-         *     route-not-found; 405 method-not-allowed; 409 conflict, quota-exceeded (a per-user limit, named in `detail`),
-         *     ban-limit-reached, exchange-needs-self-signed, recording-active; 413 payload-too-large; 415 unsupported-media-type;
+         *     malformed-event (not an HTTP API event); 401 unauthenticated; 403 owner-only, host-only (owner or co-host),
+         *     capability-not-allowed, not-allowed-to-join, banned, token-not-yours, playback-url-rejected;
+         *     404 stage-not-found, session-not-found, participant-not-found, composition-not-found, recording-not-found,
+         *     not-found (gone in IVS), ingest-configuration-not-found, replication-not-found, route-not-found;
+         *     405 method-not-allowed; 409 conflict, quota-exceeded (a per-user limit, named in `detail`), ban-limit-reached,
+         *     exchange-needs-self-signed, recording-active, ingest-limit-reached (the per-stage limit), ivs-quota-exceeded (an IVS
+         *     quota, named in `detail`), replication-conflict; 413 payload-too-large; 415 unsupported-media-type;
          *     429 throttled, rate-limited (a per-user rate); 500 internal-error; 502 upstream-error, upstream-unreachable,
          *     recording-delete-failed, recordings-storage-failed;
          *     503 service-quota-exceeded, timeout, token-signing-unavailable, compositions-not-configured,
          *     session-history-unavailable, store-unavailable, recordings-not-configured.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token" | "malformed-event" | "unauthenticated" | "owner-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "exchange-needs-self-signed" | "payload-too-large" | "unsupported-media-type" | "quota-exceeded" | "throttled" | "rate-limited" | "internal-error" | "upstream-error" | "upstream-unreachable" | "service-quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured" | "recording-active" | "playback-url-rejected" | "recording-not-found" | "recording-delete-failed" | "recordings-storage-failed";
+        ProblemCode: "validation-failed" | "malformed-json" | "unknown-field" | "invalid-path-parameter" | "invalid-cursor" | "invalid-participant-token" | "malformed-event" | "unauthenticated" | "owner-only" | "host-only" | "capability-not-allowed" | "not-allowed-to-join" | "banned" | "token-not-yours" | "stage-not-found" | "session-not-found" | "participant-not-found" | "composition-not-found" | "ingest-configuration-not-found" | "replication-not-found" | "not-found" | "route-not-found" | "method-not-allowed" | "conflict" | "ban-limit-reached" | "ingest-limit-reached" | "ivs-quota-exceeded" | "replication-conflict" | "exchange-needs-self-signed" | "payload-too-large" | "unsupported-media-type" | "quota-exceeded" | "throttled" | "rate-limited" | "internal-error" | "upstream-error" | "upstream-unreachable" | "service-quota-exceeded" | "timeout" | "token-signing-unavailable" | "compositions-not-configured" | "session-history-unavailable" | "store-unavailable" | "recordings-not-configured" | "recording-active" | "playback-url-rejected" | "recording-not-found" | "recording-delete-failed" | "recordings-storage-failed";
         /** @description RFC 9457 problem details with this API's stable `code`. */
         Problem: {
             /**
@@ -793,7 +918,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["ThrottledProblem"];
             };
         };
-        /** @description IVS failed or could not be reached */
+        /** @description IVS failed (upstream-error), or IVS or the data store could not be reached (upstream-unreachable; the detail says which, never where) */
         Upstream: {
             headers: {
                 [name: string]: unknown;
@@ -1445,6 +1570,293 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listIngestConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configurations; `state` is ACTIVE while an encoder publishes with one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "ingestConfigurationId": "Ab12Cd34Ef56",
+                     *           "name": "obs-studio",
+                     *           "ingestProtocol": "RTMPS",
+                     *           "participantId": "Gh78Ij90Kl12",
+                     *           "userId": "alice",
+                     *           "state": "ACTIVE"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["IngestConfiguration"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createIngestConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "obs-studio",
+                 *       "ingestProtocol": "RTMPS"
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    ingestProtocol: "RTMP" | "RTMPS";
+                };
+            };
+        };
+        responses: {
+            /** @description The configuration, with its stream key and ingest endpoint (this once) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ingestConfigurationId": "Ab12Cd34Ef56",
+                     *       "name": "obs-studio",
+                     *       "ingestProtocol": "RTMPS",
+                     *       "participantId": "Gh78Ij90Kl12",
+                     *       "userId": "alice",
+                     *       "state": "INACTIVE",
+                     *       "streamKey": "rt_123456789012_us-east-1_Ab12Cd34Ef56_aBcDeFgHiJkLmNoP",
+                     *       "ingestEndpoint": "rtmps://a1b2c3d4e5f6.global-contribute.live-video.net:443/app/"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IngestConfiguration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteIngestConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @example Ab12Cd34Ef56 */
+                ingestConfigurationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listReplications: {
+        parameters: {
+            query: {
+                /**
+                 * @description IVS lists replicas per source participant.
+                 * @example xYz123AbC456
+                 */
+                participantId: string;
+            };
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The replicas */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "participantId": "xYz123AbC456",
+                     *           "sourceStageId": "AbCdEf123456",
+                     *           "destinationStageId": "ZyXwVu987654",
+                     *           "sourceSessionId": "st-a1B2c3D4e5F6g",
+                     *           "destinationSessionId": "st-h7I8j9K0l1M2n",
+                     *           "state": "ACTIVE"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["Replica"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    startReplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "participantId": "xYz123AbC456",
+                 *       "destinationStageId": "ZyXwVu987654",
+                 *       "reconnectWindowSeconds": 30
+                 *     }
+                 */
+                "application/json": {
+                    participantId: string;
+                    destinationStageId: string;
+                    /**
+                     * @description Replication survives a reconnect of the source within this window.
+                     * @default 0
+                     */
+                    reconnectWindowSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Replicating */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "participantId": "xYz123AbC456",
+                     *       "sourceStageId": "AbCdEf123456",
+                     *       "destinationStageId": "ZyXwVu987654",
+                     *       "state": "ACTIVE"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Replica"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            502: components["responses"]["Upstream"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stopReplication: {
+        parameters: {
+            query: {
+                /**
+                 * @description A participant may be replicated to several stages: the one to stop.
+                 * @example ZyXwVu987654
+                 */
+                destinationStageId: string;
+            };
+            header?: never;
+            path: {
+                /** @example AbCdEf123456 */
+                stageId: components["parameters"]["StageId"];
+                /** @example xYz123AbC456 */
+                participantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stopped; the replica leaves the destination */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
+            502: components["responses"]["Upstream"];
             503: components["responses"]["Unavailable"];
         };
     };
