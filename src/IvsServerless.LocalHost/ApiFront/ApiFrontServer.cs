@@ -132,8 +132,8 @@ public sealed class ApiFrontServer : IAsyncDisposable
             return;
         }
 
-        var apiEvent = HttpApiEvents.Create(
-            http.Request, route, authorization?.Claims ?? new Dictionary<string, string>(StringComparer.Ordinal), body, requestId, _accountId, _time.GetUtcNow());
+        var claims = authorization?.Claims ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        var apiEvent = HttpApiEvents.Create(http.Request, route, claims, body, requestId, _accountId, _time.GetUtcNow());
         var payload = JsonSerializer.SerializeToUtf8Bytes(apiEvent, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
 
         APIGatewayHttpApiV2ProxyResponse? result;
