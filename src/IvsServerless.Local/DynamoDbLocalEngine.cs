@@ -91,7 +91,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
 
     private static readonly BasicAWSCredentials DummyCredentials = new("local", "local");
 
-    private readonly Queue<string> _recentOutput = new();
+    private readonly OutputTail _recentOutput = new("DynamoDB Local");
     private readonly DynamoDbLocalOptions _options;
     private int _stopped;
     private Process? _engine;
@@ -211,7 +211,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
 
             var exitCode = _engine.ExitCode;
             StopEngine();
-            if (exitCode == 127 || RecentOutput().Contains("UnsupportedClassVersionError", StringComparison.Ordinal))
+            if (exitCode == 127 || _recentOutput.ToString().Contains("UnsupportedClassVersionError", StringComparison.Ordinal))
             {
                 // The shell found no java (127), or an old Java refused the jar: say what to install.
                 await RequireJavaAsync(java, cancellationToken);
@@ -220,7 +220,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
             if (attempt == attempts)
             {
                 throw new InvalidOperationException(
-                    $"DynamoDB Local exited during start-up with code {exitCode} (port {Port}, {attempts} attempt(s)).\n{RecentOutput()}");
+                    $"DynamoDB Local exited during start-up with code {exitCode} (port {Port}, {attempts} attempt(s)).\n{_recentOutput}");
             }
         }
     }
@@ -339,8 +339,8 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         }
 
         var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        process.OutputDataReceived += (_, e) => _recentOutput.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => _recentOutput.Add(e.Data);
         try
         {
             process.Start();
@@ -384,7 +384,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
             {
                 throw new TimeoutException(
                     $"DynamoDB Local did not answer ListTables on {ServiceUrl} within {_options.StartTimeout.TotalSeconds:0} s " +
-                    $"(last error: {lastError.Message}).\n{RecentOutput()}");
+                    $"(last error: {lastError.Message}).\n{_recentOutput}");
             }
 
             await Task.Delay(50, cancellationToken);
@@ -489,31 +489,6 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_recentOutput)
-        {
-            _recentOutput.Enqueue(line);
-            if (_recentOutput.Count > 50)
-            {
-                _recentOutput.Dequeue();
-            }
-        }
-    }
-
-    private string RecentOutput()
-    {
-        lock (_recentOutput)
-        {
-            return "--- DynamoDB Local output ---\n" + string.Join('\n', _recentOutput);
-        }
     }
 
     [GeneratedRegex("""version "(\d+)(?:\.(\d+))?""")]

@@ -48,7 +48,7 @@ public sealed partial class S3LocalEngine : IAsyncDisposable, IDisposable
 
     private const string Package = "@20minutes/s3rver";
 
-    private readonly Queue<string> _recentOutput = new();
+    private readonly OutputTail _recentOutput = new("local S3 server");
     private readonly S3LocalOptions _options;
     private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
@@ -183,7 +183,7 @@ public sealed partial class S3LocalEngine : IAsyncDisposable, IDisposable
 
         var server = new Process { StartInfo = start, EnableRaisingEvents = true };
         server.OutputDataReceived += (_, e) => OnOutput(e.Data);
-        server.ErrorDataReceived += (_, e) => Remember(e.Data);
+        server.ErrorDataReceived += (_, e) => _recentOutput.Add(e.Data);
         server.Exited += (_, _) => _listening.TrySetResult(-1);
         try
         {
@@ -205,7 +205,7 @@ public sealed partial class S3LocalEngine : IAsyncDisposable, IDisposable
         {
             server.WaitForExit();
             throw new InvalidOperationException(
-                $"The local S3 server exited during start-up with code {server.ExitCode} (port {_options.Port}).\n{RecentOutput()}");
+                $"The local S3 server exited during start-up with code {server.ExitCode} (port {_options.Port}).\n{_recentOutput}");
         }
 
         Port = port;
@@ -213,35 +213,10 @@ public sealed partial class S3LocalEngine : IAsyncDisposable, IDisposable
 
     private void OnOutput(string? line)
     {
-        Remember(line);
+        _recentOutput.Add(line);
         if (line is not null && Listening().Match(line) is { Success: true } match)
         {
             _listening.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
-        }
-    }
-
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_recentOutput)
-        {
-            _recentOutput.Enqueue(line);
-            if (_recentOutput.Count > 50)
-            {
-                _recentOutput.Dequeue();
-            }
-        }
-    }
-
-    private string RecentOutput()
-    {
-        lock (_recentOutput)
-        {
-            return "--- local S3 server output ---\n" + string.Join('\n', _recentOutput);
         }
     }
 

@@ -23,7 +23,8 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
     [
         "launch", "open", "sign-in", "live-connected", "create-stage", "mint-token", "simulate-join", "sees-participant-joined",
         "simulate-publish", "sees-participant-publishing", "sees-stage-live", "composition-start", "composition-stop",
-        "simulate-unpublish", "no-stage-polling", "reconnects-and-refetches-once", "kick-reaches-the-user", "no-error-shown",
+        "simulate-unpublish", "no-stage-polling", "reconnects-and-refetches-once", "kick-reaches-the-user", "host-tools-encoder",
+        "no-error-shown",
         "screenshot", "session-history", "shows-api-error", "api-reference",
     ];
 

@@ -18,9 +18,19 @@ public sealed class LoopbackOnlyTests
         await using var engine = await DynamoDbLocalEngine.StartAsync(new DynamoDbLocalOptions());
         Assert.True(engine.LoopbackOnly, "a JDK is on this machine: the engine must bind 127.0.0.1 only");
 
+        await LoopbackAssert.AcceptsOnLoopbackOnlyAsync(engine.Port);
+    }
+}
+
+/// <summary>What "listens on loopback only" means for a local engine's port.</summary>
+internal static class LoopbackAssert
+{
+    /// <summary>127.0.0.1 accepts a connection to the port; every other IPv4 address of this machine refuses it.</summary>
+    public static async Task AcceptsOnLoopbackOnlyAsync(int port)
+    {
         using (var loopback = new TcpClient())
         {
-            await loopback.ConnectAsync(IPAddress.Loopback, engine.Port);
+            await loopback.ConnectAsync(IPAddress.Loopback, port);
         }
 
         var addresses = NetworkInterface.GetAllNetworkInterfaces()
@@ -33,7 +43,7 @@ public sealed class LoopbackOnlyTests
         foreach (var address in addresses)
         {
             using var remote = new TcpClient();
-            var refused = await Assert.ThrowsAnyAsync<SocketException>(() => remote.ConnectAsync(address, engine.Port));
+            var refused = await Assert.ThrowsAnyAsync<SocketException>(() => remote.ConnectAsync(address, port));
             Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         }
     }

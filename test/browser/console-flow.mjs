@@ -3,9 +3,9 @@
 // join + publish → wait until the participant's row in the live list shows "publishing" → start and stop a
 // composition → unpublish; all of it reaches the page over the push channel: no GET /stages/{stageId} after the stage
 // page loaded. Then the live connection is cut (Playwright's WebSocket route): the console reconnects by itself and
-// refetches the stage exactly once. Then a kick reaches the kicked user, a full-page screenshot; then checks the
-// session history (when the API serves it) and that an API error (problem+json) is shown to the user; then the
-// API reference at /docs, "Try it out" with the same dev sign-in.
+// refetches the stage exactly once. Then a kick reaches the kicked user, the host tools start a simulated encoder with a
+// stream key shown once, a full-page screenshot; then checks the session history (when the API serves it) and that an API
+// error (problem+json) is shown to the user; then the API reference at /docs, "Try it out" with the same dev sign-in.
 //
 //   node console-flow.mjs <consoleUrl> <screenshot.png> <chromium executable>
 //
@@ -211,6 +211,19 @@ try {
     // The participant carries the dev user's id: the owner kicking it is also the kicked user, told over the channel.
     await participantRow().getByTestId('kick-participant').click();
     await page.getByTestId('activity').locator('li.notice').filter({ hasText: 'was disconnected from' }).first().waitFor();
+  });
+
+  await step('host-tools-encoder', async () => {
+    // The owner's host tools: an ingest configuration shows its stream key once, the simulated encoder joins with it and
+    // publishes, and its participant reaches the live list over the push channel; nobody is banned (the kick was no ban).
+    await page.getByTestId('create-ingest').click();
+    const key = (await page.getByTestId('ingest-stream-key').textContent()).trim();
+    if (!key) throw new Error('no stream key shown after creating an ingest configuration');
+    await page.getByTestId('ingest-row').first().getByTestId('sim-encoder').click();
+    await page.locator(`[data-testid="participant-row"]:not([data-participant-id="${report.participantId}"])`)
+      .getByTestId('participant-media').filter({ hasText: /^publishing$/ }).first().waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+    await page.getByTestId('ban-list').filter({ hasText: 'Nobody is banned.' }).waitFor();
+    return { ingestRows: await page.getByTestId('ingest-row').count() };
   });
 
   await step('no-error-shown', async () => {

@@ -1,6 +1,5 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
-using Amazon.CDK.AWS.CloudWatch.Actions;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.SNS;
@@ -82,19 +81,9 @@ public sealed class DeliveryQueue : Construct
     public Alarm AddAgeAlarm(Topic topic)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        var alarm = new Alarm(this, "OldestMessageAge", new AlarmProps
-        {
-            AlarmDescription = "Events wait in the delivery queue: the projection is behind or failing",
-            Metric = Queue.MetricApproximateAgeOfOldestMessage(new MetricOptions { Period = Duration.Minutes(1), Statistic = "Maximum" }),
-            Threshold = VisibilityTimeout.ToSeconds() * 2,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
-            EvaluationPeriods = 5,
-            DatapointsToAlarm = 3,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        });
-        var action = new SnsAction(topic);
-        alarm.AddAlarmAction(action);
-        alarm.AddOkAction(action);
-        return alarm;
+        return Observability.SustainedLagAlarm(
+            this, "OldestMessageAge", "Events wait in the delivery queue: the projection is behind or failing",
+            Queue.MetricApproximateAgeOfOldestMessage(new MetricOptions { Period = Duration.Minutes(1), Statistic = "Maximum" }),
+            VisibilityTimeout.ToSeconds() * 2, topic);
     }
 }

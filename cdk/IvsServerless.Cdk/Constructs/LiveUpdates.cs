@@ -2,7 +2,6 @@ using System.Text.Json;
 using Amazon.CDK;
 using Amazon.CDK.AWS.Apigatewayv2;
 using Amazon.CDK.AWS.CloudWatch;
-using Amazon.CDK.AWS.CloudWatch.Actions;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.SNS;
@@ -143,20 +142,10 @@ public sealed class LiveUpdates : Construct
     {
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(threshold);
-        var alarm = new Alarm(this, "NotifierIteratorAge", new AlarmProps
-        {
-            AlarmDescription = "The notifier is behind the table's stream: live updates arrive late",
-            Metric = Notifier.Function.Metric("IteratorAge", new MetricOptions { Period = Duration.Minutes(1), Statistic = "Maximum" }),
-            Threshold = threshold.ToMilliseconds(),
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
-            EvaluationPeriods = 5,
-            DatapointsToAlarm = 3,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        });
-        var action = new SnsAction(topic);
-        alarm.AddAlarmAction(action);
-        alarm.AddOkAction(action);
-        return alarm;
+        return Observability.SustainedLagAlarm(
+            this, "NotifierIteratorAge", "The notifier is behind the table's stream: live updates arrive late",
+            Notifier.Function.Metric("IteratorAge", new MetricOptions { Period = Duration.Minutes(1), Statistic = "Maximum" }),
+            threshold.ToMilliseconds(), topic);
     }
 
     /// <summary>The event filter: <c>{"dynamodb":{"Keys":{"PK":{"S":[{"prefix":…}]}}}}</c>.</summary>

@@ -72,4 +72,28 @@ public sealed class Observability : Construct
             props.Api.MetricServerError(new MetricOptions { Period = period, Statistic = "Sum" }));
         Alarms = alarms;
     }
+
+    /// <summary>
+    /// An alarm on a lag (a queue's oldest message, a stream's iterator age) above <paramref name="threshold"/> in 3 of 5
+    /// minutes — a sustained lag, not one slow batch — to the alarm topic, which also hears when it clears.
+    /// </summary>
+    public static Alarm SustainedLagAlarm(
+        Construct scope, string id, string description, IMetric metric, double threshold, Topic topic)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var alarm = new Alarm(scope, id, new AlarmProps
+        {
+            AlarmDescription = description,
+            Metric = metric,
+            Threshold = threshold,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
+            EvaluationPeriods = 5,
+            DatapointsToAlarm = 3,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        });
+        var action = new SnsAction(topic);
+        alarm.AddAlarmAction(action);
+        alarm.AddOkAction(action);
+        return alarm;
+    }
 }

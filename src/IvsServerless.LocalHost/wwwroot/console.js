@@ -488,12 +488,17 @@ function applyStageMessage(stage, message) {
       found = { participantId: message.participantId, userId: message.userId ?? '', publishing: false };
       participants.push(found);
     }
+    found.sessionId = message.sessionId;
     return found;
   };
   switch (message.type) {
     case 'stage-changed': {
       const newSession = message.activeSessionId && message.activeSessionId !== stage.activeSessionId;
-      if (newSession && stage.activeSessionId) stage.participants = [];
+      // A new session's participants may be pushed before the stage's own change (separate items, separate stream
+      // records): keep those, drop the previous session's (a fetched participant belongs to the session fetched with it).
+      if (newSession && stage.activeSessionId) {
+        stage.participants = participants.filter((p) => p.sessionId === message.activeSessionId);
+      }
       Object.assign(stage, {
         live: message.live,
         activeSessionId: message.activeSessionId ?? undefined,

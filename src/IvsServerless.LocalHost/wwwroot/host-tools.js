@@ -152,7 +152,7 @@ export function installHostTools({ state, api, sim, act, el, button, log, root }
     shownStageId = stage.stageId;
     const ingest = ingestPanel();
     const replication = replicationPanel();
-    const bans = list('ban-list');
+    const bans = el('ul', { class: 'list', testid: 'ban-list' });
     root.hidden = false;
     root.replaceChildren(el('h3', {}, 'Host tools'), ...coHostPanel(stage),
       ...(isOwner(stage) ? [el('h4', {}, 'Bans'), bans] : []), ...ingest.nodes, ...replication.nodes);
