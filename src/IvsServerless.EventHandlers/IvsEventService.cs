@@ -1,6 +1,8 @@
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Events;
+using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Projection;
+using IvsServerless.Core.Reconciliation;
 using IvsServerless.Core.Stages;
 
 namespace IvsServerless.EventHandlers;
@@ -13,12 +15,15 @@ namespace IvsServerless.EventHandlers;
 /// asynchronously) and finally sends it to the dead-letter queue; every step is idempotent, so a retry after a partial failure loses and
 /// duplicates nothing.
 /// </summary>
+/// <param name="participantEvents">IVS's own record of a participant's events, asked when a batch leaves a publishing
+/// value contested within one second (<see cref="PublishingTie"/>); without it such values wait for the reconciler.</param>
 public sealed class IvsEventService(
     IProjectionStore projection,
     IStageStore stages,
     ICompositionStore compositions,
     IRejectedEventStore rejected,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    IParticipantEventHistory? participantEvents = null)
 {
     /// <summary>
     /// The API stores a composition right after IVS accepts its start, so the composition's first events can arrive
@@ -137,12 +142,15 @@ public sealed class IvsEventService(
                 () => RejectAsync(payloads[r.Index], r.Reason, cancellationToken, ParseQuietly(payloads[r.Index])))));
 
         var toProject = Enumerable.Range(0, parsed.Length).Where(i => parsed[i] is not null && outcomes[i] is null).ToList();
-        var failed = await projection.ApplyBatchAsync([.. toProject.Select(i => parsed[i]!)], cancellationToken);
+        var projected = await projection.ApplyBatchAsync([.. toProject.Select(i => parsed[i]!)], cancellationToken);
+        var failed = projected.Failed;
         var applied = toProject.Where((_, j) => !failed.Contains(j)).ToList();
         foreach (var j in failed)
         {
             outcomes[toProject[j]] = Failed(parsed[toProject[j]]!, "projection write failed");
         }
+
+        await SettleContestedPublishingAsync(projected.ContestedPublishing, applied, parsed, outcomes, cancellationToken);
 
         // Composition states, each composition's events in stamp order (as one-by-one delivery would have moved it).
         foreach (var group in applied.Where(i => parsed[i]!.Detail is CompositionStateDetail).GroupBy(i => parsed[i]!.ResourceArn))
@@ -175,6 +183,51 @@ public sealed class IvsEventService(
         }));
 
         return [.. outcomes.Select((o, i) => o ?? Applied(parsed[i]!))];
+    }
+
+    /// <summary>
+    /// Asks IVS for the true latest publish state of each contested participant and applies it as a repair event (the
+    /// reconciler's, <see cref="PublishStateEvents"/>): one <c>ListParticipantEvents</c> per contested participant, which only
+    /// a stop and start within one second produces. When IVS cannot answer, the participant's publish events of the batch
+    /// fail and come back; a redelivered event that had lost re-opens the question, one that had won does not (then the
+    /// reconciler's periodic recheck of vouched publishers is what corrects it).
+    /// </summary>
+    private async Task SettleContestedPublishingAsync(IReadOnlyList<ParticipantKey> contested, List<int> applied,
+        ParsedIvsEvent?[] parsed, IvsEventOutcome?[] outcomes, CancellationToken cancellationToken)
+    {
+        if (participantEvents is null || contested.Count == 0)
+        {
+            return;
+        }
+
+        var publishEvents = applied.Where(i => PublishingTie.Claim(parsed[i]!) is not null)
+            .ToLookup(i => Projector.ParticipantKeyOf(parsed[i]!));
+        await Task.WhenAll(contested.Select(async key =>
+        {
+            var mine = publishEvents[key].ToList();
+            if (mine.Count == 0)
+            {
+                return;
+            }
+
+            var e = parsed[mine[0]]!;
+            try
+            {
+                var repair = await PublishStateEvents.LookUpAsync(participantEvents, e.ResourceArn, key.SessionId, key.ParticipantId,
+                    (e.Detail as StageUpdateDetail)?.UserId, cancellationToken);
+                if (repair is not null)
+                {
+                    await projection.ApplyAsync(repair, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                foreach (var i in mine)
+                {
+                    outcomes[i] = Failed(parsed[i]!, $"contested publish state not settled: {ex.GetType().Name}");
+                }
+            }
+        }));
     }
 
     private async Task<Dictionary<string, Composition>> FindCompositionsAsync(ParsedIvsEvent?[] parsed, List<int> compositionEvents,

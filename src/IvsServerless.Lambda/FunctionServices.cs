@@ -43,7 +43,8 @@ public sealed class FunctionServices(
             new DynamoDbProjectionStore(dynamo, table),
             new DynamoDbStageStore(dynamo, table),
             new DynamoDbCompositionStore(dynamo, table),
-            new DynamoDbRejectedEventStore(dynamo, table)));
+            new DynamoDbRejectedEventStore(dynamo, table),
+            participantEvents: CreateIvs()));
     }
 
     /// <param name="routeGroups">The route groups this function serves (all when null).</param>

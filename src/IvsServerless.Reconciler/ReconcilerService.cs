@@ -19,9 +19,6 @@ namespace IvsServerless.Reconciler;
 /// </summary>
 public sealed class ReconcilerService
 {
-    // A participant with more events than this (100 per page) is repaired from what the first pages hold.
-    private const int MaxParticipantEventPages = 10;
-
     private readonly IStageInventory _ivs;
     private readonly IStageStore _stages;
     private readonly IProjectionStore _projection;
@@ -343,20 +340,8 @@ public sealed class ReconcilerService
     private async Task<bool> RepairPublishStateAsync(IStageInventory ivs, string stageArn, string sessionId, IvsParticipant participant,
         SessionParticipant? known, bool knowsProjection, CancellationToken ct)
     {
-        var events = new List<IvsParticipantEvent>();
-        string? next = null;
-        for (var pages = 0; pages < MaxParticipantEventPages; pages++)
-        {
-            var page = await ivs.ListParticipantEventsAsync(stageArn, sessionId, participant.ParticipantId!, next, ct);
-            events.AddRange(page.Items);
-            next = page.NextCursor;
-            if (string.IsNullOrEmpty(next))
-            {
-                break;
-            }
-        }
-
-        if (PublishStateEvents.Latest(stageArn, sessionId, participant.ParticipantId!, participant.UserId, events) is not { } repair)
+        if (await PublishStateEvents.LookUpAsync(ivs, stageArn, sessionId, participant.ParticipantId!, participant.UserId, ct)
+            is not { } repair)
         {
             return false;
         }

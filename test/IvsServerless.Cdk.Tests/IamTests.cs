@@ -67,7 +67,7 @@ public sealed class IamTests(SynthesizedStacks stacks)
             BackendFunctions.KeyRotation.Handler));
         Assert.Equal(
             ["ivs:StartComposition", "ivs:StopComposition", "ivs:TagResource"], stack.IvsActionsOf(BackendFunctions.Compositions.Handler));
-        Assert.Empty(stack.IvsActionsOf(BackendFunctions.IvsEvents.Handler));
+        Assert.Equal(["ivs:ListParticipantEvents"], stack.IvsActionsOf(BackendFunctions.IvsEvents.Handler));
         Assert.Equal(
             [
                 "ivs:DeleteStage", "ivs:GetComposition", "ivs:GetStage", "ivs:ListParticipantEvents", "ivs:ListParticipants",

@@ -1,5 +1,6 @@
 using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Projection;
+using IvsServerless.Core.Reconciliation;
 using IvsServerless.Reconciler.Tests.Fakes;
 
 namespace IvsServerless.Reconciler.Tests;

@@ -1,4 +1,5 @@
 using IvsServerless.Core.Projection;
+using IvsServerless.Core.Reconciliation;
 using IvsServerless.Reconciler.Tests.Fakes;
 
 namespace IvsServerless.Reconciler.Tests;

@@ -7,7 +7,7 @@ namespace IvsServerless.Core.Ivs;
 /// and the two changes its idle-stage sweep makes (tag an orphan, delete an idle stage). Lists are paged with IVS page
 /// tokens (<see cref="Page{T}.NextCursor"/>; null on the last page); IVS lists newest first.
 /// </summary>
-public interface IStageInventory
+public interface IStageInventory : IParticipantEventHistory
 {
     /// <summary><see cref="IvsInvalidRequestException"/> when IVS no longer accepts <paramref name="nextToken"/>.</summary>
     Task<Page<IvsStageSummary>> ListStagesAsync(string? nextToken, int pageSize, CancellationToken cancellationToken);
@@ -19,9 +19,6 @@ public interface IStageInventory
 
     Task<Page<IvsParticipant>> ListParticipantsAsync(
         string stageArn, string sessionId, string? nextToken, CancellationToken cancellationToken);
-
-    Task<Page<IvsParticipantEvent>> ListParticipantEventsAsync(string stageArn, string sessionId, string participantId, string? nextToken,
-        CancellationToken cancellationToken);
 
     /// <summary>Adds or overwrites these tags on the stage.</summary>
     Task TagStageAsync(string stageArn, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);

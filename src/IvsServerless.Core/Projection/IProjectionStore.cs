@@ -14,9 +14,10 @@ public interface IProjectionStore
     /// <summary>
     /// Mirrors <see cref="Projector.ApplyAll"/> for a batch, in any order: the indices of the events whose effects may
     /// not all be written (a write failed), which the caller retries; every other event is fully applied. Stores that
-    /// can, write each item of a <see cref="ProjectionBatch"/> once; this default applies the events one by one.
+    /// can, write each item of a <see cref="ProjectionBatch"/> once and report the participants whose publishing value
+    /// the batch left contested (<see cref="PublishingTie"/>); this default applies the events one by one and reports none.
     /// </summary>
-    async Task<IReadOnlySet<int>> ApplyBatchAsync(IReadOnlyList<ParsedIvsEvent> events, CancellationToken cancellationToken)
+    async Task<ProjectionBatchResult> ApplyBatchAsync(IReadOnlyList<ParsedIvsEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         var failed = new HashSet<int>();
@@ -33,7 +34,7 @@ public interface IProjectionStore
             }
         }
 
-        return failed;
+        return new ProjectionBatchResult(failed, []);
     }
 
     /// <summary>
@@ -42,6 +43,12 @@ public interface IProjectionStore
     /// </summary>
     Task RecordPresenceAsync(ParticipantPresence presence, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// What a batch did: the indices of the events to retry, and the participants whose publishing value is contested by an
+/// opposite event of the same second (<see cref="PublishingTie"/>), which the caller settles with the IVS API.
+/// </summary>
+public sealed record ProjectionBatchResult(IReadOnlySet<int> Failed, IReadOnlyList<ParticipantKey> ContestedPublishing);
 
 /// <summary>One participant as the IVS API listed it (state CONNECTED or DISCONNECTED) at one moment.</summary>
 public sealed record ParticipantPresence(

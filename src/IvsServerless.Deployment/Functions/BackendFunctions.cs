@@ -128,7 +128,8 @@ public static class BackendFunctions
 
     /// <summary>
     /// IvsEventService: reads the stage and composition items, applies the event to the projection (field-group updates,
-    /// session items), records the live session on the stage, moves composition state, stores rejected events. No IVS call.
+    /// session items), records the live session on the stage, moves composition state, stores rejected events. One IVS call,
+    /// only when a batch leaves a participant's publishing contested within one second (PublishingTie): ListParticipantEvents.
     /// A batch reads its stages at once (StageCache: BatchGetItem) and writes its event-log entries in BatchWriteItems
     /// (DynamoDbProjectionStore.ApplyBatchAsync). The rules deliver to a queue that invokes it with batches
     /// (<see cref="FunctionDeclaration.Queue"/>): up to 100 events, after at most a second, at most 5 invocations at once;
@@ -141,7 +142,11 @@ public static class BackendFunctions
             Timeout = TimeSpan.FromSeconds(30),
             Rules = IvsRules.All,
             Queue = new QueueTrigger(BatchSize: 100, BatchingWindow: TimeSpan.FromSeconds(1), MaximumConcurrency: 5, MaxReceiveCount: 5),
-            Access = new AwsAccess { Table = new([BatchGetItem, BatchWriteItem, GetItem, PutItem, Query, UpdateItem]) },
+            Access = new AwsAccess
+            {
+                Ivs = [new("IvsParticipantEvents", ["ivs:ListParticipantEvents"], [IvsResource.Stages])],
+                Table = new([BatchGetItem, BatchWriteItem, GetItem, PutItem, Query, UpdateItem]),
+            },
         };
 
     /// <summary>

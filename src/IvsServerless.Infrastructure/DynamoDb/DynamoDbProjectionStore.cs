@@ -67,21 +67,34 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
     /// The batched write path: each participant, session and composition item the batch touches gets one guarded
     /// write of its folded groups (<see cref="ProjectionBatch"/>), and the event-log entries go in
     /// <c>BatchWriteItem</c>s of 25. A failed item write fails exactly the events folded into it; log entries still
-    /// unprocessed after <see cref="LogWriteAttempts"/> attempts fail theirs.
+    /// unprocessed after <see cref="LogWriteAttempts"/> attempts fail theirs. A participant write returns what the item
+    /// held before, so a publishing value contested within one second (<see cref="PublishingTie"/>) is seen at no cost.
     /// </summary>
-    public async Task<IReadOnlySet<int>> ApplyBatchAsync(IReadOnlyList<ParsedIvsEvent> events, CancellationToken cancellationToken)
+    public async Task<ProjectionBatchResult> ApplyBatchAsync(IReadOnlyList<ParsedIvsEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         var batch = ProjectionBatch.Of(events);
         var failed = new HashSet<int>();
+        var contested = new List<ParticipantKey>();
         var work = new List<(Func<CancellationToken, Task<IReadOnlyCollection<int>>> Write, IReadOnlyList<int> Events)>();
         foreach (var (participant, indices) in batch.Participants)
         {
             var key = participant.Key;
+            var claims = indices.Select(i => PublishingTie.Claim(events[i])).OfType<Stamped<bool>>().ToList();
             work.Add((async ct =>
             {
-                await _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.ParticipantSortKey(key.SessionId, key.ParticipantId)),
+                var before = await _writer.WriteAsync(
+                    ProjectionItems.Key(key.StageId, TableLayout.ParticipantSortKey(key.SessionId, key.ParticipantId)),
                     ProjectionItems.ParticipantConstants(key), ProjectionItems.ParticipantGroups(participant), requireItem: false, ct);
+                var stored = ProjectionItems.ReadPublishing(before);
+                if (claims.Count > 0 && PublishingTie.IsContested(stored is null ? claims : [stored, .. claims]))
+                {
+                    lock (contested)
+                    {
+                        contested.Add(key);
+                    }
+                }
+
                 return [];
             }, indices));
         }
@@ -148,7 +161,7 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
                     failed.UnionWith(unitFailed);
                 }
             });
-        return failed;
+        return new ProjectionBatchResult(failed, contested);
     }
 
     public async Task RecordPresenceAsync(ParticipantPresence presence, CancellationToken cancellationToken)

@@ -19,32 +19,38 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
 
     /// <param name="constants">Attributes that never change for the item (ids, kind), set with every write.</param>
     /// <param name="requireItem">Only update an existing item (never create one).</param>
-    /// <returns>False when <paramref name="requireItem"/> is set and the item does not exist; true otherwise.</returns>
-    public async Task<bool> WriteAsync(
+    /// <returns>
+    /// What the item held before this write, for the attributes this write sets (the stored item when a guard failed,
+    /// the old values DynamoDB returns otherwise: no extra request); empty for a new item, or when
+    /// <paramref name="requireItem"/> is set and there is none.
+    /// </returns>
+    public async Task<IReadOnlyDictionary<string, AttributeValue>> WriteAsync(
         Dictionary<string, AttributeValue> key, IReadOnlyList<KeyValuePair<string, AttributeValue>> constants,
         IReadOnlyList<FieldGroup> groups, bool requireItem, CancellationToken cancellationToken)
     {
         var pending = groups;
+        Dictionary<string, AttributeValue>? before = null;
         for (var round = 1; pending.Count > 0; round++)
         {
             try
             {
-                await dynamo.UpdateItemAsync(Build(key, constants, pending, requireItem), cancellationToken);
-                return true;
+                var response = await dynamo.UpdateItemAsync(Build(key, constants, pending, requireItem), cancellationToken);
+                return before ?? response.Attributes ?? [];
             }
             catch (ConditionalCheckFailedException failed) when (round < MaxRounds)
             {
                 var stored = failed.Item ?? [];
+                before ??= stored;
                 if (requireItem && stored.Count == 0)
                 {
-                    return false;
+                    return before;
                 }
 
                 pending = [.. pending.Where(g => g.WinsAgainst(stored))];
             }
         }
 
-        return true;
+        return before ?? [];
     }
 
     private UpdateItemRequest Build(Dictionary<string, AttributeValue> key, IReadOnlyList<KeyValuePair<string, AttributeValue>> constants,
@@ -117,6 +123,7 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
             ExpressionAttributeNames = names,
             ExpressionAttributeValues = values,
             ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+            ReturnValues = ReturnValue.UPDATED_OLD,
         };
     }
 }

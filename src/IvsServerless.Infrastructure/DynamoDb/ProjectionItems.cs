@@ -185,6 +185,10 @@ internal static class ProjectionItems
                 : null);
     }
 
+    /// <summary>The publishing group of a participant item (or of what a write returned of it); null when none.</summary>
+    public static Stamped<bool>? ReadPublishing(IReadOnlyDictionary<string, AttributeValue> item) =>
+        item.ContainsKey("publishing") ? Read(item, "publishing", v => v.BOOL == true) : null;
+
     public static (bool Connected, DateTimeOffset ObservedAt)? ReadPresence(IReadOnlyDictionary<string, AttributeValue> item) =>
         item.TryGetValue(PresenceStamp, out var stamp) && item.TryGetValue(Connected, out var connected)
             ? (connected.BOOL == true, ParseTime(stamp.S))

@@ -59,6 +59,24 @@ public sealed class InMemoryProjectionStore : IProjectionStore, ISessionHistory
         return Task.CompletedTask;
     }
 
+    /// <summary>The events one by one, reporting contested publishing values as the DynamoDB store does (what each
+    /// participant held before the batch, and the batch's publish events).</summary>
+    public async Task<ProjectionBatchResult> ApplyBatchAsync(IReadOnlyList<ParsedIvsEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var claims = events.Where(e => PublishingTie.Claim(e) is not null).GroupBy(Projector.ParticipantKeyOf).ToList();
+        var before = State;
+        foreach (var e in events)
+        {
+            await ApplyAsync(e, cancellationToken);
+        }
+
+        var contested = claims.Where(g => PublishingTie.IsContested([
+            .. before.Participants.GetValueOrDefault(g.Key)?.Publishing is { } stored ? [stored] : Array.Empty<Stamped<bool>>(),
+            .. g.Select(e => PublishingTie.Claim(e)!)])).Select(g => g.Key).ToList();
+        return new ProjectionBatchResult(new HashSet<int>(), contested);
+    }
+
     public Task RecordPresenceAsync(ParticipantPresence presence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(presence);

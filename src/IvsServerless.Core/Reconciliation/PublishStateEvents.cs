@@ -6,7 +6,7 @@ using System.Text.Json;
 using IvsServerless.Core.Events;
 using IvsServerless.Core.Ivs;
 
-namespace IvsServerless.Reconciler;
+namespace IvsServerless.Core.Reconciliation;
 
 /// <summary>
 /// Turns what <c>ListParticipantEvents</c> says about a participant's publishing into the one
@@ -27,6 +27,30 @@ public static class PublishStateEvents
 {
     public const string PublishStarted = "Participant Published";
     public const string PublishStopped = "Participant Unpublished";
+
+    /// <summary>Pages of <c>ListParticipantEvents</c> read at most: a participant with more events is judged by these.</summary>
+    public const int MaxPages = 10;
+
+    /// <summary>Asks IVS for the participant's events and returns the repair event of its latest publish state (null: none).</summary>
+    public static async Task<ParsedIvsEvent?> LookUpAsync(IParticipantEventHistory ivs, string stageArn, string sessionId,
+        string participantId, string? userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ivs);
+        var events = new List<IvsParticipantEvent>();
+        string? next = null;
+        for (var pages = 0; pages < MaxPages; pages++)
+        {
+            var page = await ivs.ListParticipantEventsAsync(stageArn, sessionId, participantId, next, cancellationToken);
+            events.AddRange(page.Items);
+            next = page.NextCursor;
+            if (string.IsNullOrEmpty(next))
+            {
+                break;
+            }
+        }
+
+        return Latest(stageArn, sessionId, participantId, userId, events);
+    }
 
     /// <param name="apiEvents">Every event the API listed for the participant, in list order (newest first, as IVS lists them).</param>
     /// <returns>The repair event, or null when the API reports no publish event.</returns>
