@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Amazon.CDK;
 using IvsServerless.Core.Quotas;
 using IvsServerless.Core.Tokens;
+using IvsServerless.Deployment.Functions;
 using IvsServerless.Deployment.Settings;
 
 namespace IvsServerless.Cdk;
@@ -95,12 +96,16 @@ public sealed partial record DeploymentSettings
     /// <summary>How long playback and thumbnail URLs work (<c>RECORDING_PLAYBACK_URL_MINUTES</c>).</summary>
     public int RecordingPlaybackUrlMinutes { get; init; } = RecordingSettings.DefaultPlaybackUrlMinutes;
 
+    /// <summary>How IVS events reach <c>ivs-events</c> (<c>batched</c> or <c>immediate</c>; see <see cref="EventDelivery"/>).</summary>
+    public EventDelivery EventDelivery { get; init; }
+
     /// <summary>The context keys, documented in docs/deploy.md (a test checks each is).</summary>
     public static IReadOnlyList<string> ContextKeys { get; } =
     [
         "jwtIssuer", "jwtAudience", "corsAllowedOrigins", "idleStageTimeoutMinutes", "reconcilerCallsPerSecond", "tokenMaxDurationMinutes",
         "compositionBucketName", "compositionChannelArn", "deploymentTag", "removalPolicy", "architecture", "apiRateLimit", "apiBurstLimit",
         "allowSelfSignUp", "alarmEmail", "tokenMode", "stackName", "recordingExpirationDays", "recordingPlaybackUrlMinutes",
+        "eventDelivery",
     ];
 
     /// <summary>Reads and validates every setting; all problems are reported together.</summary>
@@ -194,6 +199,11 @@ public sealed partial record DeploymentSettings
             _ => Invalid("allowSelfSignUp must be true or false", false),
         };
 
+        if (!EventDeliveries.TryParse(Text("eventDelivery")?.ToLowerInvariant() ?? EventDeliveries.Batched, out var eventDelivery))
+        {
+            errors.Add($"eventDelivery must be {EventDeliveries.Batched} or {EventDeliveries.Immediate}");
+        }
+
         // Self-signed by default: no IVS call (nor its 50 TPS account quota) per token, and only these tokens can be exchanged.
         if (!TokenMintingModes.TryParse(Text("tokenMode")?.ToLowerInvariant() ?? TokenMintingModes.SelfSigned, out var tokenMode))
         {
@@ -229,6 +239,7 @@ public sealed partial record DeploymentSettings
             ApiBurstLimit = Number("apiBurstLimit", defaults.ApiBurstLimit, 1, 5000),
             AllowSelfSignUp = selfSignUp,
             TokenMode = tokenMode,
+            EventDelivery = eventDelivery,
             StackName = Matching(
                 "stackName", StackNamePattern(), "a CloudFormation stack name (a letter, then letters, digits or -; at most 128)")
                 ?? defaults.StackName,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using IvsServerless.Core.Tokens;
+using IvsServerless.Deployment.Functions;
 
 namespace IvsServerless.LocalHost;
 
@@ -19,6 +20,7 @@ public static class CommandLine
           --table-name NAME         the functions' table                       env IVS_LOCAL_TABLE_NAME     default ivs-serverless-local
           --reconciler-seconds N    reconciler schedule                        env IVS_LOCAL_RECONCILER_SECONDS default 10
           --token-mode MODE         self-signed or api (participant tokens)    env IVS_LOCAL_TOKEN_MODE     default self-signed
+          --event-delivery MODE     batched or immediate (IVS events queue)    env IVS_LOCAL_EVENT_DELIVERY default batched
           --help                    this text
 
         A port of 0 picks a free port.
@@ -36,6 +38,7 @@ public static class CommandLine
         ("--table-name", "IVS_LOCAL_TABLE_NAME"),
         ("--reconciler-seconds", "IVS_LOCAL_RECONCILER_SECONDS"),
         ("--token-mode", "IVS_LOCAL_TOKEN_MODE"),
+        ("--event-delivery", "IVS_LOCAL_EVENT_DELIVERY"),
     ];
 
     /// <returns>The options, or an error (one line) to print with the usage; <c>Help</c> when --help was asked for.</returns>
@@ -116,6 +119,12 @@ public static class CommandLine
             errors.Add($"--token-mode must be {TokenMintingModes.SelfSigned} or {TokenMintingModes.Api} (got '{modeText}').");
         }
 
+        var eventDelivery = EventDelivery.Batched;
+        if (Setting("--event-delivery") is { } deliveryText && !EventDeliveries.TryParse(deliveryText, out eventDelivery))
+        {
+            errors.Add($"--event-delivery must be {EventDeliveries.Batched} or {EventDeliveries.Immediate} (got '{deliveryText}').");
+        }
+
         var options = new LocalHostOptions
         {
             ApiPort = Port("--api-port", LocalHostOptions.DefaultApiPort),
@@ -129,6 +138,7 @@ public static class CommandLine
             TableName = Setting("--table-name") ?? "ivs-serverless-local",
             ReconcilerInterval = TimeSpan.FromSeconds(Math.Max(reconcilerSeconds, 1)),
             TokenMode = tokenMode,
+            EventDelivery = eventDelivery,
         };
         if (errors.Count == 0)
         {

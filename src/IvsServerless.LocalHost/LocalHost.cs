@@ -330,7 +330,7 @@ public sealed class LocalHost : IAsyncDisposable
             names.Add(function.Name);
             keyRotation = declaration == BackendFunctions.KeyRotation ? function : keyRotation;
             // As deployed: rules to the function's queue (batches, partial failures, redrive) where the contract has one.
-            var queue = declaration.Queue is { } trigger
+            var queue = declaration.Queue?.For(Options.EventDelivery) is { } trigger
                 ? bus.AddQueue(declaration.Handler, function, new LocalQueueSettings(
                     trigger.BatchSize, trigger.BatchingWindow,
                     Options.EventRetryDelay ?? QueueTrigger.VisibilityTimeoutFor(declaration.Timeout), trigger.MaxReceiveCount))

@@ -1,4 +1,5 @@
 using IvsServerless.Core.Tokens;
+using IvsServerless.Deployment.Functions;
 using IvsServerless.LocalHost.Live;
 
 namespace IvsServerless.LocalHost;
@@ -80,6 +81,9 @@ public sealed record LocalHostOptions
     /// schedule; tests that want failed events back quickly set it.
     /// </summary>
     public TimeSpan? EventRetryDelay { get; init; }
+
+    /// <summary>How the IVS events' queue hands them to ivs-events, as the <c>eventDelivery</c> deployment setting does.</summary>
+    public EventDelivery EventDelivery { get; init; }
 
     /// <summary>Every port set to 0: what tests use.</summary>
     public static LocalHostOptions OnFreePorts(TimeProvider? time = null) => new()

@@ -12,12 +12,16 @@ public sealed class LiveBenchmarkTests
     public async Task Live_delivers_every_change_to_every_client_and_counts_invocations_and_requests_per_change()
     {
         var result = await new LiveBenchmark().RunAsync(
-            ["--subscribers", "2", "--changes", "4", "--fanout-connections", "5", "--fanout-changes", "2"], CancellationToken.None);
+            ["--subscribers", "2", "--changes", "4", "--fanout-connections", "5", "--fanout-changes", "2", "--batched-changes", "2"],
+            CancellationToken.None);
 
         var metrics = result.Metrics;
         Assert.Equal("live", result.Name);
         Assert.Equal((0, 0), (metrics["latency.lost"], metrics["fanout.lost"]));
         Assert.Equal(2 * 4, metrics["latency.count"]);
+        // The same measures again with the deployed default (a one-second batching window), under their own names.
+        Assert.Equal(2 * 2, metrics["batched.latency.count"]);
+        Assert.Equal((0, 0), (metrics["batched.latency.lost"], metrics["batched.fanout.lost"]));
         Assert.Equal(5, metrics["fanout.connections"]);
         foreach (var name in new[] { "latency.p50_ms", "latency.p99_ms", "fanout.last_client_median_ms", "fanout.messages_per_s" })
         {

@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using IvsServerless.Core.Tokens;
+using IvsServerless.Deployment.Functions;
 
 namespace IvsServerless.Cdk.Tests;
 
@@ -24,6 +25,8 @@ public sealed class DeploymentSettingsTests
         Assert.False(settings.AllowSelfSignUp);
         Assert.Equal(TokenMintingMode.SelfSigned, settings.TokenMode);
         Assert.Equal(TokenMintingMode.Api, Read(("tokenMode", "api")).TokenMode);
+        Assert.Equal(EventDelivery.Immediate, Read(("eventDelivery", "immediate")).EventDelivery);
+        Assert.Equal(EventDelivery.Batched, Read().EventDelivery);
     }
 
     [Fact]
@@ -58,6 +61,7 @@ public sealed class DeploymentSettingsTests
     [InlineData("alarmEmail", "nobody", "alarmEmail must be an email address")]
     [InlineData("stackName", "1stack", "stackName must be a CloudFormation stack name")]
     [InlineData("tokenMode", "jwt", "tokenMode must be api or self-signed")]
+    [InlineData("eventDelivery", "fast", "eventDelivery must be batched or immediate")]
     public void A_bad_value_fails_naming_the_key(string key, string value, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => Read((key, value)));

@@ -67,6 +67,23 @@ public sealed class EventsAndAlarmsTests(SynthesizedStacks stacks)
     }
 
     [Fact]
+    public void Immediate_event_delivery_maps_batches_of_at_most_ten_without_a_window()
+    {
+        var configured = stacks.Configured;
+        var (_, mapping) = Assert.Single(
+            configured.Resources("AWS::Lambda::EventSourceMapping"),
+            m => SynthesizedStack.Target(m.Resource["Properties"]!["EventSourceArn"]) == DeliveryQueue(configured).Id);
+        var properties = mapping["Properties"]!;
+
+        // AWS refuses a batch over 10 without a window of at least one second.
+        Assert.Equal(QueueTrigger.MaxBatchSizeWithoutWindow, properties["BatchSize"]!.GetValue<int>());
+        Assert.Equal(0, properties["MaximumBatchingWindowInSeconds"]?.GetValue<int>() ?? 0);
+        Assert.Equal(["ReportBatchItemFailures"], TemplateQueries.Strings(properties["FunctionResponseTypes"]));
+        Assert.Equal(
+            BackendFunctions.IvsEvents.Queue!.MaximumConcurrency, properties["ScalingConfig"]!["MaximumConcurrency"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Only_the_ivs_rules_may_send_to_the_delivery_queue()
     {
         var queue = DeliveryQueue(_default).Id;

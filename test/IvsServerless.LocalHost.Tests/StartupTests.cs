@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using IvsServerless.Core.Tokens;
+using IvsServerless.Deployment.Functions;
 
 namespace IvsServerless.LocalHost.Tests;
 
@@ -49,6 +50,15 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public void Events_are_delivered_in_batches_as_deployed_unless_immediate_is_asked_for()
+    {
+        Assert.Equal(EventDelivery.Batched, CommandLine.Parse([], NoEnvironment).Options!.EventDelivery);
+        Assert.Equal(EventDelivery.Immediate, CommandLine.Parse(["--event-delivery", "immediate"], NoEnvironment).Options!.EventDelivery);
+        var environment = new Dictionary<string, string?> { ["IVS_LOCAL_EVENT_DELIVERY"] = "immediate" };
+        Assert.Equal(EventDelivery.Immediate, CommandLine.Parse([], environment.GetValueOrDefault).Options!.EventDelivery);
+    }
+
+    [Fact]
     public void A_DynamoDB_endpoint_replaces_DynamoDB_Local()
     {
         var (options, _, _) = CommandLine.Parse(["--dynamodb-endpoint", "http://127.0.0.1:8111"], NoEnvironment);
@@ -63,6 +73,7 @@ public sealed class StartupTests
     [InlineData("--api-port", "http")]
     [InlineData("--reconciler-seconds", "0")]
     [InlineData("--token-mode", "jwt")]
+    [InlineData("--event-delivery", "fast")]
     [InlineData("--s3-port", "x")]
     [InlineData("--dynamodb-endpoint", "ftp://x")]
     [InlineData("--console-port", "3000")]

@@ -39,8 +39,9 @@ public sealed class EventProjection : Construct
         ArgumentNullException.ThrowIfNull(props);
         Function = new ServerlessFunction(
             this, "IvsEventsFunction", new ServerlessFunctionProps(BackendFunctions.IvsEvents, props.Foundation));
-        var trigger = Function.Declaration.Queue
-            ?? throw new InvalidOperationException($"The {Function.Handler} function declares no queue trigger.");
+        var trigger = (Function.Declaration.Queue
+            ?? throw new InvalidOperationException($"The {Function.Handler} function declares no queue trigger."))
+            .For(props.Foundation.Settings.EventDelivery);
         Delivery = new DeliveryQueue(this, "Delivery", new DeliveryQueueProps(Function, trigger));
         DeadLetterQueue = DeadLetterQueues.Create(this, "DeadLetterQueue");
         // Each target adds a statement to the queue's policy letting only its rule send (aws:SourceArn).

@@ -111,6 +111,51 @@ public sealed record QueueTrigger(int BatchSize, TimeSpan BatchingWindow, int Ma
     /// <summary>AWS: a queue that triggers a function should keep a message invisible at least six times the function's timeout.</summary>
     public const int VisibilityTimeoutPerFunctionTimeout = 6;
 
+    /// <summary>AWS: a batch of more than this many SQS messages needs a batching window of at least one second.</summary>
+    public const int MaxBatchSizeWithoutWindow = 10;
+
     /// <summary>How long a received message stays invisible: six times <paramref name="functionTimeout"/> (AWS's guidance).</summary>
     public static TimeSpan VisibilityTimeoutFor(TimeSpan functionTimeout) => functionTimeout * VisibilityTimeoutPerFunctionTimeout;
+
+    /// <summary>
+    /// This trigger as <paramref name="delivery"/> asks: <see cref="EventDelivery.Batched"/> as declared;
+    /// <see cref="EventDelivery.Immediate"/> without a batching window, so with at most
+    /// <see cref="MaxBatchSizeWithoutWindow"/> messages a batch.
+    /// </summary>
+    public QueueTrigger For(EventDelivery delivery) => delivery switch
+    {
+        EventDelivery.Immediate => this with { BatchSize = Math.Min(BatchSize, MaxBatchSizeWithoutWindow), BatchingWindow = TimeSpan.Zero },
+        _ => this,
+    };
+}
+
+/// <summary>
+/// How IVS events reach <c>ivs-events</c>. A batching window is a wait: with a window of one second (needed for batches
+/// over 10) every event waits up to that second at low traffic, before it is projected and pushed to live clients.
+/// </summary>
+public enum EventDelivery
+{
+    /// <summary>Batches of up to 100 after at most one second: the fewest invocations and requests per event (the default).</summary>
+    Batched,
+
+    /// <summary>No window, batches of up to 10: an event is projected as soon as a poller receives it (lowest latency), at up to
+    /// ten times the invocations under load.</summary>
+    Immediate,
+}
+
+public static class EventDeliveries
+{
+    public const string Batched = "batched";
+    public const string Immediate = "immediate";
+
+    public static bool TryParse(string? text, out EventDelivery delivery)
+    {
+        (var known, delivery) = text switch
+        {
+            Batched => (true, EventDelivery.Batched),
+            Immediate => (true, EventDelivery.Immediate),
+            _ => (false, EventDelivery.Batched),
+        };
+        return known;
+    }
 }

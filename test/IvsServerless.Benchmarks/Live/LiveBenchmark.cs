@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using IvsServerless.Benchmarks.Support;
+using IvsServerless.Deployment.Functions;
 using IvsServerless.LocalHost;
 using IvsServerless.Testing;
 using Host = IvsServerless.LocalHost.LocalHost;
@@ -12,7 +13,7 @@ namespace IvsServerless.Benchmarks.Live;
 /// <summary>What one run of the live benchmark is asked to do.</summary>
 public sealed record LiveRunOptions(
     int Subscribers = 10, int Changes = 200, int FanoutConnections = 1000, int FanoutChanges = 3, int ConnectConcurrency = 16,
-    int Users = 10, int Participants = 12);
+    int Users = 10, int Participants = 12, EventDelivery Delivery = EventDelivery.Immediate);
 
 /// <summary>
 /// <c>live</c>: the live-updates path on the local host's parts, as apps see it — the IVS emulator emits an event
@@ -22,7 +23,9 @@ public sealed record LiveRunOptions(
 /// (a) latency from the emulator call to each of 10 subscribers, one change at a time; (b) one stage with 1,000
 /// subscribed connections: one change until the last client has it, messages/s; (c) Lambda invocations and DynamoDB
 /// requests per delivered change, counted (invocations by the local functions, DynamoDB requests by an AWS SDK pipeline
-/// handler, by the function that made them).
+/// handler, by the function that made them). Run in both event deliveries (<see cref="EventDelivery"/>): immediate (no
+/// batching window), which the targets apply to, then the default batched one (a one-second window) with
+/// <c>--batched-changes</c> changes, reported under <c>batched.</c>: the window is the difference.
 /// </summary>
 public sealed class LiveBenchmark : IBenchmark
 {
@@ -51,7 +54,20 @@ public sealed class LiveBenchmark : IBenchmark
             FanoutChanges = parsed.Count("fanout-changes", defaults.FanoutChanges),
             ConnectConcurrency = parsed.Count("connect-concurrency", defaults.ConnectConcurrency),
         };
-        return await RunAsync(options, cancellationToken);
+        var immediate = await RunAsync(options, cancellationToken);
+        var batchedChanges = parsed.Count("batched-changes", 60);
+        if (batchedChanges == 0)
+        {
+            return immediate;
+        }
+
+        var batched = await RunAsync(options with { Delivery = EventDelivery.Batched, Changes = batchedChanges }, cancellationToken);
+        return immediate with
+        {
+            Metrics = new Dictionary<string, double>(
+                immediate.Metrics.Concat(batched.Metrics.Select(m => KeyValuePair.Create("batched." + m.Key, m.Value)))),
+            Notes = [.. immediate.Notes, .. batched.Notes.Select(n => "batched: " + n)],
+        };
     }
 
     public async Task<BenchmarkResult> RunAsync(LiveRunOptions options, CancellationToken cancellationToken)
@@ -59,12 +75,15 @@ public sealed class LiveBenchmark : IBenchmark
         ArgumentNullException.ThrowIfNull(options);
         var metrics = new Metrics();
         Console.WriteLine(
-            $"live: {options.Subscribers} subscribers × {options.Changes} changes; fan-out {options.FanoutConnections} connections × "
-            + $"{options.FanoutChanges} changes");
+            $"live ({options.Delivery} event delivery): {options.Subscribers} subscribers × {options.Changes} changes; fan-out "
+            + $"{options.FanoutConnections} connections × {options.FanoutChanges} changes");
         // Registered before the host creates the functions' clients, so every one of their requests is counted.
         var requests = AwsRequestCounter.Instance;
         var dynamoDb = await DynamoDbLocal.GetSharedAsync();
-        var hostOptions = LocalHostOptions.OnFreePorts(new Uri(dynamoDb.ServiceUrl), $"live-bench-{Guid.NewGuid():N}"[..24]);
+        var hostOptions = LocalHostOptions.OnFreePorts(new Uri(dynamoDb.ServiceUrl), $"live-bench-{Guid.NewGuid():N}"[..24]) with
+        {
+            EventDelivery = options.Delivery,
+        };
         await using var host = await Host.StartAsync(hostOptions, cancellationToken);
         using var http = new HttpClient();
         var run = new Run(host, http, requests, cancellationToken);

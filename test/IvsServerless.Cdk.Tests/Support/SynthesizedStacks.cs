@@ -67,6 +67,7 @@ public sealed class SynthesizedStacks : IDisposable
             ["tokenMode"] = "self-signed",
             ["recordingExpirationDays"] = "7",
             ["recordingPlaybackUrlMinutes"] = "15",
+            ["eventDelivery"] = "immediate",
         });
     }
 
