@@ -37,6 +37,10 @@ public sealed class EmulatorFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until the recording objects queued so far are written and their events emitted (the emulator writes
+    /// them off its state lock, after the operation answered).</summary>
+    public Task RecordingsWrittenAsync() => Emulator.FlushRecordingsAsync();
+
     /// <summary>Moves the emulator clock and applies whatever became due.</summary>
     public void Advance(TimeSpan by)
     {
