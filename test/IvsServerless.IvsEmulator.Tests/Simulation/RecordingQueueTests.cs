@@ -112,7 +112,7 @@ public sealed class RecordingQueueTests : IAsyncLifetime
 
         await Client.ActAsync(stageArn, participantId, "publish");
         await Client.ActAsync(stageArn, participantId, "unpublish");
-        _emulator.Advance(TimeSpan.FromSeconds(2));
+        _emulator.Clock.Advance(TimeSpan.FromSeconds(2));
         await Client.ActAsync(stageArn, participantId, "publish");
         await Client.ActAsync(stageArn, participantId, "unpublish");
         Assert.Empty(RecordingEvents(stageArn));

@@ -11,7 +11,7 @@ namespace IvsServerless.IvsEmulator.Tests.Support;
 public sealed class InMemoryRecordings(ChannelEventSink events) : IRecordingWriter
 {
     public ConcurrentDictionary<string, byte> Buckets { get; } = new(
-        [new("ivs-recordings", 0), new("my-recordings", 0)], StringComparer.Ordinal);
+        [new("ivs-recordings", 0), new("my-recordings", 0), new("my-bucket", 0)], StringComparer.Ordinal);
 
     public ConcurrentDictionary<(string Bucket, string Key), Written> Objects { get; } = new();
 
