@@ -16,7 +16,7 @@ namespace IvsServerless.LocalHost.Tests;
 /// Playback of a recording end to end (issue 14): the routes and the real local S3 server together. A player follows the
 /// playback URL (the API's playlist route, no JWT), every playlist and segment it names, and the thumbnails; an expired or
 /// altered URL is 403 (checked by S3); a stranger to a private stage does not see its recordings; the owner's delete
-/// empties the prefix in the S3 server.
+/// empties the prefix in the S3 server. A composition's S3 destination records into the same server.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
 public sealed partial class RecordingPlaybackTests(LocalHostFixture local)
@@ -135,6 +135,41 @@ public sealed partial class RecordingPlaybackTests(LocalHostFixture local)
             after.Json.GetProperty("items").EnumerateArray(), r => r.GetProperty("recordingId").GetString() == RecordingId(recording));
         var again = await local.DeleteAsync($"/stages/{stageId}/recordings/{RecordingId(recording)}", "alice");
         Assert.True(again.Status == 204, again.ToString());
+    }
+
+    [Fact]
+    public async Task A_composition_records_to_the_local_S3_server_under_its_prefix_before_it_is_listed_STOPPED()
+    {
+        var stageId = await local.CreateStageAsync("alice");
+        var (host, _) = await local.JoinAsync(stageId, "alice");
+        Assert.Equal(200, (await local.SimAsync($"stages/{stageId}/participants/{host}/publish")).Status);
+        var started = await local.PostAsync($"/stages/{stageId}/compositions", "alice");
+        Assert.True(started.Status == 201, started.ToString());
+        var compositionId = started.Json.GetProperty("compositionId").GetString()!;
+        string? State(Reply list) => list.Json.GetProperty("items").EnumerateArray()
+            .Where(c => c.GetProperty("compositionId").GetString() == compositionId)
+            .Select(c => c.GetProperty("state").GetString()).FirstOrDefault();
+        await LocalHostFixture.EventuallyAsync(() => local.GetAsync($"/stages/{stageId}/compositions", "alice"),
+            l => State(l) == "ACTIVE", "the composition becomes ACTIVE");
+        Assert.Equal(204, (await local.DeleteAsync($"/stages/{stageId}/compositions/{compositionId}", "alice")).Status);
+        await LocalHostFixture.EventuallyAsync(() => local.GetAsync($"/stages/{stageId}/compositions", "alice"),
+            l => State(l) == "STOPPED", "the composition is STOPPED after its end events");
+
+        // Session End follows the destination's objects, so they are all there once the API says STOPPED.
+        using var s3 = new AmazonS3Client(
+            new BasicAWSCredentials("local", "local"), S3LocalEngine.ClientConfig(local.Host.S3Url.ToString()));
+        var listed = await s3.ListObjectsV2Async(
+            new ListObjectsV2Request { BucketName = LocalHostOptions.RecordingsBucket, Prefix = $"{stageId}/{compositionId}/" });
+        var keys = (listed.S3Objects ?? []).Select(o => o.Key).ToList();
+        var ended = Assert.Single(keys, k => k.EndsWith("/composite/events/recording-ended.json", StringComparison.Ordinal));
+        var prefix = ended[..^"/events/recording-ended.json".Length];
+        Assert.Contains($"{prefix}/events/recording-started.json", keys);
+        using var playlist = await s3.GetObjectAsync(LocalHostOptions.RecordingsBucket, $"{prefix}/media/hls/high/playlist.m3u8");
+        using var reader = new StreamReader(playlist.ResponseStream);
+        var segments = References(await reader.ReadToEndAsync());
+        Assert.NotEmpty(segments);
+        Assert.All(segments, segment => Assert.Contains($"{prefix}/media/hls/high/{segment}", keys));
+        Assert.Contains($"{prefix}/media/hls/multivariant.m3u8", keys);
     }
 
     /// <summary>Alice's recording stage, one publish through <c>/_sim/</c>, and the recording once the API lists it ENDED.</summary>
