@@ -70,7 +70,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Emulator.Dispose();
+        await Emulator.DisposeAsync();
     }
 
     private static void Map(WebApplication app, IvsRealTimeEmulator emulator)

@@ -12,18 +12,25 @@ namespace IvsServerless.IvsEmulator;
 /// The emulator itself, independent of HTTP: runs operations and simulation actions against one
 /// in-memory state under one lock. <see cref="EmulatorServer"/> puts it on the wire.
 /// </summary>
-public sealed class IvsRealTimeEmulator : IDisposable
+public sealed class IvsRealTimeEmulator : IDisposable, IAsyncDisposable
 {
     private readonly OperationTable _operations = OperationTable.CreateDefault();
     private readonly PageTokens _pages = new();
     private readonly ITimer _scheduler;
 
-    /// <param name="recordings">Where recordings are written (the local host's S3 server); null writes none.</param>
+    /// <param name="recordings">Where recordings are written (the local host's S3 server), through a
+    /// <see cref="RecordingQueue"/> off the state lock; null writes none and announces recordings at once.</param>
     public IvsRealTimeEmulator(
         EmulatorOptions options, TimeProvider? time = null, IIvsEventSink? events = null, IRecordingWriter? recordings = null)
     {
-        Recordings = recordings;
         options.Validate();
+        Recordings = recordings is null
+            ? null
+            : new RecordingQueue(recordings, (region, action) => Run<object?>(region, context =>
+            {
+                action(context);
+                return null;
+            }));
         Options = options;
         Time = time ?? TimeProvider.System;
         Events = events ?? new ChannelEventSink();
@@ -33,7 +40,8 @@ public sealed class IvsRealTimeEmulator : IDisposable
     public EmulatorOptions Options { get; }
     public TimeProvider Time { get; }
     public IIvsEventSink Events { get; }
-    public IRecordingWriter? Recordings { get; }
+    /// <summary>The recording writes waiting for the bucket (null when the emulator writes no recordings).</summary>
+    public RecordingQueue? Recordings { get; }
     public EmulatorState State { get; } = new();
     public ParticipantTokenSigner TokenSigner { get; } = new();
     public IReadOnlyCollection<string> OperationNames => _operations.Names;
@@ -68,9 +76,25 @@ public sealed class IvsRealTimeEmulator : IDisposable
     /// <summary>Applies scheduled transitions that are due (composition start/stop, auto-stop, cleanup).</summary>
     public void RunScheduled() => Run<object?>(null, _ => null);
 
+    /// <summary>Completes once the recording writes queued so far are written and announced (at once without a writer).</summary>
+    public Task FlushRecordingsAsync(CancellationToken cancellationToken = default) =>
+        Recordings?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
     public void Dispose()
     {
         _scheduler.Dispose();
+        TokenSigner.Dispose();
+    }
+
+    /// <summary>Stops the scheduler, then lets the recording queue write what it holds (briefly) before the rest goes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _scheduler.DisposeAsync();
+        if (Recordings is not null)
+        {
+            await Recordings.DisposeAsync();
+        }
+
         TokenSigner.Dispose();
     }
 

@@ -16,10 +16,7 @@ namespace IvsServerless.LocalHost.Tests;
 [Collection(LocalHostCollection.Name)]
 public sealed class RecordingFlowTests(LocalHostFixture local)
 {
-    // Skipped (issue 14, open): it hung past HttpClient's 100 s once in three full runs. The emulator writes recording
-    // objects synchronously over async S3 calls under its state lock; a loaded machine starves it. Fix first: a
-    // background write queue in the emulator; then remove the skip.
-    [Fact(Skip = "Flaky under load until the emulator's recording writes leave its state lock (issue 14)")]
+    [Fact]
     public async Task A_recorded_publish_is_listed_ENDED_and_its_playlist_segments_and_thumbnails_are_in_the_local_S3_server()
     {
         var created = await local.PostAsync("/stages", "alice", """

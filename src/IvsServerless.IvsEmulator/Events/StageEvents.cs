@@ -82,12 +82,17 @@ public static class StageEvents
     }
 
     /// <summary>The <c>IVS Participant Recording State Change</c> detail.</summary>
-    public static JsonObject Recording(string eventName, StageSessionRecord session, ParticipantRecord participant) => new()
+    public static JsonObject Recording(string eventName, StageSessionRecord session, ParticipantRecord participant) =>
+        Recording(
+            eventName, session.SessionId, participant.ParticipantId, participant.RecordingS3BucketName, participant.RecordingS3Prefix);
+
+    /// <summary>The detail of an IVS Participant Recording State Change for one recording's location.</summary>
+    public static JsonObject Recording(string eventName, string sessionId, string participantId, string? bucket, string? prefix) => new()
     {
-        ["session_id"] = session.SessionId,
+        ["session_id"] = sessionId,
         ["event_name"] = eventName,
-        ["participant_id"] = participant.ParticipantId,
-        ["recording_s3_bucket_name"] = participant.RecordingS3BucketName ?? "",
-        ["recording_s3_key_prefix"] = participant.RecordingS3Prefix ?? "",
+        ["participant_id"] = participantId,
+        ["recording_s3_bucket_name"] = bucket ?? "",
+        ["recording_s3_key_prefix"] = prefix ?? "",
     };
 }

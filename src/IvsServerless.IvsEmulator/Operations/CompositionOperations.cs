@@ -190,6 +190,7 @@ public static partial class CompositionOperations
             destination.State = CompositionStates.Active;
             destination.StartTime = context.Now;
             Emit(context, composition, "Destination Start", destination);
+            StartRecording(context, composition, destination);
         }
     }
 
@@ -203,7 +204,7 @@ public static partial class CompositionOperations
 
         composition.State = CompositionStates.Stopping;
         composition.IdleSince = null;
-        foreach (var destination in composition.Destinations)
+        foreach (var destination in composition.Destinations.Where(d => d.State != CompositionStates.Failed))
         {
             destination.State = CompositionStates.Stopping;
         }
@@ -216,19 +217,20 @@ public static partial class CompositionOperations
     {
         composition.State = CompositionStates.Stopped;
         composition.EndTime = context.Now;
-        foreach (var destination in composition.Destinations)
+        foreach (var destination in composition.Destinations.Where(d => d.State != CompositionStates.Failed))
         {
             destination.State = CompositionStates.Stopped;
             destination.EndTime = context.Now;
             if (destination.StartTime is not null)
             {
-                Emit(context, composition, "Destination End", destination);
+                EndDestination(context, composition, destination);
             }
         }
 
         if (composition.SessionStarted)
         {
-            Emit(context, composition, "Session End");
+            // After the destinations' own ends, which may wait for their recordings to be written.
+            Announce(context, composition.Arn, done => Emit(done, composition, "Session End"));
         }
 
         ScheduleCleanup(context, composition);
@@ -253,6 +255,7 @@ public static partial class CompositionOperations
         }
 
         Emit(context, composition, "Session Failure", reason: reason);
+        FailRecordings(context, composition);
         ScheduleCleanup(context, composition);
     }
 

@@ -19,8 +19,8 @@ public sealed class OperationContext
     public required PageTokens Pages { get; init; }
     public required ParticipantTokenSigner TokenSigner { get; init; }
 
-    /// <summary>Where recordings are written (an S3 bucket); null writes nothing (the emulator run alone).</summary>
-    public IRecordingWriter? Recordings { get; init; }
+    /// <summary>Where recording writes are queued (for an S3 bucket); null writes nothing (the emulator run alone).</summary>
+    public RecordingQueue? Recordings { get; init; }
 
     /// <summary>The decoded <c>{resourceArn}</c> path label of the tag operations.</summary>
     public string? ResourceArn { get; init; }

@@ -217,9 +217,9 @@ public static class ParticipantLifecycle
     }
 
     /// <summary>
-    /// Individual participant recording, when the stage has it: the recording goes STARTING → ACTIVE at once
-    /// (Recording Start) once <c>events/recording-started.json</c> is written under its prefix. A storage configuration
-    /// that no longer exists, or a bucket that cannot be written, gives FAILED and Recording Start Failure.
+    /// Individual participant recording, when the stage has it: the recording is STARTING while
+    /// <c>events/recording-started.json</c> is written under its prefix, then ACTIVE with Recording Start. A storage
+    /// configuration that no longer exists, or a bucket that cannot be written, gives FAILED and Recording Start Failure.
     /// </summary>
     public static void StartRecording(
         OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant)
@@ -236,26 +236,20 @@ public static class ParticipantLifecycle
         if (!context.State.StorageConfigurations.TryGetValue(configuration.StorageConfigurationArn, out var storage))
         {
             participant.RecordingState = RecordingStates.Failed;
-            EmitRecording(context, stage, session, participant, StageEvents.RecordingStartFailure);
+            WriteThenAnnounce(context, stage, session, participant, [], StageEvents.RecordingStartFailure, null, null);
             return;
         }
 
         participant.RecordingS3BucketName = storage.BucketName;
         participant.RecordingStartedAt = context.Now;
-        if (!TryWrite(context, storage.BucketName, RecordingLayout.Started(Plan(stage, session, participant))))
-        {
-            participant.RecordingState = RecordingStates.Failed;
-            EmitRecording(context, stage, session, participant, StageEvents.RecordingStartFailure);
-            return;
-        }
-
-        participant.RecordingState = RecordingStates.Active;
-        EmitRecording(context, stage, session, participant, StageEvents.RecordingStart);
+        participant.RecordingState = RecordingStates.Starting;
+        WriteThenAnnounce(context, stage, session, participant, RecordingLayout.Started(Plan(stage, session, participant)),
+            StageEvents.RecordingStart, RecordingStates.Active, StageEvents.RecordingStartFailure);
     }
 
     /// <summary>
-    /// An active recording ends with the publish (STOPPING → STOPPED at once, Recording End) once its media, thumbnails
-    /// and <c>events/recording-ended.json</c> are written; a write that fails gives FAILED and Recording End Failure.
+    /// An active recording ends with the publish: STOPPING while its media, thumbnails and <c>events/recording-ended.json</c>
+    /// are written, then STOPPED with Recording End; a write that fails gives FAILED and Recording End Failure.
     /// </summary>
     public static void StopRecording(OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant)
     {
@@ -264,16 +258,12 @@ public static class ParticipantLifecycle
             return;
         }
 
-        if (participant.RecordingS3BucketName is { } bucket
-            && !TryWrite(context, bucket, RecordingLayout.Ended(Plan(stage, session, participant), context.Now)))
-        {
-            participant.RecordingState = RecordingStates.Failed;
-            EmitRecording(context, stage, session, participant, StageEvents.RecordingEndFailure);
-            return;
-        }
-
-        participant.RecordingState = RecordingStates.Stopped;
-        EmitRecording(context, stage, session, participant, StageEvents.RecordingEnd);
+        participant.RecordingState = RecordingStates.Stopping;
+        var objects = participant.RecordingS3BucketName is null
+            ? []
+            : RecordingLayout.Ended(Plan(stage, session, participant), context.Now);
+        WriteThenAnnounce(context, stage, session, participant, objects,
+            StageEvents.RecordingEnd, RecordingStates.Stopped, StageEvents.RecordingEndFailure);
     }
 
     /// <summary>Simulated recording failure: FAILED plus Recording Start Failure / Recording End Failure.</summary>
@@ -298,13 +288,73 @@ public static class ParticipantLifecycle
         }
 
         participant.RecordingState = RecordingStates.Failed;
-        if (!atStart && participant.RecordingS3BucketName is { } bucket)
+        // Best effort, as for IVS: the failure is reported whether or not the file could be written.
+        RecordingObject[] objects = !atStart && participant.RecordingS3BucketName is not null
+            ? [RecordingLayout.Failed(Plan(stage, session, participant), context.Now)]
+            : [];
+        var eventName = atStart ? StageEvents.RecordingStartFailure : StageEvents.RecordingEndFailure;
+        WriteThenAnnounce(context, stage, session, participant, objects, eventName, null, eventName);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="objects"/> for the participant's current recording, then sets <paramref name="settled"/> and
+    /// emits <paramref name="success"/> — or, when the bucket refused them, sets FAILED and emits <paramref name="failure"/>.
+    /// With a recording queue this happens later, off the state lock; without one (nothing is written) at once.
+    /// </summary>
+    /// <remarks>
+    /// The state is settled by the queue's task, under the state lock taken briefly once the write is done, rather than
+    /// decided optimistically up front: a participant's recording state and the events emitted about it then never
+    /// disagree (no ACTIVE recording whose start has failed, no Recording Start for a recording reported FAILED), and the
+    /// lock is held for a lookup and an event, never across I/O. Until then the participant is STARTING or STOPPING, the
+    /// states IVS itself reports while a recording starts or stops. The participant is looked up again by id in its session
+    /// (a reconnect replaces its record) and only updated while it is still in the state this step left it in and still on
+    /// this recording (same prefix); the event always names this recording's location.
+    /// </remarks>
+    private static void WriteThenAnnounce(OperationContext context, StageRecord stage, StageSessionRecord session,
+        ParticipantRecord participant, IReadOnlyList<RecordingObject> objects, string success, string? settled, string? failure)
+    {
+        var stageArn = stage.Arn;
+        var participantId = participant.ParticipantId;
+        var bucket = participant.RecordingS3BucketName;
+        var prefix = participant.RecordingS3Prefix;
+        var pending = participant.RecordingState;
+
+        void Complete(OperationContext done, RecordingWriteOutcome outcome)
         {
-            // Best effort, as for IVS: the failure is reported whether or not the file could be written.
-            TryWrite(context, bucket, [RecordingLayout.Failed(Plan(stage, session, participant), context.Now)]);
+            if (outcome == RecordingWriteOutcome.Skipped)
+            {
+                return;
+            }
+
+            var written = outcome == RecordingWriteOutcome.Written;
+            var current = session.Participants.GetValueOrDefault(participantId);
+            if (current is not null && current.RecordingS3Prefix == prefix)
+            {
+                // A failure always fails the recording (its stop may already be queued: STOPPING); a success settles only the
+                // state this step left (a simulated failure meanwhile stays FAILED).
+                if (!written)
+                {
+                    current.RecordingState = RecordingStates.Failed;
+                }
+                else if (current.RecordingState == pending)
+                {
+                    current.RecordingState = settled ?? pending;
+                }
+            }
+
+            var eventName = written ? success : failure ?? success;
+            done.Emit(IvsEvent.ParticipantRecordingStateChange, stageArn,
+                StageEvents.Recording(eventName, session.SessionId, participantId, bucket, prefix));
         }
 
-        EmitRecording(context, stage, session, participant, atStart ? StageEvents.RecordingStartFailure : StageEvents.RecordingEndFailure);
+        if (context.Recordings is { } queue)
+        {
+            queue.Enqueue(new RecordingJob($"{bucket}/{prefix}", bucket ?? "", objects, context.Now, context.Region, Complete));
+        }
+        else
+        {
+            Complete(context, RecordingWriteOutcome.Written);
+        }
     }
 
     /// <summary>What the recording of <paramref name="participant"/> writes, from the stage's recording configuration.</summary>
@@ -322,25 +372,6 @@ public static class ParticipantLifecycle
             configuration.ThumbnailConfiguration.Storage);
     }
 
-    /// <summary>Writes the objects; false when the bucket refused them (IVS reports a recording failure then).</summary>
-    internal static bool TryWrite(OperationContext context, string bucket, IReadOnlyList<RecordingObject> objects)
-    {
-        if (context.Recordings is not { } writer)
-        {
-            return true;
-        }
-
-        try
-        {
-            writer.Write(bucket, objects);
-            return true;
-        }
-        catch (RecordingWriteException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Appends a ListParticipantEvents entry. <c>replica</c> defaults to "this participant is a replica".</summary>
     public static void AddEvent(OperationContext context, ParticipantRecord participant, string name, string? remoteParticipantId = null,
         string? errorCode = null, bool? replica = null, string? destinationStageArn = null, string? destinationSessionId = null) =>
@@ -352,10 +383,6 @@ public static class ParticipantLifecycle
             DestinationStageArn = destinationStageArn,
             DestinationSessionId = destinationSessionId,
         });
-
-    private static void EmitRecording(
-        OperationContext context, StageRecord stage, StageSessionRecord session, ParticipantRecord participant, string eventName) =>
-        context.Emit(IvsEvent.ParticipantRecordingStateChange, stage.Arn, StageEvents.Recording(eventName, session, participant));
 
     /// <summary>A reconnecting participant keeps its first join time, whether it ever published, and its event history.</summary>
     private static ParticipantRecord CarryOver(ParticipantRecord earlier, ParticipantRecord reconnected)

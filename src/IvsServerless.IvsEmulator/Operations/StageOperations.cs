@@ -73,7 +73,7 @@ public static class StageOperations
         if (recording is not null)
         {
             RequireStorageConfiguration(context, recording, IvsException.NotFound);
-            if (stage.ActiveSession?.Participants.Values.Any(p => p.RecordingState is "STARTING" or "ACTIVE") == true)
+            if (stage.ActiveSession?.Participants.Values.Any(p => p.RecordingState is "STARTING" or "ACTIVE" or "STOPPING") == true)
             {
                 throw IvsException.Conflict("Cannot update the recording configuration while participants are being recorded.");
             }

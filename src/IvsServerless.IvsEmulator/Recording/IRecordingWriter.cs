@@ -4,15 +4,15 @@ namespace IvsServerless.IvsEmulator.Recording;
 public sealed record RecordingObject(string Key, ReadOnlyMemory<byte> Body, string ContentType);
 
 /// <summary>
-/// Where the emulator writes what IVS writes for a recording (an S3 bucket). Called under the emulator's state lock, so
-/// the objects are there before the event that announces them is emitted; keep it quick (a local server).
+/// Where the emulator writes what IVS writes for a recording (an S3 bucket). Called by <see cref="RecordingQueue"/> from its
+/// own task, never under the emulator's state lock: a slow or unreachable bucket delays the recording's events, nothing else.
 /// </summary>
 public interface IRecordingWriter
 {
     /// <summary>Writes every object into <paramref name="bucket"/>, in order.</summary>
     /// <exception cref="RecordingWriteException">The bucket does not exist or refused a write: IVS then reports a recording
     /// failure.</exception>
-    void Write(string bucket, IReadOnlyList<RecordingObject> objects);
+    Task WriteAsync(string bucket, IReadOnlyList<RecordingObject> objects, CancellationToken cancellationToken);
 }
 
 /// <summary>A write IVS would have failed (no such bucket, access denied, unreachable).</summary>

@@ -29,29 +29,26 @@ public sealed class S3RecordingWriter(AmazonS3Client s3) : IRecordingWriter, IDi
         }));
     }
 
-    public void Write(string bucket, IReadOnlyList<RecordingObject> objects)
+    public async Task WriteAsync(string bucket, IReadOnlyList<RecordingObject> objects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objects);
         foreach (var item in objects)
         {
             try
             {
-                // The emulator's operations are synchronous and run under its state lock: the write completes before the
-                // event announcing it, as IVS writes recording-started.json before Recording Start.
-                s3.PutObjectAsync(new PutObjectRequest
+                await s3.PutObjectAsync(new PutObjectRequest
                 {
                     BucketName = bucket,
                     Key = item.Key,
                     InputStream = new MemoryStream(item.Body.ToArray(), writable: false),
                     ContentType = item.ContentType,
-                }).GetAwaiter().GetResult();
+                }, cancellationToken);
             }
             catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
-                or OperationCanceledException or TimeoutException)
+                or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 throw new RecordingWriteException($"Cannot write s3://{bucket}/{item.Key}: {e.Message}", e);
             }
-
         }
     }
 

@@ -70,6 +70,7 @@ public sealed class EventSamplesTests(EmulatorFixture emulator) : IClassFixture<
         var guest = await Client.PublisherAsync(stage);                                        // user_id ""
         await Client.ActAsync(stage, guest, "recording-end-failure");
         await Client.ActAsync(stage, guest, "recording-start-failure");
+        await emulator.RecordingsWrittenAsync();
 
         var delay = emulator.Emulator.Options.CompositionTransitionDelay;
         var stopped = (await Client.StartS3CompositionAsync(stage)).GetProperty("arn").GetString()!;

@@ -138,6 +138,7 @@ public sealed class SessionOperationsTests(EmulatorFixture emulator) : IClassFix
         var leaver = await Client.JoinIdAsync(stageArn, userId: "viewer");
         await Client.ActAsync(stageArn, leaver, "leave");
         var sessionId = (await Client.ActiveSessionAsync(stageArn))!;
+        await emulator.RecordingsWrittenAsync();
 
         async Task<List<string>> ListAsync(object body)
         {

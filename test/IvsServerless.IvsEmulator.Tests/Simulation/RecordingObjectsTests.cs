@@ -38,6 +38,7 @@ public sealed class RecordingObjectsTests(EmulatorFixture emulator) : IClassFixt
         var sessionId = joined.GetProperty("sessionId").GetString()!;
 
         await Client.ActAsync(stageArn, participantId, "publish");
+        await emulator.RecordingsWrittenAsync();
         var start = emulator.Events.EventsFor(stageArn).Single(e => e.EventName == StageEvents.RecordingStart);
         var prefix = start.Detail["recording_s3_key_prefix"]!.GetValue<string>();
         Assert.Equal(["events/recording-started.json"], emulator.Recordings.Under("my-recordings", prefix));
@@ -45,6 +46,7 @@ public sealed class RecordingObjectsTests(EmulatorFixture emulator) : IClassFixt
 
         emulator.Advance(TimeSpan.FromSeconds(13));
         await Client.ActAsync(stageArn, participantId, "unpublish");
+        await emulator.RecordingsWrittenAsync();
 
         // 13 s: three segments of at most 6 s, thumbnails at 0, 5 and 10 s, and the latest one.
         Assert.Equal(
@@ -102,6 +104,7 @@ public sealed class RecordingObjectsTests(EmulatorFixture emulator) : IClassFixt
 
         await Client.ActAsync(stageArn, participantId, "publish");
         await Client.ActAsync(stageArn, participantId, "unpublish");
+        await emulator.RecordingsWrittenAsync();
 
         var prefix = emulator.Events.EventsFor(stageArn).Last().Detail["recording_s3_key_prefix"]!.GetValue<string>();
         Assert.Equal(
@@ -122,9 +125,11 @@ public sealed class RecordingObjectsTests(EmulatorFixture emulator) : IClassFixt
         var joined = await Client.JoinAsync(stageArn);
         var participantId = joined.GetProperty("participantId").GetString()!;
 
-        var published = await Client.ActAsync(stageArn, participantId, "publish");
+        await Client.ActAsync(stageArn, participantId, "publish");
+        await emulator.RecordingsWrittenAsync();
 
-        Assert.Equal("FAILED", published.GetProperty("participant").GetProperty("recordingState").GetString());
+        Assert.Equal("FAILED", (await Client.ParticipantAsync(stageArn, joined.GetProperty("sessionId").GetString()!, participantId))
+            .GetProperty("recordingState").GetString());
         var failure = emulator.Events.EventsFor(stageArn).Last();
         Assert.Equal((IvsEvent.ParticipantRecordingStateChange, "Recording Start Failure"), (failure.DetailType, failure.EventName));
         Assert.Equal("no-such-bucket", failure.Detail["recording_s3_bucket_name"]!.GetValue<string>());
@@ -135,6 +140,7 @@ public sealed class RecordingObjectsTests(EmulatorFixture emulator) : IClassFixt
 
         // Nothing was recording, so nothing ends.
         await Client.ActAsync(stageArn, participantId, "unpublish");
+        await emulator.RecordingsWrittenAsync();
         Assert.Equal("Recording Start Failure", emulator.Events.EventsFor(stageArn).Last(
             e => e.DetailType == IvsEvent.ParticipantRecordingStateChange).EventName);
     }
@@ -148,6 +154,7 @@ public sealed class RecordingObjectsTests(EmulatorFixture emulator) : IClassFixt
         await Client.ActAsync(stageArn, participantId, "publish");
 
         await Client.ActAsync(stageArn, participantId, "recording-end-failure");
+        await emulator.RecordingsWrittenAsync();
 
         var prefix = emulator.Events.EventsFor(stageArn).Last().Detail["recording_s3_key_prefix"]!.GetValue<string>();
         Assert.Equal(["events/recording-failed.json", "events/recording-started.json"], emulator.Recordings.Under("my-recordings", prefix));

@@ -312,7 +312,11 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
             "yyyy-MM-dd'T'HH-mm-ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
         var publishing = await Client.ActAsync(stageArn, participantId, "publish");
-        Assert.Equal("ACTIVE", publishing.GetProperty("participant").GetProperty("recordingState").GetString());
+        // STARTING while recording-started.json is written, ACTIVE once it is (and Recording Start is out).
+        Assert.Equal("STARTING", publishing.GetProperty("participant").GetProperty("recordingState").GetString());
+        await emulator.RecordingsWrittenAsync();
+        Assert.Equal(
+            "ACTIVE", (await Client.ParticipantAsync(stageArn, sessionId, participantId)).GetProperty("recordingState").GetString());
         (
             await Client.CallAsync(
             "UpdateStage", new { arn = stageArn, autoParticipantRecordingConfiguration = new { storageConfigurationArn = "" } }))
@@ -330,7 +334,9 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
         Assert.Equal("my-recordings", participant.GetProperty("recordingS3BucketName").GetString());
         Assert.Equal(prefix, participant.GetProperty("recordingS3Prefix").GetString());
 
-        await Client.ActAsync(stageArn, participantId, "unpublish");
+        var unpublished = await Client.ActAsync(stageArn, participantId, "unpublish");
+        Assert.Equal("STOPPING", unpublished.GetProperty("participant").GetProperty("recordingState").GetString());
+        await emulator.RecordingsWrittenAsync();
 
         Assert.Equal(
             ["Participant Published", "Recording Start", "Participant Unpublished", "Recording End"], emulator.Events.EventNamesFor(
@@ -370,10 +376,12 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
             HttpStatusCode.Conflict, "ConflictException");
 
         await Client.ActAsync(stageArn, participantId, "publish");
+        await emulator.RecordingsWrittenAsync();
         var failed = await Client.ActAsync(stageArn, participantId, "recording-end-failure");
         Assert.Equal("FAILED", failed.GetProperty("participant").GetProperty("recordingState").GetString());
         var startFailed = await Client.ActAsync(stageArn, participantId, "recording-start-failure");
         Assert.Equal("FAILED", startFailed.GetProperty("participant").GetProperty("recordingState").GetString());
+        await emulator.RecordingsWrittenAsync();
 
         var recording = emulator.Events.EventsFor(stageArn).Where(e => e.DetailType == IvsEvent.ParticipantRecordingStateChange).ToList();
         Assert.Equal(["Recording Start", "Recording End Failure", "Recording Start Failure"], recording.Select(e => e.EventName));
@@ -390,6 +398,7 @@ public sealed class SimulationTests(EmulatorFixture emulator) : IClassFixture<Em
         var published = await Client.ActAsync(stageArn, await Client.JoinIdAsync(stageArn), "publish");
 
         Assert.Equal("FAILED", published.GetProperty("participant").GetProperty("recordingState").GetString());
+        await emulator.RecordingsWrittenAsync();
         Assert.Equal("Recording Start Failure", emulator.Events.EventsFor(stageArn).Last().EventName);
     }
 

@@ -14,7 +14,8 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     public ChannelEventSink Events { get; } = new();
 
-    /// <summary>What the emulator wrote for recordings (buckets <c>ivs-recordings</c> and <c>my-recordings</c> exist).</summary>
+    /// <summary>What the emulator wrote for recordings (buckets <c>ivs-recordings</c>, <c>my-recordings</c> and <c>my-bucket</c>
+    /// exist).</summary>
     public InMemoryRecordings Recordings { get; }
     public EmulatorServer Server => _server ?? throw new InvalidOperationException("Not started.");
     public IvsRealTimeEmulator Emulator => Server.Emulator;
@@ -37,10 +38,16 @@ public sealed class EmulatorFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Moves the emulator clock and applies whatever became due.</summary>
+    /// <summary>Waits until the recording objects queued so far are written and their events emitted (the emulator writes
+    /// them off its state lock, after the operation answered).</summary>
+    public Task RecordingsWrittenAsync() => Emulator.FlushRecordingsAsync();
+
+    /// <summary>Moves the emulator clock, applies whatever became due and waits for the recording writes it queued.</summary>
     public void Advance(TimeSpan by)
     {
         Clock.Advance(by);
         Emulator.RunScheduled();
+        // What became due may have queued recording writes, and the events behind them (Destination End, Session End).
+        Assert.True(Emulator.FlushRecordingsAsync().Wait(TimeSpan.FromSeconds(10)), "The queued recording writes did not finish.");
     }
 }

@@ -11,15 +11,31 @@ namespace IvsServerless.IvsEmulator.Tests.Support;
 public sealed class InMemoryRecordings(ChannelEventSink events) : IRecordingWriter
 {
     public ConcurrentDictionary<string, byte> Buckets { get; } = new(
-        [new("ivs-recordings", 0), new("my-recordings", 0)], StringComparer.Ordinal);
+        [new("ivs-recordings", 0), new("my-recordings", 0), new("my-bucket", 0)], StringComparer.Ordinal);
 
     public ConcurrentDictionary<(string Bucket, string Key), Written> Objects { get; } = new();
 
-    public void Write(string bucket, IReadOnlyList<RecordingObject> objects)
+    /// <summary>While set, every write waits for it: a slow bucket.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    /// <summary>Object keys the bucket refuses (access denied), failing their write.</summary>
+    public Func<string, bool> Refuses { get; set; } = _ => false;
+
+    public async Task WriteAsync(string bucket, IReadOnlyList<RecordingObject> objects, CancellationToken cancellationToken)
     {
+        if (Hold is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
         if (!Buckets.ContainsKey(bucket))
         {
             throw new RecordingWriteException($"NoSuchBucket: {bucket}");
+        }
+
+        if (objects.FirstOrDefault(o => Refuses(o.Key)) is { } refused)
+        {
+            throw new RecordingWriteException($"AccessDenied: {refused.Key}");
         }
 
         var recordingEvents = events.Recent().Where(e => e.DetailType == IvsEvent.ParticipantRecordingStateChange).ToList();
