@@ -44,6 +44,27 @@ public sealed class ReconcileReport
     public int CompositionsRepaired { get; set; }
     public int StagesFailed { get; set; }
     public Dictionary<string, int> IvsCalls { get; set; } = [];
+
+    /// <summary>Adds the stage counts of <paramref name="other"/> (a worker's share of the run) to these.</summary>
+    public void Add(ReconcileReport other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        StagesListed += other.StagesListed;
+        StagesOfThisDeployment += other.StagesOfThisDeployment;
+        LiveStages += other.LiveStages;
+        SessionsClosed += other.SessionsClosed;
+        PresenceRecorded += other.PresenceRecorded;
+        PublishStatesChecked += other.PublishStatesChecked;
+        PublishStatesRepaired += other.PublishStatesRepaired;
+        IdleStagesDeleted += other.IdleStagesDeleted;
+        OrphansMarked += other.OrphansMarked;
+        OrphansDeleted += other.OrphansDeleted;
+        RecordsChecked += other.RecordsChecked;
+        GhostRecordsMarked += other.GhostRecordsMarked;
+        CompositionsChecked += other.CompositionsChecked;
+        CompositionsRepaired += other.CompositionsRepaired;
+        StagesFailed += other.StagesFailed;
+    }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

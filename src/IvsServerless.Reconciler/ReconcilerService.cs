@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using IvsServerless.Core.Events;
 using IvsServerless.Core.Ivs;
 using IvsServerless.Core.Paging;
@@ -85,54 +87,18 @@ public sealed class ReconcilerService
         var ivs = new ThrottledStageInventory(_ivs, _limiter);
         using var budgetTimer = new CancellationTokenSource(budget, _time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, budgetTimer.Token);
-        var position = checkpoint with { CycleStartedAt = checkpoint.CycleStartedAt ?? started };
+        using var stop = new CancellationTokenSource();
+        var progress = new PassProgress(checkpoint with { CycleStartedAt = checkpoint.CycleStartedAt ?? started });
+        using var pass = new Pass(ivs, progress, runId, started + budget - DrainTime(budget), log, stop, deadline.Token);
 
         // GetStage has a quota of its own, so the walk from records to IVS runs beside the stage loop: before it, its
         // calls only delayed the loop (at 1,000 live stages they pushed a pass into one more run).
         var ghostWalk = _ghosts.RunAsync(ivs, deadline.Token);
         try
         {
-            while (true)
-            {
-                var listedAt = _time.GetUtcNow();
-                Page<IvsStageSummary> page;
-                try
-                {
-                    page = await ivs.ListStagesAsync(position.PageToken, _options.StagesPageSize, deadline.Token);
-                }
-                catch (IvsInvalidRequestException) when (position.PageToken is not null)
-                {
-                    // A stored page token IVS no longer accepts (expired): start the cycle over rather than stall on it.
-                    log.Log(LambdaLogLevel.Warning, "Stored ListStages token refused; starting a new cycle");
-                    position = new ReconcilerCheckpoint(null, 0, _time.GetUtcNow());
-                    continue;
-                }
-
-                // Busy stages first: the live ones of the page, then the rest, each in listing order (a stable order,
-                // so a run that resumes at the checkpoint's position continues where the last one stopped).
-                var ordered = BusyFirst(page.Items);
-                var recheckSlice = RecheckSlice(position.CycleStartedAt ?? started);
-                for (var i = position.Position; i < ordered.Count; i++)
-                {
-                    await ReconcileStageAsync(ivs, ordered[i], listedAt, recheckSlice, report, log, deadline.Token);
-                    position = position with { Position = i + 1 };
-                }
-
-                if (string.IsNullOrEmpty(page.NextCursor))
-                {
-                    report.CycleCompleted = true;
-                    position = ReconcilerCheckpoint.Start;
-                    break;
-                }
-
-                position = new ReconcilerCheckpoint(page.NextCursor, 0, position.CycleStartedAt);
-                if (!await _checkpoints.SaveAsync(runId, position, release: false, ct))
-                {
-                    log.Log(LambdaLogLevel.Warning, "Reconciler lease lost; stopping");
-                    break;
-                }
-            }
-
+            await RunPassAsync(pass, report, ct);
+            report.CycleCompleted = progress.CycleCompleted;
+            report.OutOfTime = !report.CycleCompleted && !pass.LeaseLost;
             (report.RecordsChecked, report.GhostRecordsMarked) = await ghostWalk;
         }
         catch (OperationCanceledException) when (budgetTimer.IsCancellationRequested && !ct.IsCancellationRequested)
@@ -143,11 +109,197 @@ public sealed class ReconcilerService
         {
             await FinishedAsync(ghostWalk);
 
-            // Also after a failure: the next run retries from the stage that failed, not from the start.
-            await _checkpoints.SaveAsync(runId, position, release: true, CancellationToken.None);
+            // Also after a failure: the next run retries from the first stage not finished, not from the start.
+            await _checkpoints.SaveAsync(runId, progress.Position, release: true, CancellationToken.None);
         }
 
         return Finish(report, ivs);
+    }
+
+    /// <summary>
+    /// The time at the end of a run in which stages already started may finish but no new one starts (a stage cut off at
+    /// the deadline is done again by the next run, its <c>ListParticipants</c> call wasted): at most a quarter of the run.
+    /// </summary>
+    private TimeSpan DrainTime(TimeSpan budget) => TimeSpan.FromTicks(Math.Min(_options.StageDrainTime.Ticks, budget.Ticks / 4));
+
+    /// <summary>One run's shared state: the workers, the lister and the checkpoint saves meet here.</summary>
+    private sealed class Pass(
+        ThrottledStageInventory ivs, PassProgress progress, string runId, DateTimeOffset startNoStageAfter, ILambdaLogger log,
+        CancellationTokenSource stop, CancellationToken deadline) : IDisposable
+    {
+        public ThrottledStageInventory Ivs { get; } = ivs;
+        public PassProgress Progress { get; } = progress;
+        public string RunId { get; } = runId;
+        public DateTimeOffset StartNoStageAfter { get; } = startNoStageAfter;
+        public ILambdaLogger Log { get; } = log;
+
+        /// <summary>The run's hard deadline (and the caller's cancellation): cancels IVS waits mid-stage.</summary>
+        public CancellationToken Deadline { get; } = deadline;
+
+        /// <summary>Set when no further stage may start: the list was issued, a worker failed, the lease was lost.</summary>
+        public CancellationTokenSource Stop { get; } = stop;
+
+        public SemaphoreSlim SaveGate { get; } = new(1, 1);
+        public bool LeaseLost { get; set; }
+
+        public void Dispose() => SaveGate.Dispose();
+    }
+
+    /// <summary>
+    /// The pass, pipelined so that the <c>ListParticipants</c> bucket (the pass's bound: one call per live stage) never
+    /// waits on anything else: one task lists the <c>ListStages</c> pages ahead into a small channel, and
+    /// <see cref="ReconcilerOptions.StageConcurrency"/> workers take stages from it in listing order, each stage whole
+    /// (its table reads and writes, <c>ListParticipants</c>, its <c>ListParticipantEvents</c> lookups and repairs), all
+    /// through the same per-operation buckets. Each worker counts into its own report; they are added up at the end.
+    /// </summary>
+    private async Task RunPassAsync(Pass pass, ReconcileReport report, CancellationToken ct)
+    {
+        var channel = Channel.CreateBounded<StageWork>(new BoundedChannelOptions(_options.StageConcurrency) { SingleWriter = true });
+        var lister = ListAsync(pass, channel.Writer, ct);
+        var reports = Enumerable.Range(0, _options.StageConcurrency).Select(_ => new ReconcileReport()).ToList();
+        var workers = reports.Select(r => WorkAsync(pass, channel.Reader, r)).ToList();
+        var all = Task.WhenAll([lister, .. workers]);
+        try
+        {
+            await all;
+        }
+        catch (Exception) when (all.Exception is { } failed
+            && failed.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } failure)
+        {
+            // A failure, not the cancellations it caused in the other tasks, is what the run reports.
+            ExceptionDispatchInfo.Throw(failure);
+        }
+        finally
+        {
+            foreach (var r in reports)
+            {
+                report.Add(r);
+            }
+        }
+    }
+
+    /// <summary>A stage handed from the lister to a worker.</summary>
+    private sealed record StageWork(IvsStageSummary Stage, DateTimeOffset ListedAt, int RecheckSlice, PassProgress.Entry Entry);
+
+    private async Task ListAsync(Pass pass, ChannelWriter<StageWork> writer, CancellationToken ct)
+    {
+        using var stopOrDeadline = CancellationTokenSource.CreateLinkedTokenSource(pass.Deadline, pass.Stop.Token);
+        try
+        {
+            var position = pass.Progress.Position;
+            var (token, skip) = (position.PageToken, position.Position);
+            while (!pass.Stop.IsCancellationRequested && _time.GetUtcNow() < pass.StartNoStageAfter)
+            {
+                var listedAt = _time.GetUtcNow();
+                Page<IvsStageSummary> page;
+                try
+                {
+                    page = await pass.Ivs.ListStagesAsync(token, _options.StagesPageSize, stopOrDeadline.Token);
+                }
+                catch (IvsInvalidRequestException) when (token is not null)
+                {
+                    // A stored page token IVS no longer accepts (expired): start the cycle over rather than stall on it.
+                    pass.Log.Log(LambdaLogLevel.Warning, "Stored ListStages token refused; starting a new cycle");
+                    pass.Progress.Restart(_time.GetUtcNow());
+                    (token, skip) = (null, 0);
+                    continue;
+                }
+
+                // Busy stages first: the live ones of the page, then the rest, each in listing order (a stable order,
+                // so a run that resumes at the checkpoint's position continues where the last one stopped).
+                var ordered = BusyFirst(page.Items);
+                var recheckSlice = RecheckSlice(pass.Progress.CycleStartedAt ?? listedAt);
+                for (var i = skip; i < ordered.Count; i++)
+                {
+                    await writer.WaitToWriteAsync(stopOrDeadline.Token);
+                    if (_time.GetUtcNow() >= pass.StartNoStageAfter)
+                    {
+                        return;
+                    }
+
+                    var work = new StageWork(ordered[i], listedAt, recheckSlice, pass.Progress.Issue(token, i));
+                    if (!writer.TryWrite(work))
+                    {
+                        throw new InvalidOperationException("The stage channel refused a write it had room for (one writer only).");
+                    }
+                }
+
+                pass.Progress.PageIssued(page.NextCursor);
+                if (string.IsNullOrEmpty(page.NextCursor))
+                {
+                    return;
+                }
+
+                (token, skip) = (page.NextCursor, 0);
+            }
+        }
+        catch (OperationCanceledException) when (pass.Stop.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // The workers stopped (a failure, the lease): nothing more to hand them.
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+
+    private async Task WorkAsync(Pass pass, ChannelReader<StageWork> reader, ReconcileReport report)
+    {
+        try
+        {
+            while (await reader.WaitToReadAsync(pass.Deadline))
+            {
+                if (pass.Stop.IsCancellationRequested || _time.GetUtcNow() >= pass.StartNoStageAfter)
+                {
+                    // Drain time: the stages started finish, none starts (a later one would only be cut off).
+                    break;
+                }
+
+                if (!reader.TryRead(out var work))
+                {
+                    continue;
+                }
+
+                await ReconcileStageAsync(pass.Ivs, work.Stage, work.ListedAt, work.RecheckSlice, report, pass.Log, pass.Deadline);
+                if (pass.Progress.Finish(work.Entry))
+                {
+                    await SavePositionAsync(pass);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            pass.Stop.Cancel();
+            throw;
+        }
+        finally
+        {
+            // The lister waits for room in the channel: with a worker gone, it must not wait for one that never reads.
+            if (pass.Stop.IsCancellationRequested || _time.GetUtcNow() >= pass.StartNoStageAfter)
+            {
+                await pass.Stop.CancelAsync();
+            }
+        }
+    }
+
+    /// <summary>Stores the position after a page, as the serial loop did; a lost lease stops the pass.</summary>
+    private async Task SavePositionAsync(Pass pass)
+    {
+        await pass.SaveGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            if (!pass.LeaseLost
+                && !await _checkpoints.SaveAsync(pass.RunId, pass.Progress.Position, release: false, CancellationToken.None))
+            {
+                pass.LeaseLost = true;
+                pass.Log.Log(LambdaLogLevel.Warning, "Reconciler lease lost; stopping");
+                await pass.Stop.CancelAsync();
+            }
+        }
+        finally
+        {
+            pass.SaveGate.Release();
+        }
     }
 
     /// <summary>Waits for a task this run started, without letting its failure replace the one being reported.</summary>

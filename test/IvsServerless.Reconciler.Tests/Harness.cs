@@ -49,7 +49,9 @@ public sealed class Harness
 
     /// <summary>
     /// One run with <paramref name="budget"/> of Lambda time left. The clock moves in 10 ms steps, and only while the
-    /// run waits: after a step wakes the run up, the next step waits until the run blocks on a new timer again (or ends).
+    /// run waits: after a step wakes the run up, the next step waits until the run blocks on a new timer again (or ends),
+    /// or, since the run works on several stages at once and a woken task may only hand work to another (a channel),
+    /// until nothing of it is left to run (<see cref="SteppedTime.Settled"/>).
     /// </summary>
     public async Task<ReconcileReport> RunAsync(TimeSpan? budget = null)
     {
@@ -62,7 +64,7 @@ public sealed class Harness
             Time.Advance(TimeSpan.FromMilliseconds(10));
             if (Time.TimersFired > fired)
             {
-                await Time.UntilAsync(() => run.IsCompleted || Time.TimersCreated > created);
+                await Time.UntilAsync(() => run.IsCompleted || Time.TimersCreated > created, settle: true);
             }
         }
 
@@ -96,14 +98,36 @@ public sealed class SteppedTime(DateTimeOffset start) : TimeProvider
         }, state, dueTime, period);
     }
 
-    /// <summary>Awaits a condition that other threads make true, for at most 10 real seconds.</summary>
-    public async Task UntilAsync(Func<bool> condition)
+    /// <summary>
+    /// Awaits a condition that other threads make true, for at most 10 real seconds; with <paramref name="settle"/>, also
+    /// returns once the thread pool has had nothing queued and completed nothing for 20 ms in a row (the run is blocked
+    /// on something other than a new timer: an old timer, or a channel another of its tasks will fill after a step).
+    /// </summary>
+    public async Task UntilAsync(Func<bool> condition, bool settle = false)
     {
         var deadline = Environment.TickCount64 + 10_000;
+        var (quietSince, completed) = (Environment.TickCount64, ThreadPool.CompletedWorkItemCount);
         while (!condition())
         {
             Assert.True(Environment.TickCount64 < deadline, "The run neither waited again nor finished within 10 s.");
             await Task.Yield();
+            if (!settle)
+            {
+                continue;
+            }
+
+            // The harness's own continuation is one completed item per round; anything more is the run at work.
+            var now = ThreadPool.CompletedWorkItemCount;
+            if (ThreadPool.PendingWorkItemCount > 0 || now - completed > 1)
+            {
+                quietSince = Environment.TickCount64;
+            }
+            else if (Environment.TickCount64 - quietSince >= 20)
+            {
+                return;
+            }
+
+            completed = now;
         }
     }
 }

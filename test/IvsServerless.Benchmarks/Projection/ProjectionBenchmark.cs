@@ -3,6 +3,7 @@ using IvsServerless.Benchmarks.Support;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Stages;
+using IvsServerless.Deployment.Functions;
 using IvsServerless.EventHandlers;
 using IvsServerless.Infrastructure.DynamoDb;
 using IvsServerless.Lambda.Runtime;
@@ -43,7 +44,8 @@ public sealed class ProjectionBenchmark : IBenchmark
 
     public string Description =>
         "IVS events through ivs-events into DynamoDB Local: events/s, lost or wrong items (--events 10000, --stages 50, "
-        + "--event-concurrency 24, --seed 42); then the batched SQS path (--batch-size 100, --batch-concurrency 4): events/s, "
+        + "--event-concurrency 24, --seed 42); then the batched SQS path (--batch-size 100, --batch-concurrency: the contract's "
+        + "maximum concurrency, 5): events/s, "
         + "requests/event, invocations per 1,000 events";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -337,7 +339,8 @@ public sealed class ProjectionBenchmark : IBenchmark
             Concurrency = options.Count("event-concurrency", defaults.Concurrency),
             Seed = options.Count("seed", defaults.Seed),
             BatchSize = options.Count("batch-size", defaults.BatchSize),
-            BatchConcurrency = options.Count("batch-concurrency", defaults.BatchConcurrency),
+            // As deployed: the event source mapping's maximum concurrency, from the contract.
+            BatchConcurrency = options.Count("batch-concurrency", BackendFunctions.IvsEvents.Queue!.MaximumConcurrency),
         };
     }
 }

@@ -6,6 +6,7 @@ using Amazon.Runtime;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Reconciliation;
 using IvsServerless.Core.Stages;
+using IvsServerless.Deployment.Functions;
 using IvsServerless.EventHandlers;
 using IvsServerless.IvsEmulator;
 using IvsServerless.IvsEmulator.Events;
@@ -23,7 +24,8 @@ namespace IvsServerless.Benchmarks.Reconciliation;
 /// <param name="DropFraction">Share of the emulator's events the projection never gets (lost on the way).</param>
 public sealed record ReconcilerScaleOptions(
     int Stages = 1_000, int ParticipantsPerStage = 3, int Publishers = 2, double DropFraction = 0.05, int Seed = 42,
-    int CallsPerSecond = ReconcilerOptions.IvsQuotaPerSecond, int SeedConcurrency = 8);
+    int CallsPerSecond = ReconcilerOptions.IvsQuotaPerSecond, int SeedConcurrency = 8, int IvsLatencyMs = 50,
+    int StageConcurrency = 4);
 
 /// <summary>One complete pass of the reconciler (from the run that started the cycle to the run that completed it).</summary>
 /// <param name="Time">Simulated time from the first run's start to the end of the run that completed the cycle.</param>
@@ -52,7 +54,9 @@ public static class ReconcilerScaleRun
     public const string DeploymentTag = "bench";
 
     private static readonly TimeSpan Schedule = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan RunBudget = TimeSpan.FromSeconds(50);
+    // What the handler gives a run: the function's 55 s timeout less the deadline margin (capped by MaxRunTime).
+    private static readonly TimeSpan RunBudget =
+        BackendFunctions.Reconciler.Timeout - new ReconcilerOptions { DeploymentTag = DeploymentTag }.DeadlineMargin;
 
     public static async Task<ReconcilerScaleResult> RunAsync(ReconcilerScaleOptions options, CancellationToken ct)
     {
@@ -96,13 +100,15 @@ public static class ReconcilerScaleRun
         // The schedule on a simulated clock that starts after every real event time.
         var clock = new SimulatedClock(DateTimeOffset.UtcNow.AddMinutes(1));
         var reconciler = new ReconcilerService(
-            adapter, stages, projection, new InMemoryCheckpoints(), stages,
+            new LatentStageInventory(adapter, clock, TimeSpan.FromMilliseconds(options.IvsLatencyMs)), stages, projection,
+            new InMemoryCheckpoints(), stages,
             new CompositionConvergence(new InMemoryCompositionStore(), adapter, clock),
             new ReconcilerOptions
             {
                 DeploymentTag = DeploymentTag,
                 CallsPerSecond = options.CallsPerSecond,
                 IdleStageAfter = TimeSpan.FromDays(1),
+                StageConcurrency = options.StageConcurrency,
             },
             clock, projection);
         var runs = 0;
