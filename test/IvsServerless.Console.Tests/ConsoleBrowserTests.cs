@@ -111,6 +111,8 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         Assert.Equal($"hls.js {NpmPackages.PinnedVersion(ConsoleVendor.Hls.Folder, ConsoleVendor.HlsPackage)}",
             played.GetProperty("engine").GetString());
         Assert.True(played.GetProperty("levels").GetInt32() >= 1, $"hls.js parsed no rendition: {played}");
+        // Its segments came from the local S3 server through presigned URLs, across origins (the bucket's CORS rule).
+        Assert.True(played.GetProperty("fragmentsLoaded").GetInt32() >= 1, $"hls.js loaded no segment: {played}");
         var error = Step(report, "shows-api-error").GetProperty("details");
         Assert.Contains("validation-failed", error.GetProperty("title").GetString(), StringComparison.Ordinal);
         var reference = Step(report, "api-reference").GetProperty("details");

@@ -314,6 +314,8 @@ try {
     await recordingRow('ENDED').getByTestId('play-recording').click();
     const player = page.locator(`[data-testid="recording-player"][data-recording-id="${report.recording.recordingId}"]`);
     await player.and(page.locator('[data-manifest-parsed="true"]')).waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+    // hls.js goes on to fetch the first segment (a presigned URL of the local S3 server, another origin) or gives up.
+    await player.and(page.locator('[data-fragments-loaded], [data-fatal-error]')).waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
     report.recording.screenshot = screenshotPath.replace(/\.png$/, '-recordings.png');
     await page.getByTestId('recordings').screenshot({ path: report.recording.screenshot });
     return {
@@ -321,6 +323,7 @@ try {
       levels: Number(await player.getAttribute('data-levels')),
       fragmentsLoaded: Number((await player.getAttribute('data-fragments-loaded')) ?? 0),
       lastError: await player.getAttribute('data-last-error'),
+      fatalError: await player.getAttribute('data-fatal-error'),
       status: await player.getByTestId('recording-player-status').textContent(),
     };
   });

@@ -178,7 +178,9 @@ export function installRecordings({ state, api, act, el, button, log, root, Requ
       });
       hls.on(Hls.Events.ERROR, (_event, data) => {
         node.dataset.lastError = data.details;
-        if (data.fatal) status.textContent = `Playback stopped: ${data.type} ${data.details}.`;
+        if (!data.fatal) return;
+        node.dataset.fatalError = data.details;
+        status.textContent = `Playback stopped: ${data.type} ${data.details}.`;
       });
       hls.loadSource(urls.playbackUrl);
       hls.attachMedia(video);
