@@ -952,7 +952,7 @@ async function start() {
     });
   }
   hostTools = installHostTools({ state, api, sim, act, el, button, log, root: $('host-tools') });
-  recordings = installRecordings({ state, api, act, el, button, log, root: $('recordings'), RequestError });
+  recordings = installRecordings({ state, api, act, el, button, log, root: $('recordings'), RequestError, showError });
   $('endpoints').textContent = `API ${state.config.apiUrl} · issuer ${state.config.issuerUrl} · emulator ${state.config.emulatorUrl}`
     + (state.config.liveUrl ? ` · live ${state.config.liveUrl}` : '');
   state.auth = loadAuth();

@@ -16,7 +16,7 @@ const URL_MARGIN_MS = 60_000;
 
 let hlsModule = null; // the import of hls.js, once
 
-export function installRecordings({ state, api, act, el, button, log, root, RequestError }) {
+export function installRecordings({ state, api, act, el, button, log, root, RequestError, showError }) {
   const view = {
     stageId: null,
     sessionId: null,
@@ -115,7 +115,8 @@ export function installRecordings({ state, api, act, el, button, log, root, Requ
     view.pendingPolls += 1;
     const { stageId, sessionId } = view;
     view.timer = setTimeout(() => {
-      if (stageId === view.stageId && sessionId === view.sessionId) act(() => refresh());
+      // Not act(): a background refresh must not clear an error the user has not read yet.
+      if (stageId === view.stageId && sessionId === view.sessionId) refresh().catch(showError);
     }, PENDING_POLL_MS);
   }
 
