@@ -6,7 +6,9 @@
 //  - no anonymous access: an unsigned request is 403 AccessDenied, as for a private bucket in S3 (s3rver alone lets
 //    unsigned requests through);
 //  - bound to 127.0.0.1 only; port from S3_LOCAL_PORT (0 = a free one, chosen by the OS at bind, so no race);
-//  - the buckets named in S3_LOCAL_BUCKETS (comma-separated) created at start, objects kept under S3_LOCAL_DIRECTORY.
+//  - the buckets named in S3_LOCAL_BUCKETS (comma-separated) created at start, objects kept under S3_LOCAL_DIRECTORY, with
+//    the CORS rule the stack gives the recordings bucket (cdk Recordings.cs: GET and HEAD from any origin, header Range),
+//    so a player in a page (hls.js in the local console) fetches presigned segments as it would from S3;
 // Prints one line `listening 127.0.0.1:<port>` once it accepts connections. Exits when its stdin closes, so it never
 // outlives the process that started it (IvsServerless.Local.S3LocalEngine).
 const S3rver = require('@20minutes/s3rver');
@@ -24,6 +26,17 @@ if (!accessKeyId || !secret || !env.S3_LOCAL_DIRECTORY) {
 AWSAccount.DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
 AWSAccount.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secret);
 
+// The presigned URL, not the origin, is the access control (an unsigned request is still refused below).
+const Cors = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedHeader>Range</AllowedHeader>
+    <MaxAgeSeconds>3000</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
 const server = new S3rver({
   address: '127.0.0.1',
   port: Number(env.S3_LOCAL_PORT || 0),
@@ -32,7 +45,7 @@ const server = new S3rver({
   configureBuckets: (env.S3_LOCAL_BUCKETS || '')
     .split(',')
     .filter((name) => name.length > 0)
-    .map((name) => ({ name, configs: [] })),
+    .map((name) => ({ name, configs: [Cors] })),
 });
 
 // SigV4 signs the request path as the client sent it (S3: each segment URI-encoded once). s3rver rebuilds it from the

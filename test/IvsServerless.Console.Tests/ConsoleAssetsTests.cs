@@ -7,11 +7,12 @@ namespace IvsServerless.Console.Tests;
 public sealed partial class ConsoleAssetsTests
 {
     private static readonly string[] Assets = [
-        "index.html", "console.js", "live.js", "host-tools.js", "console.css", "ivs-serverless-client.js", "docs/index.html",
-        "docs/docs.js"];
+        "index.html", "console.js", "live.js", "host-tools.js", "recordings.js", "console.css", "ivs-serverless-client.js",
+        "docs/index.html", "docs/docs.js"];
 
     /// <summary>The pages and scripts that define test ids: the console and the API reference (/docs).</summary>
-    private static readonly string[] Pages = ["index.html", "console.js", "live.js", "host-tools.js", "docs/index.html", "docs/docs.js"];
+    private static readonly string[] Pages =
+        ["index.html", "console.js", "live.js", "host-tools.js", "recordings.js", "docs/index.html", "docs/docs.js"];
 
     private static string Wwwroot => RepoPaths.Combine("src", "IvsServerless.LocalHost", "wwwroot");
 

@@ -25,7 +25,8 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         "simulate-publish", "sees-participant-publishing", "sees-stage-live", "composition-start", "composition-stop",
         "simulate-unpublish", "no-stage-polling", "reconnects-and-refetches-once", "kick-reaches-the-user", "host-tools-encoder",
         "no-error-shown",
-        "screenshot", "session-history", "shows-api-error", "api-reference",
+        "screenshot", "session-history", "create-recording-stage", "record-a-participant", "recording-ended",
+        "recording-manifest-parsed", "recording-deleted", "shows-api-error", "api-reference",
     ];
 
     private static readonly TimeSpan FlowTimeout = TimeSpan.FromMinutes(3);
@@ -53,6 +54,9 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         var swaggerUi = await NpmPackages.EnsureInstalledAsync(
             ApiReference.PackageFolder, ApiReference.Package, ignoreScripts: true, timeout.Token);
         output.WriteLine($"npm ci in src/api-reference: {(swaggerUi is null ? "not needed" : Seconds(swaggerUi.Elapsed))}");
+        var hlsJs = await NpmPackages.EnsureInstalledAsync(
+            ConsoleVendor.Hls.Folder, ConsoleVendor.HlsPackage, ignoreScripts: true, timeout.Token);
+        output.WriteLine($"npm ci in src/console-vendor: {(hlsJs is null ? "not needed" : Seconds(hlsJs.Elapsed))}");
 
         var hostStart = System.Diagnostics.Stopwatch.StartNew();
         // The test process's DynamoDB Local (stopped with the process whatever happens), a table of its own, free ports.
@@ -98,6 +102,17 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         // cut connection came back, and the indicator went back to live on a new connection.
         var reconnect = Step(report, "reconnects-and-refetches-once").GetProperty("details");
         Assert.Equal((1, true), (reconnect.GetProperty("stageFetches").GetInt32(), reconnect.GetProperty("sockets").GetInt32() >= 1));
+        // A recording stage's participant published and left: its recording listed ENDED with a thumbnail the browser
+        // decoded and a playback URL on the playlist route, and hls.js, the pinned one the host serves, parsed its playlist.
+        var ended = Step(report, "recording-ended").GetProperty("details");
+        Assert.Equal("/recordings/playlist", ended.GetProperty("playlistRoute").GetString());
+        Assert.True(ended.GetProperty("thumbnailWidth").GetInt32() > 0, "the thumbnail did not decode");
+        var played = Step(report, "recording-manifest-parsed").GetProperty("details");
+        Assert.Equal($"hls.js {NpmPackages.PinnedVersion(ConsoleVendor.Hls.Folder, ConsoleVendor.HlsPackage)}",
+            played.GetProperty("engine").GetString());
+        Assert.True(played.GetProperty("levels").GetInt32() >= 1, $"hls.js parsed no rendition: {played}");
+        // Its segments came from the local S3 server through presigned URLs, across origins (the bucket's CORS rule).
+        Assert.True(played.GetProperty("fragmentsLoaded").GetInt32() >= 1, $"hls.js loaded no segment: {played}");
         var error = Step(report, "shows-api-error").GetProperty("details");
         Assert.Contains("validation-failed", error.GetProperty("title").GetString(), StringComparison.Ordinal);
         var reference = Step(report, "api-reference").GetProperty("details");

@@ -126,6 +126,58 @@ public sealed class S3LocalEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_of_another_origin_may_read_a_presigned_object_as_the_stack_s_bucket_cors_rule_allows()
+    {
+        // The recordings bucket's CORS rule in the stack (GET and HEAD from any origin, header Range): hls.js in the
+        // console fetches presigned segments across origins. CORS opens nothing else: unsigned is still 403.
+        using var s3 = _engine.CreateClient();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "media/hls/high/0.ts", ContentBody = "ts" });
+        var url = new Uri(s3.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = "media/hls/high/0.ts",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Protocol.HTTP,
+        }));
+        const string Origin = "http://localhost:3001";
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, url);
+        preflight.Headers.Add("Origin", Origin);
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+        preflight.Headers.Add("Access-Control-Request-Headers", "range");
+        using (var answer = await Http.SendAsync(preflight))
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("*", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+            Assert.Contains("GET", answer.Headers.GetValues("Access-Control-Allow-Methods").Single(), StringComparison.Ordinal);
+        }
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, url);
+        get.Headers.Add("Origin", Origin);
+        using (var answer = await Http.SendAsync(get))
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("*", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        }
+
+        using var put = new HttpRequestMessage(HttpMethod.Options, url);
+        put.Headers.Add("Origin", Origin);
+        put.Headers.Add("Access-Control-Request-Method", "PUT");
+        using (var answer = await Http.SendAsync(put))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        }
+
+        using var unsigned = new HttpRequestMessage(HttpMethod.Get, new Uri($"{_engine.ServiceUrl}/{Bucket}/media/hls/high/0.ts"));
+        unsigned.Headers.Add("Origin", Origin);
+        using (var answer = await Http.SendAsync(unsigned))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task The_server_refuses_connections_on_the_machine_s_non_loopback_addresses()
     {
         await LoopbackAssert.AcceptsOnLoopbackOnlyAsync(_engine.Port);

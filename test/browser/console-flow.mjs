@@ -4,8 +4,11 @@
 // composition → unpublish; all of it reaches the page over the push channel: no GET /stages/{stageId} after the stage
 // page loaded. Then the live connection is cut (Playwright's WebSocket route): the console reconnects by itself and
 // refetches the stage exactly once. Then a kick reaches the kicked user, the host tools start a simulated encoder with a
-// stream key shown once, a full-page screenshot; then checks the session history (when the API serves it) and that an API
-// error (problem+json) is shown to the user; then the API reference at /docs, "Try it out" with the same dev sign-in.
+// stream key shown once, a full-page screenshot; then checks the session history (when the API serves it); then a stage
+// created with "record participants": a participant publishes and leaves, its recording shows ENDED with a thumbnail in
+// the session's details, hls.js (served by the local host) parses its playlist in the console's player, and the owner
+// deletes it; then that an API error (problem+json) is shown to the user; then the API reference at /docs, "Try it out"
+// with the same dev sign-in.
 //
 //   node console-flow.mjs <consoleUrl> <screenshot.png> <chromium executable>
 //
@@ -26,6 +29,8 @@ if (!consoleUrl || !screenshotPath || !executablePath) {
 // Generous: under a full parallel test run on 2 cores a click can take seconds; a passing run waits for none of it.
 const STEP_TIMEOUT_MS = 20_000;
 const PUBLISHING_TIMEOUT_MS = 30_000;
+// The recording's end travels emulator → S3 writes → event → projection → push; then the list shows it.
+const RECORDING_TIMEOUT_MS = 60_000;
 const userName = 'alice';
 const stageName = `console-e2e-${randomBytes(4).toString('hex')}`;
 
@@ -39,6 +44,7 @@ const report = {
   stageId: null,
   participantId: null,
   screenshot: null,
+  recording: { stageId: null, participantId: null, recordingId: null, screenshot: null },
   steps: [],
   pageErrors: [], // uncaught exceptions in the page: a bug
   consoleErrors: [], // includes the expected 400 of the last step
@@ -244,6 +250,94 @@ try {
     await notServed.or(liveSession).first().waitFor();
     if (await notServed.isVisible()) return { served: false };
     return { served: true, sessionId: await liveSession.getAttribute('data-session-id') };
+  });
+
+  const recordingStageName = `${stageName}-rec`;
+  const recordingRow = (state) => page.locator(`[data-testid="recording-row"][data-state="${state}"]`);
+
+  await step('create-recording-stage', async () => {
+    await page.getByLabel('Name', { exact: true }).fill(recordingStageName);
+    await page.getByTestId('stage-recording').check();
+    await page.getByTestId('create-stage').click();
+    await page.getByTestId('stage-title').filter({ hasText: recordingStageName }).waitFor();
+    const row = page.getByTestId('stage-row').and(page.locator(`[data-stage-name="${recordingStageName}"]`));
+    report.recording.stageId = await row.getAttribute('data-stage-id');
+    const facts = await page.getByTestId('stage-facts').textContent();
+    if (!facts.includes('individual participants')) throw new Error(`the stage does not say it records: ${facts}`);
+    return { stageId: report.recording.stageId };
+  });
+
+  await step('record-a-participant', async () => {
+    // Mint → join → publish (IVS starts recording the publisher) → leave (the recording ends), all from the console.
+    await page.getByTestId('mint-token').click();
+    const token = page.getByTestId('token-row').first();
+    await token.waitFor();
+    const participantId = await token.getAttribute('data-participant-id');
+    report.recording.participantId = participantId;
+    const tokenOf = (flags) => page.locator(`[data-testid="token-row"][data-participant-id="${participantId}"]${flags}`);
+    await tokenOf('').getByTestId('sim-join').click();
+    await tokenOf('[data-joined="true"]').waitFor();
+    await tokenOf('').getByTestId('sim-publish').click();
+    await tokenOf('[data-published="true"]').waitFor();
+    const live = page.locator(`[data-testid="participant-row"][data-participant-id="${participantId}"]`);
+    await live.getByTestId('participant-recording').filter({ hasText: 'ACTIVE' }).waitFor({ timeout: RECORDING_TIMEOUT_MS });
+    await tokenOf('').getByTestId('sim-leave').click();
+    await tokenOf('[data-joined="false"]').waitFor();
+    return { participantId };
+  });
+
+  await step('recording-ended', async () => {
+    // The session's details list its recordings; the one just made turns ENDED once its objects are written.
+    const session = page.getByTestId('session-row').first();
+    await session.waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+    await session.getByTestId('session-details').click();
+    await page.getByTestId('recordings').waitFor();
+    const ended = recordingRow('ENDED').and(page.locator(`[data-recording-id$="~${report.recording.participantId}"]`));
+    await ended.waitFor({ timeout: RECORDING_TIMEOUT_MS });
+    report.recording.recordingId = await ended.getAttribute('data-recording-id');
+    // The first thumbnail, a presigned URL of the local S3 server, decoded by the browser.
+    const thumbnail = ended.getByTestId('recording-thumbnail');
+    await thumbnail.waitFor();
+    await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumbnail.elementHandle(),
+      { timeout: STEP_TIMEOUT_MS });
+    const playlist = await ended.getByTestId('recording-playlist').getAttribute('href');
+    return {
+      recordingId: report.recording.recordingId,
+      thumbnailWidth: await thumbnail.evaluate((img) => img.naturalWidth),
+      playlistRoute: new URL(playlist).pathname,
+    };
+  });
+
+  await step('recording-manifest-parsed', async () => {
+    // Play: the console imports hls.js from the local host (/vendor/), which loads the playback URL and reports
+    // MANIFEST_PARSED (data-manifest-parsed on the player).
+    await recordingRow('ENDED').getByTestId('play-recording').click();
+    const player = page.locator(`[data-testid="recording-player"][data-recording-id="${report.recording.recordingId}"]`);
+    await player.and(page.locator('[data-manifest-parsed="true"]')).waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+    // hls.js goes on to fetch the first segment (a presigned URL of the local S3 server, another origin) or gives up.
+    await player.and(page.locator('[data-fragments-loaded], [data-fatal-error]')).waitFor({ timeout: PUBLISHING_TIMEOUT_MS });
+    report.recording.screenshot = screenshotPath.replace(/\.png$/, '-recordings.png');
+    await page.getByTestId('recordings').screenshot({ path: report.recording.screenshot });
+    return {
+      engine: await player.getAttribute('data-engine'),
+      levels: Number(await player.getAttribute('data-levels')),
+      fragmentsLoaded: Number((await player.getAttribute('data-fragments-loaded')) ?? 0),
+      lastError: await player.getAttribute('data-last-error'),
+      fatalError: await player.getAttribute('data-fatal-error'),
+      status: await player.getByTestId('recording-player-status').textContent(),
+    };
+  });
+
+  await step('recording-deleted', async () => {
+    // The owner deletes it (click twice): its objects go, and the list no longer shows it.
+    const mine = page.locator(`[data-testid="recording-row"][data-recording-id="${report.recording.recordingId}"]`);
+    await mine.getByTestId('delete-recording').click();
+    await mine.getByTestId('delete-recording').filter({ hasText: 'Confirm delete' }).click();
+    await mine.waitFor({ state: 'detached' });
+    await page.getByTestId('recording-player').waitFor({ state: 'detached' });
+    if (await page.getByTestId('error').isVisible()) {
+      throw new Error(`the console shows an error: ${await page.getByTestId('error').textContent()}`);
+    }
   });
 
   await step('shows-api-error', async () => {

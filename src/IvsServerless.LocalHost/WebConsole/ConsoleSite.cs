@@ -20,7 +20,8 @@ public sealed record ConsoleSiteContext(
 /// The console origin (default port 3001): the web console's static files, <c>/config.json</c> telling it where
 /// everything is, the dev OIDC issuer (discovery, JWKS, <c>POST /dev/token</c>), a reverse proxy to the emulator's
 /// <c>/_sim/</c> surface (so the page needs no CORS to act as a participant's device), <c>/_local/</c> inspection, and
-/// the interactive API reference at <c>/docs</c> (<see cref="ApiReference"/>).
+/// the interactive API reference at <c>/docs</c> (<see cref="ApiReference"/>), and the pinned third-party browser code the console
+/// loads at <c>/vendor/</c> (<see cref="ConsoleVendor"/>).
 /// </summary>
 public sealed class ConsoleSite : IAsyncDisposable
 {
@@ -76,6 +77,7 @@ public sealed class ConsoleSite : IAsyncDisposable
 
         app.MapGet("/config.json", () => Results.Text(context.Config().ToJsonString(), "application/json"));
         ApiReference.Map(app);
+        ConsoleVendor.Map(app);
 
         app.MapGet(
             "/.well-known/openid-configuration", () =>

@@ -6,6 +6,7 @@
 import { ApiError, createIvsServerlessClient, ok } from './ivs-serverless-client.js';
 import { LiveChannel } from './live.js';
 import { installHostTools } from './host-tools.js';
+import { installRecordings } from './recordings.js';
 
 const POLL_MS = 1500;
 // With the push channel the selected stage is not polled; the stage list (no push for other stages) and the local
@@ -43,6 +44,7 @@ const state = {
 
 const $ = (testId) => document.querySelector(`[data-testid="${testId}"]`);
 let hostTools = { render() {} }; // host-tools.js, installed at start
+let recordings = { async follow() {}, async refresh() {} }; // recordings.js, installed at start
 
 // ---------------------------------------------------------------- DOM helpers
 
@@ -301,9 +303,13 @@ function renderStages() {
   $('more-stages').hidden = !state.nextCursor;
 }
 
-async function createStage(name, visibility) {
-  const stage = await api((client) => client.POST('/stages', { body: { name, visibility } }));
-  log(`Created stage ${stage.name} (${stage.stageId}).`);
+// "Record participants": individual participant recording with a thumbnail every 10 s (docs/recordings.md).
+const RECORD_PARTICIPANTS = { mode: 'individual', thumbnailConfiguration: { recordingMode: 'INTERVAL', targetIntervalSeconds: 10 } };
+
+async function createStage(name, visibility, record) {
+  const body = record ? { name, visibility, recording: RECORD_PARTICIPANTS } : { name, visibility };
+  const stage = await api((client) => client.POST('/stages', { body }));
+  log(`Created stage ${stage.name} (${stage.stageId})${record ? ', recording its participants' : ''}.`);
   state.scope = 'mine';
   $('stage-scope').value = 'mine';
   await refreshStages();
@@ -319,6 +325,7 @@ async function selectStage(stageId) {
   state.sessionDetail = null;
   state.deleteArmed = false;
   $('session-detail').hidden = true;
+  recordings.follow(null, null).catch(showError);
   stopPolling();
   if (!stageId) {
     $('stage-section').hidden = true;
@@ -524,9 +531,12 @@ function applyStageMessage(stage, message) {
     case 'publishing-stopped':
       participant().publishing = message.type === 'publishing-started';
       break;
-    case 'recording-changed':
-      participant().recording = { state: message.state };
+    case 'recording-changed': {
+      // A recording ends after its participant left: that must not bring the participant back to the live list.
+      const known = participants.find((p) => p.participantId === message.participantId);
+      if (known) known.recording = { state: message.state };
       break;
+    }
     case 'composition-changed': {
       const compositions = stage.compositions ?? (stage.compositions = []);
       const known = compositions.find((c) => c.compositionId === message.compositionId);
@@ -615,7 +625,7 @@ function renderStage() {
 
   const facts = [
     ['Stage id', stage.stageId], ['ARN', stage.stageArn], ['Owner', stage.ownerId],
-    ['Visibility', stage.visibility], ['Co-hosts', stage.coHostIds.join(', ') || '—'],
+    ['Visibility', stage.visibility], ['Co-hosts', stage.coHostIds.join(', ') || '—'], ['Recording', recordingSummary(stage.recording)],
     ['Active session', stage.activeSessionId ?? '—'], ['Created', dateTime(stage.createdAt)], ['Version', stage.version],
   ];
   $('stage-facts').replaceChildren(...facts.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, String(value))]));
@@ -625,6 +635,13 @@ function renderStage() {
   renderSessions();
   renderCompositions(stage.compositions ?? []);
   hostTools.render(stage);
+}
+
+function recordingSummary(recording) {
+  if (!recording || recording.mode !== 'individual') return 'off';
+  const thumbnails = recording.thumbnailConfiguration?.recordingMode === 'INTERVAL'
+    ? `thumbnails every ${recording.thumbnailConfiguration.targetIntervalSeconds ?? 60} s` : 'no thumbnails';
+  return `individual participants (${(recording.mediaTypes ?? ['AUDIO_VIDEO']).join(', ')}, ${thumbnails})`;
 }
 
 function renderParticipants(participants) {
@@ -682,6 +699,7 @@ async function showSession(sessionId) {
   state.openSessionId = sessionId;
   await loadSessionDetail();
   renderSessions();
+  await recordings.follow(state.stageId, sessionId);
 }
 
 // The open session's detail follows the live state like the rest of the view.
@@ -694,6 +712,7 @@ async function loadSessionDetail() {
     if (!(error instanceof RequestError && error.status === 404)) throw error;
     state.sessionDetail = { unknown: true };
   }
+  await recordings.refresh();
 }
 
 function renderSessionDetail() {
@@ -705,7 +724,12 @@ function renderSessionDetail() {
   box.replaceChildren(
     el('div', { class: 'row spread' },
       el('h4', {}, `Session ${state.openSessionId}`),
-      button('Close', () => { state.openSessionId = null; state.sessionDetail = null; renderSessions(); },
+      button('Close', () => {
+        state.openSessionId = null;
+        state.sessionDetail = null;
+        renderSessions();
+        recordings.follow(null, null).catch(showError);
+      },
         { class: 'link', testid: 'session-detail-close' })),
     detail.unknown ? el('p', { class: 'muted' }, 'Nothing is known about this session yet.')
       : participants
@@ -892,7 +916,7 @@ function wire() {
   });
   $('create-stage-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    act(() => createStage($('stage-name').value.trim(), $('stage-visibility').value));
+    act(() => createStage($('stage-name').value.trim(), $('stage-visibility').value, $('stage-recording').checked));
   });
   $('stage-scope').addEventListener('change', (event) => {
     state.scope = event.target.value;
@@ -928,6 +952,7 @@ async function start() {
     });
   }
   hostTools = installHostTools({ state, api, sim, act, el, button, log, root: $('host-tools') });
+  recordings = installRecordings({ state, api, act, el, button, log, root: $('recordings'), RequestError, showError });
   $('endpoints').textContent = `API ${state.config.apiUrl} · issuer ${state.config.issuerUrl} · emulator ${state.config.emulatorUrl}`
     + (state.config.liveUrl ? ` · live ${state.config.liveUrl}` : '');
   state.auth = loadAuth();
