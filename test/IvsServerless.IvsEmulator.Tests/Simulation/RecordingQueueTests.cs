@@ -27,11 +27,7 @@ public sealed class RecordingQueueTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_bucket_holds_back_only_the_recording_events_other_calls_answer_meanwhile()
     {
-        var stageArn = await Client.CreateStageAsync();
-        await _emulator.EnableRecordingAsync(stageArn, "my-recordings");
-        var joined = await Client.JoinAsync(stageArn);
-        var participantId = joined.GetProperty("participantId").GetString()!;
-        var sessionId = joined.GetProperty("sessionId").GetString()!;
+        var (stageArn, sessionId, participantId) = await JoinRecordingStageAsync();
         Bucket.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var published = await Client.ActAsync(stageArn, participantId, "publish");
@@ -59,11 +55,7 @@ public sealed class RecordingQueueTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_start_write_is_Recording_Start_Failure_and_its_queued_stop_writes_and_announces_nothing()
     {
-        var stageArn = await Client.CreateStageAsync();
-        await _emulator.EnableRecordingAsync(stageArn, "my-recordings");
-        var joined = await Client.JoinAsync(stageArn);
-        var participantId = joined.GetProperty("participantId").GetString()!;
-        var sessionId = joined.GetProperty("sessionId").GetString()!;
+        var (stageArn, sessionId, participantId) = await JoinRecordingStageAsync();
         Bucket.Refuses = key => key.EndsWith("/events/recording-started.json", StringComparison.Ordinal);
         Bucket.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -82,11 +74,7 @@ public sealed class RecordingQueueTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_end_write_is_Recording_End_Failure_and_FAILED()
     {
-        var stageArn = await Client.CreateStageAsync();
-        await _emulator.EnableRecordingAsync(stageArn, "my-recordings");
-        var joined = await Client.JoinAsync(stageArn);
-        var participantId = joined.GetProperty("participantId").GetString()!;
-        var sessionId = joined.GetProperty("sessionId").GetString()!;
+        var (stageArn, sessionId, participantId) = await JoinRecordingStageAsync();
         await Client.ActAsync(stageArn, participantId, "publish");
         await _emulator.RecordingsWrittenAsync();
         Bucket.Refuses = key => key.Contains("/media/hls/", StringComparison.Ordinal);
@@ -103,11 +91,7 @@ public sealed class RecordingQueueTests : IAsyncLifetime
     [Fact]
     public async Task Steps_queued_behind_a_slow_write_keep_their_order_started_before_ended_across_two_recordings()
     {
-        var stageArn = await Client.CreateStageAsync();
-        await _emulator.EnableRecordingAsync(stageArn, "my-recordings");
-        var joined = await Client.JoinAsync(stageArn);
-        var participantId = joined.GetProperty("participantId").GetString()!;
-        var sessionId = joined.GetProperty("sessionId").GetString()!;
+        var (stageArn, sessionId, participantId) = await JoinRecordingStageAsync();
         Bucket.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         await Client.ActAsync(stageArn, participantId, "publish");
@@ -170,6 +154,15 @@ public sealed class RecordingQueueTests : IAsyncLifetime
         Assert.DoesNotContain(bucket.Objects.Keys, k => k.Key == "c");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => flushed);
         Assert.Equal(2, completed.Count);
+    }
+
+    /// <summary>A stage that records into <c>my-recordings</c>, and one participant joined to it.</summary>
+    private async Task<(string StageArn, string SessionId, string ParticipantId)> JoinRecordingStageAsync()
+    {
+        var stageArn = await Client.CreateStageAsync();
+        await _emulator.EnableRecordingAsync(stageArn, "my-recordings");
+        var joined = await Client.JoinAsync(stageArn);
+        return (stageArn, joined.GetProperty("sessionId").GetString()!, joined.GetProperty("participantId").GetString()!);
     }
 
     private List<string?> RecordingEvents(string stageArn) =>
