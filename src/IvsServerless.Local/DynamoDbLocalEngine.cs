@@ -126,16 +126,7 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
         options ??= new DynamoDbLocalOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options));
         var engine = new DynamoDbLocalEngine(options);
-        try
-        {
-            await engine.StartAsync(cancellationToken);
-            return engine;
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
+        return await EngineStart.StartOrDisposeAsync(engine, engine.StartAsync, cancellationToken);
     }
 
     /// <summary>The folder with the pinned package, found from the repository root.</summary>

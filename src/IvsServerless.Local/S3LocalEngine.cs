@@ -81,16 +81,7 @@ public sealed partial class S3LocalEngine : IAsyncDisposable, IDisposable
         options ??= new S3LocalOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options));
         var engine = new S3LocalEngine(options);
-        try
-        {
-            await engine.StartAsync(cancellationToken);
-            return engine;
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
+        return await EngineStart.StartOrDisposeAsync(engine, engine.StartAsync, cancellationToken);
     }
 
     /// <summary>The folder with the pinned package, found from the repository root.</summary>
