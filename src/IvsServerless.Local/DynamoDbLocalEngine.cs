@@ -381,6 +381,16 @@ public sealed partial class DynamoDbLocalEngine : IAsyncDisposable, IDisposable
             await Task.Delay(50, cancellationToken);
         }
 
+        // Exited: let its last lines (the reason, e.g. "Address already in use") reach the output tail before it is reported.
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The output stayed open (a grandchild holds it): report what arrived.
+        }
+
         return false;
     }
 

@@ -136,14 +136,26 @@ public sealed class StartupTests
             return ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
-        var (dynamoPort, emulatorPort) = (Free(), Free());
-        // DynamoDB refuses the name (3-255 of a-z A-Z 0-9 _ . -) only when the table is created: after the JVM is ready.
-        var options = LocalHostOptions.OnFreePorts() with { DynamoDbPort = dynamoPort, EmulatorPort = emulatorPort, TableName = "no!" };
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => LocalHost.StartAsync(options));
+        // The ports are chosen here (to look for the JVM afterwards) and freed before the host binds them, so another
+        // test's engine may take one in between; that start fails before the JVM is ready and is tried on new ports.
+        int dynamoPort, emulatorPort;
+        Exception error;
+        var attempt = 0;
+        do
+        {
+            (dynamoPort, emulatorPort) = (Free(), Free());
+            // DynamoDB refuses the name (3-255 of a-z A-Z 0-9 _ . -) only when the table is created: after the JVM is ready.
+            var options = LocalHostOptions.OnFreePorts() with { DynamoDbPort = dynamoPort, EmulatorPort = emulatorPort, TableName = "no!" };
+            error = await Assert.ThrowsAnyAsync<Exception>(() => LocalHost.StartAsync(options));
+        }
+        while (++attempt < 3 && IsPortRace(error));
 
         Assert.Contains("Invalid table/index name", error.Message, StringComparison.Ordinal);
         Assert.Empty(CommandTests.JavaOnPort(dynamoPort));
         Assert.True(LocalUrls.IsFree(emulatorPort), "the emulator was stopped");
     }
+
+    private static bool IsPortRace(Exception error) =>
+        error is PortInUseException
+        || error.Message.Contains("Address already in use", StringComparison.Ordinal);
 }
