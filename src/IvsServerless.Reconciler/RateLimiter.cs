@@ -6,6 +6,11 @@ namespace IvsServerless.Reconciler;
 /// under a FakeTimeProvider. With the default burst of 1, calls of one operation are at least 1/rate apart, which also
 /// guarantees at most <c>rate</c> calls in ANY one-second window; a larger burst would allow up to rate + burst - 1.
 /// </summary>
+/// <remarks>
+/// A slot is taken only by a caller that is about to call, never reserved ahead for one that sleeps: with several
+/// workers, a worker that wakes late for a reserved slot would send after workers holding later slots, and the calls
+/// IVS sees would bunch closer than the rate allows.
+/// </remarks>
 public sealed class RateLimiter
 {
     private readonly TimeProvider _time;
@@ -26,28 +31,41 @@ public sealed class RateLimiter
 
     /// <summary>
     /// Waits until <paramref name="operation"/> may be called, and takes that slot. Cancelling (e.g. at the run's
-    /// deadline) throws <see cref="OperationCanceledException"/>; the slot stays taken, which only errs on the slow side.
+    /// deadline) throws <see cref="OperationCanceledException"/> and takes nothing.
     /// </summary>
     public async Task WaitAsync(string operation, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var wait = Reserve(operation);
-        if (wait > TimeSpan.Zero)
+        while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            var wait = TryTake(operation);
+            if (wait == TimeSpan.Zero)
+            {
+                return;
+            }
+
             await Task.Delay(wait, _time, cancellationToken);
         }
     }
 
-    /// <summary>Takes the next slot of the operation and returns how long until it starts (zero = now).</summary>
-    public TimeSpan Reserve(string operation)
+    /// <summary>
+    /// Takes the operation's slot if one is open now and returns zero; otherwise takes nothing and returns how long
+    /// until the next opens (another caller may take it first).
+    /// </summary>
+    public TimeSpan TryTake(string operation)
     {
         var now = _time.GetUtcNow().UtcTicks;
         lock (_lock)
         {
             var arrival = _theoreticalArrival.GetValueOrDefault(operation, now);
             var start = Math.Max(now, arrival - _burstTicks);
-            _theoreticalArrival[operation] = Math.Max(arrival, start) + _intervalTicks;
-            return TimeSpan.FromTicks(start - now);
+            if (start > now)
+            {
+                return TimeSpan.FromTicks(start - now);
+            }
+
+            _theoreticalArrival[operation] = Math.Max(arrival, now) + _intervalTicks;
+            return TimeSpan.Zero;
         }
     }
 }

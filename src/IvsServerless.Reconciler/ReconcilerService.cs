@@ -275,9 +275,11 @@ public sealed class ReconcilerService
         finally
         {
             // The lister waits for room in the channel: with a worker gone, it must not wait for one that never reads.
+            // Cancel runs the waiters' callbacks here, so the stop is in effect when this worker ends (CancelAsync would
+            // leave them to a thread-pool thread, after it).
             if (pass.Stop.IsCancellationRequested || _time.GetUtcNow() >= pass.StartNoStageAfter)
             {
-                await pass.Stop.CancelAsync();
+                pass.Stop.Cancel();
             }
         }
     }
@@ -293,7 +295,7 @@ public sealed class ReconcilerService
             {
                 pass.LeaseLost = true;
                 pass.Log.Log(LambdaLogLevel.Warning, "Reconciler lease lost; stopping");
-                await pass.Stop.CancelAsync();
+                pass.Stop.Cancel();
             }
         }
         finally

@@ -48,86 +48,116 @@ public sealed class Harness
     }
 
     /// <summary>
-    /// One run with <paramref name="budget"/> of Lambda time left. The clock moves in 10 ms steps, and only while the
-    /// run waits: after a step wakes the run up, the next step waits until the run blocks on a new timer again (or ends),
-    /// or, since the run works on several stages at once and a woken task may only hand work to another (a channel),
-    /// until nothing of it is left to run (<see cref="SteppedTime.Settled"/>).
+    /// One run with <paramref name="budget"/> of Lambda time left, on one thread: every continuation of the run goes to a
+    /// queue this method empties, and the clock moves (in 10 ms steps) only when the queue is empty — when the whole run
+    /// waits on timers. So no task of the run acts at a later time than it woke, however loaded the machine.
     /// </summary>
-    public async Task<ReconcileReport> RunAsync(TimeSpan? budget = null)
+    public Task<ReconcileReport> RunAsync(TimeSpan? budget = null)
     {
-        var run = Service.RunAsync(
-            $"run-{++_runs}", budget ?? TimeSpan.FromMinutes(5), new LambdaJsonLogger(Stream.Null), CancellationToken.None);
-        for (var steps = 0; !run.IsCompleted; steps++)
+        var pump = new SingleThreadPump();
+        var run = pump.Start(() => Service.RunAsync(
+            $"run-{++_runs}", budget ?? TimeSpan.FromMinutes(5), new LambdaJsonLogger(Stream.Null), CancellationToken.None));
+        for (var steps = 0; ; steps++)
         {
-            Assert.True(steps < 100_000, "The run did not finish within ~17 simulated minutes.");
-            var (created, fired) = (Time.TimersCreated, Time.TimersFired);
-            Time.Advance(TimeSpan.FromMilliseconds(10));
-            if (Time.TimersFired > fired)
+            pump.RunUntilIdle();
+            Assert.True(pump.ForeignPosts == 0, "A part of the run went on outside the harness's thread; the clock may have overtaken it.");
+            if (run.IsCompleted)
             {
-                await Time.UntilAsync(() => run.IsCompleted || Time.TimersCreated > created, settle: true);
+                return run;
             }
-        }
 
-        return await run;
+            Assert.True(steps < 100_000, "The run did not finish within ~17 simulated minutes.");
+            Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
     }
 }
 
-/// <summary>A FakeTimeProvider that counts timers created and fired, so a driver knows when the code under test waits.</summary>
+/// <summary>
+/// A synchronization context whose posted work runs only when the driver asks, on the driver's thread. Code that awaits
+/// without ConfigureAwait (all of this repository's) comes back here, so "nothing queued" means "everything waits".
+/// </summary>
+public sealed class SingleThreadPump : SynchronizationContext
+{
+    private readonly Queue<(SendOrPostCallback Callback, object? State)> _queue = new();
+    private readonly Lock _lock = new();
+
+    private readonly int _driver = Environment.CurrentManagedThreadId;
+    private int _foreignPosts;
+
+    /// <summary>Work posted from a thread other than the driver's: a part of the run this pump does not drive (e.g. a
+    /// CancelAsync callback on the thread pool), which the clock may overtake.</summary>
+    public int ForeignPosts => Volatile.Read(ref _foreignPosts);
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        if (Environment.CurrentManagedThreadId != _driver)
+        {
+            Interlocked.Increment(ref _foreignPosts);
+        }
+
+        lock (_lock)
+        {
+            _queue.Enqueue((d, state));
+        }
+    }
+
+    public override void Send(SendOrPostCallback d, object? state) =>
+        throw new NotSupportedException("The run under test must not block on its own context.");
+
+    /// <summary>Starts <paramref name="start"/> on this context (its first part runs now, the rest is queued).</summary>
+    public Task<T> Start<T>(Func<Task<T>> start)
+    {
+        var previous = Current;
+        SetSynchronizationContext(this);
+        try
+        {
+            return start();
+        }
+        finally
+        {
+            SetSynchronizationContext(previous);
+        }
+    }
+
+    /// <summary>Runs queued work, and the work it queues, until none is left.</summary>
+    public void RunUntilIdle()
+    {
+        var previous = Current;
+        SetSynchronizationContext(this);
+        try
+        {
+            while (TryDequeue(out var work))
+            {
+                work.Callback(work.State);
+            }
+        }
+        finally
+        {
+            SetSynchronizationContext(previous);
+        }
+    }
+
+    private bool TryDequeue(out (SendOrPostCallback Callback, object? State) work)
+    {
+        lock (_lock)
+        {
+            return _queue.TryDequeue(out work);
+        }
+    }
+}
+
+/// <summary>A FakeTimeProvider moved by the tests (and <see cref="Harness.RunAsync"/>).</summary>
 public sealed class SteppedTime(DateTimeOffset start) : TimeProvider
 {
     private readonly FakeTimeProvider _inner = new(start);
-    private int _created;
-    private int _fired;
-
-    public int TimersCreated => Volatile.Read(ref _created);
-    public int TimersFired => Volatile.Read(ref _fired);
 
     public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow();
     public override long GetTimestamp() => _inner.GetTimestamp();
     public override long TimestampFrequency => _inner.TimestampFrequency;
 
+    /// <summary>Moves the clock; timers that come due fire on this thread, their continuations queue on the run's pump.</summary>
     public void Advance(TimeSpan delta) => _inner.Advance(delta);
 
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        Interlocked.Increment(ref _created);
-        return _inner.CreateTimer(s =>
-        {
-            Interlocked.Increment(ref _fired);
-            callback(s);
-        }, state, dueTime, period);
-    }
-
-    /// <summary>
-    /// Awaits a condition that other threads make true, for at most 10 real seconds; with <paramref name="settle"/>, also
-    /// returns once the thread pool has had nothing queued and completed nothing for 20 ms in a row (the run is blocked
-    /// on something other than a new timer: an old timer, or a channel another of its tasks will fill after a step).
-    /// </summary>
-    public async Task UntilAsync(Func<bool> condition, bool settle = false)
-    {
-        var deadline = Environment.TickCount64 + 10_000;
-        var (quietSince, completed) = (Environment.TickCount64, ThreadPool.CompletedWorkItemCount);
-        while (!condition())
-        {
-            Assert.True(Environment.TickCount64 < deadline, "The run neither waited again nor finished within 10 s.");
-            await Task.Yield();
-            if (!settle)
-            {
-                continue;
-            }
-
-            // The harness's own continuation is one completed item per round; anything more is the run at work.
-            var now = ThreadPool.CompletedWorkItemCount;
-            if (ThreadPool.PendingWorkItemCount > 0 || now - completed > 1)
-            {
-                quietSince = Environment.TickCount64;
-            }
-            else if (Environment.TickCount64 - quietSince >= 20)
-            {
-                return;
-            }
-
-            completed = now;
-        }
-    }
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        _inner.CreateTimer(callback, state, dueTime, period);
 }
