@@ -61,11 +61,11 @@ public sealed class ApiHandler : ILambdaHandler
                 tokenMinter ?? new IvsApiTokenMinter(ivs.Tokens, time), quotas),
             new ParticipantService(access, stages, ivs.Participants, options, kicks, time ?? TimeProvider.System),
             new CompositionService(access, compositions, ivs.Compositions, quotas, options, time ?? TimeProvider.System),
-            new SessionService(access, sessions, compositions),
+            new SessionService(access, sessions, compositions, options.BucketOf),
             new IngestService(access, new TokenPolicy(options.TokenPolicy), ivs.Ingest, options),
             new ReplicationService(access, ivs.Replication),
-            new RecordingService(access, sessions, recordings, options.RecordingsBucketName, options.RecordingPlaybackLifetime,
-                time ?? TimeProvider.System));
+            new RecordingService(access, sessions, compositions, recordings, options.BucketOf, options.RecordingsBucketName,
+                options.RecordingPlaybackLifetime, time ?? TimeProvider.System));
         _router = new Router(routeGroups is null ? routes : RouteGroupFilter.Filter(routes, routeGroups));
     }
 

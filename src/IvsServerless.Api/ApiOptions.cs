@@ -28,6 +28,13 @@ public sealed class ApiOptions
     /// <summary>The bucket of that storage configuration: playback URLs are presigned in it and recordings deleted from it.</summary>
     public string? RecordingsBucketName { get; init; }
 
+    /// <summary>
+    /// The bucket a storage configuration writes to, as far as this deployment knows: the recordings bucket for its own
+    /// storage configuration, null (unknown) for any other.
+    /// </summary>
+    public string? BucketOf(string storageConfigurationArn) =>
+        storageConfigurationArn == RecordingStorageConfigurationArn ? RecordingsBucketName : null;
+
     /// <summary>How long playback and thumbnail URLs work.</summary>
     public TimeSpan RecordingPlaybackLifetime { get; init; } = TimeSpan.FromHours(1);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using IvsServerless.Api.Tests.Support;
+using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Events;
 using IvsServerless.Core.Recordings;
 using IvsServerless.Testing.ApiSupport;
@@ -165,6 +166,107 @@ public sealed class RecordingPlaybackTests : IAsyncLifetime
 
         Assert.Equal((409, "recording-active"), Answer(refused));
         Assert.Equal(8, _api.Recordings.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_composition_started_through_the_API_keeps_its_S3_destination_prefix_and_the_live_session()
+    {
+        var stageId = await _api.CreateStageAsync("alice");
+        await _api.SetLiveAsync(stageId, Session);
+
+        var started = await _api.SendAsync(ApiRequest.Post($"/stages/{stageId}/compositions").As("alice"));
+
+        Assert.Equal(201, started.Status);
+        var compositionId = started.Json.GetProperty("compositionId").GetString()!;
+        var target = Assert.Single(await _api.StoredCompositionsAsync(stageId)).Recording!;
+        Assert.Equal(Session, target.SessionId);
+        Assert.Matches("^[a-zA-Z0-9]{12}$", target.DestinationId);
+        Assert.Equal($"{stageId}/{compositionId}/{target.DestinationId}/composite", target.S3KeyPrefix);
+    }
+
+    [Fact]
+    public async Task A_compositions_finished_recording_is_listed_beside_the_participants_and_plays()
+    {
+        var (stageId, _) = await RecordedStageAsync("private", ended: true, coHost: "carol");
+        var prefix = await CompositionRecordingAsync(stageId, "CompAAAAAAA1", "STOPPED");
+
+        var listed = await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}/sessions/{Session}/recordings").As("ivan"));
+
+        var items = listed.Json.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        Assert.Equal(["composition", "participant"], items.Select(i => i.GetProperty("kind").GetString()).Order());
+        var item = Assert.Single(items, i => i.GetProperty("kind").GetString() == "composition");
+        Assert.Equal(($"{Session}~composition~CompAAAAAAA1", "CompAAAAAAA1", "alice", "ENDED", 540_000L), (
+            item.GetProperty("recordingId").GetString(), item.GetProperty("compositionId").GetString(),
+            item.GetProperty("userId").GetString(), item.GetProperty("state").GetString(), item.GetProperty("durationMs").GetInt64()));
+        Assert.False(item.TryGetProperty("participantId", out _));
+        Assert.Equal((ApiHarness.RecordingsBucket, prefix),
+            (item.GetProperty("s3BucketName").GetString(), item.GetProperty("s3KeyPrefix").GetString() + "/"));
+        Assert.Empty(item.GetProperty("thumbnailUrls").EnumerateArray());
+
+        var multivariant = await _api.SendAsync(FromUrl(item.GetProperty("playbackUrl").GetString()!));
+        Assert.Equal(200, multivariant.Status);
+        var renditionUrl = multivariant.Body.Split('\n').Single(l => l.StartsWith("https://", StringComparison.Ordinal));
+        var rendition = await _api.SendAsync(FromUrl(renditionUrl));
+        Assert.Equal(200, rendition.Status);
+        var segments = rendition.Body.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        Assert.Equal([$"{prefix}media/hls/high/0.ts", $"{prefix}media/hls/high/1.ts"], segments.Select(KeyOf));
+        Assert.All(segments, s => Assert.Equal(SignedReadStatus.Ok, ReadPresigned(s)));
+    }
+
+    [Fact]
+    public async Task The_owner_deletes_a_compositions_recording_and_an_active_one_is_409()
+    {
+        var (stageId, participantPrefix) = await RecordedStageAsync("public", ended: true, coHost: "carol");
+        var prefix = await CompositionRecordingAsync(stageId, "CompAAAAAAA1", "STOPPED");
+        var activePrefix = await CompositionRecordingAsync(stageId, "CompBBBBBBB2", "ACTIVE");
+        var path = $"/stages/{stageId}/recordings/{Session}~composition~CompAAAAAAA1";
+
+        Assert.Equal((403, "owner-only"), Answer(await _api.SendAsync(ApiRequest.Delete(path).As("carol"))));
+        Assert.Equal((409, "recording-active"), Answer(await _api.SendAsync(
+            ApiRequest.Delete($"/stages/{stageId}/recordings/{Session}~composition~CompBBBBBBB2").As("alice"))));
+        Assert.Equal((404, "recording-not-found"), Answer(await _api.SendAsync(
+            ApiRequest.Delete($"/stages/{stageId}/recordings/{Session}~composition~CompUNKNOWN3").As("alice"))));
+        Assert.Equal(400, (await _api.SendAsync(
+            ApiRequest.Delete($"/stages/{stageId}/recordings/{Session}~composition~short").As("alice"))).Status);
+
+        Assert.Equal(204, (await _api.SendAsync(ApiRequest.Delete(path).As("alice"))).Status);
+
+        Assert.DoesNotContain(_api.Recordings.Keys, k => k.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.Contains(_api.Recordings.Keys, k => k.StartsWith(activePrefix, StringComparison.Ordinal));
+        Assert.Contains(_api.Recordings.Keys, k => k.StartsWith(participantPrefix, StringComparison.Ordinal));
+        var listed = await _api.SendAsync(ApiRequest.Get($"/stages/{stageId}/sessions/{Session}/recordings").As("alice"));
+        Assert.DoesNotContain(listed.Json.GetProperty("items").EnumerateArray(),
+            i => i.GetProperty("recordingId").GetString() == $"{Session}~composition~CompAAAAAAA1");
+        Assert.Equal(204, (await _api.SendAsync(ApiRequest.Delete(path).As("alice"))).Status);
+    }
+
+    /// <summary>
+    /// A composition of alice's on the stage whose S3 destination recorded in <see cref="Session"/> from second 60 to 600 (or
+    /// is still recording), as the event pipeline leaves it, with its objects; returns its prefix with a trailing '/'.
+    /// </summary>
+    private async Task<string> CompositionRecordingAsync(string stageId, string compositionId, string destinationState)
+    {
+        var storage = (await _api.Ivs.ListStorageConfigurationsAsync(new IvsRealTime.ListStorageConfigurationsRequest()))
+            .StorageConfigurations.Single().Arn;
+        var prefix = $"{stageId}/{compositionId}/DestAAAAAAA1/composite";
+        var stopped = destinationState == "STOPPED";
+        await _api.AddStoredCompositionAsync(new Composition(
+            $"arn:aws:ivs:us-east-1:123456789012:composition/{compositionId}", stageId, "alice", "key-" + compositionId,
+            stopped ? "STOPPED" : "ACTIVE", T0.AddSeconds(50), stopped ? T0.AddSeconds(601) : null,
+            Destinations: [new CompositionDestination("DestAAAAAAA1", destinationState, null, T0.AddSeconds(60),
+                stopped ? T0.AddSeconds(600) : null)],
+            Recording: new CompositionRecordingTarget("DestAAAAAAA1", storage, prefix, Session)));
+        foreach (var (key, text) in new[]
+        {
+            ("events/recording-started.json", "{}"), ("media/hls/multivariant.m3u8", Multivariant),
+            ("media/hls/high/playlist.m3u8", Rendition), ("media/hls/high/0.ts", "ts0"), ("media/hls/high/1.ts", "ts1"),
+        })
+        {
+            _api.Recordings.Put($"{prefix}/{key}", text);
+        }
+
+        return prefix + "/";
     }
 
     /// <summary>A stage where alice published and was recorded, with what IVS writes under her recording's prefix.</summary>

@@ -36,6 +36,26 @@ public sealed class DynamoDbCompositionStoreTests(ItemsTable table) : IClassFixt
     }
 
     [Fact]
+    public async Task Where_the_S3_destination_records_round_trips_with_and_without_a_session()
+    {
+        const string storage = "arn:aws:ivs:us-east-1:123456789012:storage-configuration/Storage00001";
+        var inSession = New("stage000008", "key-rec-1") with
+        {
+            Recording = new CompositionRecordingTarget("Dest00000001", storage, "stage000008/Comp/Dest00000001/composite", "st-Session1"),
+        };
+        var noSession = New("stage000008", "key-rec-2") with
+        {
+            Recording = new CompositionRecordingTarget("Dest00000002", storage, "stage000008/Comp/Dest00000002/composite", null),
+        };
+        await _store.AddAsync(inSession, default);
+        await _store.AddAsync(noSession, default);
+
+        Assert.Equal(inSession, await _store.FindAsync("stage000008", IdOf(inSession), default));
+        Assert.Equal(noSession, await _store.FindByIdempotencyKeyAsync("stage000008", "key-rec-2", default));
+        Assert.Equal(2, (await _store.ListForStageAsync("stage000008", default)).Count(c => c.Recording is not null));
+    }
+
+    [Fact]
     public async Task Exactly_one_of_ten_concurrent_starts_with_one_key_is_stored()
     {
         var attempts = Enumerable.Range(0, 10).Select(async _ =>

@@ -16,7 +16,8 @@ namespace IvsServerless.LocalHost.Tests;
 /// Playback of a recording end to end (issue 14): the routes and the real local S3 server together. A player follows the
 /// playback URL (the API's playlist route, no JWT), every playlist and segment it names, and the thumbnails; an expired or
 /// altered URL is 403 (checked by S3); a stranger to a private stage does not see its recordings; the owner's delete
-/// empties the prefix in the S3 server. A composition's S3 destination records into the same server.
+/// empties the prefix in the S3 server. A composition's S3 destination records into the same server, is listed with the
+/// session's recordings and plays and deletes the same way.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
 public sealed partial class RecordingPlaybackTests(LocalHostFixture local)
@@ -34,39 +35,7 @@ public sealed partial class RecordingPlaybackTests(LocalHostFixture local)
         var playbackUrl = new Uri(recording.GetProperty("playbackUrl").GetString()!);
         Assert.StartsWith(local.Host.ApiUrl.AbsoluteUri, playbackUrl.AbsoluteUri, StringComparison.Ordinal);
 
-        // As a player: the multivariant playlist, each rendition it names, each segment those name, URLs resolved against
-        // the playlist they are in (relative or absolute, as given).
-        var fetched = new List<Uri>();
-        var segments = new List<Uri>();
-        async Task FollowAsync(Uri playlistUrl, int depth)
-        {
-            var (status, type, body) = await GetAsync(playlistUrl);
-            Assert.True(status == HttpStatusCode.OK, $"{playlistUrl} → {(int)status} {Encoding.UTF8.GetString(body)}");
-            var text = Encoding.UTF8.GetString(body);
-            Assert.StartsWith("#EXTM3U", text, StringComparison.Ordinal);
-            Assert.Contains("mpegurl", type ?? "", StringComparison.OrdinalIgnoreCase);
-            fetched.Add(playlistUrl);
-            var references = References(text).Select(r => new Uri(playlistUrl, r)).ToList();
-            Assert.NotEmpty(references);
-            foreach (var reference in references)
-            {
-                if (text.Contains("#EXT-X-STREAM-INF", StringComparison.Ordinal))
-                {
-                    Assert.True(depth == 0, "a rendition playlist names another playlist");
-                    await FollowAsync(reference, depth + 1);
-                }
-                else
-                {
-                    var (segmentStatus, segmentType, segment) = await GetAsync(reference);
-                    Assert.True(segmentStatus == HttpStatusCode.OK, $"{reference} → {(int)segmentStatus}");
-                    Assert.Equal("video/MP2T", segmentType);
-                    Assert.True(segment.Length > 0 && segment.Length % 188 == 0 && segment[0] == 0x47, reference.ToString());
-                    segments.Add(reference);
-                }
-            }
-        }
-
-        await FollowAsync(playbackUrl, 0);
+        var (fetched, segments) = await PlayAsync(playbackUrl);
         Assert.Equal(2, fetched.Count);
         Assert.NotEmpty(segments);
 
@@ -138,10 +107,14 @@ public sealed partial class RecordingPlaybackTests(LocalHostFixture local)
     }
 
     [Fact]
-    public async Task A_composition_records_to_the_local_S3_server_under_its_prefix_before_it_is_listed_STOPPED()
+    public async Task A_compositions_S3_recording_is_listed_ENDED_plays_and_the_owners_delete_empties_its_prefix()
     {
         var stageId = await local.CreateStageAsync("alice");
-        var (host, _) = await local.JoinAsync(stageId, "alice");
+        var minted = await local.PostAsync($"/stages/{stageId}/participant-tokens", "alice");
+        Assert.True(minted.Status == 201, minted.ToString());
+        var joined = await local.SimAsync("join", JsonSerializer.Serialize(new { token = minted.Json.GetProperty("token").GetString() }));
+        Assert.True(joined.Status == 200, joined.ToString());
+        var (host, sessionId) = (joined.Json.GetProperty("participantId").GetString()!, joined.Json.GetProperty("sessionId").GetString()!);
         Assert.Equal(200, (await local.SimAsync($"stages/{stageId}/participants/{host}/publish")).Status);
         var started = await local.PostAsync($"/stages/{stageId}/compositions", "alice");
         Assert.True(started.Status == 201, started.ToString());
@@ -170,6 +143,35 @@ public sealed partial class RecordingPlaybackTests(LocalHostFixture local)
         Assert.NotEmpty(segments);
         Assert.All(segments, segment => Assert.Contains($"{prefix}/media/hls/high/{segment}", keys));
         Assert.Contains($"{prefix}/media/hls/multivariant.m3u8", keys);
+
+        // Listed in the session as the composition's recording, ENDED once its Destination End is projected, and playable.
+        var list = $"/stages/{stageId}/sessions/{sessionId}/recordings";
+        var recordingId = $"{sessionId}~composition~{compositionId}";
+        JsonElement? Composite(Reply reply) => reply.Status != 200 ? null : reply.Json.GetProperty("items").EnumerateArray()
+            .Where(r => r.GetProperty("recordingId").GetString() == recordingId).Select(r => (JsonElement?)r.Clone()).FirstOrDefault();
+        var ready = await LocalHostFixture.EventuallyAsync(() => local.GetAsync(list, "alice"),
+            reply => Composite(reply) is { } r && r.GetProperty("state").GetString() == "ENDED" && r.TryGetProperty("playbackUrl", out _),
+            "the composition's recording is listed ENDED with its playback URL");
+        var recording = Composite(ready)!.Value;
+        Assert.Equal(("composition", compositionId, "alice"), (recording.GetProperty("kind").GetString(),
+            recording.GetProperty("compositionId").GetString(), recording.GetProperty("userId").GetString()));
+        Assert.False(recording.TryGetProperty("participantId", out _));
+        Assert.Equal(prefix, recording.GetProperty("s3KeyPrefix").GetString()!.TrimEnd('/'));
+        Assert.Equal(LocalHostOptions.RecordingsBucket, recording.GetProperty("s3BucketName").GetString());
+        Assert.True(recording.GetProperty("durationMs").GetInt64() >= 0);
+        var (playlists, played) = await PlayAsync(new Uri(recording.GetProperty("playbackUrl").GetString()!));
+        Assert.Equal(2, playlists.Count);
+        Assert.Equal(segments.Count, played.Count);
+
+        // Bob may see a public stage's recordings but not delete them; the owner's delete empties the prefix.
+        var bobs = await local.DeleteAsync($"/stages/{stageId}/recordings/{recordingId}", "bob");
+        Assert.True(bobs.Status == 403, bobs.ToString());
+        var deleted = await local.DeleteAsync($"/stages/{stageId}/recordings/{recordingId}", "alice");
+        Assert.True(deleted.Status == 204, deleted.ToString());
+        var remaining = await s3.ListObjectsV2Async(
+            new ListObjectsV2Request { BucketName = LocalHostOptions.RecordingsBucket, Prefix = prefix + "/" });
+        Assert.Empty(remaining.S3Objects ?? []);
+        Assert.Null(Composite(await local.GetAsync(list, "alice")));
     }
 
     /// <summary>Alice's recording stage, one publish through <c>/_sim/</c>, and the recording once the API lists it ENDED.</summary>
@@ -196,6 +198,46 @@ public sealed partial class RecordingPlaybackTests(LocalHostFixture local)
                 r => r.GetProperty("state").GetString() == "ENDED" && r.TryGetProperty("playbackUrl", out _)),
             "the recording is listed ENDED with its playback URL");
         return (stageId, sessionId, Assert.Single(listed.Json.GetProperty("items").EnumerateArray()).Clone());
+    }
+
+    /// <summary>
+    /// As a player: the multivariant playlist at <paramref name="playbackUrl"/>, each rendition it names, each segment those
+    /// name, URLs resolved against the playlist they are in (relative or absolute, as given); every one must be 200.
+    /// </summary>
+    private async Task<(List<Uri> Playlists, List<Uri> Segments)> PlayAsync(Uri playbackUrl)
+    {
+        var fetched = new List<Uri>();
+        var segments = new List<Uri>();
+        async Task FollowAsync(Uri playlistUrl, int depth)
+        {
+            var (status, type, body) = await GetAsync(playlistUrl);
+            Assert.True(status == HttpStatusCode.OK, $"{playlistUrl} → {(int)status} {Encoding.UTF8.GetString(body)}");
+            var text = Encoding.UTF8.GetString(body);
+            Assert.StartsWith("#EXTM3U", text, StringComparison.Ordinal);
+            Assert.Contains("mpegurl", type ?? "", StringComparison.OrdinalIgnoreCase);
+            fetched.Add(playlistUrl);
+            var references = References(text).Select(r => new Uri(playlistUrl, r)).ToList();
+            Assert.NotEmpty(references);
+            foreach (var reference in references)
+            {
+                if (text.Contains("#EXT-X-STREAM-INF", StringComparison.Ordinal))
+                {
+                    Assert.True(depth == 0, "a rendition playlist names another playlist");
+                    await FollowAsync(reference, depth + 1);
+                }
+                else
+                {
+                    var (segmentStatus, segmentType, segment) = await GetAsync(reference);
+                    Assert.True(segmentStatus == HttpStatusCode.OK, $"{reference} → {(int)segmentStatus}");
+                    Assert.Equal("video/MP2T", segmentType);
+                    Assert.True(segment.Length > 0 && segment.Length % 188 == 0 && segment[0] == 0x47, reference.ToString());
+                    segments.Add(reference);
+                }
+            }
+        }
+
+        await FollowAsync(playbackUrl, 0);
+        return (fetched, segments);
     }
 
     private static string RecordingId(JsonElement recording) => recording.GetProperty("recordingId").GetString()!;

@@ -105,8 +105,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The session's individual participant recordings, newest first (anyone who can see the stage).
-         * @description From the IVS Participant Recording State Change events (docs/recordings.md). `state`: ACTIVE, ENDED, START_FAILED or END_FAILED; times and duration once the events said so. An ENDED recording in the deployment's bucket has a `playbackUrl` (its HLS multivariant playlist, playable by any HLS player without a token) and presigned `thumbnailUrls`, valid until `playbackExpiresAt` (default one hour). A deleted recording is not listed.
+         * The session's recordings (participants' and compositions'), newest first (anyone who can see the stage).
+         * @description Individual participant recordings (`kind: participant`) from the IVS Participant Recording State Change events, and composition S3 recordings (`kind: composition`) from the composition's destination events (docs/recordings.md). `state`: ACTIVE, ENDED, START_FAILED or END_FAILED; times and duration once the events said so. An ENDED recording in the deployment's bucket has a `playbackUrl` (its HLS multivariant playlist, playable by any HLS player without a token) and presigned `thumbnailUrls`, valid until `playbackExpiresAt` (default one hour). A deleted recording is not listed.
          */
         get: operations["listRecordings"];
         put?: never;
@@ -124,7 +124,7 @@ export interface paths {
             path: {
                 /** @example AbCdEf123456 */
                 stageId: components["parameters"]["StageId"];
-                /** @description As listed: the session id, ~, the participant id. */
+                /** @description As listed: the session id, ~, the participant id (or composition~ and the composition id). */
                 recordingId: string;
             };
             cookie?: never;
@@ -609,11 +609,19 @@ export interface components {
         };
         RecordingList: {
             items: {
-                /** @description The session id, ~, the participant id. */
+                /** @description The session id, ~, the participant id; for a composition the session id, ~composition~, the composition id. */
                 recordingId: string;
+                /**
+                 * @description participant: individual participant recording; composition: a composition's S3 destination.
+                 * @enum {string}
+                 */
+                kind: "participant" | "composition";
                 sessionId: string;
-                participantId: string;
-                /** @description Empty when the token carried none. */
+                /** @description The recorded participant (kind participant). */
+                participantId?: string;
+                /** @description The composition that recorded (kind composition). */
+                compositionId?: string;
+                /** @description The participant's user (empty when the token carried none), or the user who started the composition. */
                 userId: string;
                 /** @enum {string} */
                 state: "ACTIVE" | "ENDED" | "START_FAILED" | "END_FAILED";
@@ -1265,7 +1273,7 @@ export interface operations {
             path: {
                 /** @example AbCdEf123456 */
                 stageId: components["parameters"]["StageId"];
-                /** @description As listed: the session id, ~, the participant id. */
+                /** @description As listed: the session id, ~, the participant id (or composition~ and the composition id). */
                 recordingId: string;
             };
             cookie?: never;

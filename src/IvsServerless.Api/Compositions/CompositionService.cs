@@ -64,7 +64,12 @@ public sealed partial class CompositionService(
             throw;
         }
 
-        var composition = new Composition(started.Arn, stageId, caller.UserId, key, started.State, time.GetUtcNow());
+        // Where its S3 destination records and in which session, for the session's recordings list (docs/recordings.md).
+        var recording = started.Recording is { } r && options.CompositionStorageConfigurationArn is { } storage
+            ? new CompositionRecordingTarget(r.DestinationId, storage, r.S3KeyPrefix, stage.ActiveSessionId)
+            : null;
+        var composition = new Composition(
+            started.Arn, stageId, caller.UserId, key, started.State, time.GetUtcNow(), Recording: recording);
         try
         {
             await store.AddAsync(composition, ct);

@@ -60,12 +60,22 @@ public sealed record RecordingView
     public DateTimeOffset? LastFailureAt { get; init; }
 }
 
-/// <summary>One individual participant recording of a session (GET …/sessions/{sessionId}/recordings).</summary>
+/// <summary>One recording of a session (GET …/sessions/{sessionId}/recordings): a participant's or a composition's.</summary>
 public sealed record SessionRecordingView
 {
     public required string RecordingId { get; init; }
+
+    /// <summary>participant (individual participant recording) or composition (a composition's S3 destination).</summary>
+    public required string Kind { get; init; }
     public required string SessionId { get; init; }
-    public required string ParticipantId { get; init; }
+
+    /// <summary>The recorded participant (participant recordings).</summary>
+    public string? ParticipantId { get; init; }
+
+    /// <summary>The composition that recorded (composition recordings).</summary>
+    public string? CompositionId { get; init; }
+
+    /// <summary>The recorded participant's user, or the user who started the composition.</summary>
     public required string UserId { get; init; }
 
     /// <summary>ACTIVE, ENDED, START_FAILED or END_FAILED.</summary>
@@ -170,8 +180,10 @@ public static class SessionViews
                 .. recordings.Where(r => deleted?.Contains(r.RecordingId) != true).Select(r => new SessionRecordingView
                 {
                     RecordingId = r.RecordingId,
+                    Kind = r.Kind == RecordingKind.Composition ? "composition" : "participant",
                     SessionId = r.SessionId,
                     ParticipantId = r.ParticipantId,
+                    CompositionId = r.CompositionId,
                     UserId = r.UserId,
                     State = r.State == RecordingState.Stopped ? "ENDED" : Name(r.State),
                     S3BucketName = r.S3BucketName,

@@ -20,9 +20,12 @@ public static partial class PathIds
     public static string IngestConfigurationId(ApiCall call) =>
         Check(call, "ingestConfigurationId", ParticipantIdPattern(), "An ingest configuration id is 1-64 letters, digits or '-'.");
 
-    /// <summary>A recording id: <c>&lt;sessionId&gt;~&lt;participantId&gt;</c>.</summary>
+    /// <summary>
+    /// A recording id: <c>&lt;sessionId&gt;~&lt;participantId&gt;</c> or <c>&lt;sessionId&gt;~composition~&lt;compositionId&gt;</c>.
+    /// </summary>
     public static string RecordingId(ApiCall call) =>
-        Check(call, "recordingId", RecordingIdPattern(), "A recording id is a session id, '~' and a participant id.");
+        Check(call, "recordingId", RecordingIdPattern(),
+            "A recording id is a session id, '~' and a participant id, or a session id, '~composition~' and a composition id.");
 
     /// <summary>A user id as the path carries it (URL-decoded by API Gateway): 1-128 characters, no control characters.</summary>
     public static string UserId(ApiCall call) =>
@@ -47,7 +50,7 @@ public static partial class PathIds
     [GeneratedRegex(@"^[^\p{C}]{1,128}$", RegexOptions.CultureInvariant)]
     private static partial Regex UserIdPattern();
 
-    [GeneratedRegex("^st-[a-zA-Z0-9]{1,64}~[a-zA-Z0-9-]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^st-[a-zA-Z0-9]{1,64}~([a-zA-Z0-9-]{1,64}|composition~[a-zA-Z0-9]{12})$", RegexOptions.CultureInvariant)]
     private static partial Regex RecordingIdPattern();
 
     [GeneratedRegex("^st-[a-zA-Z0-9]{1,64}$", RegexOptions.CultureInvariant)]

@@ -1,5 +1,6 @@
 using IvsServerless.Api.Errors;
 using IvsServerless.Api.Stages;
+using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Recordings;
 using IvsServerless.Core.Sessions;
@@ -11,15 +12,17 @@ namespace IvsServerless.Api.Recordings;
 public sealed record RecordingPlayback(Uri PlaylistUrl, IReadOnlyList<Uri> ThumbnailUrls, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// Playback and deletion of individual participant recordings (<c>docs/recordings.md</c>). The playback URL is the playlist
-/// route with a presigned S3 GET of the multivariant playlist as its query: S3 checks that signature when the route reads
-/// the playlist, so no secret of ours is involved and a tampered or expired URL is S3's 403. Each playlist comes back with its
-/// renditions pointing at the route again (freshly presigned) and its segments presigned, all expiring when the URL
-/// the player started from does.
+/// Playback and deletion of recordings, participants' and compositions' (<c>docs/recordings.md</c>). The playback URL is
+/// the playlist route with a presigned S3 GET of the multivariant playlist as its query: S3 checks that signature when the
+/// route reads the playlist, so no secret of ours is involved and a tampered or expired URL is S3's 403. Each playlist comes
+/// back with its renditions pointing at the route again (freshly presigned) and its segments presigned, all expiring when
+/// the URL the player started from does.
 /// </summary>
+/// <param name="bucketOf">The bucket of a storage configuration, null when unknown (<see cref="ApiOptions.BucketOf"/>).</param>
+/// <param name="bucketName">The bucket <paramref name="objects"/> reaches.</param>
 public sealed class RecordingService(
-    StageAccess access, ISessionHistory? history, IRecordingObjects? objects, string? bucketName, TimeSpan playbackLifetime,
-    TimeProvider time)
+    StageAccess access, ISessionHistory? history, ICompositionStore compositions, IRecordingObjects? objects,
+    Func<string, string?> bucketOf, string? bucketName, TimeSpan playbackLifetime, TimeProvider time)
 {
     /// <summary>Thumbnails listed per recording (IVS writes one per interval; the first ones are enough for a preview).</summary>
     public const int MaxThumbnails = 10;
@@ -108,13 +111,17 @@ public sealed class RecordingService(
     /// </summary>
     public async Task DeleteAsync(string userId, string stageId, string recordingId, CancellationToken ct)
     {
-        _ = await access.FindOwnedAsync(userId, stageId, ct);
+        var stage = await access.FindOwnedAsync(userId, stageId, ct);
         var store = objects ?? throw NotConfigured();
         var sessions = history ?? throw new ServiceUnavailableException(
             "session-history-unavailable", "Session history is not configured in this deployment.");
-        var (sessionId, participantId) = (recordingId.Split('~')[0], recordingId.Split('~')[1]);
+        var sessionId = recordingId.Split('~')[0];
         var session = await sessions.FindSessionAsync(stageId, sessionId, ct);
-        var recording = session is null ? null : SessionRecordings.Of(session).FirstOrDefault(r => r.ParticipantId == participantId);
+        var recording = session is null
+            ? null
+            : SessionRecordings.Of(
+                    session, await compositions.ListForStageAsync(stageId, ct), bucketOf, live: stage.ActiveSessionId == sessionId)
+                .FirstOrDefault(r => r.RecordingId == recordingId);
         if (recording is null)
         {
             throw new NotFoundException("recording-not-found", "The stage has no such recording.");
@@ -123,7 +130,7 @@ public sealed class RecordingService(
         if (recording.State == RecordingState.Active)
         {
             throw new StateConflictException(
-                "recording-active", "The participant is still being recorded; delete the recording once it has ended.");
+                "recording-active", "The recording is still going on; delete it once it has ended.");
         }
 
         if (Prefix(recording) is not { } prefix)

@@ -14,7 +14,9 @@ namespace IvsServerless.Api.Sessions;
 /// ran. Same visibility as the stage itself (a stage the caller may not see is 404). Without a configured history
 /// (<paramref name="history"/> null) the routes answer 503 and a stage lists no participants.
 /// </summary>
-public sealed class SessionService(StageAccess access, ISessionHistory? history, ICompositionStore compositions)
+/// <param name="bucketOf">The bucket of a storage configuration, null when unknown (<see cref="ApiOptions.BucketOf"/>).</param>
+public sealed class SessionService(
+    StageAccess access, ISessionHistory? history, ICompositionStore compositions, Func<string, string?> bucketOf)
 {
     public async Task<(Stage Stage, Page<SessionSummary> Page)> ListAsync(
         Caller caller, string stageId, string? cursor, string? limit, CancellationToken ct)
@@ -40,14 +42,15 @@ public sealed class SessionService(StageAccess access, ISessionHistory? history,
         return (stage, session, overlapping);
     }
 
-    /// <summary>The session's individual participant recordings, newest first; same visibility as the stage.</summary>
+    /// <summary>The session's recordings (participants' and compositions'), newest first; same visibility as the stage.</summary>
     public async Task<IReadOnlyList<SessionRecording>> RecordingsAsync(
         Caller caller, string stageId, string sessionId, CancellationToken ct)
     {
-        _ = await access.FindVisibleAsync(caller.UserId, stageId, ct);
+        var stage = await access.FindVisibleAsync(caller.UserId, stageId, ct);
         var session = await Require().FindSessionAsync(stageId, sessionId, ct)
             ?? throw new NotFoundException("session-not-found", "The stage has no such session.");
-        return SessionRecordings.Of(session);
+        return SessionRecordings.Of(
+            session, await compositions.ListForStageAsync(stageId, ct), bucketOf, live: stage.ActiveSessionId == sessionId);
     }
 
     /// <summary>The participants of the stage's live session who are on it as far as we know (connected or publishing).</summary>

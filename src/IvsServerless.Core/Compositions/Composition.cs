@@ -15,7 +15,8 @@ public sealed record Composition(
     DateTimeOffset StartedAt,
     DateTimeOffset? EndedAt = null,
     string? FailureReason = null,
-    IReadOnlyList<CompositionDestination>? Destinations = null)
+    IReadOnlyList<CompositionDestination>? Destinations = null,
+    CompositionRecordingTarget? Recording = null)
 {
     /// <summary>Whether the state is final (STOPPED or FAILED): the composition no longer runs.</summary>
     public static bool IsFinished(string state) => state is "STOPPED" or "FAILED";
@@ -23,8 +24,20 @@ public sealed record Composition(
     public string CompositionId => CompositionArn[(CompositionArn.LastIndexOf('/') + 1)..];
 }
 
-/// <summary>One destination of a composition as the last IVS event about it said: ACTIVE, RECONNECTING, STOPPED or FAILED.</summary>
-public sealed record CompositionDestination(string DestinationId, string State, string? Reason);
+/// <summary>
+/// One destination of a composition as the last IVS event about it said: ACTIVE, RECONNECTING, STOPPED or FAILED; when it
+/// started (earliest Destination Start) and ended (latest Destination End or Failure), null until such an event arrived.
+/// </summary>
+public sealed record CompositionDestination(
+    string DestinationId, string State, string? Reason, DateTimeOffset? StartedAt = null, DateTimeOffset? EndedAt = null);
+
+/// <summary>
+/// Where a composition's S3 destination records, as the API learnt it when IVS accepted the start: the destination,
+/// the storage configuration it writes through, the key prefix IVS chose (<c>detail.s3.recordingPrefix</c>) and the stage's
+/// live session at that moment (null when none was known yet).
+/// </summary>
+public sealed record CompositionRecordingTarget(
+    string DestinationId, string StorageConfigurationArn, string S3KeyPrefix, string? SessionId);
 
 /// <summary>Where compositions live.</summary>
 public interface ICompositionStore

@@ -23,5 +23,11 @@ public sealed record CompositionStart(
 /// </summary>
 public sealed record CompositionDestinations(string EncoderConfigurationArn, string? StorageConfigurationArn, string? ChannelArn);
 
-/// <summary>A started composition: its ARN and state as IVS names it (STARTING, ACTIVE, STOPPING, STOPPED or FAILED).</summary>
-public sealed record StartedComposition(string Arn, string State);
+/// <summary>
+/// A started composition: its ARN and state as IVS names it (STARTING, ACTIVE, STOPPING, STOPPED or FAILED), and its S3
+/// destination if it has one (null: only a channel).
+/// </summary>
+public sealed record StartedComposition(string Arn, string State, StartedRecording? Recording = null);
+
+/// <summary>The S3 destination of a started composition: its id and the key prefix IVS records under.</summary>
+public sealed record StartedRecording(string DestinationId, string S3KeyPrefix);

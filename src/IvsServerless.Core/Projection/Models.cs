@@ -52,7 +52,12 @@ public sealed record SessionProjection(SessionKey Key, DateTimeOffset FirstActiv
 public sealed record CompositionProjection(
     string CompositionArn, Stamped<string>? StageArn = null, Stamped<CompositionStatus>? Status = null);
 
-public sealed record DestinationProjection(DestinationKey Key, Stamped<CompositionStatus>? Status = null);
+/// <summary>
+/// One composition destination: its status group, and when it started (<see cref="StartedAt"/>: the earliest Destination Start)
+/// and ended (<see cref="EndedAt"/>: the latest Destination End or Failure), min/max times like a participant's first/last seen.
+/// </summary>
+public sealed record DestinationProjection(
+    DestinationKey Key, Stamped<CompositionStatus>? Status = null, DateTimeOffset? StartedAt = null, DateTimeOffset? EndedAt = null);
 
 /// <summary>
 /// Everything the events have told us, one entry per future DynamoDB item. Equality compares contents, so two states

@@ -48,7 +48,12 @@ public static class ProjectionMerge
     public static DestinationProjection Merge(DestinationProjection? stored, DestinationProjection incoming)
     {
         ArgumentNullException.ThrowIfNull(incoming);
-        return stored is null ? incoming : stored with { Status = Newest(stored.Status, incoming.Status) };
+        return stored is null ? incoming : stored with
+        {
+            Status = Newest(stored.Status, incoming.Status),
+            StartedAt = Projector.MinOf(stored.StartedAt, incoming.StartedAt),
+            EndedAt = Projector.MaxOf(stored.EndedAt, incoming.EndedAt),
+        };
     }
 
     /// <summary>Every item of <paramref name="incoming"/> merged into <paramref name="stored"/>.</summary>

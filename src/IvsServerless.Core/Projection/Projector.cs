@@ -148,8 +148,27 @@ public static class Projector
             IvsEventName.DestinationFailure => new CompositionStatus(CompositionState.Failed, detail.Reason),
             _ => null,
         };
-        return status is null ? d : d with { Status = Stamped.Newest(d.Status, status.At(EventStamp.Of(e))) };
+        if (status is null)
+        {
+            return d;
+        }
+
+        var stamp = EventStamp.Of(e);
+        return d with
+        {
+            Status = Stamped.Newest(d.Status, status.At(stamp)),
+            StartedAt = e.EventName == IvsEventName.DestinationStart ? MinOf(d.StartedAt, stamp.Time) : d.StartedAt,
+            EndedAt = e.EventName is IvsEventName.DestinationEnd or IvsEventName.DestinationFailure
+                ? MaxOf(d.EndedAt, stamp.Time)
+                : d.EndedAt,
+        };
     }
+
+    /// <summary>The earlier of two optional times (null is "none yet").</summary>
+    public static DateTimeOffset? MinOf(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : Min(a.Value, b.Value);
+
+    /// <summary>The later of two optional times (null is "none yet").</summary>
+    public static DateTimeOffset? MaxOf(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : Max(a.Value, b.Value);
 
     private static bool IsDestinationEvent(IvsEventName name) => name is IvsEventName.DestinationStart
         or IvsEventName.DestinationReconnecting or IvsEventName.DestinationEnd or IvsEventName.DestinationFailure;

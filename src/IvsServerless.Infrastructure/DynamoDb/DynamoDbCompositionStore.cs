@@ -176,6 +176,17 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
             item["endedAt"] = S(StageItem.SortableTime(composition.EndedAt.Value));
         }
 
+        if (composition.Recording is { } recording)
+        {
+            item["recordingDestinationId"] = S(recording.DestinationId);
+            item["recordingStorageConfigurationArn"] = S(recording.StorageConfigurationArn);
+            item["recordingS3KeyPrefix"] = S(recording.S3KeyPrefix);
+            if (recording.SessionId is { } sessionId)
+            {
+                item["sessionId"] = S(sessionId);
+            }
+        }
+
         return item;
     }
 
@@ -183,9 +194,8 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
     {
         // The event projection's attributes on the same item (see ProjectionItems): failure reason and destinations.
         var destinations = ProjectionItems.ReadDestinations(item)
-            .Select(
-                d =>
-                new CompositionDestination(d.Key.DestinationId, ProjectionItems.Name(d.Status!.Value.State), d.Status.Value.FailureReason))
+            .Select(d => new CompositionDestination(
+                d.Key.DestinationId, ProjectionItems.Name(d.Status!.Value.State), d.Status.Value.FailureReason, d.StartedAt, d.EndedAt))
             .OrderBy(d => d.DestinationId, StringComparer.Ordinal)
             .ToList();
         return new Composition(
@@ -197,7 +207,11 @@ public sealed class DynamoDbCompositionStore(IAmazonDynamoDB dynamo, DynamoDbOpt
             Time(item["startedAt"].S),
             item.TryGetValue("endedAt", out var ended) ? Time(ended.S) : null,
             item.TryGetValue("failureReason", out var reason) ? reason.S : null,
-            destinations.Count > 0 ? destinations : null);
+            destinations.Count > 0 ? destinations : null,
+            item.TryGetValue("recordingS3KeyPrefix", out var prefix)
+                ? new CompositionRecordingTarget(item["recordingDestinationId"].S, item["recordingStorageConfigurationArn"].S, prefix.S,
+                    item.TryGetValue("sessionId", out var session) ? session.S : null)
+                : null);
     }
 
     private static DateTimeOffset Time(string text) =>

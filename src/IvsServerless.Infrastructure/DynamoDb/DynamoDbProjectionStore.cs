@@ -47,10 +47,9 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
                 var composition = Projector.ApplyToComposition(null, ivsEvent);
                 var groups = ProjectionItems.CompositionGroups(composition);
                 if (detail.DestinationId is { Length: > 0 }
-                    && Projector.Apply(ProjectionState.Empty, ivsEvent).Destinations.Values.FirstOrDefault() is { } destination
-                    && ProjectionItems.DestinationGroup(destination) is { } destinationGroup)
+                    && Projector.Apply(ProjectionState.Empty, ivsEvent).Destinations.Values.FirstOrDefault() is { } destination)
                 {
-                    groups.Add(destinationGroup);
+                    groups.AddRange(ProjectionItems.DestinationGroups(destination));
                 }
 
                 // A composition this backend did not start (or has not stored yet) has no item: nothing to update.
@@ -112,7 +111,7 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
         foreach (var (item, indices) in batch.Compositions)
         {
             var groups = ProjectionItems.CompositionGroups(item.Composition);
-            groups.AddRange(item.Destinations.Select(ProjectionItems.DestinationGroup).OfType<FieldGroup>());
+            groups.AddRange(item.Destinations.SelectMany(ProjectionItems.DestinationGroups));
             work.Add((async ct =>
             {
                 // A composition this backend did not start (or has not stored yet) has no item: nothing to update.

@@ -146,21 +146,32 @@ internal static class ProjectionItems
         return groups;
     }
 
-    /// <summary>A destination's group lives on its composition item, under attribute names carrying the destination id.</summary>
-    public static FieldGroup? DestinationGroup(DestinationProjection d)
+    /// <summary>
+    /// A destination's groups live on its composition item, under attribute names carrying the destination id: its status
+    /// (stamped) and its start (min) and end (max) times.
+    /// </summary>
+    public static IEnumerable<FieldGroup> DestinationGroups(DestinationProjection d)
     {
-        if (d.Status is not { } status)
+        var prefix = DestinationPrefix + d.Key.DestinationId + "#";
+        if (d.Status is { } status)
         {
-            return null;
+            var sets = new List<KeyValuePair<string, AttributeValue>> { new(prefix + "state", S(Name(status.Value.State))) };
+            var removes = new List<string>();
+            Optional(sets, removes, prefix + "reason", status.Value.FailureReason);
+            var stamp = status.Stamp.ToSortKey();
+            sets.Add(new(prefix + "stamp", S(stamp)));
+            yield return new FieldGroup(prefix + "stamp", GuardKind.StoredLess, stamp, sets, removes);
         }
 
-        var prefix = DestinationPrefix + d.Key.DestinationId + "#";
-        var sets = new List<KeyValuePair<string, AttributeValue>> { new(prefix + "state", S(Name(status.Value.State))) };
-        var removes = new List<string>();
-        Optional(sets, removes, prefix + "reason", status.Value.FailureReason);
-        var stamp = status.Stamp.ToSortKey();
-        sets.Add(new(prefix + "stamp", S(stamp)));
-        return new FieldGroup(prefix + "stamp", GuardKind.StoredLess, stamp, sets, removes);
+        if (d.StartedAt is { } started)
+        {
+            yield return FieldGroup.Min(prefix + "startedAt", Time(started));
+        }
+
+        if (d.EndedAt is { } ended)
+        {
+            yield return FieldGroup.Max(prefix + "endedAt", Time(ended));
+        }
     }
 
     public static ParticipantProjection ReadParticipant(IReadOnlyDictionary<string, AttributeValue> item)
@@ -219,7 +230,9 @@ internal static class ProjectionItems
                 var id = prefix[DestinationPrefix.Length..^1];
                 yield return new DestinationProjection(new DestinationKey(item["compositionArn"].S, id),
                     new Stamped<CompositionStatus>(
-                        new CompositionStatus(ParseComposition(item[prefix + "state"].S), OptionalS(item, prefix + "reason")), stamp));
+                        new CompositionStatus(ParseComposition(item[prefix + "state"].S), OptionalS(item, prefix + "reason")), stamp),
+                    OptionalS(item, prefix + "startedAt") is { } started ? ParseTime(started) : null,
+                    OptionalS(item, prefix + "endedAt") is { } ended ? ParseTime(ended) : null);
             }
         }
     }

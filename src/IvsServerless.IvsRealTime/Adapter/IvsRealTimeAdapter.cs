@@ -270,7 +270,10 @@ public sealed class IvsRealTimeAdapter(IIvsRealTimeClient ivs)
             Tags = start.Tags,
         }, cancellationToken));
         var composition = started.Composition ?? throw new InvalidOperationException("IVS returned no composition.");
-        return new StartedComposition(composition.Arn, StateName(composition.State));
+        var s3 = composition.Destinations.FirstOrDefault(
+            d => d.Configuration?.S3 is not null && d.Detail?.S3 is { RecordingPrefix.Length: > 0 });
+        return new StartedComposition(composition.Arn, StateName(composition.State),
+            s3 is null ? null : new StartedRecording(s3.Id, s3.Detail!.S3!.RecordingPrefix));
     }
 
     public Task StopAsync(string compositionArn, CancellationToken cancellationToken) =>

@@ -102,7 +102,7 @@ export function installRecordings({ state, api, act, el, button, log, root, Requ
       return true;
     }
     const participants = state.sessionDetail?.participants ?? [];
-    const listed = new Set(view.items.map((item) => item.participantId));
+    const listed = new Set(view.items.filter((item) => item.kind !== 'composition').map((item) => item.participantId));
     return participants.some((p) => p.recording?.state && !listed.has(p.participantId));
   }
 
@@ -137,6 +137,13 @@ export function installRecordings({ state, api, act, el, button, log, root, Requ
     view.player = null;
   }
 
+  /** What a recording recorded: a participant, or a composition (its S3 destination). */
+  function subject(recording) {
+    return recording.kind === 'composition'
+      ? `composition ${recording.compositionId}`
+      : `participant ${recording.participantId}`;
+  }
+
   async function play(recording) {
     const urls = view.urls.get(recording.recordingId);
     if (!urls) return;
@@ -144,12 +151,12 @@ export function installRecordings({ state, api, act, el, button, log, root, Requ
     const status = el('span', { class: 'muted small', testid: 'recording-player-status', 'aria-live': 'polite' }, 'Loading…');
     const video = el('video', {
       controls: true, muted: true, playsInline: true, preload: 'auto', class: 'player',
-      'aria-label': `Recording of participant ${recording.participantId}`,
+      'aria-label': `Recording of ${subject(recording)}`,
     });
     const node = el('div',
       { class: 'detail', testid: 'recording-player', dataset: { recordingId: recording.recordingId, manifestParsed: 'false' } },
       el('div', { class: 'row spread' },
-        el('h4', {}, `Playing ${recording.participantId}${recording.userId ? ` (${recording.userId})` : ''}`),
+        el('h4', {}, `Playing ${recording.compositionId ?? recording.participantId}${recording.userId ? ` (${recording.userId})` : ''}`),
         button('Close player', () => { closePlayer(); render(); }, { class: 'link', testid: 'recording-player-close' })),
       video, el('div', {}, status));
     view.player = { recordingId: recording.recordingId, node, hls: null };
@@ -227,10 +234,12 @@ export function installRecordings({ state, api, act, el, button, log, root, Requ
       el('td', {}, thumbnail
         ? el('img', {
           src: thumbnail, class: 'thumbnail', width: '96', height: '54', testid: 'recording-thumbnail',
-          alt: `Thumbnail of the recording of participant ${recording.participantId}`,
+          alt: `Thumbnail of the recording of ${subject(recording)}`,
         })
         : el('span', { class: 'muted small' }, 'no thumbnail')),
-      el('td', {}, el('code', {}, recording.participantId), ' ', recording.userId || el('span', { class: 'muted' }, '(no user id)')),
+      el('td', {}, recording.kind === 'composition' ? 'composition ' : '',
+        el('code', {}, recording.compositionId ?? recording.participantId), ' ',
+        recording.userId || el('span', { class: 'muted' }, '(no user id)')),
       el('td', { testid: 'recording-state' }, recording.state === 'ACTIVE'
         ? el('span', { class: 'badge live' }, 'recording')
         : recording.state),
@@ -238,14 +247,14 @@ export function installRecordings({ state, api, act, el, button, log, root, Requ
       el('td', {}, dateTime(recording.endedAt), recording.durationMs !== undefined ? ` (${duration(recording.durationMs)})` : ''),
       el('td', { class: 'actions' },
         playable ? button('Play', () => act(() => play(recording)),
-          { testid: 'play-recording', 'aria-label': `Play the recording of participant ${recording.participantId}` }) : '',
+          { testid: 'play-recording', 'aria-label': `Play the recording of ${subject(recording)}` }) : '',
         playable ? el('a', {
           href: urls.playbackUrl, target: '_blank', rel: 'noopener', class: 'small', testid: 'recording-playlist',
           title: `HLS playlist, for any HLS player; valid until ${dateTime(urls.playbackExpiresAt)}`,
         }, 'Playlist (.m3u8)') : '',
         owner && recording.state !== 'ACTIVE'
           ? button(view.armedDelete === recording.recordingId ? 'Confirm delete' : 'Delete', () => act(() => remove(recording)),
-            { class: 'danger', testid: 'delete-recording', 'aria-label': `Delete the recording of participant ${recording.participantId}` })
+            { class: 'danger', testid: 'delete-recording', 'aria-label': `Delete the recording of ${subject(recording)}` })
           : ''));
   }
 

@@ -103,6 +103,26 @@ public sealed class ProjectorTests
         Assert.Equal(new CompositionStatus(CompositionState.Failed, "Channel unavailable"), destination.Status!.Value);
     }
 
+    [Fact]
+    public void A_destination_starts_at_its_earliest_Destination_Start_and_ends_at_its_latest_End_in_any_order()
+    {
+        var start = Event("composition-state-change/destination-start.json", at: 10);
+        var reconnecting = Event("composition-state-change/destination-start.json", at: 15, resource: start.ResourceArn,
+            edit: d => d["event_name"] = "Destination Reconnecting");
+        var restart = Event("composition-state-change/destination-start.json", at: 16, resource: start.ResourceArn);
+        var end = Event("composition-state-change/destination-end.json", at: 30, resource: start.ResourceArn);
+
+        var inOrder = Project(start, reconnecting, restart, end);
+        var shuffled = Project(end, restart, end, reconnecting, start);
+
+        Assert.Equal(inOrder, shuffled);
+        var destination = inOrder.Destinations.Values.Single();
+        Assert.Equal((Time(10), Time(30)), (destination.StartedAt, destination.EndedAt));
+        Assert.Equal(CompositionState.Stopped, destination.Status!.Value.State);
+        var running = Project(reconnecting, start).Destinations.Values.Single();
+        Assert.Equal((Time(10), (DateTimeOffset?)null), (running.StartedAt, running.EndedAt));
+    }
+
     /// <summary>The DynamoDB adapter compares <see cref="EventStamp.ToSortKey"/> strings (by UTF-8 bytes): that must be
     /// exactly the order the projection uses.</summary>
     [Property(MaxTest = 500)]

@@ -1,3 +1,4 @@
+using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Events;
 using IvsServerless.Core.Projection;
 using IvsServerless.Core.Sessions;
@@ -153,9 +154,13 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
         Assert.Equal(CompositionState.Stopped, composition.Status!.Value.State);
         var destination = Assert.Single(state.Destinations.Values);
         Assert.Equal(new CompositionStatus(CompositionState.Failed, "Channel unavailable"), destination.Status!.Value);
+        Assert.Equal((T0.AddSeconds(1), T0.AddSeconds(7)), (destination.StartedAt!.Value, destination.EndedAt!.Value));
         Assert.Equal(Projector.ApplyAll(ProjectionState.Empty, events.Take(4)), state);
-        // The API's view of the composition is untouched by the projection attributes.
-        Assert.Equal("STARTING", (await _compositions.FindAsync(stage, "cmpAAAAAAAAA", default))!.State);
+        // The API's view of the composition is untouched by the projection attributes; it shows the destination's times.
+        var stored = await _compositions.FindAsync(stage, "cmpAAAAAAAAA", default);
+        Assert.Equal("STARTING", stored!.State);
+        Assert.Equal(new CompositionDestination("dstAAAAAAAAA", "FAILED", "Channel unavailable", T0.AddSeconds(1), T0.AddSeconds(7)),
+            Assert.Single(stored.Destinations!));
     }
 
     [Fact]
