@@ -17,7 +17,7 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
     private const int MaxBatchWriteItems = 25;
 
     /// <summary>Item writes of one batch in flight at once (one invocation's share of the table).</summary>
-    private const int MaxWritesInFlight = 16;
+    public const int MaxWritesInFlight = 16;
 
     /// <summary>Attempts at a log chunk's unprocessed entries (with a growing pause) before their events are failed.</summary>
     private const int LogWriteAttempts = 4;
