@@ -67,7 +67,8 @@ public class RecordingDynamoDb : DispatchProxy
 /// <param name="IdleShare">Share of the run with no request in flight (the client was computing, or waiting on nothing).</param>
 /// <param name="MeanLatencyMs">Mean time from sending a request to having its answer (client marshalling included).</param>
 public sealed record InFlightProfile(
-    int Requests, double MeanInFlight, int MaxInFlight, double IdleShare, double MeanLatencyMs, IReadOnlyDictionary<string, int> ByOperation)
+    int Requests, double MeanInFlight, int MaxInFlight, double IdleShare, double MeanLatencyMs,
+    IReadOnlyDictionary<string, int> ByOperation)
 {
     public static InFlightProfile Of(IReadOnlyList<RecordedRequest> requests, long from, long to)
     {
