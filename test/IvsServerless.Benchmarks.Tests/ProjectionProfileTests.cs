@@ -53,8 +53,10 @@ public sealed class ProjectionProfileTests
         var runtime = self.TotalProcessorTime;
         var after = CpuSample.Read(Environment.ProcessId);
 
-        // /proc counts in 10 ms ticks.
+        // /proc counts in 10 ms ticks, sampled per thread by the scheduler; the runtime asks the kernel another way.
+        var slack = TimeSpan.FromMilliseconds(100);
         Assert.NotNull(before);
-        Assert.InRange(runtime, before.Value - TimeSpan.FromMilliseconds(10), after!.Value + TimeSpan.FromMilliseconds(10));
+        Assert.True(runtime > TimeSpan.Zero);
+        Assert.InRange(runtime, before.Value - slack, after!.Value + slack);
     }
 }
