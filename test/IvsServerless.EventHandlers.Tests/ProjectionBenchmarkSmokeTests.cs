@@ -34,5 +34,9 @@ public sealed class BatchedProjectionBenchmarkSmokeTests
         Assert.Equal(2, result.RetryRounds);
         Assert.True(result.Check.ItemsExpected > 40, $"only {result.Check.ItemsExpected} items");
         Assert.True(result.Check.Correct, result.Check.ToString());
+        // The profile saw the requests the run counted (each SDK attempt counts there), and the replay sent exactly those again.
+        Assert.InRange(result.Profile.Requests, 1, result.Requests);
+        Assert.Equal(result.Profile.Requests, result.Replay.Requests);
+        Assert.True(result.Profile.ByOperation["UpdateItem"] > 0 && result.Profile.ByOperation["BatchWriteItem"] > 0);
     }
 }

@@ -17,7 +17,7 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
     private const int MaxBatchWriteItems = 25;
 
     /// <summary>Item writes of one batch in flight at once (one invocation's share of the table).</summary>
-    private const int MaxWritesInFlight = 16;
+    public const int MaxWritesInFlight = 16;
 
     /// <summary>Attempts at a log chunk's unprocessed entries (with a growing pause) before their events are failed.</summary>
     private const int LogWriteAttempts = 4;
@@ -36,10 +36,10 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
                 await Task.WhenAll(
                     _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.ParticipantSortKey(key.SessionId, key.ParticipantId)),
                         ProjectionItems.ParticipantConstants(key), ProjectionItems.ParticipantGroups(participant), requireItem: false,
-                            cancellationToken),
+                            returnBefore: false, cancellationToken),
                     _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.SessionSortKey(key.SessionId)),
                         ProjectionItems.SessionConstants(session.Key), ProjectionItems.SessionGroups(session), requireItem: false,
-                            cancellationToken),
+                            returnBefore: false, cancellationToken),
                     AppendToLogAsync(ivsEvent, key, cancellationToken));
                 return;
 
@@ -57,7 +57,7 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
                     ProjectionItems.Key(
                         IvsEventParser.ResourceId(detail.StageArn!), TableLayout.CompositionSortKey(
                         IvsEventParser.ResourceId(ivsEvent.ResourceArn))),
-                    [], groups, requireItem: true, cancellationToken);
+                    [], groups, requireItem: true, returnBefore: false, cancellationToken);
                 return;
         }
     }
@@ -67,7 +67,8 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
     /// write of its folded groups (<see cref="ProjectionBatch"/>), and the event-log entries go in
     /// <c>BatchWriteItem</c>s of 25. A failed item write fails exactly the events folded into it; log entries still
     /// unprocessed after <see cref="LogWriteAttempts"/> attempts fail theirs. A participant write returns what the item
-    /// held before, so a publishing value contested within one second (<see cref="PublishingTie"/>) is seen at no cost.
+    /// held before when the batch has publishing events for it, so a publishing value contested within one second
+    /// (<see cref="PublishingTie"/>) is seen at no cost; other writes ask for nothing back (less for the engine to answer).
     /// </summary>
     public async Task<ProjectionBatchResult> ApplyBatchAsync(IReadOnlyList<ParsedIvsEvent> events, CancellationToken cancellationToken)
     {
@@ -84,7 +85,8 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
             {
                 var before = await _writer.WriteAsync(
                     ProjectionItems.Key(key.StageId, TableLayout.ParticipantSortKey(key.SessionId, key.ParticipantId)),
-                    ProjectionItems.ParticipantConstants(key), ProjectionItems.ParticipantGroups(participant), requireItem: false, ct);
+                    ProjectionItems.ParticipantConstants(key), ProjectionItems.ParticipantGroups(participant), requireItem: false,
+                    returnBefore: claims.Count > 0, ct);
                 var stored = ProjectionItems.ReadPublishing(before);
                 if (claims.Count > 0 && PublishingTie.IsContested(stored is null ? claims : [stored, .. claims]))
                 {
@@ -103,7 +105,8 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
             work.Add((async ct =>
             {
                 await _writer.WriteAsync(ProjectionItems.Key(session.Key.StageId, TableLayout.SessionSortKey(session.Key.SessionId)),
-                    ProjectionItems.SessionConstants(session.Key), ProjectionItems.SessionGroups(session), requireItem: false, ct);
+                    ProjectionItems.SessionConstants(session.Key), ProjectionItems.SessionGroups(session), requireItem: false,
+                    returnBefore: false, ct);
                 return [];
             }, indices));
         }
@@ -116,7 +119,7 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
             {
                 // A composition this backend did not start (or has not stored yet) has no item: nothing to update.
                 await _writer.WriteAsync(ProjectionItems.Key(item.StageId, TableLayout.CompositionSortKey(
-                    IvsEventParser.ResourceId(item.Composition.CompositionArn))), [], groups, requireItem: true, ct);
+                    IvsEventParser.ResourceId(item.Composition.CompositionArn))), [], groups, requireItem: true, returnBefore: false, ct);
                 return [];
             }, indices));
         }
@@ -193,9 +196,9 @@ public sealed class DynamoDbProjectionStore(IAmazonDynamoDB dynamo, DynamoDbOpti
         ];
         await Task.WhenAll(
             _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.ParticipantSortKey(key.SessionId, key.ParticipantId)),
-                ProjectionItems.ParticipantConstants(key), participantGroups, requireItem: false, cancellationToken),
+                ProjectionItems.ParticipantConstants(key), participantGroups, requireItem: false, returnBefore: false, cancellationToken),
             _writer.WriteAsync(ProjectionItems.Key(key.StageId, TableLayout.SessionSortKey(key.SessionId)),
-                ProjectionItems.SessionConstants(sessionKey), sessionGroups, requireItem: false, cancellationToken));
+                ProjectionItems.SessionConstants(sessionKey), sessionGroups, requireItem: false, returnBefore: false, cancellationToken));
     }
 
     /// <summary>

@@ -19,14 +19,16 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
 
     /// <param name="constants">Attributes that never change for the item (ids, kind), set with every write.</param>
     /// <param name="requireItem">Only update an existing item (never create one).</param>
+    /// <param name="returnBefore">Ask DynamoDB for the old values of a write that succeeds at once (<c>UPDATED_OLD</c>);
+    /// without it such a write answers nothing.</param>
     /// <returns>
     /// What the item held before this write, for the attributes this write sets (the stored item when a guard failed,
-    /// the old values DynamoDB returns otherwise: no extra request); empty for a new item, or when
-    /// <paramref name="requireItem"/> is set and there is none.
+    /// the old values DynamoDB returns otherwise when <paramref name="returnBefore"/>: no extra request); empty for a new
+    /// item, when <paramref name="requireItem"/> is set and there is none, or when nothing was asked back and every guard held.
     /// </returns>
     public async Task<IReadOnlyDictionary<string, AttributeValue>> WriteAsync(
         Dictionary<string, AttributeValue> key, IReadOnlyList<KeyValuePair<string, AttributeValue>> constants,
-        IReadOnlyList<FieldGroup> groups, bool requireItem, CancellationToken cancellationToken)
+        IReadOnlyList<FieldGroup> groups, bool requireItem, bool returnBefore, CancellationToken cancellationToken)
     {
         var pending = groups;
         Dictionary<string, AttributeValue>? before = null;
@@ -34,7 +36,7 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
         {
             try
             {
-                var response = await dynamo.UpdateItemAsync(Build(key, constants, pending, requireItem), cancellationToken);
+                var response = await dynamo.UpdateItemAsync(Build(key, constants, pending, requireItem, returnBefore), cancellationToken);
                 return before ?? response.Attributes ?? [];
             }
             catch (ConditionalCheckFailedException failed) when (round < MaxRounds)
@@ -54,7 +56,7 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
     }
 
     private UpdateItemRequest Build(Dictionary<string, AttributeValue> key, IReadOnlyList<KeyValuePair<string, AttributeValue>> constants,
-        IReadOnlyList<FieldGroup> groups, bool requireItem)
+        IReadOnlyList<FieldGroup> groups, bool requireItem, bool returnBefore)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
@@ -123,7 +125,7 @@ internal sealed class GroupWriter(IAmazonDynamoDB dynamo, DynamoDbOptions option
             ExpressionAttributeNames = names,
             ExpressionAttributeValues = values,
             ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-            ReturnValues = ReturnValue.UPDATED_OLD,
+            ReturnValues = returnBefore ? ReturnValue.UPDATED_OLD : ReturnValue.NONE,
         };
     }
 }

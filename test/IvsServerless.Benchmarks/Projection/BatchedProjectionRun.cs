@@ -31,10 +31,17 @@ public sealed record BatchedRunOptions(
 
 /// <param name="Invocations">Handler invocations, retries included (one per batch).</param>
 /// <param name="FailedFirstTime">Messages the first invocations handed back (their writes were refused).</param>
+/// <param name="Profile">Requests in flight over the run (handling only).</param>
+/// <param name="ClientCpu">CPU time this process used during the run (handler, SDK, the benchmark's own delivery).</param>
+/// <param name="EngineCpu">CPU time the DynamoDB Local JVM used during the run (null where it cannot be read).</param>
+/// <param name="Replay">The run's own requests sent again with nothing between them (<see cref="EngineReplay"/>).</param>
 public sealed record BatchedRunResult(
     int Delivered, TimeSpan Elapsed, long Requests, int Invocations, int FailedFirstTime, int RetryRounds,
-    BatchedRunCheck Check)
+    BatchedRunCheck Check, InFlightProfile Profile, TimeSpan ClientCpu, TimeSpan? EngineCpu, ReplayResult Replay)
 {
+    /// <summary>The engine ceiling for this work: the delivered events over the time the replay of their requests took.</summary>
+    public double ReplayEventsPerSecond => Delivered / Replay.Elapsed.TotalSeconds;
+
     public double EventsPerSecond => Delivered / Elapsed.TotalSeconds;
 
     public double RequestsPerEvent => (double)Requests / Delivered;
@@ -67,7 +74,8 @@ public static class BatchedProjectionRun
             TableName = await engine.CreateUniqueTableAsync("projection-batched", TableLayout.Definition, cancellationToken)
         };
         using var real = engine.CreateClient();
-        var client = FaultyDynamoDb.Wrap(real);
+        var recorder = RecordingDynamoDb.Wrap(real);
+        var client = FaultyDynamoDb.Wrap(recorder);
         var stages = new DynamoDbStageStore(client, table);
         var compositions = new DynamoDbCompositionStore(client, table);
         var projection = new DynamoDbProjectionStore(client, table);
@@ -85,6 +93,9 @@ public static class BatchedProjectionRun
         long requests = 0;
         real.BeforeRequestEvent += (_, _) => Interlocked.Increment(ref requests);
         var invocations = 0;
+        var enginePid = CpuSample.FindEngine(engine.Port);
+        var cpuBefore = CpuSample.Take(enginePid);
+        var started = Stopwatch.GetTimestamp();
         var clock = Stopwatch.StartNew();
         var pending = messages;
         var failedFirstTime = 0;
@@ -123,11 +134,34 @@ public static class BatchedProjectionRun
         }
 
         var elapsed = clock.Elapsed;
+        var ended = Stopwatch.GetTimestamp();
+        var cpuAfter = CpuSample.Take(enginePid);
         var handlingRequests = Interlocked.Read(ref requests);
+        var sent = RecordingDynamoDb.Of(recorder).Requests.Where(r => r.Start >= started).ToList();
         var check = await ProjectionBenchmark.VerifyAsync(real, table.TableName, projection, workload, cancellationToken);
         await real.DeleteTableAsync(table.TableName, cancellationToken);
+        var replay = await ReplayAsync(engine, real, workload, table.TableName, sent,
+            options.MaxConcurrency * DynamoDbProjectionStore.MaxWritesInFlight, cancellationToken);
         return new BatchedRunResult(delivery.Count, elapsed, handlingRequests, invocations, failedFirstTime, rounds,
-            new BatchedRunCheck(check.ItemsExpected, check.Lost, check.Wrong, check.Unexpected, check.LogExpected, check.LogFound));
+            new BatchedRunCheck(check.ItemsExpected, check.Lost, check.Wrong, check.Unexpected, check.LogExpected, check.LogFound),
+            InFlightProfile.Of(sent, started, ended), cpuAfter.Client - cpuBefore.Client, cpuAfter.Engine - cpuBefore.Engine, replay);
+    }
+
+    /// <summary>The run's requests again, into a fresh table seeded the same way, at the run's in-flight bound.</summary>
+    private static async Task<ReplayResult> ReplayAsync(DynamoDbLocal engine, Amazon.DynamoDBv2.IAmazonDynamoDB client,
+        SyntheticWorkload workload, string runTable, IReadOnlyList<RecordedRequest> sent, int concurrency,
+        CancellationToken cancellationToken)
+    {
+        var table = new DynamoDbOptions
+        {
+            TableName = await engine.CreateUniqueTableAsync("projection-replay", TableLayout.Definition, cancellationToken)
+        };
+        await ProjectionBenchmark.SeedAsync(workload, new DynamoDbStageStore(client, table), new DynamoDbCompositionStore(client, table),
+            cancellationToken);
+        var replay = await EngineReplay.RunAsync(client, runTable, table.TableName, [.. sent.Select(r => r.Request)], concurrency,
+            cancellationToken);
+        await client.DeleteTableAsync(table.TableName, cancellationToken);
+        return replay;
     }
 
     /// <summary>A stable 0–999 from a key (FNV-1a), so the same items fail on every run.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using IvsServerless.Benchmarks.Support;
 using IvsServerless.Core.Compositions;
 using IvsServerless.Core.Projection;
@@ -16,7 +17,7 @@ namespace IvsServerless.Benchmarks.Projection;
 /// <summary>What one run of the projection benchmark is asked to do.</summary>
 public sealed record ProjectionRunOptions(
     int Events = 10_000, int Stages = 50, int Concurrency = 24, double Duplicates = 0.10, int Seed = 42, int BatchSize = 100,
-    int BatchConcurrency = 4);
+    int BatchConcurrency = 4, bool BatchedOnly = false);
 
 /// <summary>What it measured, and how the table compares with <see cref="Projector.ApplyAll"/> of the events in order.</summary>
 public sealed record ProjectionRunResult(
@@ -46,11 +47,17 @@ public sealed class ProjectionBenchmark : IBenchmark
         "IVS events through ivs-events into DynamoDB Local: events/s, lost or wrong items (--events 10000, --stages 50, "
         + "--event-concurrency 24, --seed 42); then the batched SQS path (--batch-size 100, --batch-concurrency: the contract's "
         + "maximum concurrency, 5): events/s, "
-        + "requests/event, invocations per 1,000 events";
+        + "requests/event, invocations per 1,000 events, requests in flight, CPU of client and engine, and the engine ceiling "
+        + "for this work (the run's own requests replayed); --batched-only: the queue-order batched run alone";
 
     public async Task<BenchmarkResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var options = Parse(args);
+        if (options.BatchedOnly)
+        {
+            return await RunBatchedOnlyAsync(options, cancellationToken);
+        }
+
         Console.WriteLine(
             $"projection: {options.Events} events over {options.Stages} stages, {options.Duplicates:P0} duplicates, shuffled, "
             + $"{options.Concurrency} in flight");
@@ -71,6 +78,8 @@ public sealed class ProjectionBenchmark : IBenchmark
         var batched = await BatchedProjectionRun.RunAsync(new BatchedRunOptions(options.Events, options.Stages, options.BatchSize,
             options.BatchConcurrency, options.Duplicates, options.Seed), cancellationToken);
         Print("batched, queue order", batched, options);
+        Console.WriteLine($"    GetItem baseline of this run: {result.BaselineRequestsPerSecond:F0}/s; the replay's requests/s are "
+            + $"{batched.Replay.RequestsPerSecond / result.BaselineRequestsPerSecond:F2} of it");
         var shuffled = await BatchedProjectionRun.RunAsync(new BatchedRunOptions(options.Events, options.Stages, options.BatchSize,
             options.BatchConcurrency, options.Duplicates, options.Seed, BatchedOrder.Shuffled), cancellationToken);
         Print("batched, fully shuffled (worst case for merging)", shuffled, options);
@@ -85,7 +94,7 @@ public sealed class ProjectionBenchmark : IBenchmark
                 + $"on this machine ({Environment.ProcessorCount} cores shared)");
         }
 
-        return new BenchmarkResult(Name, new Dictionary<string, double>
+        var metrics = new Dictionary<string, double>
         {
             ["events"] = result.Delivered,
             ["eventsPerSecond"] = Math.Round(result.EventsPerSecond, 1),
@@ -108,20 +117,77 @@ public sealed class ProjectionBenchmark : IBenchmark
             ["batchedFailedFirstTime"] = batched.FailedFirstTime,
             ["batchedItemsLost"] = batched.Check.Lost,
             ["batchedItemsWrong"] = batched.Check.Wrong,
+            ["replayPerGetItemBaseline"] = Math.Round(batched.Replay.RequestsPerSecond / result.BaselineRequestsPerSecond, 3),
             ["shuffledBatchedEventsPerSecond"] = Math.Round(shuffled.EventsPerSecond, 1),
             ["shuffledBatchedDynamoDbRequestsPerEvent"] = Math.Round(shuffled.RequestsPerEvent, 3),
             ["shuffledBatchedItemsLost"] = shuffled.Check.Lost,
             ["shuffledBatchedItemsWrong"] = shuffled.Check.Wrong,
-        }, correct && fast, notes);
+        };
+        foreach (var (name, value) in BatchedProfileMetrics(batched))
+        {
+            metrics[name] = value;
+        }
+
+        return new BenchmarkResult(Name, metrics, correct && fast, notes);
     }
 
-    private static void Print(string label, BatchedRunResult run, ProjectionRunOptions options) =>
+    private static void Print(string label, BatchedRunResult run, ProjectionRunOptions options)
+    {
         Console.WriteLine(
             $"  {label}: {run.Delivered} events in batches of {options.BatchSize}, ≤ {options.BatchConcurrency} invocations at once: "
             + $"{run.EventsPerSecond:F0} events/s, {run.RequestsPerEvent:F3} DynamoDB requests/event, "
             + $"{run.InvocationsPer1000Events:F1} invocations per 1,000 events ({run.FailedFirstTime} handed back for a retry, "
             + $"{run.RetryRounds - 1} retry rounds); items {run.Check.ItemsExpected} expected, {run.Check.Lost} lost, "
             + $"{run.Check.Wrong} wrong, {run.Check.Unexpected} unexpected; event log {run.Check.LogFound}/{run.Check.LogExpected}");
+        var profile = run.Profile;
+        var seconds = run.Elapsed.TotalSeconds;
+        Console.WriteLine(
+            $"    profile: {profile.MeanInFlight:F1} requests in flight on average (max {profile.MaxInFlight}), none in flight "
+            + $"{profile.IdleShare:P0} of the time, {profile.MeanLatencyMs:F1} ms per request; CPU: this process "
+            + $"{run.ClientCpu.TotalSeconds / seconds:F2} cores, DynamoDB Local "
+            + $"{(run.EngineCpu is { } engine ? (engine.TotalSeconds / seconds).ToString("F2", CultureInfo.InvariantCulture) : "?")} "
+            + $"cores (of {Environment.ProcessorCount}, shared)");
+        Console.WriteLine(
+            $"    engine ceiling for this work: its {run.Replay.Requests} requests ("
+            + string.Join(", ", profile.ByOperation.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}"))
+            + $") replayed alone at {run.Replay.Concurrency} in flight: {run.Replay.RequestsPerSecond:F0} requests/s = "
+            + $"{run.ReplayEventsPerSecond:F0} events/s; the batched path reached {run.EventsPerSecond / run.ReplayEventsPerSecond:P0} "
+            + "of it");
+    }
+
+    private static Dictionary<string, double> BatchedProfileMetrics(BatchedRunResult run) => new()
+    {
+        ["batchedMeanRequestsInFlight"] = Math.Round(run.Profile.MeanInFlight, 2),
+        ["batchedNoneInFlightShare"] = Math.Round(run.Profile.IdleShare, 3),
+        ["batchedClientCpuCores"] = Math.Round(run.ClientCpu.TotalSeconds / run.Elapsed.TotalSeconds, 2),
+        ["batchedEngineCpuCores"] = Math.Round((run.EngineCpu ?? TimeSpan.Zero).TotalSeconds / run.Elapsed.TotalSeconds, 2),
+        ["replayRequestsPerSecond"] = Math.Round(run.Replay.RequestsPerSecond, 1),
+        ["replayEventsPerSecond"] = Math.Round(run.ReplayEventsPerSecond, 1),
+        ["batchedShareOfReplay"] = Math.Round(run.EventsPerSecond / run.ReplayEventsPerSecond, 3),
+    };
+
+    /// <summary>Only the queue-order batched run (<c>--batched-only</c>): quick iterations on the batched path.</summary>
+    private async Task<BenchmarkResult> RunBatchedOnlyAsync(ProjectionRunOptions options, CancellationToken cancellationToken)
+    {
+        var batched = await BatchedProjectionRun.RunAsync(new BatchedRunOptions(options.Events, options.Stages, options.BatchSize,
+            options.BatchConcurrency, options.Duplicates, options.Seed), cancellationToken);
+        Print("batched, queue order", batched, options);
+        var metrics = new Dictionary<string, double>
+        {
+            ["batchedEventsPerSecond"] = Math.Round(batched.EventsPerSecond, 1),
+            ["batchedDynamoDbRequestsPerEvent"] = Math.Round(batched.RequestsPerEvent, 3),
+            ["batchedItemsLost"] = batched.Check.Lost,
+            ["batchedItemsWrong"] = batched.Check.Wrong,
+        };
+        foreach (var (name, value) in BatchedProfileMetrics(batched))
+        {
+            metrics[name] = value;
+        }
+
+        var met = batched.Check.Correct && batched.EventsPerSecond >= TargetEventsPerSecond
+            && batched.RequestsPerEvent <= TargetRequestsPerEvent;
+        return new BenchmarkResult(Name, metrics, met, ["--batched-only: the per-event and shuffled runs were skipped"]);
+    }
 
     /// <summary>One run on the process-wide DynamoDB Local, in a fresh table. Also what the smoke test calls.</summary>
     public static async Task<ProjectionRunResult> RunAsync(ProjectionRunOptions options, CancellationToken cancellationToken)
@@ -341,6 +407,7 @@ public sealed class ProjectionBenchmark : IBenchmark
             BatchSize = options.Count("batch-size", defaults.BatchSize),
             // As deployed: the event source mapping's maximum concurrency, from the contract.
             BatchConcurrency = options.Count("batch-concurrency", BackendFunctions.IvsEvents.Queue!.MaximumConcurrency),
+            BatchedOnly = options.Flag("batched-only"),
         };
     }
 }

@@ -46,6 +46,43 @@ public sealed class DynamoDbProjectionStoreTests(ItemsTable table) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_batch_asks_for_old_values_only_on_the_writes_of_participants_it_has_publishing_events_for()
+    {
+        const string stage = "returnsAAAAA";
+        const string session = "st-RRRRRRRRRRRRR";
+        ParsedIvsEvent[] batch =
+        [
+            StageUpdate(stage, session, "pAAAAAAAAAAA", "Participant Published", 1, "e-r1"),
+            StageUpdate(stage, session, "pBBBBBBBBBBB", "Token Exchanged", 1, "e-r2"),
+        ];
+        var asked = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        void Record(object? sender, Amazon.Runtime.RequestEventArgs e)
+        {
+            if (e is Amazon.Runtime.WebServiceRequestEventArgs { Request: Amazon.DynamoDBv2.Model.UpdateItemRequest update }
+                && update.Key[TableLayout.PartitionKey].S == TableLayout.StagePartition(stage))
+            {
+                asked[update.Key[TableLayout.SortKey].S] = update.ReturnValues?.Value ?? "NONE";
+            }
+        }
+
+        table.Client.BeforeRequestEvent += Record;
+        try
+        {
+            var result = await _store.ApplyBatchAsync(batch, default);
+            Assert.Empty(result.Failed);
+        }
+        finally
+        {
+            table.Client.BeforeRequestEvent -= Record;
+        }
+
+        Assert.Equal("UPDATED_OLD", asked[TableLayout.ParticipantSortKey(session, "pAAAAAAAAAAA")]);
+        Assert.Equal("NONE", asked[TableLayout.ParticipantSortKey(session, "pBBBBBBBBBBB")]);
+        Assert.Equal("NONE", asked[TableLayout.SessionSortKey(session)]);
+        Assert.Equal(Projector.ApplyAll(ProjectionState.Empty, batch), await _store.ReadStageAsync(stage, default));
+    }
+
+    [Fact]
     public async Task Reversed_delivery_leaves_exactly_the_items_in_order_delivery_leaves()
     {
         const string inOrder = "orderAAAAAAA";
