@@ -35,9 +35,10 @@ public sealed class IvsServerlessStack : Stack
         ArgumentNullException.ThrowIfNull(props);
         var settings = props.Settings;
         Data = new DataStore(this, "Data", new DataStoreProps(settings.RemovalPolicy));
-        Ivs = new IvsResources(this, "IvsResources", new IvsResourcesProps(settings.CompositionBucketName, settings.DeploymentTag));
         Recordings = new Recordings(this, "Recordings", new RecordingsProps(
             settings.RecordingExpirationDays, settings.RemovalPolicy, settings.DeploymentTag));
+        Ivs = new IvsResources(this, "IvsResources", new IvsResourcesProps(
+            settings.CompositionBucketName, settings.DeploymentTag, Recordings.StorageConfiguration));
         var foundation = new FunctionFoundation(
             props.LambdaAssetDirectory, settings, new TableSettings(Data.Table.TableName, settings.DeploymentTag),
             new GrantTargets(Data.Table, Ivs, settings.CompositionChannelArn, SigningKey: null,

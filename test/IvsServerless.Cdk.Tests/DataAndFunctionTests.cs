@@ -151,9 +151,18 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
         Assert.Equal(
             "2", Variables(stacks.Configured, BackendFunctions.Reconciler.Handler)["RECONCILER_CALLS_PER_SECOND"]!.GetValue<string>());
 
-        // Compositions need both configurations; without a bucket the function answers "not configured".
-        Assert.False(Variables(_default, BackendFunctions.Compositions.Handler).ContainsKey("COMPOSITION_STORAGE_CONFIGURATION_ARN"));
-        Assert.False(Variables(_default, BackendFunctions.Compositions.Handler).ContainsKey("COMPOSITION_ENCODER_CONFIGURATION_ARN"));
+        // By default compositions record into the recordings bucket (where the API plays and deletes them); a bucket given in
+        // context takes its place.
+        var byDefault = Variables(_default, BackendFunctions.Compositions.Handler);
+        Assert.Equal(
+            _default.Resources("AWS::IVS::StorageConfiguration").Single().Id,
+            SynthesizedStack.Target(byDefault["COMPOSITION_STORAGE_CONFIGURATION_ARN"]));
+        Assert.Equal(
+            SynthesizedStack.Target(Variables(_default, BackendFunctions.Stages.Handler)["RECORDING_STORAGE_CONFIGURATION_ARN"]),
+            SynthesizedStack.Target(byDefault["COMPOSITION_STORAGE_CONFIGURATION_ARN"]));
+        Assert.Equal(
+            _default.Resources("AWS::IVS::EncoderConfiguration").Single().Id,
+            SynthesizedStack.Target(byDefault["COMPOSITION_ENCODER_CONFIGURATION_ARN"]));
         var configured = Variables(stacks.Configured, BackendFunctions.Compositions.Handler);
         Assert.Equal(
             stacks.Configured.Resources("AWS::IVS::StorageConfiguration").Single(IsCompositionStorage).Id, SynthesizedStack.Target(
@@ -173,10 +182,11 @@ public sealed class DataAndFunctionTests(SynthesizedStacks stacks)
     }
 
     [Fact]
-    public void A_default_encoder_configuration_always_and_a_storage_configuration_only_with_a_bucket()
+    public void A_default_encoder_configuration_always_and_a_storage_configuration_of_its_own_only_with_a_bucket()
     {
         _default.Template.ResourceCountIs("AWS::IVS::EncoderConfiguration", 1);
         Assert.DoesNotContain(_default.Resources("AWS::IVS::StorageConfiguration"), IsCompositionStorage);
+        _default.Template.ResourceCountIs("AWS::IVS::StorageConfiguration", 1);
         stacks.Configured.Template.HasResourceProperties("AWS::IVS::StorageConfiguration", new Dictionary<string, object>
         {
             ["S3"] = new Dictionary<string, object> { ["BucketName"] = "my-recordings" },

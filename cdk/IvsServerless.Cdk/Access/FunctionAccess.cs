@@ -113,7 +113,7 @@ public static class FunctionAccess
             IvsResource.PublicKeys => [IvsArns.PublicKeys(stack)],
             IvsResource.IngestConfigurations => [IvsArns.IngestConfigurations(stack)],
             IvsResource.EncoderConfiguration => [targets.Ivs.EncoderConfiguration.AttrArn],
-            IvsResource.StorageConfiguration => targets.Ivs.StorageConfiguration is { } storage ? [storage.AttrArn] : [],
+            IvsResource.StorageConfiguration => [targets.Ivs.StorageConfiguration.AttrArn],
             IvsResource.CompositionChannel => targets.CompositionChannelArn is { } channel ? [channel] : [],
             IvsResource.Any => ["*"],
             _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "No ARN for this IVS resource."),

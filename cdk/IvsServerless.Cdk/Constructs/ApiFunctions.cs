@@ -36,13 +36,12 @@ public sealed class ApiFunctions : Construct
             SigningKeyParameter = targets.SigningKey?.ParameterName,
         };
 
-        // Compositions need the encoder configuration and a destination: S3 recording, an IVS channel, or both.
-        var destination = targets.Ivs.StorageConfiguration?.AttrArn ?? targets.CompositionChannelArn;
+        // Compositions record to S3 (the recordings bucket unless the deployer gave one) and, with a channel, also stream to it.
         var compositions = new CompositionSettings
         {
-            StorageConfigurationArn = targets.Ivs.StorageConfiguration?.AttrArn,
+            StorageConfigurationArn = targets.Ivs.StorageConfiguration.AttrArn,
             ChannelArn = targets.CompositionChannelArn,
-            EncoderConfigurationArn = destination is null ? null : targets.Ivs.EncoderConfiguration.AttrArn,
+            EncoderConfigurationArn = targets.Ivs.EncoderConfiguration.AttrArn,
         };
 
         // Stages record into the recordings bucket's storage configuration; the API presigns playback in that bucket.

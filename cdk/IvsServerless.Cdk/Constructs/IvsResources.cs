@@ -5,18 +5,21 @@ using IvsServerless.Core.Stages;
 
 namespace IvsServerless.Cdk.Constructs;
 
-/// <param name="CompositionBucketName">An existing bucket for composition recordings; null: no storage configuration.</param>
-public sealed record IvsResourcesProps(string? CompositionBucketName, string DeploymentTag);
+/// <param name="CompositionBucketName">An existing bucket for composition recordings instead of the recordings bucket; null:
+/// compositions record into the recordings bucket.</param>
+/// <param name="RecordingsStorage">The recordings bucket's storage configuration.</param>
+public sealed record IvsResourcesProps(string? CompositionBucketName, string DeploymentTag, CfnStorageConfiguration RecordingsStorage);
 
 /// <summary>
-/// The IVS configuration resources compositions use: a default encoder configuration (720p30, 2.5 Mbps) and, when a
-/// bucket is given, a storage configuration pointing at it. Without both, compositions answer 503 "not configured".
+/// The IVS configuration resources compositions use: a default encoder configuration (720p30, 2.5 Mbps) and the storage
+/// configuration they record into — the recordings bucket's, where the API lists, plays and deletes them, unless a bucket of
+/// the deployer's is given (then they are listed without playback: the API has no access to it).
 /// </summary>
 public sealed class IvsResources : Construct
 {
     public CfnEncoderConfiguration EncoderConfiguration { get; }
 
-    public CfnStorageConfiguration? StorageConfiguration { get; }
+    public CfnStorageConfiguration StorageConfiguration { get; }
 
     public IvsResources(Construct scope, string id, IvsResourcesProps props) : base(scope, id)
     {
@@ -28,13 +31,12 @@ public sealed class IvsResources : Construct
             Tags = tags,
         });
 
-        if (props.CompositionBucketName is { } bucket)
-        {
-            StorageConfiguration = new CfnStorageConfiguration(this, "StorageConfiguration", new CfnStorageConfigurationProps
+        StorageConfiguration = props.CompositionBucketName is { } bucket
+            ? new CfnStorageConfiguration(this, "StorageConfiguration", new CfnStorageConfigurationProps
             {
                 S3 = new CfnStorageConfiguration.S3StorageConfigurationProperty { BucketName = bucket },
                 Tags = tags,
-            });
-        }
+            })
+            : props.RecordingsStorage;
     }
 }
